@@ -1,0 +1,3 @@
+from y90gui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,138 @@
+"""The `y90gui` command line: subcommands for data work, no subcommand for the window.
+
+Arguments are parsed here; the work is done by functions in the core packages, imported only
+when their command runs, so `y90gui info` does not pay for pandas and the window does not
+pay for openpyxl. Errors a user can cause arrive as `Y90Error` and leave as one line on
+stderr with exit code 1; usage errors exit 2 (argparse's convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+from y90gui import __version__
+
+Handler = str  # "module:function" taking argparse.Namespace, returning an exit code
+
+
+def _add_demo(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", required=True, help="the .y90 file to write (must not exist, or use --force)")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+
+
+def _add_info(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", required=True, help="the .y90 case series")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_backup(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", required=True, help="the .y90 case series")
+    p.add_argument("--out", required=True, help="the backup file to write")
+
+
+def _add_template(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", required=True, help="the .xlsx template to write")
+
+
+def _add_import(p: argparse.ArgumentParser) -> None:
+    p.add_argument("workbook", help="the .xlsx workbook to import")
+    p.add_argument("--db", required=True, help="the .y90 case series (created when it does not exist)")
+    p.add_argument("--dry-run", action="store_true", help="validate and show the change preview; write nothing")
+    p.add_argument("--json", action="store_true", help="print the result as one JSON object")
+
+
+def _add_export(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", required=True, help="the .y90 case series")
+    p.add_argument("--out", required=True, help="the .xlsx workbook to write")
+    p.add_argument("--patient", action="append", metavar="ID", help="export only this patient (repeatable)")
+    p.add_argument("--deidentify", action="store_true",
+                   help="random patient codes, no free text, dates shifted per patient (intervals kept)")
+
+
+def _add_report(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", required=True, help="the .y90 case series")
+    p.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    p.add_argument("--out", help="write the report workbook (.xlsx)")
+    p.add_argument("--ci-method", choices=("log-log", "log", "plain"), default="log-log",
+                   help="confidence interval method of the survival figures (default log-log)")
+    p.add_argument("--basis", choices=("procedures", "patients"), default="procedures",
+                   help="denominator of the toxicity and complication rates (default procedures)")
+
+
+#: name -> (help, argument builder, handler)
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {
+    "demo": ("write the synthetic demo cohort (44 patients) to a new file", _add_demo,
+             "y90gui.demo.commands:cmd_demo"),
+    "info": ("counts, schema version and integrity of a case series", _add_info,
+             "y90gui.store.commands:cmd_info"),
+    "backup": ("consistent copy of a case series (SQLite online backup)", _add_backup,
+               "y90gui.store.commands:cmd_backup"),
+    "template": ("write an empty workbook in the interchange format", _add_template,
+                 "y90gui.io.commands:cmd_template"),
+    "import": ("validate a workbook and import it (all or nothing)", _add_import,
+               "y90gui.io.commands:cmd_import"),
+    "export": ("write a case series as a workbook", _add_export, "y90gui.io.commands:cmd_export"),
+    "report": ("compute the study report", _add_report, "y90gui.analysis.commands:cmd_report"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="y90gui",
+        description="Case series of Y-90 radioembolization after PRRT. Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"y90gui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (help_text, add_arguments, _) in COMMANDS.items():
+        add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+    return parser
+
+
+def build_gui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="y90gui", description="Open the y90gui window.",
+                                     epilog=f"Commands: {', '.join(COMMANDS)} (y90gui COMMAND --help).")
+    parser.add_argument("file", nargs="?", help="a .y90 case series (default: a copy of the demo cohort)")
+    parser.add_argument("--version", action="version", version=f"y90gui {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="open the demo cohort in the real window, exercise every panel, exit 0 if all passed")
+    parser.add_argument("--exit-after-paint", action="store_true",
+                        help="print the seconds from process start to the first painted window, then exit")
+    return parser
+
+
+def run_command(handler: Handler, args: argparse.Namespace) -> int:
+    from y90gui.core.errors import Y90Error
+
+    module_name, func_name = handler.split(":")
+    func = getattr(importlib.import_module(module_name), func_name)
+    try:
+        return int(func(args) or 0)
+    except Y90Error as exc:
+        print(f"y90gui {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"y90gui {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"y90gui {args.command}: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+              file=sys.stderr)
+        return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        args = build_parser().parse_args(argv)
+        return run_command(COMMANDS[args.command][2], args)
+    if argv and argv[0] in ("-h", "--help"):
+        build_parser().print_help()
+        print("\nWithout a command:")
+        build_gui_parser().print_help()
+        return 0
+    args = build_gui_parser().parse_args(argv)
+    from y90gui.ui.app import run_gui  # Qt is imported only for the window
+
+    return int(run_gui(args) or 0)

@@ -1,0 +1,317 @@
+"""Validation rules of the case-series format, written once.
+
+The importer runs every workbook cell through `parse_value`, the GUI editors run every typed
+value through it too, and `check_consistency` applies the cross-row rules of
+spec/workbook.md to a whole set of patients. Nothing here knows where a value came from; a
+caller that knows the sheet and row wraps a `FieldError` into an `Issue`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from y90gui.core import codes
+from y90gui.core.sheets import SHEET_BY_NAME, Column
+
+EARLIEST_DATE = dt.date(1900, 1, 1)
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DECIMAL = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
+
+
+class FieldError(ValueError):
+    """A single value that breaks a rule; the message is for the user, not a developer."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem, located the way the user sees it (Excel row number, column header)."""
+
+    sheet: str
+    row: int | None
+    column: str | None
+    value: Any
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["value"] = display_value(self.value)
+        return d
+
+    def __str__(self) -> str:
+        where = self.sheet
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        if self.value not in (None, ""):
+            where += f", value {display_value(self.value)!r}"
+        return f"{where}: {self.message}"
+
+
+def display_value(value: Any) -> Any:
+    """JSON-friendly rendering of a raw cell value, for error reports."""
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def parse_text(raw: Any) -> str | None:
+    if raw is None:
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)  # an ID typed as 17 in Excel arrives as 17.0
+    text = str(raw).strip()
+    return text or None
+
+
+def parse_date(raw: Any, *, today_: dt.date | None = None) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        value = raw.date()
+    elif isinstance(raw, dt.date):
+        value = raw
+    elif isinstance(raw, str):
+        m = _ISO_DATE.match(raw.strip())
+        if not m:
+            raise FieldError("not a date: use a date cell or ISO text YYYY-MM-DD (day/month order cannot be guessed)")
+        try:
+            value = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError as exc:
+            raise FieldError(f"not a valid date ({exc})") from None
+    elif isinstance(raw, bool) or isinstance(raw, int | float):
+        raise FieldError("a number that is not a date cell: use a date cell or ISO text YYYY-MM-DD")
+    else:
+        raise FieldError("not a date: use a date cell or ISO text YYYY-MM-DD")
+    limit = today_ or today()
+    if value < EARLIEST_DATE or value > limit:
+        raise FieldError(f"date out of range: must be between 1900-01-01 and today ({limit.isoformat()})")
+    return value
+
+
+def parse_number(raw: Any) -> float:
+    if isinstance(raw, bool):
+        raise FieldError("not a number")
+    if isinstance(raw, int | float):
+        value = float(raw)
+    elif isinstance(raw, str):
+        text = raw.strip()
+        if not _DECIMAL.match(text) or (text.count(",") + text.count(".")) > 1:
+            raise FieldError("not a number: one decimal number with '.' or ',' and no thousands separators")
+        value = float(text.replace(",", "."))
+    else:
+        raise FieldError("not a number")
+    if not math.isfinite(value):
+        raise FieldError("not a finite number")
+    return value
+
+
+def parse_integer(raw: Any) -> int:
+    value = parse_number(raw)
+    if not value.is_integer():
+        raise FieldError("not a whole number")
+    return int(value)
+
+
+def parse_yesno(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | float) and raw in (0, 1):
+        return bool(raw)
+    word = str(raw).strip().lower()
+    if word in codes.YES_WORDS:
+        return True
+    if word in codes.NO_WORDS:
+        return False
+    raise FieldError("not yes/no: use yes or no (also y/n, true/false, 1/0)")
+
+
+def parse_code(raw: Any, allowed: tuple[str, ...]) -> str:
+    text = str(raw).strip()
+    lowered = text.lower()
+    lowered = codes.UNIT_ALIASES.get(lowered, lowered)
+    for code in allowed:
+        if code.lower() == lowered:
+            return code
+    raise FieldError(f"unknown code; allowed: {', '.join(allowed)}")
+
+
+def is_blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def parse_value(column: Column, raw: Any, *, today_: dt.date | None = None) -> Any:
+    """Turn a raw cell (or typed text) into the column's Python value, or raise FieldError.
+
+    Returns None for a blank optional cell. Values: str, int, float, bool, datetime.date.
+    """
+    if is_blank(raw):
+        if column.required:
+            raise FieldError("required value is missing")
+        return None
+    if column.type == "text":
+        value: Any = parse_text(raw)
+    elif column.type == "date":
+        value = parse_date(raw, today_=today_)
+    elif column.type == "number":
+        value = parse_number(raw)
+    elif column.type == "integer":
+        value = parse_integer(raw)
+    elif column.type == "yesno":
+        value = parse_yesno(raw)
+    else:
+        value = parse_code(raw, column.codes)
+    if column.type in ("number", "integer"):
+        _check_range(column, value, today_)
+    return value
+
+
+def _check_range(column: Column, value: float, today_: dt.date | None) -> None:
+    maximum = column.maximum
+    if column.name == "birth_year":
+        maximum = (today_ or today()).year
+    if column.minimum is not None:
+        if column.exclusive_minimum and value <= column.minimum:
+            raise FieldError(f"must be > {column.minimum:g}")
+        if not column.exclusive_minimum and value < column.minimum:
+            raise FieldError(f"must be ≥ {column.minimum:g}")
+    if maximum is not None and value > maximum:
+        raise FieldError(f"must be ≤ {maximum:g}")
+
+
+def check_row(sheet: str, row: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Rules within one row that involve two cells: (column, message) pairs."""
+    problems: list[tuple[str, str]] = []
+    if sheet in ("labs", "reference_ranges"):
+        test, unit = row.get("test"), row.get("unit")
+        if test and unit and unit not in codes.UNITS_BY_TEST[test]:
+            allowed = ", ".join(codes.UNITS_BY_TEST[test])
+            problems.append(("unit", f"unit {unit} does not belong to test {test}; allowed: {allowed}"))
+        lln, uln = row.get("lln"), row.get("uln")
+        if lln is not None and uln is not None and lln > uln:
+            problems.append(("lln", f"lower limit of normal {lln:g} is above the upper limit {uln:g}"))
+    if sheet == "patients" and row.get("vital_status") == "alive" and row.get("cause_of_death"):
+        problems.append(("cause_of_death", "a cause of death is given for a patient who is alive"))
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-row rules
+
+
+CaseData = dict[str, list[dict[str, Any]]]
+"""A set of patients: sheet name -> rows (column -> parsed value). Rows may carry `_row`,
+the Excel row number they came from, which issues then quote."""
+
+
+def check_consistency(data: CaseData, known_patient_ids: Iterable[str] = ()) -> list[Issue]:
+    """Cross-row rules of spec/workbook.md over a set of patients.
+
+    `known_patient_ids` are patients already in the database that child rows may name
+    although the workbook's patients sheet does not list them.
+    """
+    issues: list[Issue] = []
+    patients = {r["patient_id"]: r for r in data.get("patients", []) if r.get("patient_id")}
+    known = set(known_patient_ids) | set(patients)
+
+    seen: set[str] = set()
+    for r in data.get("patients", []):
+        pid = r.get("patient_id")
+        if pid in seen:
+            issues.append(Issue("patients", r.get("_row"), "patient_id", pid, "duplicate patient_id"))
+        seen.add(pid)
+
+    for sheet_name in ("prrt", "radioembolization", "response", "labs", "adverse_events", "treatments_after"):
+        for r in data.get(sheet_name, []):
+            pid = r.get("patient_id")
+            if pid and pid not in known:
+                issues.append(
+                    Issue(sheet_name, r.get("_row"), "patient_id", pid, "patient_id is not on the patients sheet")
+                )
+
+    for sheet_name, key in (("prrt", "cycle"), ("radioembolization", "procedure")):
+        seen_keys: set[tuple[str, int]] = set()
+        for r in data.get(sheet_name, []):
+            k = (r.get("patient_id"), r.get(key))
+            if None in k:
+                continue
+            if k in seen_keys:
+                issues.append(Issue(sheet_name, r.get("_row"), key, k[1], f"duplicate {key} {k[1]} for patient {k[0]}"))
+            seen_keys.add(k)  # type: ignore[arg-type]
+
+    procedures: dict[str, dict[int, dt.date]] = defaultdict(dict)
+    for r in data.get("radioembolization", []):
+        if r.get("patient_id") and r.get("procedure") is not None and r.get("date"):
+            procedures[r["patient_id"]][r["procedure"]] = r["date"]
+
+    for pid, p in patients.items():
+        dates = procedures.get(pid)
+        fu = p.get("followup_date")
+        if not dates or fu is None:
+            continue
+        first = min(dates.values())
+        if fu < first:
+            issues.append(
+                Issue(
+                    "patients",
+                    p.get("_row"),
+                    "followup_date",
+                    fu,
+                    f"follow-up date is before the first radioembolization ({first.isoformat()})",
+                )
+            )
+    for r in data.get("radioembolization", []):
+        p = patients.get(r.get("patient_id", ""))
+        if p and p.get("vital_status") == "dead" and p.get("followup_date") and r.get("date"):
+            if r["date"] > p["followup_date"]:
+                issues.append(
+                    Issue(
+                        "radioembolization",
+                        r.get("_row"),
+                        "date",
+                        r["date"],
+                        f"radioembolization after death ({p['followup_date'].isoformat()})",
+                    )
+                )
+
+    for r in data.get("adverse_events", []):
+        pid, proc = r.get("patient_id"), r.get("procedure")
+        if pid in patients and proc is not None and proc not in procedures.get(pid, {}):
+            issues.append(
+                Issue("adverse_events", r.get("_row"), "procedure", proc, f"patient {pid} has no procedure {proc}")
+            )
+
+    seen_ranges: set[tuple[str, str, str]] = set()
+    for r in data.get("reference_ranges", []):
+        k = (r.get("center"), r.get("test"), r.get("unit"))
+        if k in seen_ranges:
+            issues.append(Issue("reference_ranges", r.get("_row"), "test", k[1], "duplicate centre, test and unit"))
+        seen_ranges.add(k)  # type: ignore[arg-type]
+    return issues
+
+
+def validate_record(sheet: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Parse and check one row typed by a user (GUI editors): returns parsed values.
+
+    Raises FieldError naming the column in its message; the editor shows it at the field.
+    """
+    spec = SHEET_BY_NAME[sheet]
+    parsed: dict[str, Any] = {}
+    for column in spec.columns:
+        try:
+            parsed[column.name] = parse_value(column, values.get(column.name))
+        except FieldError as exc:
+            raise FieldError(f"{column.name}: {exc}") from None
+    for column_name, message in check_row(sheet, parsed):
+        raise FieldError(f"{column_name}: {message}")
+    return parsed

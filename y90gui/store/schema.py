@@ -1,0 +1,163 @@
+"""The SQLite schema of a `.y90` case-series file, generated from `core.sheets`.
+
+Data tables mirror the workbook sheets column for column, so the store can hold exactly what
+a workbook says (the lossless round trip depends on it). CHECK constraints repeat the code
+lists and ranges as a last line of defence: the validator should have refused a bad value
+already, but a bug there must not reach the file. Audit triggers write every insert, update
+and delete into `audit`, tagged with the user action that caused it; undo reads them back.
+"""
+
+from __future__ import annotations
+
+from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEETS, Column, Sheet
+
+#: "Y90G": identifies a y90gui file among SQLite databases (PRAGMA application_id).
+APPLICATION_ID = 0x59393047
+#: PRAGMA user_version of files this version writes. Bump it and add a step to MIGRATIONS.
+SCHEMA_VERSION = 1
+
+_SQL_TYPE = {
+    "text": "TEXT",
+    "date": "TEXT",
+    "number": "REAL",
+    "integer": "INTEGER",
+    "yesno": "INTEGER",
+    "code": "TEXT",
+}
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _column_check(c: Column) -> str:
+    n = f'"{c.name}"'
+    checks: list[str] = []
+    if c.type == "date":
+        checks.append(f"{n} GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'")
+    elif c.type == "code":
+        checks.append(f"{n} IN ({', '.join(_quote(v) for v in c.codes)})")
+    elif c.type == "yesno":
+        checks.append(f"{n} IN (0, 1)")
+    elif c.type == "integer":
+        checks.append(f"typeof({n}) = 'integer'")
+    elif c.type == "number":
+        checks.append(f"typeof({n}) IN ('real', 'integer')")
+    elif c.type == "text":
+        checks.append(f"typeof({n}) = 'text' AND length(trim({n})) > 0")
+    if c.minimum is not None:
+        op = ">" if c.exclusive_minimum else ">="
+        checks.append(f"{n} {op} {c.minimum:g}")
+    if c.maximum is not None:
+        checks.append(f"{n} <= {c.maximum:g}")
+    body = " AND ".join(checks)
+    if c.required:
+        return f"CHECK ({body})"
+    return f"CHECK ({n} IS NULL OR ({body}))"
+
+
+def _column_def(c: Column) -> str:
+    null = " NOT NULL" if c.required else ""
+    return f'"{c.name}" {_SQL_TYPE[c.type]}{null} {_column_check(c)}'
+
+
+def table_ddl(sheet: Sheet) -> str:
+    lines: list[str] = []
+    if sheet.name == "patients":
+        cols = [_column_def(c) for c in sheet.columns]
+        cols[0] = '"patient_id" TEXT NOT NULL PRIMARY KEY CHECK (length(trim("patient_id")) > 0)'
+        lines.extend(cols)
+    else:
+        lines.append("id INTEGER PRIMARY KEY")
+        for c in sheet.columns:
+            if c.name == "patient_id":
+                lines.append(
+                    '"patient_id" TEXT NOT NULL REFERENCES patients(patient_id) ON UPDATE CASCADE ON DELETE CASCADE'
+                )
+            else:
+                lines.append(_column_def(c))
+        if sheet.key:
+            scope = ("patient_id",) if sheet in PATIENT_CHILD_SHEETS else ()
+            lines.append(f"UNIQUE ({', '.join(scope + sheet.key)})")
+    body = ",\n    ".join(lines)
+    return f'CREATE TABLE "{sheet.name}" (\n    {body}\n) STRICT'
+
+
+def _json_of(sheet: Sheet, ref: str) -> str:
+    names = (() if sheet.name == "patients" else ("id",)) + sheet.column_names
+    return "json_object(" + ", ".join(f"'{n}', {ref}.\"{n}\"" for n in names) + ")"
+
+
+def audit_triggers(sheet: Sheet) -> list[str]:
+    key = "patient_id" if sheet.name == "patients" else "id"
+    pid = "NULL" if sheet.name == "reference_ranges" else "{ref}.patient_id"
+    out = []
+    for op, ref, old, new in (
+        ("INSERT", "NEW", "NULL", _json_of(sheet, "NEW")),
+        ("UPDATE", "NEW", _json_of(sheet, "OLD"), _json_of(sheet, "NEW")),
+        ("DELETE", "OLD", _json_of(sheet, "OLD"), "NULL"),
+    ):
+        when = f" WHEN {old} IS NOT {new}" if op == "UPDATE" else ""
+        out.append(
+            f'CREATE TRIGGER "audit_{sheet.name}_{op.lower()}" AFTER {op} ON "{sheet.name}"{when}\n'
+            "BEGIN\n"
+            "  INSERT INTO audit(action_id, time, user, tbl, row_key, patient_id, op, old, new)\n"
+            f"  VALUES (y90_action(), y90_now(), y90_user(), '{sheet.name}', CAST({ref}.{key} AS TEXT),"
+            f" {pid.format(ref=ref)}, '{op.lower()}', {old}, {new});\n"
+            "END"
+        )
+    return out
+
+
+BOOKKEEPING_DDL = (
+    """CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT
+) STRICT""",
+    """CREATE TABLE actions (
+    id INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    user TEXT NOT NULL,
+    host TEXT NOT NULL,
+    description TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'edit' CHECK (kind IN ('edit', 'import', 'undo', 'redo', 'system')),
+    reverses INTEGER REFERENCES actions(id)
+) STRICT""",
+    """CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    action_id INTEGER REFERENCES actions(id),
+    time TEXT NOT NULL,
+    user TEXT NOT NULL,
+    tbl TEXT NOT NULL,
+    row_key TEXT NOT NULL,
+    patient_id TEXT,
+    op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+    old TEXT,
+    new TEXT
+) STRICT""",
+    "CREATE INDEX audit_patient ON audit(patient_id)",
+    "CREATE INDEX audit_action ON audit(action_id)",
+)
+
+
+def _indexes() -> list[str]:
+    return [
+        f'CREATE INDEX "{s.name}_patient" ON "{s.name}"(patient_id)'
+        for s in PATIENT_CHILD_SHEETS
+    ]
+
+
+def create_statements() -> list[str]:
+    """Every statement that builds an empty schema of SCHEMA_VERSION."""
+    stmts = list(BOOKKEEPING_DDL)
+    for sheet in SHEETS:
+        stmts.append(table_ddl(sheet))
+    stmts.extend(_indexes())
+    for sheet in SHEETS:
+        stmts.extend(audit_triggers(sheet))
+    return stmts
+
+
+#: Upgrade steps: MIGRATIONS[n] takes a file from user_version n to n + 1. Each is a list of
+#: SQL statements run inside the one exclusive upgrade transaction. Version 1 is the first.
+MIGRATIONS: dict[int, list[str]] = {}

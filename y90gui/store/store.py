@@ -1,0 +1,505 @@
+"""A case series: one SQLite file, opened through `Store`.
+
+Every write goes through `Store.action()`, one transaction that also records who did what in
+`actions`, while the triggers of `store.schema` write each row change into `audit`. Undo and
+redo replay the audit rows of an action backwards (or forwards) as a new action, so the audit
+trail is never rewritten and undo survives a restart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import socket
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEET_BY_NAME, SHEETS
+from y90gui.core.validate import CaseData
+from y90gui.store import schema
+from y90gui.store.errors import (
+    NothingToUndoError,
+    NotACaseSeriesError,
+    ReadOnlyError,
+    StoreError,
+    TooNewError,
+)
+from y90gui.store.header import check_header
+from y90gui.store.lock import LockInfo, WriteLock, current_user
+
+
+@dataclass
+class Change:
+    """What one action wrote: the GUI refreshes just these tables and patients."""
+
+    action_id: int | None
+    description: str
+    tables: set[str] = field(default_factory=set)
+    patient_ids: set[str] = field(default_factory=set)
+
+
+def _to_sql(column_type: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if column_type == "date":
+        return value.isoformat()
+    if column_type == "yesno":
+        return int(bool(value))
+    if column_type == "number":
+        return float(value)
+    return value
+
+
+def _from_sql(column_type: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if column_type == "date":
+        return dt.date.fromisoformat(value)
+    if column_type == "yesno":
+        return bool(value)
+    return value
+
+
+class Store:
+    """An open `.y90` file. Use `Store.open` / `Store.create`, and close it (or `with`)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool, lock: WriteLock | None,
+                 locked_by: LockInfo | None) -> None:
+        self.path = path
+        self.conn = conn
+        self.read_only = read_only
+        self._lock = lock
+        #: Who holds the write lock when this store was opened read-only because of it.
+        self.locked_by = locked_by
+        self._action_id: int | None = None
+        self._action_time = ""
+        # The audit triggers ask these for the action in progress (one time per action).
+        conn.create_function("y90_action", 0, lambda: self._action_id)
+        conn.create_function("y90_now", 0, lambda: self._action_time or _now())
+
+    # ----------------------------------------------------------------------------- opening
+
+    @classmethod
+    def create(cls, path: str | Path, *, exist_ok: bool = False) -> Store:
+        """Create an empty case series (or open it when `exist_ok` and it exists)."""
+        path = Path(path)
+        if path.exists() and path.stat().st_size > 0:
+            if exist_ok:
+                return cls.open(path)
+            raise StoreError(f"{path.name} already exists")
+        tmp = path.with_name(path.name + ".creating")
+        tmp.unlink(missing_ok=True)
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        _register_functions(conn)
+        try:
+            conn.execute("BEGIN")
+            for stmt in schema.create_statements():
+                conn.execute(stmt)
+            conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
+            conn.execute("INSERT INTO meta VALUES ('created', ?), ('created_by', ?)",
+                         (dt.datetime.now().isoformat(timespec="seconds"), current_user()))
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        tmp.replace(path)  # a half-created file never appears under the real name
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False) -> Store:
+        """Open an existing case series; read-only when asked or when another process has it."""
+        path = Path(path)
+        if not path.exists():
+            raise StoreError(f"{path} does not exist")
+        if path.is_dir():
+            raise NotACaseSeriesError(f"{path} is a folder, not a y90gui case series")
+        header = check_header(path, schema.APPLICATION_ID, schema.SCHEMA_VERSION)
+        lock: WriteLock | None = None
+        locked_by: LockInfo | None = None
+        if not read_only:
+            lock = WriteLock(path)
+            locked_by = lock.acquire()
+            if locked_by is not None:
+                lock, read_only = None, True
+        try:
+            if read_only:
+                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+            else:
+                conn = sqlite3.connect(path, isolation_level=None)
+            _register_functions(conn)
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 5000")
+            if not read_only:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = FULL")
+            store = cls(path, conn, read_only, lock, locked_by)
+            if header.user_version < schema.SCHEMA_VERSION:
+                if read_only:
+                    raise StoreError(
+                        f"{path.name} has the older file format {header.user_version}: open it for writing once "
+                        "to upgrade it"
+                    )
+                store._migrate(header.user_version)
+            return store
+        except sqlite3.DatabaseError as exc:
+            if lock:
+                lock.release()
+            raise NotACaseSeriesError(f"{path.name} cannot be read as a case series: {exc}") from None
+        except Exception:
+            if lock:
+                lock.release()
+            raise
+
+    def _migrate(self, version: int) -> None:
+        """Upgrade step by step in one exclusive transaction, after a copy of the old file."""
+        backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
+        self.backup(backup)
+        self.conn.execute("BEGIN EXCLUSIVE")
+        try:
+            while version < schema.SCHEMA_VERSION:
+                if version not in schema.MIGRATIONS:
+                    raise TooNewError(f"no upgrade from file format {version}")
+                for stmt in schema.MIGRATIONS[version]:
+                    self.conn.execute(stmt)
+                version += 1
+            self.conn.execute(f"PRAGMA user_version = {version}")
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        try:
+            if not self.read_only:
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
+        self.conn.close()
+        if self._lock:
+            self._lock.release()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    # ----------------------------------------------------------------------------- writing
+
+    @contextmanager
+    def action(self, description: str, kind: str = "edit", reverses: int | None = None) -> Iterator[Change]:
+        """One user action = one transaction = one row in `actions`; undone as a whole."""
+        if self.read_only:
+            who = f" ({self.locked_by.describe()} has it open)" if self.locked_by else ""
+            raise ReadOnlyError(f"{self.path.name} is open read-only{who}")
+        if self._action_id is not None:
+            raise StoreError("actions cannot be nested")
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._action_time = _now()
+            cur = self.conn.execute(
+                "INSERT INTO actions(time, user, host, description, kind, reverses) VALUES (?, ?, ?, ?, ?, ?)",
+                (self._action_time, current_user(), socket.gethostname(), description, kind, reverses),
+            )
+            self._action_id = cur.lastrowid
+            change = Change(self._action_id, description)
+            yield change
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._action_id = None
+            self._action_time = ""
+
+    def replace_patients(self, data: CaseData, description: str = "import", kind: str = "import") -> Change:
+        """Replace the whole record of every patient in `data` (spec: import semantics).
+
+        Patients not in `data` are untouched. Reference ranges in `data` replace the rows with
+        the same centre, test and unit.
+        """
+        with self.action(description, kind=kind) as change:
+            self.write_patients(data, change)
+        return change
+
+    def write_patients(self, data: CaseData, change: Change) -> None:
+        """The body of `replace_patients`, for callers that hold an action already."""
+        pids = [r["patient_id"] for r in data.get("patients", [])]
+        self._delete_patients(pids)
+        for sheet in SHEETS:
+            rows = data.get(sheet.name, [])
+            if not rows:
+                continue
+            if sheet.name == "reference_ranges":
+                self.conn.executemany(
+                    "DELETE FROM reference_ranges WHERE center = ? AND test = ? AND unit = ?",
+                    [(r["center"], r["test"], r["unit"]) for r in rows],
+                )
+            names = sheet.column_names
+            types = [c.type for c in sheet.columns]
+            sql = (f'INSERT INTO "{sheet.name}" ({", ".join(f"{chr(34)}{n}{chr(34)}" for n in names)}) '
+                   f'VALUES ({", ".join("?" * len(names))})')
+            self.conn.executemany(
+                sql, ([_to_sql(t, r.get(n)) for n, t in zip(names, types, strict=True)] for r in rows)
+            )
+            change.tables.add(sheet.name)
+        change.patient_ids.update(pids)
+
+    def delete_patients(self, patient_ids: Sequence[str], description: str | None = None) -> Change:
+        with self.action(description or f"delete {len(patient_ids)} patient(s)") as change:
+            self._delete_patients(patient_ids)
+            change.tables.update(s.name for s in SHEETS[:7])
+            change.patient_ids.update(patient_ids)
+        return change
+
+    def _delete_patients(self, patient_ids: Sequence[str]) -> None:
+        if not patient_ids:
+            return
+        params = [(p,) for p in patient_ids]
+        for sheet in reversed(PATIENT_CHILD_SHEETS):
+            self.conn.executemany(f'DELETE FROM "{sheet.name}" WHERE patient_id = ?', params)
+        self.conn.executemany("DELETE FROM patients WHERE patient_id = ?", params)
+
+    def insert_row(self, table: str, values: dict[str, Any], description: str | None = None) -> tuple[Change, str]:
+        """Insert one parsed row (values from `core.validate.validate_record`)."""
+        sheet = SHEET_BY_NAME[table]
+        names = [c.name for c in sheet.columns]
+        with self.action(description or f"add {table} row") as change:
+            cur = self.conn.execute(
+                f'INSERT INTO "{table}" ({", ".join(f"{chr(34)}{n}{chr(34)}" for n in names)}) '
+                f'VALUES ({", ".join("?" * len(names))})',
+                [_to_sql(c.type, values.get(c.name)) for c in sheet.columns],
+            )
+            key = values["patient_id"] if table == "patients" else str(cur.lastrowid)
+            change.tables.add(table)
+            if values.get("patient_id"):
+                change.patient_ids.add(values["patient_id"])
+        return change, key
+
+    def update_row(self, table: str, key: str | int, values: dict[str, Any], description: str | None = None) -> Change:
+        """Set some columns of one row (parsed values); key = patient_id or row id."""
+        sheet = SHEET_BY_NAME[table]
+        key_col = "patient_id" if table == "patients" else "id"
+        sets = ", ".join(f'"{n}" = ?' for n in values)
+        params = [_to_sql(sheet.by_name[n].type, v) for n, v in values.items()]
+        with self.action(description or f"edit {table} {key}") as change:
+            pid = self._patient_of(table, key)
+            cur = self.conn.execute(f'UPDATE "{table}" SET {sets} WHERE {key_col} = ?', [*params, key])
+            if cur.rowcount != 1:
+                raise StoreError(f"{table} row {key} no longer exists")
+            change.tables.add(table)
+            if pid:
+                change.patient_ids.add(pid)
+            if table == "patients" and "patient_id" in values:
+                change.patient_ids.add(values["patient_id"])
+                change.tables.update(s.name for s in PATIENT_CHILD_SHEETS)
+        return change
+
+    def delete_row(self, table: str, key: str | int, description: str | None = None) -> Change:
+        if table == "patients":
+            return self.delete_patients([str(key)], description)
+        with self.action(description or f"delete {table} row {key}") as change:
+            pid = self._patient_of(table, key)
+            self.conn.execute(f'DELETE FROM "{table}" WHERE id = ?', (key,))
+            change.tables.add(table)
+            if pid:
+                change.patient_ids.add(pid)
+        return change
+
+    def _patient_of(self, table: str, key: str | int) -> str | None:
+        if table == "patients":
+            return str(key)
+        if table == "reference_ranges":
+            return None
+        row = self.conn.execute(f'SELECT patient_id FROM "{table}" WHERE id = ?', (key,)).fetchone()
+        return row[0] if row else None
+
+    # ------------------------------------------------------------------------- undo / redo
+
+    def undo_stack(self) -> tuple[list[int], list[int]]:
+        """(undoable action ids, newest last; redoable action ids, newest last).
+
+        An action is undoable when it has not been reversed; an undo is redoable until a new
+        ordinary action follows it (as in every editor).
+        """
+        rows = self.conn.execute("SELECT id, kind, reverses FROM actions ORDER BY id").fetchall()
+        undoable: list[int] = []
+        redoable: list[int] = []
+        for aid, kind, reverses in rows:
+            if kind == "undo":
+                if undoable and undoable[-1] == reverses:
+                    undoable.pop()
+                redoable.append(aid)
+            elif kind == "redo":
+                if redoable:
+                    redoable.pop()
+                undoable.append(aid)
+            elif kind in ("edit", "import"):
+                undoable.append(aid)
+                redoable.clear()
+        return undoable, redoable
+
+    def action_description(self, action_id: int) -> str:
+        row = self.conn.execute("SELECT description FROM actions WHERE id = ?", (action_id,)).fetchone()
+        return row[0] if row else ""
+
+    def undo(self) -> Change:
+        undoable, _ = self.undo_stack()
+        if not undoable:
+            raise NothingToUndoError("nothing to undo")
+        target = undoable[-1]
+        return self._reverse(target, "undo", f"undo: {self.action_description(target)}")
+
+    def redo(self) -> Change:
+        _, redoable = self.undo_stack()
+        if not redoable:
+            raise NothingToUndoError("nothing to redo")
+        target = redoable[-1]
+        return self._reverse(target, "redo", self.action_description(target).removeprefix("undo: "))
+
+    def _reverse(self, action_id: int, kind: str, description: str) -> Change:
+        rows = self.conn.execute(
+            "SELECT tbl, row_key, patient_id, op, old, new FROM audit WHERE action_id = ? ORDER BY id DESC",
+            (action_id,),
+        ).fetchall()
+        with self.action(description, kind=kind, reverses=action_id) as change:
+            self.conn.execute("PRAGMA defer_foreign_keys = ON")
+            for tbl, row_key, pid, op, old, new in rows:
+                key_col = "patient_id" if tbl == "patients" else "id"
+                key: Any = row_key if tbl == "patients" else int(row_key)
+                if op == "insert":
+                    self.conn.execute(f'DELETE FROM "{tbl}" WHERE {key_col} = ?', (key,))
+                elif op == "delete":
+                    values = json.loads(old)
+                    names = list(values)
+                    self.conn.execute(
+                        f'INSERT INTO "{tbl}" ({", ".join(f"{chr(34)}{n}{chr(34)}" for n in names)}) '
+                        f'VALUES ({", ".join("?" * len(names))})',
+                        list(values.values()),
+                    )
+                else:
+                    values = json.loads(old)
+                    current_key = json.loads(new)[key_col]
+                    sets = ", ".join(f'"{n}" = ?' for n in values)
+                    self.conn.execute(f'UPDATE "{tbl}" SET {sets} WHERE {key_col} = ?', [*values.values(), current_key])
+                change.tables.add(tbl)
+                if pid:
+                    change.patient_ids.add(pid)
+        return change
+
+    def history(self, patient_id: str | None = None, limit: int = 5000) -> list[dict[str, Any]]:
+        """Audit rows, newest first, with the action that caused them."""
+        where, params = ("WHERE a.patient_id = ?", [patient_id]) if patient_id else ("", [])
+        rows = self.conn.execute(
+            "SELECT a.id, a.time, a.user, a.tbl, a.row_key, a.patient_id, a.op, a.old, a.new, "
+            "ac.id, ac.description, ac.kind "
+            f"FROM audit a LEFT JOIN actions ac ON ac.id = a.action_id {where} ORDER BY a.id DESC LIMIT ?",
+            [*params, limit],
+        ).fetchall()
+        keys = ("id", "time", "user", "table", "key", "patient_id", "op", "old", "new", "action_id",
+                "action", "kind")
+        out = []
+        for r in rows:
+            d = dict(zip(keys, r, strict=True))
+            d["old"] = json.loads(d["old"]) if d["old"] else None
+            d["new"] = json.loads(d["new"]) if d["new"] else None
+            out.append(d)
+        return out
+
+    # ----------------------------------------------------------------------------- reading
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for sheet in SHEETS:
+            out[sheet.name] = int(self.conn.execute(f'SELECT count(*) FROM "{sheet.name}"').fetchone()[0])
+        return out
+
+    def patient_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT patient_id FROM patients ORDER BY patient_id")]
+
+    def read_table(self, table: str, patient_ids: Iterable[str] | None = None, *, with_ids: bool = False
+                   ) -> list[dict[str, Any]]:
+        """Rows of one sheet as parsed values (dates as `datetime.date`, yes/no as bool)."""
+        sheet = SHEET_BY_NAME[table]
+        names = list(sheet.column_names)
+        cols = ", ".join(f'"{n}"' for n in names)
+        if with_ids and table != "patients":
+            cols = "id, " + cols
+        order = "patient_id" if table != "reference_ranges" else "center, test, unit"
+        if table in ("prrt",):
+            order += ", cycle"
+        elif table == "radioembolization":
+            order += ", procedure"
+        elif table != "patients" and table != "reference_ranges":
+            order += ", id"
+        sql = f'SELECT {cols} FROM "{table}"'
+        params: list[Any] = []
+        if patient_ids is not None and table != "reference_ranges":
+            ids = list(patient_ids)
+            self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _sel(pid TEXT PRIMARY KEY)")
+            self.conn.execute("DELETE FROM temp._sel")
+            self.conn.executemany("INSERT OR IGNORE INTO temp._sel VALUES (?)", [(p,) for p in ids])
+            sql += " WHERE patient_id IN (SELECT pid FROM temp._sel)"
+        sql += f" ORDER BY {order}"
+        types = [sheet.by_name[n].type for n in names]
+        converters = [(i + (1 if with_ids and table != "patients" else 0), n, t)
+                      for i, (n, t) in enumerate(zip(names, types, strict=True))]
+        out = []
+        for row in self.conn.execute(sql, params):
+            d = {n: (_from_sql(t, row[i]) if t in ("date", "yesno") else row[i]) for i, n, t in converters}
+            if with_ids and table != "patients":
+                d["id"] = row[0]
+            out.append(d)
+        return out
+
+    def read_case_data(self, patient_ids: Iterable[str] | None = None) -> CaseData:
+        """The whole case series (or some patients) in the format-neutral `CaseData` shape."""
+        ids = list(patient_ids) if patient_ids is not None else None
+        return {s.name: self.read_table(s.name, ids) for s in SHEETS}
+
+    # ----------------------------------------------------------------------------- safety
+
+    def integrity(self) -> str:
+        rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+        fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+        if rows == ["ok"] and not fk:
+            return "ok"
+        problems = [r for r in rows if r != "ok"]
+        if fk:
+            problems.append(f"{len(fk)} row(s) violate foreign keys")
+        return "; ".join(problems)
+
+    def backup(self, dest: str | Path) -> Path:
+        """SQLite online backup: a consistent copy even while this store is in use."""
+        dest = Path(dest)
+        if dest.resolve() == self.path.resolve():
+            raise StoreError("a backup cannot overwrite the file it copies")
+        tmp = dest.with_name(dest.name + ".partial")
+        tmp.unlink(missing_ok=True)
+        target = sqlite3.connect(tmp)
+        try:
+            self.conn.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+        tmp.replace(dest)
+        return dest
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _register_functions(conn: sqlite3.Connection) -> None:
+    user = current_user()
+    conn.create_function("y90_user", 0, lambda: user)
+    conn.create_function("y90_now", 0, _now)
+    conn.create_function("y90_action", 0, lambda: None)
