@@ -1,0 +1,98 @@
+"""Run core work off the GUI thread, with progress and cancel (after Orange3's concurrent utils).
+
+A task is a plain function `fn(progress: Progress) -> result` from the core; it never touches
+widgets. `TaskRunner.start` runs it on the global thread pool and delivers `progressed`,
+`finished(result)` or `failed(exception)` on the GUI thread through queued signals. Starting a
+new task with the same key cancels the stale one (a newer filter supersedes an older refit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from y90gui.core.progress import Cancelled, Progress
+
+
+class _Signals(QObject):
+    progressed = Signal(float, str)
+    finished = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+
+class Task(QRunnable):
+    def __init__(self, fn: Callable[[Progress], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.fn = fn
+        self.signals = _Signals()
+        self.progress = Progress(lambda f, m: self.signals.progressed.emit(f, m))
+        self.done = False
+
+    def run(self) -> None:  # worker thread
+        try:
+            result = self.fn(self.progress)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except BaseException as exc:  # delivered to the GUI thread, shown there
+            self.signals.failed.emit(exc)
+        else:
+            if self.progress.cancelled:
+                self.signals.cancelled.emit()
+            else:
+                self.signals.finished.emit(result)
+        finally:
+            self.done = True
+
+    def cancel(self) -> None:
+        self.progress.cancel()
+
+
+class TaskRunner(QObject):
+    """Owns the running tasks of one window; `shutdown()` cancels and waits for them on close."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool.globalInstance()
+        self._tasks: dict[str, Task] = {}
+
+    def start(
+        self,
+        key: str,
+        fn: Callable[[Progress], Any],
+        on_finished: Callable[[Any], None] | None = None,
+        on_failed: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[float, str], None] | None = None,
+        on_cancelled: Callable[[], None] | None = None,
+    ) -> Task:
+        old = self._tasks.get(key)
+        if old is not None and not old.done:
+            old.cancel()
+        task = Task(fn)
+        if on_finished:
+            task.signals.finished.connect(on_finished)
+        if on_failed:
+            task.signals.failed.connect(on_failed)
+        if on_progress:
+            task.signals.progressed.connect(on_progress)
+        if on_cancelled:
+            task.signals.cancelled.connect(on_cancelled)
+        self._tasks[key] = task
+        self.pool.start(task)
+        return task
+
+    def running(self) -> list[str]:
+        return [k for k, t in self._tasks.items() if not t.done]
+
+    def cancel(self, key: str) -> None:
+        task = self._tasks.get(key)
+        if task is not None:
+            task.cancel()
+
+    def shutdown(self, timeout_ms: int = 10000) -> bool:
+        for task in self._tasks.values():
+            task.cancel()
+        return self.pool.waitForDone(timeout_ms)
