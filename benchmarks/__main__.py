@@ -24,7 +24,8 @@ def main(argv: list[str]) -> int:
         print(f"\n=== {name} ===", flush=True)
         t0 = time.perf_counter()
         rc = subprocess.call([sys.executable, "-m", f"benchmarks.{name}"], cwd=HERE.parent)
-        print(f"--- {name}: {'ok' if rc == 0 else f'FAILED (exit {rc})'} in {time.perf_counter() - t0:.1f} s", flush=True)
+        status = "ok" if rc == 0 else f"FAILED (exit {rc})"
+        print(f"--- {name}: {status} in {time.perf_counter() - t0:.1f} s", flush=True)
         if rc:
             failed.append(name)
     return 1 if failed else 0

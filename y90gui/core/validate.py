@@ -89,7 +89,7 @@ def parse_date(raw: Any, *, today_: dt.date | None = None) -> dt.date:
             value = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError as exc:
             raise FieldError(f"not a valid date ({exc})") from None
-    elif isinstance(raw, bool) or isinstance(raw, int | float):
+    elif isinstance(raw, bool | int | float):
         raise FieldError("a number that is not a date cell: use a date cell or ISO text YYYY-MM-DD")
     else:
         raise FieldError("not a date: use a date cell or ISO text YYYY-MM-DD")
@@ -272,17 +272,17 @@ def check_consistency(data: CaseData, known_patient_ids: Iterable[str] = ()) -> 
             )
     for r in data.get("radioembolization", []):
         p = patients.get(r.get("patient_id", ""))
-        if p and p.get("vital_status") == "dead" and p.get("followup_date") and r.get("date"):
-            if r["date"] > p["followup_date"]:
-                issues.append(
-                    Issue(
-                        "radioembolization",
-                        r.get("_row"),
-                        "date",
-                        r["date"],
-                        f"radioembolization after death ({p['followup_date'].isoformat()})",
-                    )
+        dead = p is not None and p.get("vital_status") == "dead" and p.get("followup_date")
+        if dead and r.get("date") and r["date"] > p["followup_date"]:
+            issues.append(
+                Issue(
+                    "radioembolization",
+                    r.get("_row"),
+                    "date",
+                    r["date"],
+                    f"radioembolization after death ({p['followup_date'].isoformat()})",
                 )
+            )
 
     for r in data.get("adverse_events", []):
         pid, proc = r.get("patient_id"), r.get("procedure")

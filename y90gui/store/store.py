@@ -22,11 +22,10 @@ from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEET_BY_NAME, SHEETS
 from y90gui.core.validate import CaseData
 from y90gui.store import schema
 from y90gui.store.errors import (
-    NothingToUndoError,
     NotACaseSeriesError,
+    NothingToUndoError,
     ReadOnlyError,
     StoreError,
-    TooNewError,
 )
 from y90gui.store.header import check_header
 from y90gui.store.lock import LockInfo, WriteLock, current_user
@@ -45,13 +44,13 @@ class Change:
 def _to_sql(column_type: str, value: Any) -> Any:
     if value is None:
         return None
-    if column_type == "date":
+    if column_type == "date" and isinstance(value, dt.date):
         return value.isoformat()
-    if column_type == "yesno":
-        return int(bool(value))
-    if column_type == "number":
+    if column_type == "yesno" and isinstance(value, bool):
+        return int(value)
+    if column_type == "number" and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
-    return value
+    return value  # anything else goes to SQLite as is, where the CHECK constraints judge it
 
 
 def _from_sql(column_type: str, value: Any) -> Any:
@@ -125,6 +124,7 @@ class Store:
             locked_by = lock.acquire()
             if locked_by is not None:
                 lock, read_only = None, True
+        conn: sqlite3.Connection | None = None
         try:
             if read_only:
                 conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
@@ -146,28 +146,38 @@ class Store:
                 store._migrate(header.user_version)
             return store
         except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
             if lock:
                 lock.release()
             raise NotACaseSeriesError(f"{path.name} cannot be read as a case series: {exc}") from None
         except Exception:
+            if conn is not None:
+                conn.close()
             if lock:
                 lock.release()
             raise
 
     def _migrate(self, version: int) -> None:
         """Upgrade step by step in one exclusive transaction, after a copy of the old file."""
+        start = version
         backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
         self.backup(backup)
         self.conn.execute("BEGIN EXCLUSIVE")
         try:
             while version < schema.SCHEMA_VERSION:
                 if version not in schema.MIGRATIONS:
-                    raise TooNewError(f"no upgrade from file format {version}")
+                    raise StoreError(f"no upgrade path from file format {version}")
                 for stmt in schema.MIGRATIONS[version]:
                     self.conn.execute(stmt)
                 version += 1
             self.conn.execute(f"PRAGMA user_version = {version}")
             self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.conn.execute("ROLLBACK")
+            raise StoreError(
+                f"upgrade from file format {start} failed ({exc}); the file is unchanged, a copy is at {backup.name}"
+            ) from None
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
