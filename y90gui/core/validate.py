@@ -139,7 +139,7 @@ def parse_yesno(raw: Any) -> bool:
 def parse_code(raw: Any, allowed: tuple[str, ...]) -> str:
     text = str(raw).strip()
     lowered = text.lower()
-    lowered = codes.UNIT_ALIASES.get(lowered, lowered)
+    lowered = codes.UNIT_ALIASES.get(lowered, lowered).lower()
     for code in allowed:
         if code.lower() == lowered:
             return code
@@ -254,8 +254,9 @@ def check_consistency(data: CaseData, known_patient_ids: Iterable[str] = ()) -> 
         if r.get("patient_id") and r.get("procedure") is not None and r.get("date"):
             procedures[r["patient_id"]][r["procedure"]] = r["date"]
 
-    for pid, p in patients.items():
-        dates = procedures.get(pid)
+    for p in data.get("patients", []):
+        pid = p.get("patient_id")
+        dates = procedures.get(pid) if pid else None
         fu = p.get("followup_date")
         if not dates or fu is None:
             continue
