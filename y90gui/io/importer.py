@@ -1,0 +1,225 @@
+"""Import a workbook: validate everything, preview the change, then apply it all or nothing.
+
+`prepare_import` never writes: it reads and validates the whole workbook, reports every
+problem at once, and compares the result with the store (patients new, changed field by
+field, unchanged). `apply_import` then backs the store up and writes the new and changed
+patients in one transaction. The GUI runs the two steps with a dialog in between; the CLI
+runs them back to back.
+
+Semantics (spec/workbook.md): each patient on the `patients` sheet has its whole record
+replaced; other patients are untouched. Rows on other sheets that name a patient who is
+in the database but not on the workbook's `patients` sheet replace that patient's rows on
+those sheets only. Reference ranges replace the rows with the same centre, test and unit.
+Lab rows are stored exactly as given; a missing uln/lln is taken from the centre's
+reference ranges when the report is computed, so export gives back the workbook as sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from y90gui.core.errors import Y90Error
+from y90gui.core.progress import NO_PROGRESS, Progress
+from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEET_BY_NAME, SHEETS
+from y90gui.core.validate import CaseData, Issue, check_consistency
+from y90gui.io.diff import FieldChange, diff_patient, diff_rows, group_by_patient
+
+if TYPE_CHECKING:
+    from y90gui.store.store import Change, Store
+
+#: Backups kept beside the store (`<db>.backups/`), newest last.
+KEEP_BACKUPS = 10
+
+
+class StoreChangedError(Y90Error):
+    """The case series changed between the preview and the import."""
+
+
+@dataclass
+class ImportPlan:
+    """The outcome of `prepare_import`: problems, and what `apply_import` would write."""
+
+    workbook: Path
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)
+    changed: dict[str, list[FieldChange]] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    reference_changes: list[FieldChange] = field(default_factory=list)
+    #: Records to write (new and changed patients, changed reference ranges).
+    data: CaseData = field(default_factory=dict, repr=False)
+    #: The store's last action when the plan was made; apply refuses if it moved on.
+    store_mark: Any = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.new or self.changed or self.reference_changes)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "errors": [i.as_dict() for i in self.errors],
+            "warnings": [i.as_dict() for i in self.warnings],
+            "new": list(self.new),
+            "changed": list(self.changed),
+            "unchanged": list(self.unchanged),
+            "changes": {pid: [c.as_dict() for c in cs] for pid, cs in self.changed.items()},
+            "reference_ranges": [c.as_dict() for c in self.reference_changes],
+        }
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"{len(self.errors)} error(s): nothing imported"
+        text = f"{len(self.new)} new, {len(self.changed)} changed, {len(self.unchanged)} unchanged patient(s)"
+        if self.reference_changes:
+            text += f", {len(self.reference_changes)} reference-range change(s)"
+        return text
+
+
+def _store_mark(store: Store) -> Any:
+    return store.conn.execute("SELECT max(id) FROM actions").fetchone()[0]
+
+
+def prepare_import(path: str | Path, store: Store, progress: Progress | None = None) -> ImportPlan:
+    """Read, validate and compare; never writes. Errors are in the plan, not raised.
+
+    Raises `WorkbookFileError` (a Y90Error) only when the file is not a readable workbook.
+    """
+    from y90gui.io.parse import parse_workbook
+    from y90gui.io.reader import read_workbook
+
+    progress = progress or NO_PROGRESS
+    path = Path(path)
+    plan = ImportPlan(path, store_mark=_store_mark(store))
+    progress.step(0.05, 1, f"reading {path.name}")
+    raw = read_workbook(path)
+    progress.step(0.35, 1, "checking every cell")
+    parsed = parse_workbook(raw)
+    del raw
+    plan.errors.extend(parsed.errors)
+    plan.warnings.extend(parsed.warnings)
+    data = parsed.data
+    progress.step(0.6, 1, "checking rows across sheets")
+
+    known = set(store.patient_ids())
+    listed = {r["patient_id"] for r in data["patients"] if r.get("patient_id")}
+    partial = sorted({r["patient_id"] for s in PATIENT_CHILD_SHEETS for r in data[s.name]
+                      if r.get("patient_id") and r["patient_id"] not in listed and r["patient_id"] in known})
+    stored = group_by_patient(store.read_case_data(sorted(listed & known) + partial)) if (listed & known or partial) \
+        else {}
+    merged = _merge_partial(data, partial, stored)
+    plan.errors.extend(check_consistency(merged, known))
+    _sort_issues(plan.errors)
+    if plan.errors:
+        return plan
+
+    progress.step(0.75, 1, "comparing with the case series")
+    incoming = group_by_patient(merged)
+    write_ids: list[str] = []
+    for r in merged["patients"]:
+        pid = r["patient_id"]
+        if pid not in known:
+            plan.new.append(pid)
+            write_ids.append(pid)
+            continue
+        changes = diff_patient(stored.get(pid, {}), incoming[pid])
+        if changes:
+            plan.changed[pid] = changes
+            write_ids.append(pid)
+        else:
+            plan.unchanged.append(pid)
+    plan.reference_changes = _reference_changes(store, merged["reference_ranges"])
+    plan.data = _records_to_write(merged, set(write_ids), plan.reference_changes)
+    progress.step(1, 1, plan.summary())
+    return plan
+
+
+def _merge_partial(data: CaseData, partial: Sequence[str], stored: dict[str, dict[str, list[dict[str, Any]]]]
+                   ) -> CaseData:
+    """Workbook rows, plus the full stored record of patients the workbook only adds rows to."""
+    if not partial:
+        return data
+    merged: CaseData = {name: list(rows) for name, rows in data.items()}
+    given: dict[str, set[str]] = {s.name: {r["patient_id"] for r in data[s.name]} for s in PATIENT_CHILD_SHEETS}
+    for pid in partial:
+        record = stored.get(pid, {})
+        merged["patients"].extend(record.get("patients", []))
+        for sheet in PATIENT_CHILD_SHEETS:
+            if pid not in given[sheet.name]:
+                merged[sheet.name].extend(record.get(sheet.name, []))
+    return merged
+
+
+def _reference_changes(store: Store, rows: list[dict[str, Any]]) -> list[FieldChange]:
+    if not rows:
+        return []
+    sheet = SHEET_BY_NAME["reference_ranges"]
+    keys = {(r["center"], r["test"], r["unit"]) for r in rows}
+    old = [r for r in store.read_table("reference_ranges") if (r["center"], r["test"], r["unit"]) in keys]
+    return diff_rows(sheet, old, rows)
+
+
+def _records_to_write(merged: CaseData, write_ids: set[str], ref_changes: list[FieldChange]) -> CaseData:
+    out: CaseData = {}
+    for sheet in SHEETS:
+        if sheet.name == "reference_ranges":
+            changed_keys = {c.key for c in ref_changes if c.new is not None or c.column is not None}
+            rows = merged.get(sheet.name, [])
+            from y90gui.io.diff import _key_text
+
+            out[sheet.name] = [r for r in rows if _key_text(sheet, r) in changed_keys]
+        else:
+            out[sheet.name] = [r for r in merged.get(sheet.name, []) if r.get("patient_id") in write_ids]
+    return out
+
+
+def _sort_issues(issues: list[Issue]) -> None:
+    order = {s.name: i for i, s in enumerate(SHEETS)}
+    issues.sort(key=lambda i: (order.get(i.sheet, -1), i.row or 0))
+
+
+# ------------------------------------------------------------------------------- applying
+
+
+def backup_dir(db: Path) -> Path:
+    return db.with_name(db.name + ".backups")
+
+
+def backup_before_import(store: Store, keep: int = KEEP_BACKUPS) -> Path:
+    """Copy the store into `<db>.backups/` and keep only the newest `keep` copies."""
+    folder = backup_dir(store.path)
+    folder.mkdir(exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    dest = store.backup(folder / f"{store.path.stem}-{stamp}-before-import.y90")
+    olds = sorted(folder.glob(f"{store.path.stem}-*-before-import.y90"))
+    for old in olds[:-keep] if keep > 0 else olds:
+        old.unlink(missing_ok=True)
+    return dest
+
+
+def apply_import(store: Store, plan: ImportPlan, progress: Progress | None = None) -> Change:
+    """Back the store up, then write the plan in one transaction (one undoable action)."""
+    from y90gui.store.store import Change
+
+    progress = progress or NO_PROGRESS
+    if not plan.ok:
+        raise Y90Error(f"{plan.workbook.name} has {len(plan.errors)} error(s): nothing imported")
+    if _store_mark(store) != plan.store_mark:
+        raise StoreChangedError(f"{store.path.name} changed since {plan.workbook.name} was checked: check it again")
+    if not plan.has_changes:
+        return Change(None, "nothing to import")
+    progress.step(0.05, 1, "backing up the case series")
+    backup_before_import(store)
+    progress.step(0.2, 1, "writing")
+    description = f"import {plan.workbook.name}: {plan.summary()}"
+    change = store.replace_patients(plan.data, description, kind="import")
+    progress.step(1, 1, description)
+    return change
