@@ -1,27 +1,141 @@
-"""Start the Qt application (placeholder until the review GUI lands: a window with the patient count)."""
+"""Start the Qt application: style, icon, logging, the main window, the file to open.
+
+Imports here are PySide6 and the store only: pandas, pyqtgraph and lifelines load after the
+window is painted (see `main_window`). `--exit-after-paint` prints the seconds from process
+start to the first paint of the window and exits (the GUI benchmark reads it).
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import sys
+import time
+from pathlib import Path
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
+RESOURCES = Path(__file__).with_name("resources")
+log = logging.getLogger("y90gui")
+
+
+def seconds_since_process_start() -> float:
+    """Wall time since this process started (Linux: from /proc; elsewhere: since Python started)."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime", encoding="ascii") as f:
+            uptime = float(f.read().split()[0])
+        return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError, AttributeError):
+        return time.perf_counter()  # perf_counter starts near interpreter start on most platforms
+
+
+def setup_logging() -> Path | None:
+    """Log to a file in the user's data folder (frozen windowed builds have no stderr)."""
+    try:
+        from y90gui.paths import user_data_dir
+
+        path = user_data_dir() / "y90gui.log"
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def apply_look(app: object) -> None:
+    """The calm clinical look: Fusion style + our stylesheet + the app icon."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    app.setStyle("Fusion")
+    qss = RESOURCES / "style.qss"
+    if qss.exists():
+        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    icon = RESOURCES / "y90gui.png"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+
+
+def _install_excepthook(window: object) -> None:
+    """A user-facing error that escapes a slot becomes a message box; a bug is logged and shown."""
+    from y90gui.core.errors import Y90Error
+
+    previous = sys.excepthook
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: object) -> None:
+        if not isinstance(exc, Y90Error):
+            log.error("unexpected error", exc_info=(exc_type, exc, tb))  # type: ignore[arg-type]
+        try:
+            window.show_error("Error" if isinstance(exc, Y90Error) else "Unexpected error", exc)  # type: ignore[attr-defined]
+        except Exception:
+            previous(exc_type, exc, tb)  # type: ignore[arg-type]
+
+    sys.excepthook = hook
+
+
+def _report_first_paint(window: object, app: object) -> None:
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not getattr(self, "seen", False):
+                self.seen = True
+                elapsed = seconds_since_process_start()
+                QTimer.singleShot(0, lambda: _print_and_quit(elapsed, app))
+            return False
+
+    watcher = FirstPaint(window)  # type: ignore[arg-type]
+    window.installEventFilter(watcher)  # type: ignore[attr-defined]
+
+
+def _print_and_quit(elapsed: float, app: object) -> None:
+    if sys.stdout is not None:
+        print(f"first paint: {elapsed:.3f} s", flush=True)
+    app.quit()  # type: ignore[attr-defined]
+
 
 def run_gui(args: argparse.Namespace) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+    from PySide6.QtWidgets import QApplication
 
-    from y90gui.store.store import Store
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("y90gui")
+    app.setOrganizationName("y90gui")
+    from y90gui import __version__
 
-    app = QApplication.instance() or QApplication([])
-    path = args.file
+    app.setApplicationVersion(__version__)
+    app.setApplicationDisplayName("y90gui")
+    setup_logging()
+    apply_look(app)
+
+    from y90gui.ui.main_window import MainWindow
+
+    window = MainWindow()
+    _install_excepthook(window)
+    path = getattr(args, "file", None)
     if path is None:
         from y90gui.demo.commands import demo_copy_path
 
-        path = demo_copy_path()
-    store = Store.open(path)
-    window = QMainWindow()
-    window.setWindowTitle(f"y90gui — {os.path.basename(str(path))}")
-    window.setCentralWidget(QLabel(f"{store.counts()['patients']} patients"))
+        try:
+            path = demo_copy_path()
+        except Exception as exc:  # no demo in this build: an empty window, with the reason shown
+            log.error("demo copy unavailable", exc_info=exc)
+            path = None
+    if getattr(args, "exit_after_paint", False):
+        _report_first_paint(window, app)
+    if path is not None:
+        window.open_file(path)
     window.show()
-    return app.exec()
+    if getattr(args, "self_test", False):
+        from y90gui.ui import selftest  # packaging's module
+
+        return int(selftest.run_self_test(app, window))
+    code = app.exec()
+    return int(code)

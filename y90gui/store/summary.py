@@ -1,0 +1,103 @@
+"""One row per patient for the review table, from a single SQL query (sqlite3 only).
+
+The patient table is the first thing the window paints, so its rows must not wait for pandas
+or the analysis package: everything that SQL can say directly (counts, sums, first procedure,
+intervals) is computed here in one pass over the file. Columns that need the CTCAE and RECIST
+rules (3-month response, worst lab grade) are filled in later by the GUI, off its thread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+#: Column keys of a summary row, in order (the table shows them in this order too).
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "patient_id",
+    "center",
+    "sex",
+    "age_first_re",
+    "primary_site",
+    "who_grade",
+    "prrt_cycles",
+    "prrt_gbq",
+    "prrt_to_re_days",
+    "re_procedures",
+    "first_extent",
+    "vital_status",
+    "followup_years",
+    "first_re_date",
+    "notes",
+)
+
+_SQL = """
+WITH re_ranked AS (
+    SELECT patient_id, date, extent,
+           ROW_NUMBER() OVER (PARTITION BY patient_id ORDER BY date, procedure) AS rn,
+           COUNT(*) OVER (PARTITION BY patient_id) AS n_re
+    FROM radioembolization
+),
+first_re AS (
+    SELECT patient_id, date AS first_date, extent AS first_extent, n_re FROM re_ranked WHERE rn = 1
+),
+prrt_all AS (
+    SELECT patient_id, COUNT(*) AS cycles, SUM(activity_gbq) AS gbq,
+           COUNT(activity_gbq) AS n_gbq
+    FROM prrt GROUP BY patient_id
+),
+prrt_last AS (
+    SELECT p.patient_id, MAX(p.date) AS last_before
+    FROM prrt p JOIN first_re f ON f.patient_id = p.patient_id
+    WHERE p.date <= f.first_date
+    GROUP BY p.patient_id
+)
+SELECT pt.patient_id,
+       pt.center,
+       pt.sex,
+       CASE WHEN pt.birth_year IS NOT NULL AND f.first_date IS NOT NULL
+            THEN CAST(substr(f.first_date, 1, 4) AS INTEGER) - pt.birth_year END,
+       pt.primary_site,
+       pt.who_grade,
+       COALESCE(pa.cycles, 0),
+       CASE WHEN pa.n_gbq > 0 THEN pa.gbq END,
+       CASE WHEN pl.last_before IS NOT NULL
+            THEN CAST(julianday(f.first_date) - julianday(pl.last_before) AS INTEGER) END,
+       COALESCE(f.n_re, 0),
+       f.first_extent,
+       pt.vital_status,
+       CASE WHEN f.first_date IS NOT NULL
+            THEN (julianday(pt.followup_date) - julianday(f.first_date)) / 365.25 END,
+       f.first_date,
+       pt.notes
+FROM patients pt
+LEFT JOIN first_re f ON f.patient_id = pt.patient_id
+LEFT JOIN prrt_all pa ON pa.patient_id = pt.patient_id
+LEFT JOIN prrt_last pl ON pl.patient_id = pt.patient_id
+ORDER BY pt.patient_id
+"""
+
+
+@dataclass(frozen=True)
+class PatientSummary:
+    """The table rows: `rows[i][SUMMARY_COLUMNS.index(key)]`, raw values (None when unknown)."""
+
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+    def index(self, key: str) -> int:
+        return self.columns.index(key)
+
+    def column(self, key: str) -> list[Any]:
+        i = self.columns.index(key)
+        return [r[i] for r in self.rows]
+
+
+def patient_summary(conn: sqlite3.Connection) -> PatientSummary:
+    """Every patient's summary row (ages in years from the birth year; follow-up from the first RE).
+
+    Age is year of the first RE minus birth year, because the format keeps only the birth year.
+    The PRRT -> RE interval is the report's definition: last cycle on or before the first RE.
+    """
+    rows = [tuple(r) for r in conn.execute(_SQL)]
+    return PatientSummary(SUMMARY_COLUMNS, rows)

@@ -1,0 +1,409 @@
+"""The review window: patient list on the left, the selected patient or a cohort view on the right.
+
+First paint needs only PySide6 and sqlite3: the patient table comes from one SQL query
+(`store.summary`). After the window is shown, two workers start: one imports the plotting
+stack (then the plot pages are built), one loads the whole case series and derives the
+columns that need the analysis rules. Cohort panels follow the table's filter, debounced so
+typing in the search box stays instant.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QTabWidget,
+    QWidget,
+)
+
+from y90gui import __version__
+from y90gui.core.errors import Y90Error
+from y90gui.store.store import Change, Store
+from y90gui.store.summary import patient_summary
+from y90gui.ui import settings as app_settings_mod
+from y90gui.ui.cohort_tasks import CohortData, load_cohort, warm_up
+from y90gui.ui.detail_area import DetailArea, LazyPage
+from y90gui.ui.patient_panel import PatientPanel
+from y90gui.ui.tasks import TaskRunner
+from y90gui.ui.window_actions import build_actions, build_menus
+
+log = logging.getLogger(__name__)
+FILTER_DEBOUNCE_MS = 120
+
+
+class MainWindow(QMainWindow):
+    store_changed = Signal(object)  # a store Change, after every write
+    patient_selected = Signal(str)
+    #: the cohort shown changed (filter or data); cohort panels refresh from filtered_patient_ids()
+    cohort_changed = Signal()
+    #: the plot pages exist (pyqtgraph imported)
+    plots_ready = Signal()
+    #: the whole case series is in memory (`cohort`)
+    cohort_loaded = Signal()
+
+    def __init__(self, settings: Any = None) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.settings = settings if settings is not None else app_settings_mod.app_settings()
+        self.store: Store | None = None
+        self.cohort: CohortData | None = None
+        self.tasks = TaskRunner(self)
+        self.plots_built = False
+        self.timeline: Any = None
+        self.patient_toxicity: Any = None
+        self.km: Any = None
+        self.cohort_toxicity: Any = None
+
+        self.patient_panel = PatientPanel(self)
+        self.detail = DetailArea(self)
+        self.detail_tabs: QTabWidget = self.detail.tabs
+        self.views = QTabWidget(self)
+        self.views.setObjectName("Views")
+        self.views.addTab(self.detail, "Patient")
+        self.survival_page = LazyPage(parent=self)
+        self.cohort_toxicity_page = LazyPage(parent=self)
+        self.views.addTab(self.survival_page, "Survival")
+        self.views.addTab(self.cohort_toxicity_page, "Cohort toxicity")
+        from y90gui.ui.report_view import ReportView
+
+        self.report_view = ReportView(self)
+        self.views.addTab(self.report_view, "Report")
+
+        self.banner = QLabel(self)
+        self.banner.setObjectName("ReadOnlyBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("MainSplitter")
+        self.splitter.addWidget(self.patient_panel)
+        self.splitter.addWidget(self.views)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 6)
+        central = QWidget(self)
+        from PySide6.QtWidgets import QVBoxLayout
+
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.busy = QProgressBar(self)
+        self.busy.setObjectName("BusyBar")
+        self.busy.setMaximumWidth(180)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.statusBar().addPermanentWidget(self.busy)
+
+        self.actions: dict[str, Any] = build_actions(self)
+        self.recent_menu = build_menus(self)
+        self.actions["new"].triggered.connect(self.new_file)
+        self.actions["open"].triggered.connect(self.choose_file)
+        self.actions["quit"].triggered.connect(self.close)
+        self.actions["about"].triggered.connect(self.show_about)
+        self.actions["export_report"].triggered.connect(self.report_view.export_dialog)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DEBOUNCE_MS)
+        self._filter_timer.timeout.connect(self.cohort_changed)
+        self.patient_panel.filter_changed.connect(self._filter_timer.start)
+        self.patient_panel.patient_activated.connect(self._on_patient)
+        self.store_changed.connect(self._on_store_changed)
+        self.cohort_changed.connect(self.report_view.refresh)
+        self._started_background = False
+
+        self._update_title()
+        self._restore_layout()
+        self._install_editing()
+
+    # ------------------------------------------------------------------ public API
+    def current_patient_id(self) -> str | None:
+        return self.patient_panel.current_patient_id()
+
+    def filtered_patient_ids(self) -> list[str]:
+        return self.patient_panel.filtered_ids()
+
+    def open_file(self, path: str | Path) -> bool:
+        """Open a case series (closing the current one); errors are shown, never raised."""
+        try:
+            store = Store.open(Path(path))
+        except Y90Error as exc:
+            self.show_error(f"Cannot open {Path(path).name}", exc)
+            return False
+        except OSError as exc:
+            self.show_error(f"Cannot open {Path(path).name}", exc)
+            return False
+        self._set_store(store)
+        app_settings_mod.add_recent(self.settings, str(Path(path).resolve()))
+        self.settings.setValue("last_file", str(Path(path).resolve()))
+        return True
+
+    def close_store(self) -> None:
+        self.tasks.cancel("cohort")
+        self.detail.set_store(None)
+        if self.store is not None:
+            self.store.close()
+        self.store = None
+        self.cohort = None
+
+    def refresh_summary(self) -> None:
+        """Re-read the table rows (cheap SQL) and reload the cohort in the background."""
+        if self.store is None:
+            return
+        self.patient_panel.set_summary(patient_summary(self.store.conn))
+        self.cohort_changed.emit()
+        self._load_cohort()
+
+    # ------------------------------------------------------------------ store
+    def _set_store(self, store: Store) -> None:
+        self.close_store()
+        self.store = store
+        self.detail.set_store(store)
+        self._update_title()
+        self._update_banner()
+        self.patient_panel.set_summary(patient_summary(store.conn))
+        pid = self.current_patient_id()
+        if pid:
+            self._on_patient(pid)
+        self.cohort_changed.emit()
+        if self._started_background:
+            self._load_cohort()
+
+    def _on_store_changed(self, change: Change) -> None:
+        self.detail.on_store_changed(change)
+        if self.store is not None:
+            self.patient_panel.set_summary(patient_summary(self.store.conn))
+            self._update_title()
+        pid = self.current_patient_id()
+        if pid and (not change.patient_ids or pid in change.patient_ids):
+            self._show_patient_plots(pid)
+        self._load_cohort()
+
+    def _load_cohort(self) -> None:
+        if self.store is None:
+            return
+        path = self.store.path
+        self._busy("Loading the case series…")
+        self.tasks.start("cohort", lambda p: load_cohort(path, p), self._cohort_loaded, self._task_failed,
+                         on_cancelled=self._idle)
+
+    def _cohort_loaded(self, cohort: CohortData) -> None:
+        self._idle()
+        if self.store is None:
+            return
+        self.cohort = cohort
+        self.patient_panel.set_derived(cohort.derived)
+        self.cohort_loaded.emit()
+        self.cohort_changed.emit()
+
+    def _task_failed(self, exc: BaseException) -> None:
+        self._idle()
+        log.error("background task failed", exc_info=exc)
+        self.show_error("A background task failed", exc)
+
+    # ------------------------------------------------------------------ patients
+    def _on_patient(self, pid: str) -> None:
+        self.detail.set_patient(pid, self._patient_header(pid))
+        self._show_patient_plots(pid)
+        self.patient_selected.emit(pid)
+
+    def _show_patient_plots(self, pid: str) -> None:
+        if self.store is None or not self.plots_built:
+            return
+        data = {name: self.store.read_table(name, None if name == "reference_ranges" else [pid], with_ids=True)
+                for name in ("patients", "prrt", "radioembolization", "response", "labs", "adverse_events",
+                             "treatments_after", "reference_ranges")}
+        self.timeline.set_patient(data)
+        self.patient_toxicity.set_patient(data)
+
+    def _patient_header(self, pid: str) -> str:
+        m = self.patient_panel.model
+
+        def v(key: str) -> str:
+            value = m.value(pid, key)
+            return "—" if value is None else str(value).replace("_", " ")
+
+        return (f"<b style='font-size:13pt'>{pid}</b> &nbsp; {v('center')} · {v('sex')} · {v('primary_site')} "
+                f"{v('who_grade')} · {v('re_procedures')} RE · {v('vital_status')}")
+
+    def step_patient(self, delta: int) -> None:
+        table = self.patient_panel.table
+        row = table.currentIndex().row() + delta
+        if 0 <= row < self.patient_panel.proxy.rowCount():
+            table.selectRow(row)
+
+    # ------------------------------------------------------------------ lazy plots
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._started_background:
+            self._started_background = True
+            QTimer.singleShot(0, self._start_background)
+
+    def _start_background(self) -> None:
+        self.tasks.start("warmup", warm_up, lambda _r: self._build_plot_pages(), self._task_failed)
+        self._load_cohort()
+
+    def _build_plot_pages(self) -> None:
+        if self.plots_built:
+            return
+        from y90gui.ui.km_widget import KaplanMeierWidget
+        from y90gui.ui.timeline import TimelineWidget
+        from y90gui.ui.toxicity_panels import CohortToxicityPanel, PatientToxicityPanel
+
+        self.timeline = TimelineWidget(self)
+        self.timeline.item_clicked.connect(self.detail.show_row)
+        self.detail.timeline_page.set_content(self.timeline)
+        self.patient_toxicity = PatientToxicityPanel(self)
+        self.detail.toxicity_page.set_content(self.patient_toxicity)
+        self.km = KaplanMeierWidget(self)
+        self.survival_page.set_content(self.km)
+        self.cohort_toxicity = CohortToxicityPanel(self)
+        self.cohort_toxicity_page.set_content(self.cohort_toxicity)
+        self.report_view.report_ready.connect(self.cohort_toxicity.set_report)
+        self.cohort_toxicity.basis_changed.connect(self.report_view.set_basis)
+        self.plots_built = True
+        pid = self.current_patient_id()
+        if pid:
+            self._show_patient_plots(pid)
+        self.plots_ready.emit()
+        self.km.refresh()
+        if self.report_view.report is not None:
+            self.cohort_toxicity.set_report(self.report_view.report)
+
+    # ------------------------------------------------------------------ status
+    def _busy(self, message: str) -> None:
+        self.statusBar().showMessage(message)
+        self.busy.setRange(0, 0)
+        self.busy.show()
+
+    def _idle(self) -> None:
+        if not self.tasks.running() or self.tasks.running() == ["warmup"]:
+            self.busy.hide()
+            self.statusBar().clearMessage()
+
+    def _update_title(self) -> None:
+        if self.store is None:
+            self.setWindowTitle("y90gui")
+            return
+        ro = " — read-only" if self.store.read_only else ""
+        self.setWindowTitle(f"{self.store.path.name}{ro} — y90gui")
+        self.setWindowFilePath(str(self.store.path))
+
+    def _update_banner(self) -> None:
+        store = self.store
+        if store is None or not store.read_only:
+            self.banner.hide()
+            return
+        if store.locked_by is not None:
+            text = (f"Read-only: {store.locked_by.describe()} has this file open for editing. "
+                    "You can review it; changes are disabled until they close it.")
+        else:
+            text = "Read-only: this file was opened without write access. Changes are disabled."
+        self.banner.setText(text)
+        self.banner.show()
+
+    # ------------------------------------------------------------------ dialogs
+    def show_error(self, title: str, exc: BaseException) -> None:
+        if isinstance(exc, (Y90Error, OSError)):
+            text = str(exc) if not isinstance(exc, OSError) else f"{exc.strerror or exc}: {exc.filename or ''}"
+        else:
+            text = f"Unexpected error ({type(exc).__name__}): {exc}\nDetails are in the log file."
+        self.statusBar().showMessage(f"{title}: {text}", 10000)
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("ErrorBox")
+        box.open()
+
+    def choose_file(self) -> None:
+        start = str(self.store.path.parent) if self.store else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Open case series", start,
+                                              "y90gui case series (*.y90);;All files (*)")
+        if path:
+            self.open_file(path)
+
+    def new_file(self) -> None:
+        start = str(self.store.path.parent) if self.store else str(Path.home())
+        path, _ = QFileDialog.getSaveFileName(self, "New case series", start, "y90gui case series (*.y90)")
+        if not path:
+            return
+        if not path.endswith(".y90"):
+            path += ".y90"
+        try:
+            Store.create(path).close()
+        except Y90Error as exc:
+            self.show_error("Cannot create the file", exc)
+            return
+        self.open_file(path)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = app_settings_mod.recent_files(self.settings)
+        for i, f in enumerate(files):
+            act = self.recent_menu.addAction(f"&{i + 1} {Path(f).name}")
+            act.setToolTip(f)
+            act.setStatusTip(f)
+            act.triggered.connect(lambda _=False, f=f: self.open_file(f))
+        if not files:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def show_about(self) -> None:
+        from y90gui.store import schema
+
+        QMessageBox.about(
+            self, "About y90gui",
+            f"<h3>y90gui {__version__}</h3>"
+            "<p>Review and analysis of case series of Y-90 radioembolization of neuroendocrine liver "
+            "metastases after PRRT.</p>"
+            f"<p>Case-series file format: version {schema.SCHEMA_VERSION}<br>"
+            "Workbook exchange format: version 1<br>"
+            "Toxicity grading: CTCAE v4.03<br>Response: RECIST 1.1<br>"
+            "Survival: Kaplan–Meier with Greenwood confidence bands (R <i>survival</i> conventions)</p>",
+        )
+
+    # ------------------------------------------------------------------ lifecycle
+    def _install_editing(self) -> None:
+        if importlib.util.find_spec("y90gui.ui.editing") is None:
+            return
+        from y90gui.ui import editing
+
+        try:
+            self.editing = editing.install(self)
+        except ImportError as exc:  # gui2's module not complete in this build
+            log.warning("editing not installed: %s", exc)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 840)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        split = self.settings.value("window/splitter")
+        if isinstance(split, QByteArray):
+            self.splitter.restoreState(split)
+        else:
+            self.splitter.setSizes([600, 760])
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.sync()
+        self.tasks.shutdown()
+        self.close_store()
+        super().closeEvent(event)

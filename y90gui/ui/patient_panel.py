@@ -1,0 +1,228 @@
+"""The patient list: search box, column filters, the sortable table and "N of M shown".
+
+The filter set here is the cohort every other panel shows (survival, toxicity, report), so the
+panel announces each change with `filter_changed` and the window passes it on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from y90gui.core import codes
+from y90gui.store.summary import PatientSummary
+from y90gui.ui.patient_model import ALL, COLUMN_KEYS, PID_ROLE, PatientFilterProxy, PatientTableModel, pretty_code
+
+#: (column key, label with mnemonic, fixed choices or None = values found in the data)
+FILTERS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
+    ("center", "&Centre", None),
+    ("primary_site", "Primar&y", codes.PRIMARY_SITE),
+    ("first_extent", "Exte&nt", codes.EXTENT),
+    ("recist_3m", "REC&IST 3 mo", codes.RECIST),
+    ("vital_status", "Stat&us", codes.VITAL_STATUS),
+)
+NOT_RECORDED = "(not recorded)"
+
+
+class PatientPanel(QWidget):
+    """Emits `patient_activated(pid)` when the current row changes, `filter_changed()` on filters."""
+
+    patient_activated = Signal(str)
+    filter_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("PatientPanel")
+        self.model = PatientTableModel(self)
+        self.proxy = PatientFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName("SearchBox")
+        self.search.setPlaceholderText("Search ID, centre, notes  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("search patients")
+        self.search.textChanged.connect(self._on_text)
+
+        self.combos: dict[str, QComboBox] = {}
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(4)
+        for i, (key, label, _choices) in enumerate(FILTERS):
+            combo = QComboBox(self)
+            combo.setObjectName(f"filter_{key}")
+            combo.setAccessibleName(f"filter {key}")
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(lambda _i, k=key: self._on_combo(k))
+            lab = QLabel(label, self)
+            lab.setBuddy(combo)
+            grid.addWidget(lab, i // 3, (i % 3) * 2)
+            grid.addWidget(combo, i // 3, (i % 3) * 2 + 1)
+            self.combos[key] = combo
+        self.reset_button = QPushButton("Clear filters", self)
+        self.reset_button.setToolTip("Clear the search and every filter (Ctrl+Shift+L)")
+        self.reset_button.clicked.connect(self.clear_filters)
+        grid.addWidget(self.reset_button, 1, 4, 1, 2)
+        grid.setColumnStretch(5, 1)
+
+        self.table = QTableView(self)
+        self.table.setObjectName("PatientTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setHighlightSections(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAccessibleName("patients")
+        self.table.selectionModel().currentRowChanged.connect(self._on_current)
+
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("CountLabel")
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 4, 8)
+        layout.addLayout(top)
+        layout.addLayout(grid)
+        layout.addWidget(self.table, 1)
+
+        self.proxy.criteria_changed.connect(self._update_count)
+        self.setTabOrder(self.search, self.combos[FILTERS[0][0]])
+        self._update_count()
+
+    # -- data
+    def set_summary(self, summary: PatientSummary) -> None:
+        current = self.current_patient_id()
+        self.model.set_summary(summary)
+        self._fill_combos()
+        self.proxy.refilter()
+        self._size_columns()
+        if current and self.select_patient(current):
+            return
+        if self.proxy.rowCount():
+            self.table.selectRow(0)
+
+    def set_derived(self, values: dict[str, dict[str, Any]]) -> None:
+        self.model.set_derived(values)
+        self._fill_combos(only=("recist_3m",))
+        if self.proxy.criteria()[1].get("recist_3m", ALL) is not ALL:
+            self.proxy.refilter()
+
+    def _fill_combos(self, only: tuple[str, ...] | None = None) -> None:
+        for key, _label, choices in FILTERS:
+            if only and key not in only:
+                continue
+            combo = self.combos[key]
+            keep = combo.currentData()
+            values = self.model.values(key)
+            present = sorted({v for v in values if v is not None}, key=str)
+            options = [c for c in choices if c in present] if choices else present
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem("All", ALL)
+            for v in options:
+                combo.addItem(f"{pretty_code(v)}  ({values.count(v)})", v)
+            if any(v is None for v in values):
+                combo.addItem(f"{NOT_RECORDED}  ({values.count(None)})", None)
+            i = combo.findData(keep) if keep is not ALL else 0
+            combo.setCurrentIndex(max(i, 0))
+            combo.blockSignals(False)
+
+    def _size_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        fm = self.fontMetrics()
+        for c in range(self.model.columnCount()):
+            title = str(self.model.headerData(c, Qt.Orientation.Horizontal))
+            sample = max((len(self.model.data(self.model.index(r, c)) or "")
+                          for r in range(min(50, self.model.rowCount()))), default=0)
+            width = max(fm.horizontalAdvance(title) + 28, fm.horizontalAdvance("M" * min(sample, 14)) + 8)
+            header.resizeSection(c, width)
+
+    # -- filtering
+    def _on_text(self, text: str) -> None:
+        self.proxy.set_criteria(text)
+        self.filter_changed.emit()
+
+    def _on_combo(self, key: str) -> None:
+        self.proxy.set_criteria(None, **{key: self.combos[key].currentData()})
+        self.filter_changed.emit()
+
+    def set_filter(self, key: str, value: Any) -> None:
+        """Select `value` in the filter combo of `key` (ALL clears it); used by tests and the self-test."""
+        combo = self.combos[key]
+        i = combo.findData(value)
+        if i < 0:
+            raise KeyError(f"{key}: no filter value {value!r}")
+        combo.setCurrentIndex(i)
+
+    def clear_filters(self) -> None:
+        for combo in self.combos.values():
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.proxy.set_criteria("", **{k: ALL for k in self.combos})
+        self.filter_changed.emit()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def filtered_ids(self) -> list[str]:
+        return self.proxy.accepted_ids(self.model.patient_ids())
+
+    def _update_count(self) -> None:
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        self.count_label.setText(f"{shown} of {total} patients shown")
+
+    # -- selection
+    def current_patient_id(self) -> str | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return index.data(PID_ROLE)
+
+    def select_patient(self, patient_id: str) -> bool:
+        row = self.model.row_of(patient_id)
+        if row < 0:
+            return False
+        proxy_index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not proxy_index.isValid():
+            return False
+        self.table.selectionModel().setCurrentIndex(
+            proxy_index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(proxy_index)
+        return True
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.patient_activated.emit(current.data(PID_ROLE))
+
+    def column_index(self, key: str) -> int:
+        return COLUMN_KEYS.index(key)

@@ -1,0 +1,120 @@
+"""Menus, toolbar and shortcuts of the main window (the `actions` dict other modules connect to).
+
+Every action exists from the start, so the menus never change shape: those that gui2's editing
+module implements (backup, import, export, template, undo, redo) start disabled and are enabled
+by `y90gui.ui.editing.install(window)`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QStyle, QToolBar
+
+if TYPE_CHECKING:
+    from y90gui.ui.main_window import MainWindow
+
+#: key -> (text with mnemonic, shortcut, status tip, standard icon or None)
+ACTION_SPECS: dict[str, tuple[str, QKeySequence | str | None, str, QStyle.StandardPixmap | None]] = {
+    "new": ("&New case series…", QKeySequence.StandardKey.New, "create an empty case series file",
+            QStyle.StandardPixmap.SP_FileIcon),
+    "open": ("&Open…", QKeySequence.StandardKey.Open, "open a .y90 case series",
+             QStyle.StandardPixmap.SP_DialogOpenButton),
+    "backup": ("&Backup…", "Ctrl+Shift+B", "write a consistent copy of the open file", None),
+    "import": ("&Import workbook…", "Ctrl+I", "validate an Excel workbook and import it (all or nothing)",
+               QStyle.StandardPixmap.SP_ArrowDown),
+    "export": ("E&xport workbook…", "Ctrl+E", "write the case series as an Excel workbook",
+               QStyle.StandardPixmap.SP_ArrowUp),
+    "template": ("Export &template…", None, "write an empty workbook in the exchange format", None),
+    "export_report": ("Export &report…", "Ctrl+Shift+R", "save the study report (HTML, PDF or Excel)",
+                      QStyle.StandardPixmap.SP_FileDialogDetailedView),
+    "quit": ("&Quit", QKeySequence.StandardKey.Quit, "close y90gui", None),
+    "undo": ("&Undo", QKeySequence.StandardKey.Undo, "undo the last change", QStyle.StandardPixmap.SP_ArrowBack),
+    "redo": ("&Redo", QKeySequence.StandardKey.Redo, "redo the last undone change",
+             QStyle.StandardPixmap.SP_ArrowForward),
+    "about": ("&About y90gui", None, "version, file format and CTCAE version", None),
+}
+#: Implemented by gui2's editing module; disabled until it connects them.
+EDITING_KEYS = ("backup", "import", "export", "template", "undo", "redo")
+
+
+def build_actions(window: MainWindow) -> dict[str, QAction]:
+    style = window.style()
+    actions: dict[str, QAction] = {}
+    for key, (text, shortcut, tip, icon) in ACTION_SPECS.items():
+        action = QAction(text, window)
+        action.setObjectName(f"action_{key}")
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.setToolTip(f"{text.replace('&', '').rstrip('…')} — {tip}")
+        if icon is not None:
+            action.setIcon(style.standardIcon(icon))
+        if key in EDITING_KEYS:
+            action.setEnabled(False)
+        actions[key] = action
+    actions["quit"].setMenuRole(QAction.MenuRole.QuitRole)
+    actions["about"].setMenuRole(QAction.MenuRole.AboutRole)
+    return actions
+
+
+def build_menus(window: MainWindow) -> QMenu:
+    """Menus and toolbar; returns the "Open recent" menu (filled from QSettings)."""
+    a = window.actions
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    file_menu.addAction(a["new"])
+    file_menu.addAction(a["open"])
+    recent = file_menu.addMenu("Open r&ecent")
+    recent.setObjectName("RecentMenu")
+    file_menu.addSeparator()
+    file_menu.addAction(a["backup"])
+    file_menu.addSeparator()
+    file_menu.addAction(a["import"])
+    file_menu.addAction(a["export"])
+    file_menu.addAction(a["template"])
+    file_menu.addAction(a["export_report"])
+    file_menu.addSeparator()
+    file_menu.addAction(a["quit"])
+
+    edit_menu = bar.addMenu("&Edit")
+    edit_menu.addAction(a["undo"])
+    edit_menu.addAction(a["redo"])
+    edit_menu.addSeparator()
+    find = edit_menu.addAction("&Find patient")
+    find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+    find.triggered.connect(window.patient_panel.focus_search)
+    clear = edit_menu.addAction("&Clear filters")
+    clear.setShortcut(QKeySequence("Ctrl+Shift+L"))
+    clear.triggered.connect(window.patient_panel.clear_filters)
+    window.edit_menu = edit_menu
+
+    view_menu = bar.addMenu("&View")
+    for i in range(window.views.count()):
+        title = window.views.tabText(i)
+        act = view_menu.addAction(title)
+        act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+        act.triggered.connect(lambda _=False, i=i: window.views.setCurrentIndex(i))
+    view_menu.addSeparator()
+    nxt = view_menu.addAction("&Next patient")
+    nxt.setShortcut(QKeySequence("Alt+Down"))
+    nxt.triggered.connect(lambda: window.step_patient(1))
+    prev = view_menu.addAction("&Previous patient")
+    prev.setShortcut(QKeySequence("Alt+Up"))
+    prev.triggered.connect(lambda: window.step_patient(-1))
+
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(a["about"])
+
+    toolbar = QToolBar("Main toolbar", window)
+    toolbar.setObjectName("MainToolbar")
+    toolbar.setMovable(False)
+    toolbar.setToolButtonStyle(toolbar.toolButtonStyle().ToolButtonTextBesideIcon)
+    for key in ("open", "import", "export", None, "undo", "redo", None, "export_report"):
+        if key is None:
+            toolbar.addSeparator()
+        else:
+            toolbar.addAction(a[key])
+    window.addToolBar(toolbar)
+    return recent
