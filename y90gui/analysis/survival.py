@@ -1,0 +1,236 @@
+"""Kaplan-Meier overall survival and the log-rank test, following R's `survival` package.
+
+lifelines fits the curve (its event table gives the risk sets); the pointwise bands, the
+median with its confidence interval, landmarks and numbers at risk are computed here from
+that table with R's rules, because lifelines differs from R on exactly the points reviewers
+check (spec/report.md):
+
+- Greenwood variance of log S: sum d / (n (n - d)); bands as R's ``survfit_confint``:
+  ``plain`` S +- z se S clipped to [0, 1]; ``log`` S exp(+-z se), upper clipped at 1, undefined
+  at S = 0; ``log-log`` exp(-exp(log(-log S) -+ z se / log S)), undefined at S = 0 and S = 1.
+- median and its limits as R prints them (``survmean``): the first time the curve (band) is
+  <= 0.5 + sqrt(machine epsilon); when it is 0.5 within that tolerance and the curve drops later,
+  the midpoint between that time and the time of the next drop. A median or limit never reached,
+  or only on an undefined stretch of the band, is None, never infinity, never the last follow-up.
+- time in days; years = days / 365.25; landmarks at k x 365.25 days take the values of the last
+  time <= the landmark (before the first time: S = 1, band [1, 1]); after the last follow-up the
+  landmark is not estimable (None). At risk at t = number with time >= t.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from statistics import NormalDist
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from y90gui.core.validate import CaseData
+
+DAYS_PER_YEAR = 365.25
+LANDMARK_YEARS = (1, 2, 3, 5)
+CI_METHODS = ("log-log", "log", "plain")
+TOLERANCE = math.sqrt(2.220446049250313e-16)  # R: sqrt(.Machine$double.eps)
+Z95 = NormalDist().inv_cdf(0.975)
+
+
+@dataclass
+class KMResult:
+    """A fitted curve with everything the report and the figure need (times in years)."""
+
+    n: int
+    events: int
+    ci_method: str
+    times_years: Any  # np.ndarray, step x including 0
+    survival: Any
+    ci_lower: Any  # NaN where the band is not defined
+    ci_upper: Any
+    censor_years: Any
+    censor_survival: Any
+    median_years: float | None
+    median_ci_years: tuple[float | None, float | None]
+    at_risk: dict[int, int] = field(default_factory=dict)
+    landmarks: dict[int, dict[str, Any]] = field(default_factory=dict)
+    median_days: float | None = None
+    median_ci_days: tuple[float | None, float | None] = (None, None)
+
+
+@dataclass(frozen=True)
+class LogRankResult:
+    statistic: float | None
+    df: int
+    p_value: float | None
+
+
+def _none_if_nan(x: float) -> float | None:
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+def r_median(times: np.ndarray, curve: np.ndarray, p: float = 0.5) -> float | None:
+    """R survmean's ``minmin``: first time the curve is < p + tol, midpoint rule at exactly p."""
+    import numpy as np
+
+    keep = ~np.isnan(curve) & (curve < p + TOLERANCE)
+    if not keep.any():
+        return None
+    x, y = times[keep], curve[keep]
+    if abs(y[0] - p) < TOLERANCE:
+        lower = np.nonzero(y < y[0])[0]
+        if len(lower):
+            return float((x[0] + x[lower[0]]) / 2)
+    return float(x[0])
+
+
+def bands(s: np.ndarray, se: np.ndarray, ci_method: str) -> tuple[np.ndarray, np.ndarray]:
+    """R's survfit_confint for Kaplan-Meier (se = standard error of log S)."""
+    import numpy as np
+
+    z = Z95
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if ci_method == "plain":
+            se2 = se * s * z
+            return np.maximum(s - se2, 0.0), np.minimum(s + se2, 1.0)
+        if ci_method == "log":
+            xx = np.where(s == 0, np.nan, s)
+            return np.exp(np.log(xx) - z * se), np.minimum(np.exp(np.log(xx) + z * se), 1.0)
+        if ci_method == "log-log":
+            xx = np.where((s == 0) | (s == 1), np.nan, s)
+            se2 = z * se / np.log(xx)
+            return np.exp(-np.exp(np.log(-np.log(xx)) - se2)), np.exp(-np.exp(np.log(-np.log(xx)) + se2))
+    raise ValueError(f"unknown CI method {ci_method!r}; use one of {', '.join(CI_METHODS)}")
+
+
+def _event_table(durations: np.ndarray, events: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(times, at risk, deaths, censored) at each distinct time, from lifelines' event table."""
+    from lifelines import KaplanMeierFitter
+
+    kmf = KaplanMeierFitter()
+    kmf.fit(durations, event_observed=events)
+    table = kmf.event_table
+    table = table[table["removed"].to_numpy() > 0]
+    return (table.index.to_numpy(dtype=float), table["at_risk"].to_numpy(dtype=float),
+            table["observed"].to_numpy(dtype=float), table["censored"].to_numpy(dtype=float))
+
+
+def kaplan_meier(durations_days: Sequence[float] | Any, events: Sequence[bool] | Any,
+                 ci_method: str = "log-log") -> KMResult:
+    """Kaplan-Meier estimate with R's median, CI, landmarks and at-risk rules (module docstring)."""
+    import numpy as np
+
+    if ci_method not in CI_METHODS:
+        raise ValueError(f"unknown CI method {ci_method!r}; use one of {', '.join(CI_METHODS)}")
+    d = np.asarray(durations_days, dtype=float)
+    e = np.asarray(events, dtype=bool)
+    if d.shape != e.shape or d.ndim != 1:
+        raise ValueError("durations and events must be 1-D and of the same length")
+    if len(d) and (np.isnan(d).any() or (d < 0).any()):
+        raise ValueError("durations must be known and >= 0 days")
+    empty = np.array([], dtype=float)
+    if len(d) == 0:
+        return KMResult(0, 0, ci_method, np.array([0.0]), np.array([1.0]), np.array([np.nan]),
+                        np.array([np.nan]), empty, empty, None, (None, None),
+                        {}, {k: {"s": None, "ci95": [None, None]} for k in LANDMARK_YEARS})
+    t, n_risk, deaths, censored = _event_table(d, e)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.cumprod(1.0 - deaths / n_risk)
+        var = np.cumsum(np.where(deaths > 0, deaths / (n_risk * (n_risk - deaths)), 0.0))
+    se = np.sqrt(var)
+    lower, upper = bands(s, se, ci_method)
+
+    median = r_median(t, s)
+    med_lo, med_hi = r_median(t, lower), r_median(t, upper)
+
+    landmarks: dict[int, dict[str, Any]] = {}
+    t_max = float(t[-1])
+    for k in LANDMARK_YEARS:
+        at = k * DAYS_PER_YEAR
+        if at > t_max:
+            landmarks[k] = {"s": None, "ci95": [None, None]}
+            continue
+        i = int(np.searchsorted(t, at, side="right")) - 1
+        if i < 0:
+            landmarks[k] = {"s": 1.0, "ci95": [1.0, 1.0]}
+        else:
+            landmarks[k] = {"s": float(s[i]), "ci95": [_none_if_nan(lower[i]), _none_if_nan(upper[i])]}
+
+    sorted_d = np.sort(d)
+    at_risk = {}
+    for year in range(int(math.floor(t_max / DAYS_PER_YEAR)) + 1):
+        at_risk[year] = int(len(d) - np.searchsorted(sorted_d, year * DAYS_PER_YEAR, side="left"))
+
+    cens = censored > 0
+    years = lambda x: None if x is None else x / DAYS_PER_YEAR  # noqa: E731
+    return KMResult(
+        n=len(d),
+        events=int(e.sum()),
+        ci_method=ci_method,
+        times_years=np.concatenate([[0.0], t / DAYS_PER_YEAR]),
+        survival=np.concatenate([[1.0], s]),
+        ci_lower=np.concatenate([[1.0], lower]),
+        ci_upper=np.concatenate([[1.0], upper]),
+        censor_years=t[cens] / DAYS_PER_YEAR,
+        censor_survival=s[cens],
+        median_years=years(median),
+        median_ci_years=(years(med_lo), years(med_hi)),
+        at_risk=at_risk,
+        landmarks=landmarks,
+        median_days=median,
+        median_ci_days=(med_lo, med_hi),
+    )
+
+
+def logrank(groups: dict[str, tuple[Sequence[float], Sequence[bool]]]) -> LogRankResult:
+    """Log-rank test between strata (R's survdiff, rho = 0). Fewer than two non-empty strata: None."""
+    import numpy as np
+
+    parts = {k: (np.asarray(v[0], dtype=float), np.asarray(v[1], dtype=bool)) for k, v in groups.items()
+             if len(v[0])}
+    if len(parts) < 2:
+        return LogRankResult(None, max(len(parts) - 1, 0), None)
+    from lifelines.statistics import multivariate_logrank_test
+
+    durations = np.concatenate([p[0] for p in parts.values()])
+    events = np.concatenate([p[1] for p in parts.values()])
+    labels = np.concatenate([[i] * len(p[0]) for i, p in enumerate(parts.values())])
+    if not events.any():
+        return LogRankResult(None, len(parts) - 1, None)
+    res = multivariate_logrank_test(durations, labels, events)
+    return LogRankResult(_none_if_nan(float(res.test_statistic)), int(res.degrees_of_freedom),
+                         _none_if_nan(float(res.p_value)))
+
+
+def os_rows(patients: Iterable[dict[str, Any]], first_re: dict[str, Any]) -> list[tuple[str, int, bool]]:
+    """(patient_id, days from first RE to death / last follow-up, died) for patients with an RE."""
+    out = []
+    for p in patients:
+        pid = p["patient_id"]
+        start = first_re.get(pid)
+        if start is None or p.get("followup_date") is None:
+            continue
+        out.append((pid, (p["followup_date"] - start).days, p.get("vital_status") == "dead"))
+    return out
+
+
+def os_data(data: CaseData) -> list[tuple[str, int, bool]]:
+    """Overall survival from the first radioembolization: (patient_id, days, event)."""
+    first: dict[str, Any] = {}
+    for r in data.get("radioembolization", []):
+        pid, date = r.get("patient_id"), r.get("date")
+        if pid is not None and date is not None and (pid not in first or date < first[pid]):
+            first[pid] = date
+    return os_rows(data.get("patients", []), first)
+
+
+def os_json(km: KMResult) -> dict[str, Any]:
+    """The report's "os" object (without origin / N / events, which the caller adds)."""
+    lo, hi = km.median_ci_years
+    return {
+        "ci_method": km.ci_method,
+        "median_years": km.median_years,
+        "ci95_years": [lo, hi],
+        "survival": {str(k): v for k, v in km.landmarks.items()},
+        "at_risk": {str(k): v for k, v in km.at_risk.items()},
+    }
