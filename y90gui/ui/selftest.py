@@ -1,0 +1,349 @@
+"""`y90gui --self-test`: prove that this installation works, end to end, in the real window.
+
+An installer is only done when the installed app can open a case series, draw every panel,
+compute the report and write its files; a frozen bundle that lacks one hidden import or one
+Qt plugin fails exactly there, and only at run time. So the self-test drives the real
+MainWindow on a fresh copy of the demo cohort (written with the store into a temporary
+folder, never the user's files), one step after the other, prints one line per step and exits
+0 only if every step passed. Lines go to stdout when there is one (a windowed Windows build
+has none) and always to the log file in the user's data folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("y90gui.selftest")
+TIMEOUT_S = 180.0  # a cold frozen start on a slow CI runner imports pandas/scipy for tens of seconds
+
+
+class StepFailed(Exception):
+    """A self-test check did not hold; the message says what was expected and what was found."""
+
+
+def _say(line: str) -> None:
+    if sys.stdout is not None:
+        try:
+            print(line, flush=True)
+        except OSError:  # a closed console must not fail the test
+            pass
+    log.info(line)
+
+
+def _ensure_log_file() -> Path | None:
+    """The app's log file (app.setup_logging) — added here when the caller did not set it up."""
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if isinstance(handler, logging.FileHandler):
+            return Path(handler.baseFilename)
+    from y90gui.ui.app import setup_logging
+
+    return setup_logging()
+
+
+def _wait(app: Any, ready: Callable[[], bool], what: str, timeout: float = TIMEOUT_S,
+          errors: list[str] | None = None) -> None:
+    """Run the event loop until `ready()`; workers report back through queued signals.
+
+    An error shown or logged meanwhile ends the wait at once (it will not become ready)."""
+    from PySide6.QtCore import QEventLoop, QThread
+
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if errors:
+            raise StepFailed(f"while waiting for {what}: {'; '.join(errors)}")
+        if time.monotonic() > deadline:
+            raise StepFailed(f"timed out after {timeout:.0f} s waiting for {what}")
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        QThread.msleep(5)
+
+
+def _settle(app: Any, seconds: float = 0.2) -> None:
+    from PySide6.QtCore import QEventLoop
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+
+def _grab(widget: Any, name: str) -> str:
+    """Paint a widget into an image (what the screen would show) and check it is not blank."""
+    image = widget.grab().toImage()
+    if image.isNull() or image.width() < 50 or image.height() < 50:
+        raise StepFailed(f"{name}: painted nothing ({image.width()}x{image.height()})")
+    step = max(1, min(image.width(), image.height()) // 40)
+    colours = {image.pixel(x, y) for x in range(0, image.width(), step) for y in range(0, image.height(), step)}
+    if len(colours) < 3:
+        raise StepFailed(f"{name}: painted a blank area ({image.width()}x{image.height()})")
+    return f"{image.width()}x{image.height()}"
+
+
+class SelfTest:
+    """The steps, in order; each returns a short detail for its line or raises StepFailed."""
+
+    def __init__(self, app: Any, window: Any, folder: Path) -> None:
+        self.app = app
+        self.window = window
+        self.folder = folder
+        self.db = folder / "selftest-demo.y90"
+        self.n_patients = 0
+        self.errors: list[str] = []
+        self.reports: list[dict] = []  # reports computed after our file was opened
+
+    # --------------------------------------------------------------- steps
+    def environment(self) -> str:
+        import platform
+
+        from PySide6 import __version__ as pyside_version
+        from PySide6.QtGui import QGuiApplication
+
+        from y90gui import __version__
+
+        frozen = "frozen bundle" if getattr(sys, "frozen", False) else "source tree"
+        return (f"y90gui {__version__}, {frozen}, Python {platform.python_version()}, PySide6 {pyside_version}, "
+                f"Qt platform {QGuiApplication.platformName()}, {platform.system()} {platform.machine()}")
+
+    def write_demo(self) -> str:
+        from y90gui.demo.cohort import build_demo
+        from y90gui.store.store import Store
+
+        data = build_demo()
+        self.n_patients = len(data.get("patients", []))
+        if self.n_patients == 0:
+            raise StepFailed("the demo cohort has no patients")
+        store = Store.create(self.db)
+        try:
+            store.replace_patients(data, "self-test: demo cohort")
+            counts = store.counts()
+        finally:
+            store.close()
+        if counts.get("patients") != self.n_patients:
+            raise StepFailed(f"wrote {self.n_patients} patients, the store counts {counts.get('patients')}")
+        return f"{self.n_patients} patients, {sum(len(r) for r in data.values())} rows -> {self.db.name}"
+
+    def open_in_window(self) -> str:
+        w = self.window
+        w.report_view.report_ready.connect(self.reports.append)
+        if not w.open_file(self.db):
+            raise StepFailed(f"the window refused {self.db.name}: {'; '.join(self.errors) or 'no reason shown'}")
+        if w.store is None or Path(w.store.path).resolve() != self.db.resolve():
+            raise StepFailed("the window did not keep the opened store")
+        w.show()
+        _wait(self.app, lambda: w.isVisible() and w.cohort is not None, "the case series to load", errors=self.errors)
+        ids = w.filtered_patient_ids()
+        if len(ids) != self.n_patients:
+            raise StepFailed(f"the patient table lists {len(ids)} patients, expected {self.n_patients}")
+        return f"{len(ids)} patients listed, window {_grab(w, 'main window')}"
+
+    def patient_panels(self) -> str:
+        w = self.window
+        _wait(self.app, lambda: bool(getattr(w, "plots_built", True)), "the plot pages (pyqtgraph)",
+              errors=self.errors)
+        pid = w.filtered_patient_ids()[0]
+        table = w.patient_panel.table
+        table.setFocus()
+        table.selectRow(0)
+        _wait(self.app, lambda: w.current_patient_id() == pid, f"patient {pid} to be selected")
+        w.views.setCurrentIndex(0)
+        tabs = w.detail_tabs
+        shown = []
+        for i in range(tabs.count()):
+            tabs.setCurrentIndex(i)
+            _settle(self.app, 0.1)
+            page = tabs.widget(i)
+            if getattr(page, "content", "n/a") is None:
+                raise StepFailed(f"patient tab '{tabs.tabText(i)}' still shows its placeholder")
+            _grab(page, f"patient tab '{tabs.tabText(i)}'")
+            shown.append(tabs.tabText(i).replace("&", ""))
+        return f"patient {pid}: {', '.join(shown)}"
+
+    def cohort_panels(self) -> str:
+        w = self.window
+        shown = []
+        for i in range(w.views.count()):
+            w.views.setCurrentIndex(i)
+            _settle(self.app, 0.1)
+            page = w.views.widget(i)
+            if getattr(page, "content", "n/a") is None:
+                raise StepFailed(f"view '{w.views.tabText(i)}' still shows its placeholder")
+            _grab(page, f"view '{w.views.tabText(i)}'")
+            shown.append(w.views.tabText(i).replace("&", ""))
+        return ", ".join(shown)
+
+    def report(self) -> str:
+        w = self.window
+        view = w.report_view
+        _wait(self.app, lambda: bool(self.reports) and view.report is not None
+              and len(view.report_ids) == self.n_patients, "the report of all patients", errors=self.errors)
+        rep = view.report
+        from y90gui.analysis.report import compute_report
+
+        direct = compute_report(w.cohort.subset(None))
+        for key in ("patients", "procedures"):
+            if rep.get(key) != direct.get(key):
+                raise StepFailed(f"report '{key}' is {rep.get(key)} in the window, {direct.get(key)} computed directly")
+        if rep.get("patients") != self.n_patients:
+            raise StepFailed(f"the report counts {rep.get('patients')} patients, expected {self.n_patients}")
+        os_ = rep.get("os") or {}
+        if os_.get("N") != self.n_patients:
+            raise StepFailed(f"overall survival has N={os_.get('N')}, expected {self.n_patients}")
+        text = view.text()
+        if str(self.n_patients) not in text:
+            raise StepFailed("the report page does not show the patient count")
+        return (f"{rep['patients']} patients, {rep.get('procedures')} procedures, OS median "
+                f"{os_.get('median_years')} y ({os_.get('events')} deaths), {len(text)} characters shown")
+
+    def export_workbook(self) -> str:
+        w = self.window
+        out = self.folder / "selftest-report.xlsx"
+        w.report_view.export(out)
+        _wait(self.app, lambda: out.exists() and "export_report" not in w.tasks.running(), "the report workbook",
+              errors=self.errors)
+        if self.errors:
+            raise StepFailed("; ".join(self.errors))
+        with zipfile.ZipFile(out) as z:
+            bad = z.testzip()
+            names = z.namelist()
+        if bad is not None:
+            raise StepFailed(f"{out.name} is damaged ({bad})")
+        from openpyxl import load_workbook
+
+        wb = load_workbook(out, read_only=True)
+        try:
+            sheets = wb.sheetnames
+            cells = sum(1 for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
+                        if v is not None)
+        finally:
+            wb.close()
+        if len(sheets) < 2 or cells < 20:
+            raise StepFailed(f"{out.name} has {len(sheets)} sheets and {cells} filled cells")
+        images = sum(1 for n in names if n.startswith("xl/media/"))
+        return f"{out.name}: {len(sheets)} sheets, {cells} filled cells, {images} image(s), {out.stat().st_size} bytes"
+
+    def export_km_figure(self) -> str:
+        from y90gui.analysis import survival
+        from y90gui.analysis.km_figure import render_km_png
+
+        rows = survival.os_data(self.window.cohort.data)
+        km = survival.kaplan_meier([d for _p, d, _e in rows], [e for _p, _d, e in rows])
+        out = self.folder / "selftest-km.png"
+        render_km_png(km, out, dpi=150)
+        from PySide6.QtGui import QImage
+
+        image = QImage(str(out))
+        if image.isNull() or image.width() < 300 or image.height() < 200:
+            raise StepFailed(f"{out.name} is not a readable figure ({image.width()}x{image.height()})")
+        return f"{out.name}: {image.width()}x{image.height()} px, {out.stat().st_size} bytes ({km.n} patients)"
+
+    def no_errors(self) -> str:
+        if self.errors:
+            raise StepFailed("; ".join(self.errors))
+        return "no error shown or logged"
+
+
+class _ErrorCatcher(logging.Handler):
+    """Collects ERROR records (background task failures, unexpected exceptions) during the test."""
+
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.ERROR)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append(f"logged: {record.getMessage()}")
+
+
+def _make_window(app: Any) -> Any:
+    """A window of our own when called without one (tests, `python -m y90gui.ui.selftest`)."""
+    from y90gui.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    return window
+
+
+def run_self_test(app: Any = None, window: Any = None) -> int:
+    """Run every step; 0 if all passed, 1 otherwise. `app`/`window` come from app.run_gui."""
+    from PySide6.QtWidgets import QApplication
+
+    app = app or QApplication.instance() or QApplication(sys.argv[:1])
+    log_path = _ensure_log_file()
+    own_window = window is None
+    window = window or _make_window(app)
+    settings = getattr(window, "settings", None)
+    saved = {k: settings.value(k) for k in ("recent_files", "last_file")} if settings is not None else {}
+    folder = Path(tempfile.mkdtemp(prefix="y90gui-selftest-"))
+    test = SelfTest(app, window, folder)
+    catcher = _ErrorCatcher(test.errors)
+    logging.getLogger().addHandler(catcher)
+    original_show_error = getattr(window, "show_error", None)
+    if original_show_error is not None:
+        def show_error(title: str, exc: BaseException) -> None:
+            test.errors.append(f"shown: {title}: {exc}")
+            original_show_error(title, exc)
+
+        window.show_error = show_error
+
+    steps = [("environment", test.environment), ("demo cohort", test.write_demo),
+             ("open in window", test.open_in_window), ("patient panels", test.patient_panels),
+             ("cohort panels", test.cohort_panels), ("report", test.report),
+             ("report workbook", test.export_workbook), ("KM figure", test.export_km_figure),
+             ("errors", test.no_errors)]
+    _say(f"self-test: {len(steps)} steps; log {log_path or 'unavailable'}; temporary folder {folder}")
+    started = time.monotonic()
+    failed = 0
+    for name, step in steps:
+        t0 = time.monotonic()
+        try:
+            detail = step()
+        except StepFailed as exc:
+            failed += 1
+            _say(f"FAIL {name}: {exc} ({time.monotonic() - t0:.1f} s)")
+        except Exception as exc:  # noqa: BLE001  (a bug or a missing module in the bundle: report it, go on)
+            failed += 1
+            _say(f"FAIL {name}: {type(exc).__name__}: {exc} ({time.monotonic() - t0:.1f} s)")
+            log.error("self-test step %s crashed\n%s", name, traceback.format_exc())
+            test.errors.clear()  # logged by the line above; do not fail every later step for it
+        else:
+            _say(f"ok   {name}: {detail} ({time.monotonic() - t0:.1f} s)")
+        if failed and name in ("demo cohort", "open in window"):
+            _say("self-test: later steps need the open case series; stopping")
+            break
+    verdict = "PASSED" if failed == 0 else f"FAILED ({failed} of {len(steps)} steps)"
+    _say(f"self-test {verdict} in {time.monotonic() - started:.1f} s")
+
+    logging.getLogger().removeHandler(catcher)
+    if original_show_error is not None:
+        del window.show_error
+    try:
+        window.close_store()
+    except Exception:  # noqa: BLE001
+        log.warning("self-test: closing the store failed", exc_info=True)
+    if settings is not None:  # the temporary file must not appear in the user's recent files
+        for key, value in saved.items():
+            if value is None:
+                settings.remove(key)
+            else:
+                settings.setValue(key, value)
+        settings.sync()
+    if own_window:
+        window.close()
+    elif hasattr(window, "tasks"):  # app.run_gui exits after us: no worker may outlive the window
+        window.tasks.shutdown()
+    shutil.rmtree(folder, ignore_errors=True)
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.exit(run_self_test())
