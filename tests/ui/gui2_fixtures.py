@@ -71,3 +71,29 @@ def small_store(tmp_path: Path):
     store.replace_patients(small_case_data(), "initial import")
     yield store
     store.close()
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    """A closed small case series on disk (for windows that open it themselves)."""
+    path = tmp_path / "series.y90"
+    with Store.create(path) as store:
+        store.replace_patients(small_case_data(), "initial import")
+    return path
+
+
+@pytest.fixture
+def window(qtbot, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """gui1's MainWindow with this module's editing installed, the small series open, P01 selected."""
+    monkeypatch.setenv("Y90GUI_SETTINGS_DIR", str(tmp_path / "settings"))
+    from y90gui.ui.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    assert win.open_file(store_path)
+    win.detail.set_patient("P01")
+    win.patient_selected.emit("P01")
+    qtbot.waitUntil(lambda: win.editing.store is win.store)
+    yield win
+    win.tasks.shutdown()
+    win.close_store()

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from y90gui.core.errors import Y90Error
@@ -29,6 +29,24 @@ KEY_ROLE = int(Qt.ItemDataRole.UserRole) + 3
 
 _Index = QModelIndex | QPersistentModelIndex
 _REFUSED_BG = QColor(255, 215, 215)
+
+
+class EditHub(QObject):
+    """Every editing model also reports here, so the window forwards edits of models it did not
+    create itself (the detail tables are rebuilt whenever a file is opened)."""
+
+    committed = Signal(object, object)  # (model, Change)
+    refused = Signal(object, str)  # (model, reason)
+
+
+_HUB: EditHub | None = None
+
+
+def edit_hub() -> EditHub:
+    global _HUB
+    if _HUB is None:
+        _HUB = EditHub()
+    return _HUB
 
 
 def column_tooltip(column: Column) -> str:
@@ -59,6 +77,9 @@ class _EditingModel(QAbstractTableModel):
         #: (row key, column) -> (typed text, reason) of the last refused value of a cell.
         self._refused: dict[tuple[Any, str], tuple[str, str]] = {}
         self._own_actions: set[int] = set()
+        hub = edit_hub()
+        self.committed.connect(lambda change: hub.committed.emit(self, change))
+        self.edit_refused.connect(lambda reason: hub.refused.emit(self, reason))
 
     # -- lifecycle --------------------------------------------------------------------------
     def set_store(self, store: Store | None) -> None:

@@ -1,0 +1,1 @@
+"""Dialogs of file exchange: import (errors or change preview, then confirm), export, template, backup."""
