@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from y90gui.core.sheets import SHEET_BY_NAME, SHEETS, Column, Sheet
@@ -108,25 +109,28 @@ def _parse_sheet(sheet: Sheet, raw: RawSheet, today: dt.date, out: ParsedWorkboo
     if any(c.required and c.name not in positions for c in sheet.columns):
         return []
 
-    # Data rows with their Excel row numbers; all-blank rows are skipped.
+    # Columns of the data rows (C-speed transposition), then the all-blank rows dropped.
     used = sorted(positions.values())
-    body: list[list[Any]] = []
-    excel_rows: list[int] = []
-    for i in range(header_index + 1, len(raw.rows)):
-        row = raw.rows[i]
-        cells = [row[j] if j < len(row) else "" for j in used]
-        if cells.count("") == len(cells) or all(is_blank(v) for v in cells):
-            continue
-        body.append(cells)
-        excel_rows.append(i + 1)
+    data_rows = raw.rows[header_index + 1:]
+    width = max((len(r) for r in data_rows), default=0)
+    if any(len(r) != width for r in data_rows):  # calamine rows are rectangular; be safe anyway
+        data_rows = [list(r) + [""] * (width - len(r)) for r in data_rows]
+    all_columns = list(zip(*data_rows)) if data_rows else []
+    picked = [all_columns[j] if j < len(all_columns) else ("",) * len(data_rows) for j in used]
+    excel_rows = list(range(header_index + 2, header_index + 2 + len(data_rows)))
+    blank = _blank_rows(picked, len(data_rows))
+    if blank:
+        keep = [k not in blank for k in range(len(data_rows))]
+        picked = [[v for v, kept in zip(col, keep, strict=True) if kept] for col in picked]
+        excel_rows = [n for n, kept in zip(excel_rows, keep, strict=True) if kept]
+    del all_columns, data_rows
     col_of = {j: k for k, j in enumerate(used)}
     values_by_col: dict[str, list[Any]] = {}
     bad_rows: set[int] = set()
-    columns = list(zip(*body)) if body else [() for _ in used]
     for c in sheet.columns:
         if c.name not in positions:
             continue
-        raw_values = columns[col_of[positions[c.name]]]
+        raw_values = picked[col_of[positions[c.name]]]
         parsed, problems = _parse_column(c, raw_values, today)
         for k, message in problems:
             out.errors.append(Issue(name, excel_rows[k], c.name, raw_values[k], message))
@@ -140,60 +144,69 @@ def _parse_sheet(sheet: Sheet, raw: RawSheet, today: dt.date, out: ParsedWorkboo
                                     "formula without a saved result: recalculate and save the file in Excel or "
                                     "LibreOffice, or paste the values"))
 
-    names = list(values_by_col)
-    rows = [dict(zip(names, vals, strict=True)) for vals in zip(*values_by_col.values(), strict=True)] if body else []
-    for c in sheet.columns:
-        if c.name not in values_by_col:
-            for r in rows:
-                r[c.name] = None
-    for k, r in enumerate(rows):
-        r["_row"] = excel_rows[k]
-    _row_rules(sheet, rows, bad_rows, out)
+    n = len(excel_rows)
+    names = [c.name for c in sheet.columns] + ["_row"]
+    columns = [values_by_col.get(c.name) or [None] * n for c in sheet.columns] + [excel_rows]
+    rows = list(map(dict, map(partial(zip, names), zip(*columns)))) if n else []
+    _row_rules(sheet, rows, bad_rows, out, columns)
     return rows
 
 
+def _blank_rows(columns: Sequence[Sequence[Any]], n: int) -> set[int]:
+    """Indices of rows whose cells are all blank (`is_blank`), checking the first column first."""
+    if not columns:
+        return set(range(n))
+    candidates = [k for k, v in enumerate(columns[0]) if v == "" or (v.__class__ is str and not v.strip())]
+    return {k for k in candidates if all(is_blank(col[k]) or col[k] == "" for col in columns)}
+
+
 def _parse_column(column: Column, raw_values: Sequence[Any], today: dt.date) -> tuple[list[Any], list[tuple[int, str]]]:
-    """parse_value over a column, once per distinct raw value; (values, [(index, message)])."""
-    cache: dict[tuple[type, Any], Any] = {}
-    values: list[Any] = []
-    problems: list[tuple[int, str]] = []
-    append = values.append
-    for k, raw in enumerate(raw_values):
-        key = (raw.__class__, raw)
+    """parse_value over a column, once per distinct raw value; (values, [(index, message)]).
+
+    Distinct values are keyed by value, or by (type, value) when the column holds booleans
+    (True == 1 == 1.0 in Python, but `True` and `1` are different cells to the rules).
+    """
+    typed = bool in set(map(type, raw_values))
+    keys: Sequence[Any] = list(zip(map(type, raw_values), raw_values)) if typed else raw_values
+    results: dict[Any, Any] = {}
+    bad: dict[Any, str] = {}
+    for key in set(keys):
+        raw = key[1] if typed else key
         try:
-            v = cache[key]
-        except KeyError:
-            try:
-                v = parse_value(column, raw, today_=today)
-            except FieldError as exc:
-                v = _Bad(str(exc))
-            except (TypeError, ValueError, OverflowError) as exc:  # a cell type the rules do not expect
-                v = _Bad(f"unreadable value ({exc})")
-            cache[key] = v
-        except TypeError:  # unhashable raw value (never from calamine, kept for safety)
-            try:
-                v = parse_value(column, raw, today_=today)
-            except FieldError as exc:
-                v = _Bad(str(exc))
-        if v.__class__ is _Bad:
-            problems.append((k, v.message))
-            v = None
-        append(v)
+            results[key] = parse_value(column, raw, today_=today)
+        except FieldError as exc:
+            bad[key] = str(exc)
+        except (TypeError, ValueError, OverflowError) as exc:  # a cell type the rules do not expect
+            bad[key] = f"unreadable value ({exc})"
+    problems: list[tuple[int, str]] = []
+    if bad:
+        problems = [(k, bad[key]) for k, key in enumerate(keys) if key in bad]
+        results.update(dict.fromkeys(bad))
+    values = list(map(results.__getitem__, keys))
     return values, problems
 
 
-def _row_rules(sheet: Sheet, rows: list[dict[str, Any]], bad_rows: set[int], out: ParsedWorkbook) -> None:
+def _row_rules(sheet: Sheet, rows: list[dict[str, Any]], bad_rows: set[int], out: ParsedWorkbook,
+               columns: Sequence[Sequence[Any]]) -> None:
     cells = _ROW_RULE_CELLS.get(sheet.name)
-    cache: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
-    for k, r in enumerate(rows):
-        if k in bad_rows:
-            continue  # its cells already have errors; a row rule on None values would only add noise
-        if cells is None:
-            problems = check_row(sheet.name, r)
-        else:
-            key = tuple(r[c] for c in cells)
-            if key not in cache:
-                cache[key] = check_row(sheet.name, dict(zip(cells, key, strict=True)))
-            problems = cache[key]
-        for column, message in problems:
-            out.errors.append(Issue(sheet.name, r["_row"], column, r.get(column), message))
+    if cells is None:
+        for k, r in enumerate(rows):
+            if k not in bad_rows:  # its cells already have errors; a row rule on them only adds noise
+                for column, message in check_row(sheet.name, r):
+                    out.errors.append(Issue(sheet.name, r["_row"], column, r.get(column), message))
+        return
+    # The rule reads only `cells`: check each distinct combination once, then find its rows.
+    index = {c.name: i for i, c in enumerate(sheet.columns)}
+    keys = list(zip(*(columns[index[c]] for c in cells))) if rows else []
+    failing = {}
+    for key in set(keys):
+        problems = check_row(sheet.name, dict(zip(cells, key, strict=True)))
+        if problems:
+            failing[key] = problems
+    if not failing:
+        return
+    for k, key in enumerate(keys):
+        if key in failing and k not in bad_rows:
+            r = rows[k]
+            for column, message in failing[key]:
+                out.errors.append(Issue(sheet.name, r["_row"], column, r.get(column), message))

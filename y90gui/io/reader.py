@@ -79,9 +79,11 @@ def _parts_with_formulas(zf: zipfile.ZipFile, name: str) -> set[str]:
     def visit(part: str, chunk: bytes) -> None:
         if not part.startswith("xl/worksheets/") or part in found:
             return
-        data = tails.get(part, b"") + chunk
-        if _FORMULA_TAG.search(data):
-            found.add(part)
+        seam = tails.get(part, b"") + chunk[:64]
+        for data in (seam, chunk):
+            if (b"<f" in data or b":f" in data) and _FORMULA_TAG.search(data):
+                found.add(part)
+                break
         tails[part] = chunk[-64:]
 
     scan_entries(zf, name, visit)
