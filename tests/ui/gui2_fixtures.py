@@ -91,9 +91,14 @@ def window(qtbot, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     win = MainWindow()
     qtbot.addWidget(win)
     assert win.open_file(store_path)
-    win.detail.set_patient("P01")
-    win.patient_selected.emit("P01")
+    select(win, "P01")
     qtbot.waitUntil(lambda: win.editing.store is win.store)
     yield win
     win.tasks.shutdown()
     win.close_store()
+
+
+def select(win, patient_id: str) -> None:
+    """Select a patient the way a click in the patient table does."""
+    assert win.patient_panel.select_patient(patient_id)
+    assert win.current_patient_id() == patient_id

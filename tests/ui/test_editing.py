@@ -203,8 +203,7 @@ def test_file_open_elsewhere_is_read_only_and_names_the_holder(window, qtbot, st
     try:
         assert other.store.read_only and other.store.locked_by is not None
         assert other.banner.isVisibleTo(other) and other.store.locked_by.user in other.banner.text()
-        other.detail.set_patient("P01")
-        other.patient_selected.emit("P01")
+        gui2_fixtures.select(other, "P01")
         qtbot.waitUntil(lambda: other.editing.store is other.store)
         model = other.detail.models["labs"]
         index = model.index(0, model.column_index("value"))
