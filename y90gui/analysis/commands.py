@@ -1,0 +1,60 @@
+"""`y90gui report`: the study report as JSON on stdout and/or as a workbook."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from y90gui.core.errors import Y90Error
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from y90gui.analysis.report import report_for_store
+    from y90gui.store.store import Store
+
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        if out.is_dir():
+            raise Y90Error(f"{out} is a folder: give the name of the .xlsx file to write")
+        if not out.parent.exists():
+            raise Y90Error(f"folder {out.parent} does not exist")
+        if out.suffix.lower() != ".xlsx":
+            raise Y90Error(f"{out.name}: the report file must end in .xlsx")
+    with Store.open(args.db, read_only=True) as store:
+        report = report_for_store(store, ci_method=args.ci_method, basis=args.basis)
+        if out is not None:
+            from y90gui.analysis.report_workbook import write_report_workbook
+
+            write_report_workbook(report, store, out)
+    if args.json:
+        json.dump(report, sys.stdout, allow_nan=False)
+        sys.stdout.write("\n")
+    elif out is None:
+        _print_summary(report)
+    if out is not None:
+        print(f"wrote the report to {out}", file=sys.stderr if args.json else sys.stdout)
+    return 0
+
+
+def _print_summary(r: dict) -> None:
+    def f(x: dict) -> str:
+        return f"{x['n']}/{x['N']} ({'-' if x['pct'] is None else x['pct']} %)"
+
+    rc, os_ = r["recist_3m"], r["os"]
+    lo, hi = os_["ci95_years"]
+    fmt = lambda v: "NR" if v is None else f"{v:.1f}"  # noqa: E731
+    lines = [
+        f"patients {r['patients']}, procedures {r['procedures']}, whole liver {f(r['whole_liver'])}",
+        f"PRRT -> RE median {r['prrt_to_re_days']['median']} days (N {r['prrt_to_re_days']['N']})",
+        f"RECIST 3 m: CR {rc['CR']}, PR {rc['PR']}, SD {rc['SD']}, PD {rc['PD']}, NE {rc['NE']}, "
+        f"not assessed {rc['not_assessed']}; ORR {f(rc['orr'])}, DCR {f(rc['dcr'])}",
+        f"clinical response 3 m {f(r['clinical_response_3m'])}",
+        f"clinical toxicity 3 m {f(r['clinical_toxicity_3m'])} {r['clinical_toxicity_3m']['basis']}",
+        f"complications {f(r['complications'])}; REILD {f(r['reild']['any'])}, fatal {f(r['reild']['fatal'])}",
+        "lab grade 3-4: " + ", ".join(f"{t} {f(v['grade3_4'])}" for t, v in r["lab_toxicity"]["tests"].items()),
+        f"OS: {os_['N']} patients, {os_['events']} deaths, median {fmt(os_['median_years'])} years "
+        f"(95% CI {fmt(lo)}-{fmt(hi)}, {os_['ci_method']})",
+    ]
+    print("\n".join(lines))

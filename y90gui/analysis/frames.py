@@ -1,0 +1,127 @@
+"""The case series as pandas frames, the one shape every analysis function works on.
+
+Two doors lead in: `from_case_data` (the format-neutral `CaseData` the importer and the demo
+produce) and `from_store` (straight SQL on the store's connection, so a 10,000-patient report
+does not build 400,000 Python dicts). Both give the same frames: one per sheet, every column of
+the sheet, dates as float day numbers (days since 1970-01-01, NaN when missing) so that windows
+are plain arithmetic, yes/no as 1.0 / 0.0 / NaN, and `_row` = the row's order within its sheet
+(the tie-breaker when two values share a date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from y90gui.core.sheets import SHEET_BY_NAME, SHEETS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from y90gui.core.validate import CaseData
+    from y90gui.store.store import Store
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_JULIAN_EPOCH = 2440587.5  # julianday('1970-01-01')
+
+
+@dataclass
+class Frames:
+    """One DataFrame per sheet (same names as the workbook)."""
+
+    patients: pd.DataFrame
+    prrt: pd.DataFrame
+    radioembolization: pd.DataFrame
+    response: pd.DataFrame
+    labs: pd.DataFrame
+    adverse_events: pd.DataFrame
+    treatments_after: pd.DataFrame
+    reference_ranges: pd.DataFrame
+    source: str | None = None
+
+    def sheet(self, name: str) -> pd.DataFrame:
+        return getattr(self, name)
+
+
+def day_number(value: dt.date | None) -> float:
+    return float("nan") if value is None else float(value.toordinal() - _EPOCH_ORDINAL)
+
+
+def to_date(day: float | None) -> dt.date | None:
+    if day is None or day != day:
+        return None
+    return dt.date.fromordinal(int(day) + _EPOCH_ORDINAL)
+
+
+def from_case_data(data: CaseData) -> Frames:
+    import numpy as np
+    import pandas as pd
+
+    frames: dict[str, Any] = {}
+    for sheet in SHEETS:
+        rows = data.get(sheet.name, [])
+        names = list(sheet.column_names)
+        cols: dict[str, Any] = {}
+        for c in sheet.columns:
+            values = [r.get(c.name) for r in rows]
+            if c.type == "date":
+                cols[c.name] = np.array([day_number(v) for v in values], dtype=float)
+            elif c.type == "yesno":
+                cols[c.name] = np.array([np.nan if v is None else float(bool(v)) for v in values], dtype=float)
+            elif c.type in ("number", "integer"):
+                cols[c.name] = np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+            else:
+                cols[c.name] = pd.array(values, dtype=object)
+        df = pd.DataFrame(cols, columns=names)
+        df["_row"] = np.arange(len(df))
+        frames[sheet.name] = df
+    return Frames(**frames)
+
+
+def from_store(store: Store, patient_ids: Iterable[str] | None = None) -> Frames:
+    """Read every sheet with one SELECT each; dates converted by SQLite (julianday)."""
+    import numpy as np
+    import pandas as pd
+
+    conn = store.conn
+    where = ""
+    if patient_ids is not None:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS _analysis_sel(pid TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM temp._analysis_sel")
+        conn.executemany("INSERT OR IGNORE INTO temp._analysis_sel VALUES (?)", [(p,) for p in patient_ids])
+        where = " WHERE patient_id IN (SELECT pid FROM temp._analysis_sel)"
+    frames: dict[str, Any] = {}
+    for sheet in SHEETS:
+        exprs = []
+        for c in sheet.columns:
+            q = f'"{c.name}"'
+            if c.type == "date":
+                exprs.append(f"julianday({q}) - {_JULIAN_EPOCH} AS {q}")
+            elif c.type in ("number", "integer", "yesno"):
+                exprs.append(f"CAST({q} AS REAL) AS {q}")
+            else:
+                exprs.append(q)
+        order = "rowid" if sheet.name != "patients" else "patient_id"
+        sql = f'SELECT {", ".join(exprs)} FROM "{sheet.name}"'
+        if sheet.name != "reference_ranges":
+            sql += where
+        sql += f" ORDER BY {order}"
+        cur = conn.execute(sql)
+        rows = cur.fetchall()
+        names = list(sheet.column_names)
+        if rows:
+            df = pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
+        else:
+            df = pd.DataFrame({n: pd.Series(dtype=object) for n in names})
+        for c in sheet.columns:
+            if c.type in ("date", "number", "integer", "yesno"):
+                df[c.name] = pd.to_numeric(df[c.name], errors="coerce").astype(float)
+        df["_row"] = np.arange(len(df))
+        frames[sheet.name] = df
+    return Frames(**frames, source=str(store.path))
+
+
+def sheet_columns(name: str) -> tuple[str, ...]:
+    return SHEET_BY_NAME[name].column_names

@@ -1,0 +1,123 @@
+"""RECIST 1.1 at 3 months after the first radioembolization (spec/report.md).
+
+The 3-month assessment of a patient is the response row closest to day 90 after the first
+radioembolization among rows on days 45..135 (a tie goes to the earlier row). Its `recist` is the
+response; when empty, it is derived from the target-lesion sums, with baseline = the last row
+with a sum on or before the first radioembolization:
+
+- PD: new lesions, non-target PD, or a sum >= 20 % and >= 5 mm above the smallest sum so far
+  (baseline and the rows between it and the assessment);
+- CR: sum 0 and non-target CR or absent;   PR: sum 0 with non-target not CR, or >= 30 % below
+  baseline;   otherwise SD.
+Percent thresholds are exact decimals and compared with the same relative tolerance as CTCAE.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from y90gui.analysis.frames import Frames
+    from y90gui.core.validate import CaseData
+
+TARGET_DAY = 90
+WINDOW = (45, 135)
+REL_TOL = 1e-12
+
+
+def _ge(a: Any, b: Any) -> Any:
+    import numpy as np
+
+    return (a - b) >= -REL_TOL * np.maximum(np.abs(a), np.abs(b))
+
+
+def derive(baseline: Any, nadir: Any, current: Any, new_lesions: Any, non_target: Any) -> Any:
+    """Vectorised RECIST 1.1 overall response from sums (mm) and the non-target / new-lesion
+    findings. Arrays of equal length; returns an object array of "CR"/"PR"/"SD"/"PD"/None
+    (None where the baseline or current sum is missing)."""
+    import numpy as np
+
+    baseline = np.asarray(baseline, dtype=float)
+    nadir = np.asarray(nadir, dtype=float)
+    current = np.asarray(current, dtype=float)
+    new = np.asarray([bool(x) if x == x and x is not None else False for x in new_lesions], dtype=bool)
+    nt = np.asarray([x if isinstance(x, str) else None for x in non_target], dtype=object)
+    nadir = np.where(np.isnan(nadir), baseline, np.fmin(nadir, baseline))
+    rise = current - nadir
+    pd_ = new | (nt == "PD") | (_ge(rise, 0.2 * nadir) & _ge(rise, 5.0))
+    zero = current == 0
+    nt_cr_or_absent = (nt == "CR") | np.array([x is None for x in nt], dtype=bool)
+    cr = zero & nt_cr_or_absent
+    pr = (zero & ~nt_cr_or_absent) | _ge(baseline - current, 0.3 * baseline)
+    out = np.where(pd_, "PD", np.where(cr, "CR", np.where(pr, "PR", "SD"))).astype(object)
+    out[np.isnan(baseline) | np.isnan(current)] = None
+    return out
+
+
+def three_month_frame(fr: Frames) -> pd.DataFrame:
+    """One row per treated patient that has a 3-month assessment: the row's columns plus `day`,
+    `recorded` (the recist cell), `recist` (recorded or derived), `derived` (bool)."""
+    import numpy as np
+
+    re = fr.radioembolization
+    first = re.groupby("patient_id")["date"].min().rename("first_re")
+    resp = fr.response.merge(first, left_on="patient_id", right_index=True, how="inner")
+    resp["day"] = resp["date"] - resp["first_re"]
+    cand = resp[(resp["day"] >= WINDOW[0]) & (resp["day"] <= WINDOW[1])].copy()
+    cand["dist"] = (cand["day"] - TARGET_DAY).abs()
+    chosen = cand.sort_values(["patient_id", "dist", "day", "_row"]).groupby("patient_id", sort=False).head(1)
+    chosen = chosen.set_index("patient_id")
+
+    sums = resp[resp["target_sum_mm"].notna()]
+    base = sums[sums["day"] <= 0].sort_values(["patient_id", "date", "_row"]).groupby("patient_id").tail(1)
+    base = base.set_index("patient_id")[["date", "target_sum_mm"]].rename(
+        columns={"date": "base_date", "target_sum_mm": "baseline_sum"})
+    chosen = chosen.join(base, how="left")
+    # smallest sum so far: rows from the baseline up to (not including) the assessment
+    between = sums.merge(chosen[["date", "base_date"]].rename(columns={"date": "assess_date"}),
+                         left_on="patient_id", right_index=True)
+    between = between[(between["date"] >= between["base_date"]) & (between["date"] < between["assess_date"])]
+    nadir = between.groupby("patient_id")["target_sum_mm"].min().rename("nadir_sum")
+    chosen = chosen.join(nadir, how="left")
+
+    derived = derive(chosen["baseline_sum"].to_numpy(dtype=float),
+                     chosen["nadir_sum"].to_numpy(dtype=float),
+                     chosen["target_sum_mm"].to_numpy(dtype=float),
+                     chosen["new_lesions"].to_numpy(), chosen["non_target"].to_numpy())
+    recorded = chosen["recist"].to_numpy(dtype=object)
+    has = np.array([isinstance(x, str) for x in recorded], dtype=bool)
+    chosen["recorded"] = recorded
+    chosen["recist"] = np.where(has, recorded, derived)
+    chosen["derived"] = ~has & np.array([x is not None for x in derived], dtype=bool)
+    return chosen
+
+
+def three_month(data: CaseData) -> dict[str, dict[str, Any]]:
+    """patient_id -> the 3-month assessment (row values, "day", "recist" recorded or derived,
+    "derived" bool, "baseline_sum", "nadir_sum")."""
+    from y90gui.analysis.frames import from_case_data, to_date
+
+    df = three_month_frame(from_case_data(data))
+    out: dict[str, dict[str, Any]] = {}
+    for pid, r in df.iterrows():
+        row = {
+            "date": to_date(r["date"]),
+            "day": int(r["day"]),
+            "recist": r["recist"],
+            "recorded": r["recorded"],
+            "derived": bool(r["derived"]),
+            "target_sum_mm": _f(r["target_sum_mm"]),
+            "baseline_sum": _f(r["baseline_sum"]),
+            "nadir_sum": _f(r["nadir_sum"]),
+            "new_lesions": None if r["new_lesions"] != r["new_lesions"] else bool(r["new_lesions"]),
+            "non_target": r["non_target"] if isinstance(r["non_target"], str) else None,
+            "clinical_response": r["clinical_response"] if isinstance(r["clinical_response"], str) else None,
+        }
+        out[str(pid)] = row
+    return out
+
+
+def _f(x: Any) -> float | None:
+    return None if x is None or x != x else float(x)

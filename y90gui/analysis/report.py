@@ -1,0 +1,173 @@
+"""The study report as one JSON-ready dict, exactly the object of spec/report.md.
+
+`compute_report(data)` takes `CaseData`; `report_for_store(store)` reads the store with SQL and
+is what the CLI and the GUI use. Both end in `compute_from_frames`, which applies the
+definitions of spec/report.md (each one is named where it is computed). Percentages come with
+their numerator and denominator (`fractions.fraction`); every other number is unrounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from y90gui.analysis.fractions import fraction
+from y90gui.core.codes import TREATMENT
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from y90gui.analysis.frames import Frames
+    from y90gui.core.progress import Progress
+    from y90gui.core.validate import CaseData
+    from y90gui.store.store import Store
+
+FORMAT = "y90gui-report/1"
+BASES = ("procedures", "patients")
+REILD_TERMS = frozenset({"reild", "radioembolization-induced liver disease", "radioembolisation-induced liver disease"})
+
+
+def compute_report(data: CaseData, *, ci_method: str = "log-log", basis: str = "procedures",
+                   window_days: int = 90) -> dict[str, Any]:
+    from y90gui.analysis.frames import from_case_data
+
+    return compute_from_frames(from_case_data(data), ci_method=ci_method, basis=basis, window_days=window_days)
+
+
+def report_for_store(store: Store, patient_ids: Iterable[str] | None = None, *, ci_method: str = "log-log",
+                     basis: str = "procedures", window_days: int = 90,
+                     progress: Progress | None = None) -> dict[str, Any]:
+    from y90gui.analysis.frames import from_store
+
+    if progress is not None:
+        progress.step(0, 1, "reading the case series")
+    frames = from_store(store, patient_ids)
+    if progress is not None:
+        progress.step(0.4, 1, "computing the report")
+    return compute_from_frames(frames, ci_method=ci_method, basis=basis, window_days=window_days)
+
+
+def treated(fr: Frames) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(patients with at least one radioembolization + `first_re`, their procedures)."""
+    re = fr.radioembolization.sort_values(["patient_id", "date", "procedure"])
+    first = re.groupby("patient_id")["date"].min().rename("first_re")
+    pats = fr.patients.merge(first, left_on="patient_id", right_index=True, how="inner")
+    procs = re[re["patient_id"].isin(pats["patient_id"])]
+    return pats.reset_index(drop=True), procs.reset_index(drop=True)
+
+
+def ae_with_procedure(fr: Frames, procs: pd.DataFrame) -> pd.DataFrame:
+    """Adverse events with the procedure they belong to (`proc`, `proc_date`; NaN = none):
+    the `procedure` column when filled, else the latest procedure on or before the onset."""
+    import pandas as pd
+
+    ae = fr.adverse_events.copy()
+    p = procs[["patient_id", "procedure", "date"]]
+    named = ae[ae["procedure"].notna()].merge(p.rename(columns={"procedure": "proc", "date": "proc_date"}),
+                                              left_on=["patient_id", "procedure"],
+                                              right_on=["patient_id", "proc"], how="left")
+    unnamed = ae[ae["procedure"].isna()].sort_values("onset_date")
+    if len(unnamed) and len(p):
+        right = p.rename(columns={"procedure": "proc", "date": "proc_date"}).sort_values(["proc_date", "proc"])
+        unnamed = pd.merge_asof(unnamed, right, left_on="onset_date", right_on="proc_date", by="patient_id",
+                                direction="backward")
+    else:
+        unnamed = unnamed.assign(proc=float("nan"), proc_date=float("nan"))
+    return pd.concat([named, unnamed], ignore_index=True).sort_values("_row").reset_index(drop=True)
+
+
+def _per_basis(df: pd.DataFrame, basis: str, n_procs: int, n_pats: int) -> dict[str, Any]:
+    if basis == "procedures":
+        n = len(df[["patient_id", "proc"]].drop_duplicates())
+        return {"basis": basis, **fraction(n, n_procs)}
+    return {"basis": basis, **fraction(df["patient_id"].nunique(), n_pats)}
+
+
+def _quantiles(values: Any) -> dict[str, Any]:
+    import numpy as np
+
+    if len(values) == 0:
+        return {"median": None, "q1": None, "q3": None, "N": 0}
+    q1, med, q3 = np.quantile(np.asarray(values, dtype=float), [0.25, 0.5, 0.75])  # R type 7
+    return {"median": _num(med), "q1": _num(q1), "q3": _num(q3), "N": int(len(values))}
+
+
+def _num(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else float(x)
+
+
+def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = "procedures",
+                        window_days: int = 90) -> dict[str, Any]:
+    from y90gui.analysis import recist, survival, toxicity
+
+    if basis not in BASES:
+        raise ValueError(f"unknown basis {basis!r}; use one of {', '.join(BASES)}")
+    if ci_method not in survival.CI_METHODS:
+        raise ValueError(f"unknown CI method {ci_method!r}; use one of {', '.join(survival.CI_METHODS)}")
+    pats, procs = treated(fr)
+    n_pats, n_procs = len(pats), len(procs)
+    first = pats.set_index("patient_id")["first_re"]
+
+    # PRRT -> RE: last cycle before the first radioembolization
+    prrt = fr.prrt.merge(first, left_on="patient_id", right_index=True)
+    prrt = prrt[prrt["date"] < prrt["first_re"]]
+    interval = (prrt.groupby("patient_id")["first_re"].first() - prrt.groupby("patient_id")["date"].max())
+
+    # RECIST and clinical response at 3 months
+    tm = recist.three_month_frame(fr)
+    tm = tm[tm.index.isin(pats["patient_id"])]
+    counts = tm["recist"].value_counts()
+    rec = {k: int(counts.get(k, 0)) for k in ("CR", "PR", "SD", "PD", "NE")}
+    rec["not_assessed"] = n_pats - sum(rec.values())
+    evaluable = rec["CR"] + rec["PR"] + rec["SD"] + rec["PD"]
+    rec["orr"] = fraction(rec["CR"] + rec["PR"], evaluable)
+    rec["dcr"] = fraction(rec["CR"] + rec["PR"] + rec["SD"], evaluable)
+
+    symptomatic = set(pats.loc[pats["functional_syndrome"] == 1, "patient_id"])
+    cr3 = tm.loc[tm.index.isin(symptomatic), "clinical_response"]
+    cr3 = cr3[cr3.isin(["yes", "no"])]
+
+    # adverse events
+    ae = ae_with_procedure(fr, procs)
+    ae = ae[ae["patient_id"].isin(pats["patient_id"])]
+    clin = ae[(ae["category"] == "clinical") & ae["proc"].notna()]
+    clin = clin[(clin["onset_date"] - clin["proc_date"] >= 0) & (clin["onset_date"] - clin["proc_date"] <= window_days)]
+    comp = ae[(ae["category"] == "complication") & ae["proc"].notna()]
+    comp_patients = ae[ae["category"] == "complication"]
+    terms = ae["term"].astype(str).str.strip().str.lower()
+    reild = ae[terms.isin(REILD_TERMS)]
+
+    # lab toxicity
+    w = toxicity.lab_windows(fr, window_days)
+    w.per_procedure = w.per_procedure[w.per_procedure["patient_id"].isin(pats["patient_id"])]
+    w.per_patient = w.per_patient[w.per_patient["patient_id"].isin(pats["patient_id"])]
+
+    # overall survival
+    os_days = (pats["followup_date"] - pats["first_re"]).to_numpy(dtype=float)
+    os_event = (pats["vital_status"] == "dead").to_numpy()
+    km = survival.kaplan_meier(os_days, os_event, ci_method=ci_method)
+
+    # treatments after the first RE (start on or after it)
+    ta = fr.treatments_after.merge(first, left_on="patient_id", right_index=True)
+    ta = ta[ta["start_date"] >= ta["first_re"]]
+
+    return {
+        "format": FORMAT,
+        "patients": n_pats,
+        "procedures": n_procs,
+        "whole_liver": fraction(int((procs["extent"] == "whole_liver").sum()), n_procs),
+        "prrt_to_re_days": _quantiles(interval.to_numpy()),
+        "recist_3m": rec,
+        "clinical_response_3m": fraction(int((cr3 == "yes").sum()), len(cr3)),
+        "clinical_toxicity_3m": _per_basis(clin, basis, n_procs, n_pats),
+        "lab_toxicity": {"basis": basis, "window_days": window_days,
+                         "tests": toxicity.summary_by_test(w, basis, n_procs, n_pats)},
+        "complications": (_per_basis(comp, basis, n_procs, n_pats) if basis == "procedures"
+                          else {"basis": basis, **fraction(comp_patients["patient_id"].nunique(), n_pats)}),
+        "reild": {"any": fraction(reild["patient_id"].nunique(), n_pats),
+                  "fatal": fraction(reild.loc[reild["grade"] == 5, "patient_id"].nunique(), n_pats)},
+        "os": {"origin": "first_radioembolization", "N": km.n, "events": km.events,
+               **survival.os_json(km)},
+        "post_re_treatments": {t: fraction(ta.loc[ta["treatment"] == t, "patient_id"].nunique(), n_pats)
+                               for t in TREATMENT},
+    }

@@ -1,0 +1,242 @@
+"""The study report as an Excel workbook a co-author can open (openpyxl).
+
+One sheet per table of spec/report.md, the Kaplan-Meier figure as a picture, and a Settings
+sheet. Two rules protect the reader: text cells are always written as text (a centre or patient
+code starting with = + - @ never becomes a formula), and the file appears only when complete
+(written to a temporary file in the same folder, then renamed over the target).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from y90gui.core.codes import LAB_TEST, TREATMENT
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from y90gui.analysis.frames import Frames
+    from y90gui.core.progress import Progress
+
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def _cell(ws: Worksheet, row: int, col: int, value: Any, bold: bool = False) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    if isinstance(value, float) and value != value:
+        value = None
+    c = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        c.value = value
+        c.data_type = "s"  # never a formula, whatever the text starts with
+        if value.startswith(FORMULA_START):
+            c.alignment = Alignment(horizontal="left")
+            c.quotePrefix = True
+    else:
+        c.value = value
+    if bold:
+        c.font = Font(bold=True)
+
+
+def _table(ws: Worksheet, top: int, header: list[str], rows: list[list[Any]]) -> int:
+    """Write a header and rows at `top`; return the next free row."""
+    for j, h in enumerate(header, start=1):
+        _cell(ws, top, j, h, bold=True)
+    for i, r in enumerate(rows, start=top + 1):
+        for j, v in enumerate(r, start=1):
+            _cell(ws, i, j, v)
+    for j, h in enumerate(header, start=1):
+        letter = ws.cell(row=top, column=j).column_letter
+        width = max([len(str(h))] + [len(str(r[j - 1])) for r in rows[:200] if j - 1 < len(r)])
+        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, min(48, width + 2))
+    return top + len(rows) + 2
+
+
+def _frac(label: str, f: dict[str, Any], denominator: str) -> list[Any]:
+    return [label, f["n"], f["N"], f["pct"], denominator]
+
+
+def _frames(data_or_store: Any) -> Frames:
+    from y90gui.analysis.frames import from_case_data, from_store
+
+    if isinstance(data_or_store, dict):
+        return from_case_data(data_or_store)
+    return from_store(data_or_store)
+
+
+def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str | Path,
+                          progress: Progress | None = None, *, settings: dict[str, Any] | None = None) -> Path:
+    """Write `report` (from `compute_report` / `report_for_store`) with its detail tables.
+
+    `data_or_store` is the `CaseData` or the open `Store` the report was computed from.
+    """
+    from openpyxl import Workbook
+    from openpyxl.drawing.image import Image
+
+    from y90gui import CTCAE_VERSION, __version__
+    from y90gui.analysis import km_figure, recist, survival, toxicity
+    from y90gui.analysis import report as rep
+
+    path = Path(path)
+    step = progress.step if progress is not None else (lambda *a: None)
+    step(0, 10, "reading the case series")
+    fr = _frames(data_or_store)
+    source = fr.source or getattr(data_or_store, "path", None)
+    basis = report["lab_toxicity"]["basis"]
+    window = report["lab_toxicity"]["window_days"]
+    ci_method = report["os"]["ci_method"]
+    pats, procs = rep.treated(fr)
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Cohort"
+    step(1, 10, "cohort")
+    pr = report["prrt_to_re_days"]
+    rows = [
+        ["Patients (at least one radioembolization)", report["patients"], None, None, "patients"],
+        ["Radioembolization procedures", report["procedures"], None, None, "procedures"],
+        _frac("Whole-liver procedures", report["whole_liver"], "procedures"),
+        _frac("REILD, any", report["reild"]["any"], "patients"),
+        _frac("REILD, fatal (grade 5)", report["reild"]["fatal"], "patients"),
+    ]
+    rows += [_frac(f"Treatment after first RE: {t}", report["post_re_treatments"][t], "patients") for t in TREATMENT]
+    nxt = _table(ws, 1, ["Figure", "n", "N", "%", "denominator counts"], rows)
+    _table(ws, nxt, ["PRRT -> first RE (days)", "median", "Q1", "Q3", "N (patients with prior PRRT)"],
+           [["last PRRT cycle before the first RE to the first RE", pr["median"], pr["q1"], pr["q3"], pr["N"]]])
+
+    step(2, 10, "prior PRRT")
+    ws = wb.create_sheet("Prior PRRT")
+    first = pats.set_index("patient_id")["first_re"]
+    prrt = fr.prrt[fr.prrt["patient_id"].isin(first.index)]
+    out = []
+    for pid, g in prrt.groupby("patient_id", sort=True):
+        before = g[g["date"] < first[pid]]
+        last = before["date"].max()
+        out.append([pid, int(len(g)), float(g["activity_gbq"].sum(min_count=1)) if g["activity_gbq"].notna().any()
+                    else None, ", ".join(sorted(set(g["radiopharmaceutical"].dropna()))),
+                    _d(g["date"].min()), _d(last), None if last != last else int(first[pid] - last)])
+    _table(ws, 1, ["patient_id", "cycles", "cumulative activity (GBq)", "radiopharmaceuticals", "first cycle",
+                   "last cycle before RE", "days to first RE"], out)
+
+    step(3, 10, "procedures")
+    ws = wb.create_sheet("Procedures")
+    ae = rep.ae_with_procedure(fr, procs)
+    clin = ae[(ae["category"] == "clinical") & ae["proc"].notna()]
+    clin = clin[(clin["onset_date"] - clin["proc_date"]).between(0, window)]
+    clin_keys = set(zip(clin["patient_id"], clin["proc"].astype(int), strict=True))
+    comp = ae[(ae["category"] == "complication") & ae["proc"].notna()]
+    comp_keys = set(zip(comp["patient_id"], comp["proc"].astype(int), strict=True))
+    out = []
+    for r in procs.to_dict("records"):
+        key = (r["patient_id"], int(r["procedure"]))
+        out.append([r["patient_id"], int(r["procedure"]), _d(r["date"]), r["extent"], r.get("microspheres"),
+                    r.get("activity_administered_gbq"), "yes" if key in clin_keys else "no",
+                    "yes" if key in comp_keys else "no"])
+    _table(ws, 1, ["patient_id", "procedure", "date", "extent", "microspheres", "activity administered (GBq)",
+                   f"clinical toxicity within {window} days", "complication"], out)
+
+    step(4, 10, "response")
+    ws = wb.create_sheet("Response")
+    rc = report["recist_3m"]
+    nxt = _table(ws, 1, ["RECIST 1.1 at 3 months", "patients"],
+                 [[k, rc[k]] for k in ("CR", "PR", "SD", "PD", "NE", "not_assessed")])
+    nxt = _table(ws, nxt, ["Rate", "n", "N", "%", "denominator counts"],
+                 [_frac("ORR (CR+PR)", rc["orr"], "evaluable patients"),
+                  _frac("DCR (CR+PR+SD)", rc["dcr"], "evaluable patients")])
+    tm = recist.three_month_frame(fr)
+    out = [[pid, _d(r["date"]), int(r["day"]), r["recorded"], r["recist"], "yes" if r["derived"] else "no",
+            r["baseline_sum"], r["nadir_sum"], r["target_sum_mm"]] for pid, r in tm.iterrows()]
+    _table(ws, nxt, ["patient_id", "3-month assessment", "day", "recist recorded", "recist used", "derived",
+                     "baseline sum (mm)", "smallest sum so far (mm)", "sum at 3 months (mm)"], out)
+
+    ws = wb.create_sheet("Clinical response")
+    nxt = _table(ws, 1, ["Figure", "n", "N", "%", "denominator counts"],
+                 [_frac("Clinical response at 3 months", report["clinical_response_3m"],
+                        "symptomatic patients with yes/no at 3 months")])
+    symptomatic = pats[pats["functional_syndrome"] == 1]["patient_id"]
+    out = [[pid, tm["clinical_response"].get(pid) if pid in tm.index else None] for pid in symptomatic]
+    _table(ws, nxt, ["patient_id (functional syndrome)", "clinical response at 3 months"], out)
+
+    step(5, 10, "toxicity")
+    ws = wb.create_sheet("Toxicity")
+    tests = report["lab_toxicity"]["tests"]
+    out = [[t, *[tests[t]["grades"][str(g)] for g in range(5)], tests[t]["not_gradable"],
+            tests[t]["grade3_4"]["n"], tests[t]["grade3_4"]["N"], tests[t]["grade3_4"]["pct"]] for t in LAB_TEST]
+    nxt = _table(ws, 1, ["test", "grade 0", "grade 1", "grade 2", "grade 3", "grade 4", "not gradable",
+                         "grade 3-4 n", f"N ({basis} with a value on days 1-{window})", "grade 3-4 %"], out)
+    w = toxicity.lab_windows(fr, window)
+    detail = toxicity.procedure_rows(w)
+    _table(ws, nxt, ["patient_id", "procedure", "date", "test", "baseline grade", f"values days 1-{window}",
+                     "worst grade", "not gradable", "worsened from baseline"],
+           [[r["patient_id"], r["procedure"], r["date"], r["test"], r["baseline_grade"], r["n_values"],
+             r["worst_grade"], "yes" if r["not_gradable"] else "no",
+             None if r["worsened"] is None else ("yes" if r["worsened"] else "no")] for r in detail])
+
+    step(6, 10, "complications")
+    ws = wb.create_sheet("Complications")
+    ct, cp = report["clinical_toxicity_3m"], report["complications"]
+    nxt = _table(ws, 1, ["Figure", "n", "N", "%", "denominator counts"],
+                 [_frac(f"Clinical toxicity within {window} days", ct, ct["basis"]),
+                  _frac("Complications", cp, cp["basis"])])
+    out = [[r["patient_id"], None if r["proc"] != r["proc"] else int(r["proc"]), _d(r["onset_date"]), r["term"],
+            r["category"], None if r["grade"] != r["grade"] else int(r["grade"])] for r in ae.to_dict("records")]
+    _table(ws, nxt, ["patient_id", "procedure it belongs to", "onset", "term", "category", "grade"], out)
+
+    step(7, 10, "survival")
+    ws = wb.create_sheet("Survival")
+    os_ = report["os"]
+    lo, hi = os_["ci95_years"]
+    nxt = _table(ws, 1, ["Overall survival from first RE", "value"],
+                 [["patients", os_["N"]], ["deaths", os_["events"]], ["median (years)", os_["median_years"]],
+                  ["95% CI lower (years)", lo], ["95% CI upper (years)", hi], ["CI method", ci_method]])
+    nxt = _table(ws, nxt, ["landmark (years)", "survival", "95% CI lower", "95% CI upper"],
+                 [[int(k), v["s"], v["ci95"][0], v["ci95"][1]] for k, v in os_["survival"].items()])
+    nxt = _table(ws, nxt, ["year", "number at risk"], [[int(k), v] for k, v in os_["at_risk"].items()])
+    days = (pats["followup_date"] - pats["first_re"]).to_numpy(dtype=float)
+    km = survival.kaplan_meier(days, (pats["vital_status"] == "dead").to_numpy(), ci_method=ci_method)
+    step(8, 10, "Kaplan-Meier figure")
+    with tempfile.TemporaryDirectory() as tmpdir:
+        png = km_figure.render_km_png(km, Path(tmpdir) / "km.png", dpi=200)
+        img = Image(str(png))
+        img.width, img.height = img.width * 0.45, img.height * 0.45
+        ws.add_image(img, "F2")
+
+        ws = wb.create_sheet("Settings")
+        info = {
+            "3-month assessment": "closest to day 90 after the first RE, days 45-135",
+            "lab baseline": "last value from 30 days before up to the procedure day",
+            "lab toxicity window (days after procedure)": f"1-{window}",
+            "clinical toxicity window (days after procedure)": f"0-{window}",
+            "denominator basis": basis,
+            "CI method": ci_method,
+            "CTCAE version": CTCAE_VERSION,
+            "app version": f"y90gui {__version__}",
+            "database file": str(source) if source else "(data passed in memory)",
+            "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            **(settings or {}),
+        }
+        _table(ws, 1, ["setting", "value"], [[k, v] for k, v in info.items()])
+        step(9, 10, "writing the file")
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.partial", dir=path.parent)
+        os.close(fd)
+        try:
+            wb.save(tmp)
+            if progress is not None:
+                progress.check()
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    step(10, 10, "done")
+    return path
+
+
+def _d(day: Any) -> dt.date | None:
+    from y90gui.analysis.frames import to_date
+
+    return to_date(None if day is None else float(day))
