@@ -138,4 +138,12 @@ def run_gui(args: argparse.Namespace) -> int:
 
         return int(selftest.run_self_test(app, window))
     code = app.exec()
+    # Delete the window while Qt and Python are both alive: left to interpreter shutdown, the
+    # order in which pyqtgraph items and open dialogs are collected can crash the process.
+    import gc
+
+    window.deleteLater()
+    del window
+    app.processEvents()
+    gc.collect()
     return int(code)

@@ -27,9 +27,9 @@ SHEET_TABS: tuple[tuple[str, str], ...] = (
     ("patients", "P&atient"),
     ("prrt", "&PRRT"),
     ("radioembolization", "RE pr&ocedures"),
-    ("response", "Respon&se"),
+    ("response", "A&ssessments"),
     ("labs", "&Labs"),
-    ("adverse_events", "A&dverse events"),
+    ("adverse_events", "A&Es"),
     ("treatments_after", "Afte&r RE"),
 )
 

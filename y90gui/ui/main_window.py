@@ -325,6 +325,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{title}: {text}", 10000)
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
         box.setObjectName("ErrorBox")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
     def choose_file(self) -> None:

@@ -1,0 +1,74 @@
+"""Save a pyqtgraph scene as a print-quality PNG (>= 300 dpi) or as SVG.
+
+Rendering touches the scene and must stay on the GUI thread, but it is the quick part; the
+slow part of a 300-dpi PNG (~3000 px wide) is compressing and writing it, which runs on a
+worker (a QImage is a value type, safe to hand over). The window shows progress meanwhile.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+SCREEN_DPI = 96.0
+INCH_PER_METRE = 39.3700787
+
+
+def render_png(scene: Any, dpi: int = 300) -> QImage:
+    """The scene as an image sized for `dpi` (its on-screen size taken at 96 dpi)."""
+    from pyqtgraph.exporters import ImageExporter
+
+    exporter = ImageExporter(scene)
+    width = max(1, round(scene.sceneRect().width() / SCREEN_DPI * dpi))
+    exporter.parameters()["width"] = width
+    exporter.parameters()["antialias"] = True
+    image = exporter.export(toBytes=True)
+    assert isinstance(image, QImage)
+    dots = round(dpi * INCH_PER_METRE)
+    image.setDotsPerMeterX(dots)
+    image.setDotsPerMeterY(dots)
+    return image
+
+
+def write_png(image: QImage, path: Path, progress: Any) -> Path:
+    progress.step(0.2, 1, "writing the PNG")
+    tmp = path.with_name(path.name + ".partial")
+    if not image.save(str(tmp), "PNG"):
+        tmp.unlink(missing_ok=True)
+        raise OSError(f"cannot write {path}")
+    tmp.replace(path)
+    return path
+
+
+def export_png(window: Any, scene: Any, path: Path, dpi: int = 300) -> Any:
+    """Render now, write on a worker; the status bar says when it is saved (or why not)."""
+    window.statusBar().showMessage("Rendering the figure…")
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        image = render_png(scene, dpi)
+    finally:
+        QApplication.restoreOverrideCursor()
+    window._busy(f"Writing {path.name}…")
+
+    def done(p: Path) -> None:
+        window._idle()
+        window.statusBar().showMessage(f"Figure saved: {p} ({image.width()} × {image.height()} px, {dpi} dpi)", 8000)
+
+    def failed(exc: BaseException) -> None:
+        window._idle()
+        window.show_error("The figure could not be saved", exc)
+
+    return window.tasks.start(f"export:{path}", lambda p: write_png(image, path, p), done, failed)
+
+
+def export_svg(scene: Any, path: Path) -> Path:
+    from pyqtgraph.exporters import SVGExporter
+
+    SVGExporter(scene).export(str(path))
+    return path
+
+

@@ -1,0 +1,304 @@
+"""Kaplan–Meier overall survival of the filtered cohort, drawn with pyqtgraph.
+
+The analysis layer computes everything (`survival.kaplan_meier`, `logrank`): curve, pointwise
+band, censor marks, median with CI, numbers at risk. This widget only draws them: a step
+curve per stratum, the band as a `FillBetweenItem`, a dashed median line, and the at-risk
+table in a second plot whose x axis is linked to the curve's, so the columns stay aligned.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from y90gui.ui.km_export import export_png, export_svg
+from y90gui.ui.palette import SERIES
+
+if TYPE_CHECKING:
+    from y90gui.ui.main_window import MainWindow
+
+#: (column key of the patient table, label)
+STRATA: tuple[tuple[str | None, str], ...] = (
+    (None, "none"),
+    ("center", "centre"),
+    ("sex", "sex"),
+    ("primary_site", "primary site"),
+    ("who_grade", "WHO grade"),
+    ("first_extent", "extent of the first RE"),
+    ("recist_3m", "RECIST at 3 months"),
+)
+CI_METHODS = ("log-log", "log", "plain")
+MISSING = "not recorded"
+
+
+def step_xy(x: np.ndarray, y: np.ndarray, x_end: float) -> tuple[np.ndarray, np.ndarray]:
+    """Right-continuous step polyline through (x[i], y[i]) extended flat to x_end."""
+    xs = np.repeat(np.append(x, x_end), 2)[1:-1]
+    ys = np.repeat(y, 2)
+    return xs, ys
+
+
+def fmt_p(p: float | None) -> str:
+    if p is None:
+        return "not computable"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+class KaplanMeierWidget(QWidget):
+    redrawn = Signal()
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.results: dict[str, Any] = {}
+        self.logrank: Any = None
+        self.last_refit_ms = 0.0
+        self.strata_combo = QComboBox(self)
+        for key, label in STRATA:
+            self.strata_combo.addItem(label, key)
+        self.strata_combo.setAccessibleName("stratify by")
+        self.time_combo = QComboBox(self)
+        self.time_combo.addItems(["years", "months"])
+        self.time_combo.setAccessibleName("time unit")
+        self.ci_combo = QComboBox(self)
+        self.ci_combo.addItems(CI_METHODS)
+        self.ci_combo.setAccessibleName("confidence interval method")
+        self.band_check = QCheckBox("95 % CI &band", self)
+        self.band_check.setChecked(True)
+        self.png_button = QPushButton("Save &PNG…", self)
+        self.svg_button = QPushButton("Save S&VG…", self)
+        self.png_button.clicked.connect(lambda: self.export_dialog("png"))
+        self.svg_button.clicked.connect(lambda: self.export_dialog("svg"))
+        bar = QHBoxLayout()
+        for text, widget in (("Stratify &by:", self.strata_combo), ("&Time in:", self.time_combo),
+                             ("C&I method:", self.ci_combo)):
+            label = QLabel(text, self)
+            label.setBuddy(widget)
+            bar.addWidget(label)
+            bar.addWidget(widget)
+        bar.addWidget(self.band_check)
+        bar.addStretch(1)
+        bar.addWidget(self.png_button)
+        bar.addWidget(self.svg_button)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("KMSummary")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setWordWrap(True)
+
+        self.graphics = pg.GraphicsLayoutWidget(self)
+        self.graphics.setBackground("w")
+        self.graphics.setObjectName("KMGraphics")
+        self.plot = self.graphics.addPlot(row=0, col=0)
+        self.risk = self.graphics.addPlot(row=1, col=0)
+        self.graphics.ci.layout.setRowStretchFactor(0, 4)
+        self.graphics.ci.layout.setRowStretchFactor(1, 1)
+        self.risk.setXLink(self.plot)
+        for p in (self.plot, self.risk):
+            p.setMenuEnabled(False)
+            p.hideButtons()
+            p.getAxis("left").setWidth(150)
+            for name in ("left", "bottom"):
+                p.getAxis(name).setTextPen(pg.mkPen("#2c3d47"))
+                p.getAxis(name).setPen(pg.mkPen("#9fb5bf"))
+        self.plot.setMouseEnabled(x=True, y=False)
+        self.risk.setMouseEnabled(x=False, y=False)
+        self.plot.setLabel("left", "overall survival")
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.risk.setTitle("Number at risk", size="9pt", color="#2c3d47", justify="left")
+        self.risk.getAxis("bottom").setStyle(showValues=False)
+        self.risk.getAxis("bottom").setPen(pg.mkPen(None))
+        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor="#2c3d47",
+                                          brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#c9d6dc"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(bar)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.graphics, 1)
+        for combo in (self.strata_combo, self.time_combo, self.ci_combo):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.band_check.toggled.connect(self.refresh)
+        window.cohort_changed.connect(self.refresh)
+        window.cohort_loaded.connect(self.refresh)
+
+    # ------------------------------------------------------------------ fitting
+    def groups(self) -> dict[str, tuple[list[float], list[bool]]]:
+        """OS rows of the filtered patients, split by the chosen stratum (None -> one group)."""
+        cohort = self.window_.cohort
+        if cohort is None:
+            return {}
+        keep = self.window_.patient_panel.proxy.visible_set()
+        rows = cohort.os_rows if keep is None else [r for r in cohort.os_rows if r[0] in keep]
+        key = self.strata_combo.currentData()
+        groups: dict[str, tuple[list[float], list[bool]]] = {}
+        model = self.window_.patient_panel.model
+        for pid, days, event in rows:
+            name = "all patients" if key is None else str(model.value(pid, key) or MISSING).replace("_", " ")
+            d, e = groups.setdefault(name, ([], []))
+            d.append(days)
+            e.append(event)
+        return dict(sorted(groups.items(), key=lambda kv: (kv[0] == MISSING, kv[0])))
+
+    def refresh(self) -> None:
+        """Refit and redraw for the current filter and settings (the analysis layer computes)."""
+        from y90gui.analysis import survival
+
+        started = time.perf_counter()
+        groups = self.groups()
+        ci = self.ci_combo.currentText()
+        self.results = {name: survival.kaplan_meier(d, e, ci_method=ci) for name, (d, e) in groups.items()}
+        self.logrank = survival.logrank(groups) if len(groups) > 1 else None
+        self._draw()
+        self.last_refit_ms = (time.perf_counter() - started) * 1000
+        self.redrawn.emit()
+
+    # ------------------------------------------------------------------ drawing
+    def scale(self) -> float:
+        return 12.0 if self.time_combo.currentText() == "months" else 1.0
+
+    def _draw(self) -> None:
+        self.plot.clear()
+        self.risk.clear()
+        self.legend.clear()
+        unit = self.time_combo.currentText()
+        k = self.scale()
+        self.plot.setLabel("bottom", f"{unit} since the first radioembolization")
+        x_max = 0.0
+        for res in self.results.values():
+            if res.n:
+                x_max = max(x_max, float(np.nanmax(res.times_years)))
+        x_end = x_max * k if x_max else k
+        lines: list[str] = []
+        for i, (name, res) in enumerate(self.results.items()):
+            if not res.n:
+                continue
+            colour = SERIES[i % len(SERIES)]
+            x = np.asarray(res.times_years, dtype=float) * k
+            last = max(float(x[-1]), float(np.max(res.censor_years)) * k if len(res.censor_years) else 0.0)
+            xs, ys = step_xy(x, np.asarray(res.survival, dtype=float), last)
+            if self.band_check.isChecked():
+                self._band(x, res, last, colour)
+            curve = self.plot.plot(xs, ys, pen=pg.mkPen(colour, width=2.2),
+                                   name=f"{name}  (n = {res.n}, events = {res.events})")
+            curve.setObjectName(f"km_{name}")
+            if len(res.censor_years):
+                self.plot.addItem(pg.ScatterPlotItem(
+                    x=np.asarray(res.censor_years) * k, y=np.asarray(res.censor_survival), symbol="+", size=10,
+                    pen=pg.mkPen(colour, width=1.5), brush=pg.mkBrush(colour)))
+            self._median(res, colour, k)
+            lines.append(self._describe(name, res, colour, unit, k))
+        self._at_risk(k, x_end)
+        if self.logrank is not None:
+            lines.append(f"log-rank p = {fmt_p(self.logrank.p_value)} (χ² = "
+                         f"{'—' if self.logrank.statistic is None else f'{self.logrank.statistic:.2f}'}, "
+                         f"df = {self.logrank.df})")
+        if not self.results:
+            lines.append("No patients with a radioembolization in the current filter.")
+        self.summary.setText("<br>".join(lines))
+        self.plot.setYRange(0, 1.04, padding=0)
+        self.plot.setXRange(-0.03 * x_end, x_end * 1.03, padding=0)
+        ticks = [(i * k, str(int(i * k))) for i in range(int(x_max) + 2)]
+        self.plot.getAxis("bottom").setTicks([ticks, []])
+        self.plot.getAxis("left").setTicks([[(v / 10, f"{v * 10} %") for v in range(0, 11, 2)], []])
+
+    def _band(self, x: np.ndarray, res: Any, last: float, colour: str) -> None:
+        s = np.asarray(res.survival, dtype=float)
+        lo = np.asarray(res.ci_lower, dtype=float).copy()
+        hi = np.asarray(res.ci_upper, dtype=float).copy()
+        # before the first death S = 1 and the log-log band is undefined; R draws it as 1 there
+        flat = s >= 1.0
+        lo[flat & np.isnan(lo)] = 1.0
+        hi[flat & np.isnan(hi)] = 1.0
+        defined = ~(np.isnan(lo) | np.isnan(hi))
+        if not defined.any():
+            return
+        # the band ends where it becomes undefined (S = 0 for log and log-log)
+        stop = len(defined) if defined.all() else int(np.argmin(defined))
+        if stop == 0:
+            return
+        end = last if stop == len(defined) else float(x[stop])
+        xl, yl = step_xy(x[:stop], lo[:stop], end)
+        xh, yh = step_xy(x[:stop], hi[:stop], end)
+        c_lo = pg.PlotCurveItem(xl, yl, pen=pg.mkPen(None))
+        c_hi = pg.PlotCurveItem(xh, yh, pen=pg.mkPen(None))
+        fill = pg.mkColor(colour)
+        fill.setAlpha(45)
+        self.plot.addItem(pg.FillBetweenItem(c_lo, c_hi, brush=pg.mkBrush(fill)))
+
+    def _median(self, res: Any, colour: str, k: float) -> None:
+        if res.median_years is None:
+            return
+        m = res.median_years * k
+        pen = pg.mkPen(colour, width=1.2, style=Qt.PenStyle.DashLine)
+        self.plot.plot([0, m, m], [0.5, 0.5, 0.0], pen=pen)
+        lo, hi = res.median_ci_years
+        text = pg.TextItem(f"median {m:.1f} ({self._num(lo, k)}–{self._num(hi, k)})", color=colour,
+                           anchor=(0, 1.1))
+        text.setPos(m, 0.5)
+        self.plot.addItem(text)
+
+    @staticmethod
+    def _num(v: float | None, k: float) -> str:
+        return "NR" if v is None else f"{v * k:.1f}"
+
+    def _describe(self, name: str, res: Any, colour: str, unit: str, k: float) -> str:
+        lo, hi = res.median_ci_years
+        med = "not reached" if res.median_years is None else f"{res.median_years * k:.1f} {unit}"
+        ci = f"95 % CI {self._num(lo, k)}–{self._num(hi, k)}" if res.median_years is not None else ""
+        return (f"<span style='color:{colour}'>■</span> <b>{name}</b>: n = {res.n}, events = {res.events}, "
+                f"median {med}" + (f" ({ci}, {res.ci_method})" if ci else ""))
+
+    def _at_risk(self, k: float, x_end: float) -> None:
+        names = [n for n, r in self.results.items() if r.n]
+        self.risk.getAxis("left").setTicks([[(-i, n if len(n) <= 20 else n[:19] + "…")
+                                             for i, n in enumerate(names)], []])
+        for i, name in enumerate(names):
+            res = self.results[name]
+            colour = SERIES[list(self.results).index(name) % len(SERIES)]
+            for year, count in res.at_risk.items():
+                if year * k > x_end * 1.02:
+                    continue
+                t = pg.TextItem(str(count), color=colour, anchor=(0.5, 0.5))
+                t.setPos(year * k, -i)
+                self.risk.addItem(t)
+        self.risk.setYRange(-max(len(names), 1) + 0.4, 0.6, padding=0)
+
+    # ------------------------------------------------------------------ export
+    def export_dialog(self, kind: str) -> None:
+        store = self.window_.store
+        start = (str(store.path.with_suffix("")) + f"-survival.{kind}") if store else f"survival.{kind}"
+        flt = "PNG image, 300 dpi (*.png)" if kind == "png" else "SVG vector image (*.svg)"
+        path, _ = QFileDialog.getSaveFileName(self, "Save the survival figure", start, flt)
+        if path:
+            self.export(path)
+
+    def export(self, path: str | Path, dpi: int = 300) -> None:
+        """PNG at `dpi` (rendered here, encoded and written on a worker) or SVG."""
+        path = Path(path)
+        if path.suffix.lower() == ".svg":
+            export_svg(self.graphics.scene(), path)
+            self.window_.statusBar().showMessage(f"Figure saved: {path}", 8000)
+            return
+        export_png(self.window_, self.graphics.scene(), path, dpi)
+
+    def at_risk_texts(self) -> list[tuple[float, float, str]]:
+        """(x, row, text) of the at-risk table as drawn (for tests)."""
+        return [(i.pos().x(), i.pos().y(), i.toPlainText()) for i in self.risk.items
+                if isinstance(i, pg.TextItem)]
+
+
+
