@@ -133,8 +133,9 @@ def _parse_sheet(sheet: Sheet, raw: RawSheet, today: dt.date, out: ParsedWorkboo
         raw_values = picked[col_of[positions[c.name]]]
         parsed, problems = _parse_column(c, raw_values, today)
         for k, message in problems:
-            out.errors.append(Issue(name, excel_rows[k], c.name, raw_values[k], message))
             bad_rows.add(k)
+            if (excel_rows[k], positions[c.name]) not in raw.uncached_formulas:  # reported as a formula below
+                out.errors.append(Issue(name, excel_rows[k], c.name, raw_values[k], message))
         values_by_col[c.name] = parsed
 
     for (r, j), formula in raw.uncached_formulas.items():

@@ -111,7 +111,9 @@ def _uncached_formulas(zf: zipfile.ZipFile, part: str) -> dict[tuple[int, int], 
                             f = child
                         elif ctag in ("v", "is"):
                             v = child
-                    if f is not None and v is None:
+                    # No <v>, or an empty <v/> on a non-text formula (what openpyxl writes): never calculated.
+                    uncached = v is None or (not (v.text or "").strip() and len(v) == 0 and elem.get("t") != "str")
+                    if f is not None and uncached:
                         m = _CELL_REF.match(elem.get("r", ""))
                         if m:
                             out[(int(m.group(2)), _column_index(m.group(1)))] = "=" + (f.text or "")
