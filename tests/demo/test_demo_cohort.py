@@ -303,3 +303,38 @@ def test_deterministic_and_lossless(store: Store) -> None:
 def test_store_integrity(store: Store) -> None:
     assert store.integrity() == "ok"
     assert Path(store.path).stat().st_size > 0
+
+
+def test_product_grader_agrees_on_every_procedure(store: Store) -> None:
+    """Values sit away from every CTCAE boundary, so the product's grader gives the same worst grades."""
+    ctcae = pytest.importorskip("y90gui.analysis.ctcae")
+
+    def product(test: str, value: float, unit: str, uln: float | None, lln: float | None,
+                baseline: float | None) -> int | None:
+        return ctcae.grade(test, value, unit, uln=uln, lln=lln, baseline=baseline)
+
+    assert worst_per_procedure(store, product) == worst_per_procedure(store, grade)
+
+
+def test_lab_values_keep_clear_of_ctcae_boundaries(store: Store) -> None:
+    """A 2 % change of any value, or grading Hb in mmol/L by exact conversion, changes no grade."""
+    procs = procedures(store)
+    rows = lab_rows(store)
+    by_patient_test: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for r in rows:
+        by_patient_test[(r["pid"], r["test"])].append(r)
+    checked = 0
+    for (pid, test), values in by_patient_test.items():
+        for _, date in procs[pid]:
+            before = [r for r in values if 0 <= (date - r["date"]).days <= 30]
+            baseline = max(before, key=lambda r: r["date"])["value"] if before else None
+            for r in values:
+                if not 1 <= (r["date"] - date).days <= 90:
+                    continue
+                g = grade(test, r["value"], r["unit"], r["uln"], r["lln"], baseline)
+                for factor in (0.98, 1.02):
+                    assert grade(test, r["value"] * factor, r["unit"], r["uln"], r["lln"], baseline) == g, r
+                if test == "hemoglobin" and r["unit"] == "mmol/L":
+                    assert grade(test, r["value"] * 16.11, "g/L", None, r["lln"] * 16.11) == g, r
+                checked += 1
+    assert checked > 2000

@@ -33,6 +33,8 @@ BACKGROUND = {
     "platelets": (0.68, 0.27, 0.05),
 }
 WINDOW = 90
+#: Chance that a creatinine / INR value is drawn as grade 0 (else grade 0 or 1).
+NORMAL_SHARE = {"creatinine": 0.6, "inr": 0.9}
 
 
 def lab_dates(rng: random.Random, plan: PatientPlan, with_followup: bool) -> list[tuple[dt.date, int | None]]:
@@ -102,11 +104,13 @@ def patient_labs(rng: random.Random, plan: PatientPlan, dates: list[tuple[dt.dat
             conv = convs[test]
             if test in ("creatinine", "inr"):
                 context = [base_values[test][k] for k in in_windows if k in base_values[test]]
-                max_grade = peaks.get(test, {}).get(date, 1)
-                around = level[test] * (1.6 if max_grade >= 2 else 1.0)
+                peak = peaks.get(test, {}).get(date)
                 # A later procedure's baseline sits a little below the earlier ones, leaving room above it.
                 spread = (0.86, 0.96) if baseline_of is not None and context else None
-                value = sample_stable(rng, test, conv, context, max_grade, around, spread)
+                if peak is not None:
+                    value = sample_stable(rng, test, conv, context, (peak,), level[test] * 1.6, spread)
+                else:
+                    value = _stable_background(rng, test, conv, context, level[test], spread)
                 if baseline_of is not None:
                     base_values[test][baseline_of] = value
             else:
@@ -120,6 +124,17 @@ def patient_labs(rng: random.Random, plan: PatientPlan, dates: list[tuple[dt.dat
                 "uln": conv.uln if on_row else None, "lln": conv.lln if on_row else None,
             })
     return rows
+
+
+def _stable_background(rng: random.Random, test: str, conv: Any, context: list[float], level: float,
+                       spread: tuple[float, float] | None) -> float:
+    """Mostly unchanged (grade 0); now and then a rise that reaches grade 1."""
+    if rng.random() < NORMAL_SHARE[test]:
+        try:
+            return sample_stable(rng, test, conv, context, (0,), level, spread)
+        except ValueError:
+            pass
+    return sample_stable(rng, test, conv, context, (0, 1), level, spread)
 
 
 def _lymph_grade4(flags: dict[str, set[tuple[str, int]]]) -> set[tuple[str, int]]:

@@ -174,8 +174,8 @@ def sample(rng: random.Random, test: str, grade: int, conv: Convention,
 
 
 def sample_stable(rng: random.Random, test: str, conv: Convention, baselines: Sequence[float],
-                  max_grade: int, around: float, spread: tuple[float, float] | None = None) -> float:
-    """Creatinine / INR: a value near `around` whose grade every reading agrees on (≤ max_grade)."""
+                  allowed: Sequence[int], around: float, spread: tuple[float, float] | None = None) -> float:
+    """Creatinine / INR: a value near `around` whose grade every reading agrees on, one of `allowed`."""
     limits = thresholds(test, conv, baselines)
     # A value after a procedure either stays below its baseline or rises clearly above the ULN, so
     # the INR reading without anticoagulation (no baseline bands) agrees with the one with them.
@@ -185,6 +185,6 @@ def sample_stable(rng: random.Random, test: str, conv: Convention, baselines: Se
         if value <= 0 or any(abs(value - t) < MARGIN * t for t in limits):
             continue
         grades = grade_of(test, value, conv, baselines)
-        if len(grades) == 1 and max(grades) <= max_grade:
+        if len(grades) == 1 and grades <= set(allowed):
             return value
     raise ValueError(f"no stable {test} value near {around} for baselines {list(baselines)}")
