@@ -63,7 +63,7 @@ def three_month_frame(fr: Frames) -> pd.DataFrame:
 
     re = fr.radioembolization
     first = re.groupby("patient_id")["date"].min().rename("first_re")
-    resp = fr.response.merge(first, left_on="patient_id", right_index=True, how="inner")
+    resp = fr.response.merge(first.reset_index(), on="patient_id", how="inner")
     resp["day"] = resp["date"] - resp["first_re"]
     cand = resp[(resp["day"] >= WINDOW[0]) & (resp["day"] <= WINDOW[1])].copy()
     cand["dist"] = (cand["day"] - TARGET_DAY).abs()
@@ -76,8 +76,9 @@ def three_month_frame(fr: Frames) -> pd.DataFrame:
         columns={"date": "base_date", "target_sum_mm": "baseline_sum"})
     chosen = chosen.join(base, how="left")
     # smallest sum so far: rows from the baseline up to (not including) the assessment
-    between = sums.merge(chosen[["date", "base_date"]].rename(columns={"date": "assess_date"}),
-                         left_on="patient_id", right_index=True)
+    limits = chosen[["date", "base_date"]].rename(columns={"date": "assess_date"})
+    limits = limits.rename_axis("patient_id").reset_index()
+    between = sums.reset_index(drop=True).merge(limits, on="patient_id")
     between = between[(between["date"] >= between["base_date"]) & (between["date"] < between["assess_date"])]
     nadir = between.groupby("patient_id")["target_sum_mm"].min().rename("nadir_sum")
     chosen = chosen.join(nadir, how="left")

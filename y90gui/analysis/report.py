@@ -51,7 +51,7 @@ def treated(fr: Frames) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(patients with at least one radioembolization + `first_re`, their procedures)."""
     re = fr.radioembolization.sort_values(["patient_id", "date", "procedure"])
     first = re.groupby("patient_id")["date"].min().rename("first_re")
-    pats = fr.patients.merge(first, left_on="patient_id", right_index=True, how="inner")
+    pats = fr.patients.merge(first.reset_index(), on="patient_id", how="inner")
     procs = re[re["patient_id"].isin(pats["patient_id"])]
     return pats.reset_index(drop=True), procs.reset_index(drop=True)
 
@@ -109,7 +109,7 @@ def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = 
     first = pats.set_index("patient_id")["first_re"]
 
     # PRRT -> RE: last cycle before the first radioembolization
-    prrt = fr.prrt.merge(first, left_on="patient_id", right_index=True)
+    prrt = fr.prrt.merge(first.reset_index(), on="patient_id")
     prrt = prrt[prrt["date"] < prrt["first_re"]]
     interval = (prrt.groupby("patient_id")["first_re"].first() - prrt.groupby("patient_id")["date"].max())
 
@@ -148,7 +148,7 @@ def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = 
     km = survival.kaplan_meier(os_days, os_event, ci_method=ci_method)
 
     # treatments after the first RE (start on or after it)
-    ta = fr.treatments_after.merge(first, left_on="patient_id", right_index=True)
+    ta = fr.treatments_after.merge(first.reset_index(), on="patient_id")
     ta = ta[ta["start_date"] >= ta["first_re"]]
 
     return {

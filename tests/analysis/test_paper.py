@@ -1,0 +1,61 @@
+"""The seed paper's abstract, reproduced by the report on the demo cohort.
+
+Braat et al., CVIR 2020 (shared/seed): 44 patients, 58 procedures, 55 % whole liver, median 353
+days after PRRT, RECIST 3 m ORR 16 % / DCR 91 %, clinical response 15/23, clinical toxicity 26 %,
+grade 3-4 lab toxicity <= 10 % except lymphocytopenia (42 %), complications 5 %, one fatal
+REILD (2 %), median OS 3.5 years (95 % CI 1.8-5.1).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from y90gui.analysis.report import compute_report, report_for_store
+from y90gui.store.store import Store
+
+demo = pytest.importorskip("y90gui.demo.cohort")
+
+
+@pytest.fixture(scope="module")
+def report():
+    return compute_report(demo.build_demo())
+
+
+def test_cohort(report):
+    assert report["patients"] == 44
+    assert report["procedures"] == 58
+    assert report["whole_liver"] == {"n": 32, "N": 58, "pct": 55.2}
+    assert report["prrt_to_re_days"]["median"] == 353
+
+
+def test_response(report):
+    rc = report["recist_3m"]
+    assert (rc["CR"], rc["PR"], rc["SD"], rc["PD"]) == (1, 6, 33, 4)
+    assert rc["orr"] == {"n": 7, "N": 44, "pct": 15.9}
+    assert rc["dcr"] == {"n": 40, "N": 44, "pct": 90.9}
+    assert report["clinical_response_3m"] == {"n": 15, "N": 23, "pct": 65.2}
+
+
+def test_toxicity(report):
+    assert report["clinical_toxicity_3m"] == {"basis": "procedures", "n": 15, "N": 58, "pct": 25.9}
+    assert report["complications"] == {"basis": "procedures", "n": 3, "N": 58, "pct": 5.2}
+    assert report["reild"]["fatal"] == {"n": 1, "N": 44, "pct": 2.3}
+    tests = report["lab_toxicity"]["tests"]
+    assert tests["lymphocytes"]["grade3_4"]["pct"] == pytest.approx(42, abs=1.0)
+    for name, t in tests.items():
+        if name != "lymphocytes":
+            assert t["grade3_4"]["pct"] is not None and t["grade3_4"]["pct"] <= 10.0, name
+
+
+def test_survival(report):
+    os_ = report["os"]
+    assert os_["N"] == 44 and os_["events"] == 24
+    assert os_["median_years"] == pytest.approx(3.5, abs=0.2)
+    lo, hi = os_["ci95_years"]
+    assert lo == pytest.approx(1.8, abs=0.2) and hi == pytest.approx(5.1, abs=0.2)
+
+
+def test_same_through_the_store(report, tmp_path):
+    with Store.create(tmp_path / "demo.y90") as store:
+        store.replace_patients(demo.build_demo(), "demo")
+        assert report_for_store(store) == report

@@ -1,0 +1,80 @@
+"""The report workbook: sheets, picture, settings, text never a formula, atomic write."""
+
+from __future__ import annotations
+
+import zipfile
+
+import openpyxl
+import pytest
+
+from y90gui.analysis.km_figure import render_km_png
+from y90gui.analysis.report import compute_report
+from y90gui.analysis.report_workbook import write_report_workbook
+from y90gui.analysis.survival import kaplan_meier
+
+SHEETS = ["Cohort", "Prior PRRT", "Procedures", "Response", "Clinical response", "Toxicity", "Complications",
+          "Survival", "Settings"]
+
+
+def _inject(case):
+    """Rename P1 to a formula-looking ID and give an adverse event a formula-looking term."""
+    for sheet in case.values():
+        for r in sheet:
+            if r.get("patient_id") == "P1":
+                r["patient_id"] = "=HYPERLINK(\"http://x\",\"click\")"
+    case["adverse_events"][0]["term"] = "@SUM(1+1)"
+    case["patients"][1]["center"] = "-2+3"
+    return case
+
+
+def test_workbook_content(small_case, tmp_path):
+    report = compute_report(small_case, ci_method="log", basis="patients")
+    out = write_report_workbook(report, small_case, tmp_path / "report.xlsx")
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == SHEETS
+    assert len(wb["Survival"]._images) == 1
+    settings = {r[0]: r[1] for r in wb["Settings"].iter_rows(min_row=2, values_only=True)}
+    assert settings["CI method"] == "log" and settings["denominator basis"] == "patients"
+    assert settings["CTCAE version"] == "4.03" and settings["app version"].startswith("y90gui ")
+    assert "lab toxicity window (days after procedure)" in settings and "date" in settings
+    cohort = {r[0]: r[1:4] for r in wb["Cohort"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert cohort["Whole-liver procedures"] == (2, 4, 50.0)
+    tox = [r for r in wb["Toxicity"].iter_rows(values_only=True)]
+    assert tox[0][0] == "test" and len([r for r in tox[1:14]]) == 13
+    assert list(tmp_path.iterdir()) == [out]  # no temporary left behind
+
+
+def test_text_is_never_a_formula(small_case, tmp_path):
+    case = _inject(small_case)
+    out = write_report_workbook(compute_report(case), case, tmp_path / "r.xlsx")
+    with zipfile.ZipFile(out) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                assert b"<f>" not in z.read(name) and b"<f " not in z.read(name), name
+    wb = openpyxl.load_workbook(out)
+    values = [c.value for ws in wb for row in ws.iter_rows() for c in row]
+    assert '=HYPERLINK("http://x","click")' in values
+    assert "@SUM(1+1)" in values
+
+
+def test_failed_write_leaves_nothing(small_case, tmp_path, monkeypatch):
+    target = tmp_path / "r.xlsx"
+    target.write_bytes(b"old report")
+
+    def boom(self, filename):
+        with open(filename, "wb") as f:
+            f.write(b"partial")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", boom)
+    with pytest.raises(OSError, match="disk full"):
+        write_report_workbook(compute_report(small_case), small_case, target)
+    assert target.read_bytes() == b"old report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.xlsx"]
+
+
+def test_km_png(tmp_path):
+    km = kaplan_meier([100, 200, 300, 400, 900, 1200], [1, 0, 1, 1, 0, 1])
+    path = render_km_png([("a", km), ("b", kaplan_meier([50, 500], [1, 0]))], tmp_path / "km.png", dpi=80)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    render_km_png(kaplan_meier([10], [0]), tmp_path / "one.png", dpi=60)  # all censored, one patient
