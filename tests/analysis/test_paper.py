@@ -59,3 +59,21 @@ def test_same_through_the_store(report, tmp_path):
     with Store.create(tmp_path / "demo.y90") as store:
         store.replace_patients(demo.build_demo(), "demo")
         assert report_for_store(store) == report
+
+
+@pytest.mark.parametrize("method", ["log", "log-log", "plain"])
+def test_os_equals_r_survival_on_the_demo(method):
+    """The report's OS figures equal R survfit(conf.type = method) on the demo cohort's exported OS
+    data (tests/analysis/data/r_input/demo_os.csv -> r_reference.json, made by make_reference.R)."""
+    import json
+    from pathlib import Path
+
+    ref = json.loads((Path(__file__).parent / "data" / "r_reference.json").read_text())["sets"]["demo_os"]
+    fit = ref["fits"][method]
+    os_ = compute_report(demo.build_demo(), ci_method=method)["os"]
+    years = [None if v is None else v / 365.25 for v in (fit["median"], fit["lcl"], fit["ucl"])]
+    assert [os_["median_years"], *os_["ci95_years"]] == [pytest.approx(v) if v is not None else None for v in years]
+    for k, lm in fit["landmarks"].items():
+        assert os_["survival"][k]["s"] == pytest.approx(lm["s"])
+        assert os_["survival"][k]["ci95"] == [pytest.approx(lm["lower"]), pytest.approx(lm["upper"])]
+    assert os_["at_risk"] == ref["at_risk"]
