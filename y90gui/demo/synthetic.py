@@ -16,6 +16,9 @@ import numpy as np
 from y90gui.core.codes import LAB_TEST
 from y90gui.core.validate import CaseData
 
+#: Bump when the generator changes what a seed gives (cached benchmark cohorts are keyed on it).
+VERSION = 1
+
 _START = np.datetime64("2008-01-01")
 _LAST_FIRST_RE = np.datetime64("2018-12-31")
 _LOCK = np.datetime64("2024-06-30")
