@@ -1,0 +1,66 @@
+"""Fixtures of the review-window tests: isolated settings, a small store, an open window.
+
+The store is built once per session from `cohort_fixture` and copied per test. The window
+fixture waits for the background work (plot pages, cohort load) and on teardown closes the
+window, waits for its workers and deletes it, so no thread or widget outlives a test.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cohort_fixture import build_small_cohort
+
+from y90gui.store.store import Store
+
+
+@pytest.fixture(autouse=True)
+def _ui_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("Y90GUI_SETTINGS_DIR", str(tmp_path / "settings"))
+
+
+@pytest.fixture(scope="session")
+def small_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "small.y90"
+    with Store.create(path) as store:
+        store.replace_patients(build_small_cohort(), "fixture")
+    return path
+
+
+@pytest.fixture
+def small_store_path(small_store_template: Path, tmp_path: Path) -> Path:
+    dest = tmp_path / "cohort.y90"
+    shutil.copy(small_store_template, dest)
+    return dest
+
+
+def close_window(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    window.close()
+    assert window.tasks.shutdown(20000)
+    qtbot.wait(10)
+    window.deleteLater()
+    qtbot.wait(10)
+
+
+@pytest.fixture
+def window(qtbot, small_store_path: Path) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    from y90gui.ui.main_window import MainWindow
+
+    win = MainWindow()
+    assert win.open_file(small_store_path)
+    win.show()
+    qtbot.waitUntil(lambda: win.plots_built and win.cohort is not None, timeout=60000)
+    qtbot.waitUntil(lambda: not win.tasks.running(), timeout=60000)
+    yield win
+    close_window(qtbot, win)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The offscreen platform warns about size hints it cannot propagate; that is not our bug."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"))

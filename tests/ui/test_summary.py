@@ -1,0 +1,46 @@
+"""store.summary: the patient table rows from one SQL query equal the definitions, row by row."""
+
+from __future__ import annotations
+
+from cohort_fixture import build_small_cohort
+
+from y90gui.store.store import Store
+from y90gui.store.summary import patient_summary
+
+
+def test_summary_rows_follow_the_definitions(small_store_path):
+    data = build_small_cohort()
+    with Store.open(small_store_path, read_only=True) as store:
+        summary = patient_summary(store.conn)
+    assert len(summary.rows) == len(data["patients"])
+    by_id = {r[0]: dict(zip(summary.columns, r)) for r in summary.rows}
+    for p in data["patients"]:
+        pid = p["patient_id"]
+        row = by_id[pid]
+        res = sorted((r for r in data["radioembolization"] if r["patient_id"] == pid),
+                     key=lambda r: (r["date"], r["procedure"]))
+        prrt = [r for r in data["prrt"] if r["patient_id"] == pid]
+        first = res[0]["date"]
+        assert row["re_procedures"] == len(res)
+        assert row["first_extent"] == res[0]["extent"]
+        assert row["prrt_cycles"] == len(prrt)
+        assert abs(row["prrt_gbq"] - sum(r["activity_gbq"] for r in prrt)) < 1e-9
+        last = max(r["date"] for r in prrt if r["date"] <= first)
+        assert row["prrt_to_re_days"] == (first - last).days
+        assert row["age_first_re"] == first.year - p["birth_year"]
+        assert abs(row["followup_years"] - (p["followup_date"] - first).days / 365.25) < 1e-9
+        assert row["vital_status"] == p["vital_status"]
+
+
+def test_patient_without_procedures_has_empty_derived_cells(tmp_path):
+    data = build_small_cohort(n=2)
+    data["radioembolization"] = [r for r in data["radioembolization"] if r["patient_id"] != "T002"]
+    data["adverse_events"] = [r for r in data["adverse_events"] if r["patient_id"] != "T002"]
+    with Store.create(tmp_path / "x.y90") as store:
+        store.replace_patients(data, "fixture")
+        rows = {r[0]: dict(zip(patient_summary(store.conn).columns, r)) for r in patient_summary(store.conn).rows}
+    assert rows["T002"]["re_procedures"] == 0
+    assert rows["T002"]["first_extent"] is None
+    assert rows["T002"]["prrt_to_re_days"] is None
+    assert rows["T002"]["followup_years"] is None
+    assert rows["T001"]["re_procedures"] == 1
