@@ -72,3 +72,19 @@ def test_demo_copy_skips_a_file_that_is_not_a_case_series(tmp_path: Path, monkey
     with Store.open(path, read_only=True) as store:
         assert store.counts()["radioembolization"] == 58
     assert demo_copy_path() == path
+
+
+def test_cli_force_refuses_a_file_open_elsewhere(tmp_path: Path) -> None:
+    db = tmp_path / "busy.y90"
+    assert run("demo", "--db", str(db)).returncode == 0
+    before = db.read_bytes()
+    # another live process (pid 1 on this host) holds the write lock
+    import json
+    import socket
+
+    (tmp_path / "busy.y90.lock").write_text(json.dumps(
+        {"user": "someone", "host": socket.gethostname(), "pid": 1, "since": "2020-01-01T00:00:00"}))
+    refused = run("demo", "--db", str(db), "--force")
+    assert refused.returncode == 1 and "someone" in refused.stderr
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["busy.y90", "busy.y90.lock"]

@@ -67,3 +67,17 @@ def test_store_accepts_it(cohort, tmp_path: Path) -> None:
         counts = store.counts()
         assert store.integrity() == "ok"
     assert counts == {sheet: len(rows) for sheet, rows in cohort.items()}
+
+
+def test_benchmark_cohorts_are_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cohorts = pytest.importorskip("benchmarks.cohorts")
+    pytest.importorskip("y90gui.io.exporter")
+    monkeypatch.setattr(cohorts, "OUT", tmp_path)
+    db, xlsx = cohorts.ensure_cohort(40, seed=2)
+    assert db.parent == tmp_path and db.exists() and xlsx.exists()
+    stamps = (db.stat().st_mtime_ns, xlsx.stat().st_mtime_ns)
+    assert cohorts.ensure_cohort(40, seed=2) == (db, xlsx)
+    assert (db.stat().st_mtime_ns, xlsx.stat().st_mtime_ns) == stamps
+    with Store.open(db, read_only=True) as store:
+        assert store.counts()["patients"] == 40
+    assert sorted(p.name for p in tmp_path.iterdir() if "partial" in p.name) == []
