@@ -24,6 +24,10 @@ rm -rf build/pyi-dist/y90gui build/pyi-dist/y90gui.app
 
 BUNDLE=build/pyi-dist/y90gui
 if [ "$(uname -s)" = Linux ]; then
+  echo "== bundle: ICU data trimmed to the locales a clinic uses"
+  "$PY" packaging/linux/trim_icu.py "$BUNDLE"
+  # numpy.libs and scipy.libs carry byte-identical copies of libgfortran/libquadmath: link, not copy
+  "$PY" packaging/linux/dedupe_libs.py "$BUNDLE"
   # PyInstaller's strip=True breaks numpy/scipy's OpenBLAS (in *.libs, built with auditwheel);
   # strip debug info from everything else. The executable carries the archive: never strip it.
   echo "== bundle: strip --strip-debug (outside *.libs)"

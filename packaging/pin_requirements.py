@@ -50,7 +50,8 @@ def closure() -> dict[str, str]:
                     continue
             if _name(req) not in seen:
                 todo.append((_name(req), set()))
-    seen.pop("y90gui", None)
+    for tool in ("y90gui", "setuptools", "pip", "wheel"):  # build tools are not part of the bundle
+        seen.pop(tool, None)
     return seen
 
 

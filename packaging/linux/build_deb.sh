@@ -13,7 +13,7 @@ VERSION=$("$PY" -c "import y90gui; print(y90gui.__version__)")
 ARCH=$(dpkg --print-architecture 2>/dev/null || echo amd64)
 MAINTAINER=${DEB_MAINTAINER:-"y90gui developers <maintainers@y90gui.invalid>"}
 # The bundle carries libraries built against this host's glibc: require at least that version.
-GLIBC=$(ldd --version 2>/dev/null | head -1 | grep -oE '[0-9]+\.[0-9]+$' || echo 2.36)
+GLIBC=$(getconf GNU_LIBC_VERSION 2>/dev/null | grep -oE "[0-9]+\.[0-9]+" || true); GLIBC=${GLIBC:-2.36}
 
 [ "${SKIP_BUNDLE:-0}" = 1 ] && [ -x build/pyi-dist/y90gui/y90gui ] || bash packaging/build_bundle.sh
 
