@@ -65,10 +65,35 @@ def export_png(window: Any, scene: Any, path: Path, dpi: int = 300) -> Any:
     return window.tasks.start(f"export:{path}", lambda p: write_png(image, path, p), done, failed)
 
 
-def export_svg(scene: Any, path: Path) -> Path:
-    from pyqtgraph.exporters import SVGExporter
+def export_svg(scene: Any, path: Path, title: str = "Kaplan-Meier overall survival") -> Path:
+    """Vector SVG through Qt's own QSvgGenerator.
 
-    SVGExporter(scene).export(str(path))
+    pyqtgraph's SVGExporter post-processes Qt's SVG text and fails on the path syntax that
+    Qt 6.12 writes ("not enough values to unpack"), so the scene is painted straight into a
+    QSvgGenerator: the same vector output, without the fragile rewrite.
+    """
+    from PySide6.QtCore import QRect, QRectF, QSize
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    rect = scene.sceneRect()
+    size = QSize(round(rect.width()), round(rect.height()))
+    tmp = path.with_name(path.name + ".partial")
+    generator = QSvgGenerator()
+    generator.setFileName(str(tmp))
+    generator.setSize(size)
+    generator.setViewBox(QRect(0, 0, size.width(), size.height()))
+    generator.setResolution(round(SCREEN_DPI))
+    generator.setTitle(title)
+    painter = QPainter()
+    if not painter.begin(generator):
+        raise OSError(f"cannot write {path}")
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        scene.render(painter, QRectF(0, 0, size.width(), size.height()), rect)
+    finally:
+        painter.end()
+    tmp.replace(path)
     return path
 
 

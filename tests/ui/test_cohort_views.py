@@ -1,0 +1,74 @@
+"""Report view and cohort toxicity: the numbers on screen are the report of the filtered cohort."""
+
+from __future__ import annotations
+
+from cohort_fixture import build_small_cohort
+
+from y90gui.analysis.report import compute_report
+
+
+def _subset(pids):
+    data = build_small_cohort()
+    return {s: (rows if s == "reference_ranges" else [r for r in rows if r.get("patient_id") in pids])
+            for s, rows in data.items()}
+
+
+def _wait_report(window, qtbot, trigger):
+    with qtbot.waitSignal(window.report_view.report_ready, timeout=30000) as blocker:
+        trigger()
+    return blocker.args[0]
+
+
+def test_report_follows_filter_and_shows_denominators(window, qtbot):
+    view = window.report_view
+    report = _wait_report(window, qtbot, lambda: window.patient_panel.set_filter("center", "Utrecht"))
+    ids = window.filtered_patient_ids()
+    expected = compute_report(_subset(set(ids)))
+    assert report == expected
+    text = view.text()
+    assert "Filtered cohort: 8 of 12 patients" in text
+    orr = expected["recist_3m"]["orr"]
+    assert f"({orr['n']}/{orr['N']} evaluable patients)" in text
+    wl = expected["whole_liver"]
+    assert f"{wl['pct']:.1f} % ({wl['n']}/{wl['N']} procedures)" in text
+
+
+def test_report_settings_recompute(window, qtbot):
+    report = _wait_report(window, qtbot, lambda: window.report_view.ci_combo.setCurrentText("plain"))
+    assert report["os"]["ci_method"] == "plain"
+    assert report == compute_report(build_small_cohort(), ci_method="plain")
+
+
+def test_cohort_toxicity_table_and_basis(window, qtbot):
+    panel = window.cohort_toxicity
+    report = _wait_report(window, qtbot, lambda: window.patient_panel.set_filter("vital_status", "alive"))
+    assert panel.report is report
+    tests = report["lab_toxicity"]["tests"]
+    model = panel.model
+    assert model.row_headers == list(tests)
+    for r, test in enumerate(model.row_headers):
+        for g in range(5):
+            assert model.cell(r, g).text == str(tests[test]["grades"][str(g)])
+        g34 = tests[test]["grade3_4"]
+        assert model.cell(r, 6).text.startswith(f"{g34['n']}/{g34['N']}")
+    report = _wait_report(window, qtbot, lambda: panel.basis.setCurrentText("patients"))
+    assert report["lab_toxicity"]["basis"] == "patients"
+    assert window.report_view.basis_combo.currentText() == "patients"
+    assert "(patients)" in model.col_headers[-1]
+
+
+def test_report_exports_html_pdf_and_xlsx(window, qtbot, tmp_path):
+    view = window.report_view
+    qtbot.waitUntil(lambda: view.report is not None, timeout=30000)
+    html = tmp_path / "r.html"
+    view.export(html)
+    assert "Response at 3 months" in html.read_text(encoding="utf-8")
+    pdf = tmp_path / "r.pdf"
+    view.export(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    xlsx = tmp_path / "r.xlsx"
+    view.export(xlsx)
+    qtbot.waitUntil(lambda: xlsx.exists() and not window.tasks.running(), timeout=60000)
+    from openpyxl import load_workbook
+
+    assert len(load_workbook(xlsx, read_only=True).sheetnames) >= 3
