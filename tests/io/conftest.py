@@ -40,11 +40,11 @@ def canonical(data: CaseData) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def checksum(path: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(path.parent.glob(path.name + "*")):
-        if p.is_file() and not p.name.endswith(".lock"):
-            h.update(p.name.encode())
-            h.update(p.read_bytes())
+    """The database file and its WAL (when it holds frames): the data, not SQLite's shared-memory index."""
+    h = hashlib.sha256(path.read_bytes())
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size:
+        h.update(wal.read_bytes())
     return h.hexdigest()
 
 

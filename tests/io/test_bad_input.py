@@ -247,3 +247,33 @@ def test_unknown_sheets_and_columns_are_warnings(tmp_path: Path, db: Path, good:
     assert result["ok"] is True
     assert {w["sheet"] for w in result["warnings"]} == {"my notes", "patients"}
     assert io  # keep import for the helpers above
+
+
+def test_error_value_cells_are_errors(tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Calamine shows #DIV/0! as an empty cell; the importer must not take it for 'missing'."""
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    from y90gui.core.sheets import SHEETS
+
+    data = make_cohort(2, seed=4)
+    path = tmp_path / "err.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
+    for sheet in SHEETS:
+        ws = wb.add_worksheet(sheet.name)
+        ws.write_row(0, 0, list(sheet.column_names))
+        for i, r in enumerate(data[sheet.name], 1):
+            for j, n in enumerate(sheet.column_names):
+                v = r.get(n)
+                if isinstance(v, dt.date):
+                    ws.write_string(i, j, v.isoformat())
+                elif isinstance(v, bool):
+                    ws.write_string(i, j, "yes" if v else "no")
+                elif v is not None:
+                    ws.write(i, j, v)
+        if sheet.name == "labs":
+            ws.write_formula(1, sheet.column_names.index("uln"), "=1/0", None, "#DIV/0!")
+    wb.close()
+    code, result, _ = run_import(path, db, capsys)
+    assert code == 1
+    err = first_error(result)
+    assert (err["sheet"], err["row"], err["column"], err["value"]) == ("labs", 2, "uln", "#DIV/0!")
+    assert "error value" in err["message"]

@@ -216,8 +216,9 @@ def apply_import(store: Store, plan: ImportPlan, progress: Progress | None = Non
         raise StoreChangedError(f"{store.path.name} changed since {plan.workbook.name} was checked: check it again")
     if not plan.has_changes:
         return Change(None, "nothing to import")
-    progress.step(0.05, 1, "backing up the case series")
-    backup_before_import(store)
+    if plan.store_mark is not None:  # a store nobody ever wrote to has nothing to lose
+        progress.step(0.05, 1, "backing up the case series")
+        backup_before_import(store)
     progress.step(0.2, 1, "writing")
     description = f"import {plan.workbook.name}: {plan.summary()}"
     change = store.replace_patients(plan.data, description, kind="import")

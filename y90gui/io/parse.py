@@ -134,16 +134,14 @@ def _parse_sheet(sheet: Sheet, raw: RawSheet, today: dt.date, out: ParsedWorkboo
         parsed, problems = _parse_column(c, raw_values, today)
         for k, message in problems:
             bad_rows.add(k)
-            if (excel_rows[k], positions[c.name]) not in raw.uncached_formulas:  # reported as a formula below
+            if (excel_rows[k], positions[c.name]) not in raw.problem_cells:  # reported below
                 out.errors.append(Issue(name, excel_rows[k], c.name, raw_values[k], message))
         values_by_col[c.name] = parsed
 
-    for (r, j), formula in raw.uncached_formulas.items():
-        col_name = next((c for c, pos in positions.items() if pos == j), None)
-        if col_name is not None and r > header_row:
-            out.errors.append(Issue(name, r, col_name, formula,
-                                    "formula without a saved result: recalculate and save the file in Excel or "
-                                    "LibreOffice, or paste the values"))
+    by_position = {pos: c for c, pos in positions.items()}
+    for (r, j), (shown, message) in sorted(raw.problem_cells.items()):
+        if j in by_position and r > header_row:
+            out.errors.append(Issue(name, r, by_position[j], shown, message))
 
     n = len(excel_rows)
     names = [c.name for c in sheet.columns] + ["_row"]

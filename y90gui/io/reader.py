@@ -32,8 +32,9 @@ class RawSheet:
 
     name: str
     rows: list[list[Any]]
-    #: (Excel row, 0-based column) -> formula text, for formula cells with no cached value.
-    uncached_formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: (Excel row, 0-based column) -> (shown value, message) for cells calamine shows as empty
+    #: but are not: formulas never calculated, and error values such as #VALUE!.
+    problem_cells: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
 
 
 def read_workbook(path: Path) -> list[RawSheet]:
@@ -41,7 +42,7 @@ def read_workbook(path: Path) -> list[RawSheet]:
     zf = check_workbook_file(path)
     try:
         with_formulas = _parts_with_formulas(zf, path.name)
-        uncached = {part: _uncached_formulas(zf, part) for part in with_formulas}
+        uncached = {part: _problem_cells(zf, part) for part in with_formulas}
         part_of_sheet = _sheet_parts(zf) if uncached else {}
     finally:
         zf.close()
@@ -81,7 +82,7 @@ def _parts_with_formulas(zf: zipfile.ZipFile, name: str) -> set[str]:
             return
         seam = tails.get(part, b"") + chunk[:64]
         for data in (seam, chunk):
-            if (b"<f" in data or b":f" in data) and _FORMULA_TAG.search(data):
+            if b't="e"' in data or ((b"<f" in data or b":f" in data) and _FORMULA_TAG.search(data)):
                 found.add(part)
                 break
         tails[part] = chunk[-64:]
@@ -96,9 +97,12 @@ def _parse_xml_events(stream: Any) -> Any:
     return iterparse(stream, events=("end",), forbid_dtd=True)
 
 
-def _uncached_formulas(zf: zipfile.ZipFile, part: str) -> dict[tuple[int, int], str]:
-    """Formula cells of one sheet part that carry no cached value (no <v> element)."""
-    out: dict[tuple[int, int], str] = {}
+UNCACHED = "formula without a saved result: recalculate and save the file in Excel or LibreOffice, or paste the values"
+
+
+def _problem_cells(zf: zipfile.ZipFile, part: str) -> dict[tuple[int, int], tuple[str, str]]:
+    """Formula cells with no cached value (no or empty <v>) and error cells of one sheet part."""
+    out: dict[tuple[int, int], tuple[str, str]] = {}
     try:
         with zf.open(part) as stream:
             for _, elem in _parse_xml_events(stream):
@@ -111,12 +115,16 @@ def _uncached_formulas(zf: zipfile.ZipFile, part: str) -> dict[tuple[int, int], 
                             f = child
                         elif ctag in ("v", "is"):
                             v = child
+                    m = _CELL_REF.match(elem.get("r", ""))
                     # No <v>, or an empty <v/> on a non-text formula (what openpyxl writes): never calculated.
                     uncached = v is None or (not (v.text or "").strip() and len(v) == 0 and elem.get("t") != "str")
-                    if f is not None and uncached:
-                        m = _CELL_REF.match(elem.get("r", ""))
-                        if m:
-                            out[(int(m.group(2)), _column_index(m.group(1)))] = "=" + (f.text or "")
+                    if m and f is not None and uncached:
+                        out[(int(m.group(2)), _column_index(m.group(1)))] = ("=" + (f.text or ""), UNCACHED)
+                    elif m and elem.get("t") == "e":
+                        shown = (v.text or "") if v is not None else ""
+                        where = f" of the formula ={f.text}" if f is not None and f.text else ""
+                        out[(int(m.group(2)), _column_index(m.group(1)))] = (
+                            shown, f"the cell holds the error value {shown}{where}: correct it or clear the cell")
                     elem.clear()
                 elif tag == "row":
                     elem.clear()
