@@ -62,8 +62,8 @@ def history_lines(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class HistoryModel(QAbstractTableModel):
     """Read-only table of `history_lines`; raw sort keys keep newest-first order stable."""
 
-    COLUMNS = (("time", "Time"), ("user", "User"), ("action", "Action"), ("op", "Operation"),
-               ("table", "Table"), ("field", "Field"), ("old", "Old"), ("new", "New"))
+    COLUMNS = (("time", "Time"), ("user", "User"), ("op", "Operation"), ("table", "Table"), ("field", "Field"),
+               ("old", "Old"), ("new", "New"), ("action", "Action"))
 
     def __init__(self, store: Store | None = None, patient_id: str | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -104,10 +104,12 @@ class HistoryModel(QAbstractTableModel):
         line = self.lines[index.row()]
         key = self.COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
+            if key == "time":  # ISO with offset in the file; local wall-clock time to read
+                return str(line[key])[:19].replace("T", " ")
             return line[key]
         if role == SORT_ROLE:
             return (line[key], -line["audit_id"]) if key != "time" else line["audit_id"]
-        if role == Qt.ItemDataRole.ToolTipRole and key in ("old", "new", "action"):
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("old", "new", "action", "time"):
             return line[key] or None
         return None
 
@@ -141,6 +143,7 @@ class HistoryPanel(QWidget):
         self.view.setWordWrap(False)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.verticalHeader().hide()
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.title = QLabel()
         self.all_box = QCheckBox("All patients")
         self.all_box.setToolTip("Show the audit trail of the whole case series")
@@ -171,5 +174,7 @@ class HistoryPanel(QWidget):
     def _update_title(self) -> None:
         who = "all patients" if self.model.all_patients else (self.model.patient_id or "no patient selected")
         self.title.setText(f"History of {who}: {len(self.model.lines)} change(s), newest first")
-        for col in range(self.model.columnCount() - 2):
+        for col in range(self.model.columnCount() - 1):
             self.view.resizeColumnToContents(col)
+            if col in (5, 6):  # old / new: whole rows of an insert can be long; the tooltip has them
+                self.view.setColumnWidth(col, min(self.view.columnWidth(col), 200))

@@ -137,7 +137,7 @@ class EditingController(QObject):
         self.window.statusBar().showMessage(f"Not saved — {reason}", 10000)
 
     def _store_changed(self, change: Change) -> None:
-        self.sync_store()
+        self.sync_store()  # also updates the row actions (a sheet may have gained its first row)
         self.history.on_store_changed(change)
 
     def _patient_selected(self, pid: str) -> None:
@@ -185,7 +185,9 @@ class EditingController(QObject):
         view, model = self.current_sheet()
         ok = model is not None and model.writable and model.patient_id is not None
         self.add_row_action.setEnabled(ok)
-        self.delete_row_action.setEnabled(ok and view is not None and view.currentIndex().isValid())
+        # enabled whenever there is a row: selection models are replaced with every model, so
+        # "is a row selected" is checked when the action runs, not tracked here
+        self.delete_row_action.setEnabled(ok and model is not None and model.rowCount() > 0)
 
     def add_row(self) -> AddRowDialog | None:
         view, model = self.current_sheet()
@@ -198,7 +200,10 @@ class EditingController(QObject):
 
     def delete_row(self) -> Change | None:
         view, model = self.current_sheet()
-        if view is None or model is None or not view.currentIndex().isValid():
+        if view is None or model is None:
+            return None
+        if not view.currentIndex().isValid():
+            self.window.statusBar().showMessage("Select the row to delete first.", 6000)
             return None
         index = view.currentIndex()
         _, source = source_of(view.model(), index)

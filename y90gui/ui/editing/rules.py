@@ -168,4 +168,9 @@ def describe_edit(sheet: str, row: Mapping[str, Any], column_name: str, old: Any
     """The action's name in the audit trail and in "Undo …": who, where, old -> new."""
     pid = row.get("patient_id") or row.get("center") or ""
     where = f"{pid}: " if sheet == "patients" else f"{pid} {sheet}: "
-    return f"{where}{column_name} {format_value(old) or '∅'} → {format_value(new) or '∅'}"
+    return f"{where}{column_name} {_short(old)} → {_short(new)}"
+
+
+def _short(value: Any, limit: int = 32) -> str:
+    text = format_value(value) or "∅"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
