@@ -94,6 +94,7 @@ def patient_labs(rng: random.Random, plan: PatientPlan, dates: list[tuple[dt.dat
     for (test, date), grade in (special or {}).items():
         peaks.setdefault(test, {})[date] = grade
     tendency = {t: rng.choices((0, 1, 2), weights=w)[0] for t, w in BACKGROUND.items()}
+    position = {t: rng.random() for t in BACKGROUND}
     level = {t: convs[t].uln * rng.uniform(0.62, 0.8) for t in ("creatinine", "inr")}  # type: ignore[operator]
     level["inr"] = convs["inr"].uln * rng.uniform(0.85, 0.93)  # type: ignore[operator]
     base_values: dict[str, dict[int, float]] = {"creatinine": {}, "inr": {}}
@@ -114,10 +115,10 @@ def patient_labs(rng: random.Random, plan: PatientPlan, dates: list[tuple[dt.dat
                 if baseline_of is not None:
                     base_values[test][baseline_of] = value
             else:
-                grade = peaks.get(test, {}).get(date)
-                if grade is None:
-                    grade = max(0, min(2, tendency[test] + rng.choice((-1, 0, 0, 0, 1))))
-                value = sample(rng, test, grade, conv)
+                peak_grade = peaks.get(test, {}).get(date)
+                if peak_grade is None:
+                    peak_grade = max(0, min(2, tendency[test] + rng.choice((-1, 0, 0, 0, 0, 0, 1))))
+                value = sample(rng, test, peak_grade, conv, position=position[test])
             on_row = limits_on_row(plan.centre, test)
             rows.append({
                 "patient_id": plan.pid, "date": date, "test": test, "value": value, "unit": conv.unit,

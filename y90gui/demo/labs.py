@@ -158,12 +158,20 @@ def _round(test: str, unit: str, value: float) -> float:
 
 
 def sample(rng: random.Random, test: str, grade: int, conv: Convention,
-           baselines: Sequence[float] = ()) -> float:
-    """A rounded value of exactly `grade` (under every reading), at least MARGIN from every threshold."""
+           baselines: Sequence[float] = (), position: float | None = None) -> float:
+    """A rounded value of exactly `grade` (under every reading), at least MARGIN from every threshold.
+
+    `position` (0–1) places the value in the grade's band, so one patient's values of a grade
+    stay alike from visit to visit instead of jumping across the band.
+    """
     lo, hi = _band(test, grade, conv)
     limits = thresholds(test, conv, baselines)
-    for _ in range(2000):
-        value = _round(test, conv.unit, rng.uniform(lo, hi))
+    for attempt in range(2000):
+        if position is not None and attempt < 200:
+            u = min(0.97, max(0.03, position + rng.gauss(0, 0.08 + attempt / 400)))
+        else:
+            u = rng.random()
+        value = _round(test, conv.unit, lo + (hi - lo) * u)
         if value <= 0:
             continue
         if any(abs(value - t) < MARGIN * t for t in limits):

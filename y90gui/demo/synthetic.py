@@ -104,6 +104,14 @@ def _lim(v: float | None) -> float | None:
     return None if v is None else float(v)
 
 
+def _blank(mask: np.ndarray, values: Any) -> np.ndarray:
+    """`values` (an array or one value) as an object array, None where `mask` is true."""
+    out = np.empty(len(mask), dtype=object)
+    out[:] = values
+    out[mask] = None
+    return out
+
+
 def _within(counts: np.ndarray) -> np.ndarray:
     """0, 1, …, k-1 for each owner with k rows, concatenated (rows grouped by owner)."""
     return np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -125,7 +133,7 @@ def _patients(rng: np.random.Generator, pids: np.ndarray, centres: np.ndarray, f
         "functional_syndrome": rng.random(n) < 0.5, "extrahepatic_disease": rng.random(n) < 0.45,
         "hepatic_tumour_burden_pct": np.round(rng.uniform(3, 75, n), 0),
         "vital_status": np.where(dead, "dead", "alive"), "followup_date": followup,
-        "cause_of_death": np.where(dead, "progressive disease", None),
+        "cause_of_death": _blank(~dead, "progressive disease"),
         "notes": "Synthetic patient (benchmark cohort): not a real person.",
     }, n)
 
@@ -179,11 +187,10 @@ def _responses(rng: np.random.Generator, pids: np.ndarray, first_re: np.ndarray,
     factor = np.where(is_base, 1.0, rng.lognormal(0, 0.25, k))
     total = np.round(baseline[owner] * factor, 0)
     change = factor - 1
-    recist = np.where(is_base, None, np.select([change >= 0.2, change <= -0.3], ["PD", "PR"], "SD"))
+    recist = _blank(is_base, np.select([change >= 0.2, change <= -0.3], ["PD", "PR"], "SD"))
     return _rows({"patient_id": pids[owner], "date": date, "recist": recist, "target_sum_mm": total,
-                  "new_lesions": np.where(is_base, None, False), "non_target": np.where(is_base, None, "non-CR/non-PD"),
-                  "clinical_response": np.where(is_base, None, rng.choice(["yes", "no", "na"], k, p=[0.3, 0.2, 0.5]))},
-                 k)
+                  "new_lesions": _blank(is_base, False), "non_target": _blank(is_base, "non-CR/non-PD"),
+                  "clinical_response": _blank(is_base, rng.choice(["yes", "no", "na"], k, p=[0.3, 0.2, 0.5]))}, k)
 
 
 def _labs(rng: np.random.Generator, pids: np.ndarray, dates: np.ndarray, convention: np.ndarray,
