@@ -47,6 +47,7 @@ import io
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from y90gui.analysis.units import CRITERIA_UNIT, FACTOR
@@ -261,4 +262,26 @@ def grade_frame(df: pd.DataFrame, version: str = VERSION) -> np.ndarray:
         term = key[2] if len(key) > 2 and isinstance(key[2], str) else None
         name = _resolve_term(test, term, version)
         out[idx] = _grade_group(test, unit, name, version, v[idx], uln[idx], lln[idx], base[idx])
+    return out
+
+
+def grade_codes(tests: Sequence[str], units: Sequence[str], test_codes: np.ndarray, unit_codes: np.ndarray,
+                value: np.ndarray, uln: np.ndarray, lln: np.ndarray, baseline: np.ndarray | None = None,
+                version: str = VERSION) -> np.ndarray:
+    """`grade_frame` for callers that hold integer codes (`tests[test_codes[i]]`,
+    `units[unit_codes[i]]`): no string work per row. Default terms; -1 = not gradable or no code."""
+    import numpy as np
+
+    n = len(value)
+    out = np.full(n, -1, dtype=np.int8)
+    if n == 0:
+        return out
+    base = np.full(n, np.nan) if baseline is None else baseline
+    key = test_codes.astype(np.int64) * (len(units) + 1) + unit_codes.astype(np.int64)
+    valid = (test_codes >= 0) & (unit_codes >= 0)
+    for k in np.unique(key[valid]):
+        idx = np.nonzero(key == k)[0]
+        test, unit = tests[int(k) // (len(units) + 1)], units[int(k) % (len(units) + 1)]
+        out[idx] = _grade_group(test, unit, default_term(test, version), version, value[idx], uln[idx], lln[idx],
+                                base[idx])
     return out

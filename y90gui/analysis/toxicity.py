@@ -14,12 +14,13 @@ under a second.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from y90gui.analysis import ctcae
 from y90gui.analysis.units import FACTOR
-from y90gui.core.codes import LAB_TEST
+from y90gui.core.codes import LAB_TEST, UNIT
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,68 +44,163 @@ class LabWindows:
     per_patient: pd.DataFrame  # patient x test: n values, worst grade over all procedures, baseline
 
 
-def _factor_series(tests: pd.Series, units: pd.Series) -> Any:
+def _codes(values: Any, categories: Sequence[str]) -> Any:
+    """Integer code of each value in `categories` (-1 when absent): no per-row Python work."""
+    import numpy as np
+    import pandas as pd
+
+    return np.asarray(pd.Categorical(values, categories=list(categories)).codes, dtype=np.int64)
+
+
+def _factor_table() -> Any:
+    """FACTOR as an array [test code, unit code] (NaN where the unit does not belong to the test)."""
     import numpy as np
 
-    lookup = {(t, u): f for t, us in FACTOR.items() for u, f in us.items()}
-    return np.array([lookup.get(k, np.nan) for k in zip(tests, units, strict=True)], dtype=float)
+    table = np.full((len(LAB_TEST), len(UNIT)), np.nan)
+    for i, test in enumerate(LAB_TEST):
+        for j, unit in enumerate(UNIT):
+            if unit in FACTOR.get(test, {}):
+                table[i, j] = FACTOR[test][unit]
+    return table
 
 
 def filled_labs(fr: Frames) -> pd.DataFrame:
-    """Lab rows with ULN/LLN completed from the centre's reference ranges."""
-    labs = fr.labs
-    if labs.empty:
-        return labs.assign(uln=labs["uln"].astype(float), lln=labs["lln"].astype(float))
-    centre = fr.patients[["patient_id", "center"]]
-    ranges = fr.reference_ranges[["center", "test", "unit", "lln", "uln"]].rename(
-        columns={"lln": "lln_ref", "uln": "uln_ref"})
-    out = labs.merge(centre, on="patient_id", how="left").merge(ranges, on=["center", "test", "unit"], how="left")
-    out["uln"] = out["uln"].fillna(out["uln_ref"]).astype(float)
-    out["lln"] = out["lln"].fillna(out["lln_ref"]).astype(float)
-    return out.drop(columns=["uln_ref", "lln_ref"]).sort_values("_row").reset_index(drop=True)
+    """Lab rows with ULN/LLN completed from the centre's reference ranges (same test and unit),
+    plus integer columns `test_code`, `unit_code` (indexes into codes.LAB_TEST / codes.UNIT)."""
+    import numpy as np
+
+    labs = fr.labs.copy()
+    labs["uln"] = labs["uln"].astype(float)
+    labs["lln"] = labs["lln"].astype(float)
+    labs["test_code"] = _codes(labs["test"], LAB_TEST)
+    labs["unit_code"] = _codes(labs["unit"], UNIT)
+    ranges = fr.reference_ranges
+    if len(labs) and len(ranges):
+        centres = sorted({c for c in ranges["center"] if isinstance(c, str)})
+        centre_of = dict(zip(fr.patients["patient_id"], fr.patients["center"], strict=True))
+        lab_centre = _codes(labs["patient_id"].map(centre_of), centres)
+        size = len(LAB_TEST) * len(UNIT)
+        lab_key = np.where(lab_centre >= 0, lab_centre * size + labs["test_code"] * len(UNIT) + labs["unit_code"], -1)
+        range_key = (_codes(ranges["center"], centres) * size + _codes(ranges["test"], LAB_TEST) * len(UNIT)
+                     + _codes(ranges["unit"], UNIT))
+        order = np.argsort(range_key)
+        sorted_keys = range_key[order]
+        pos = np.clip(np.searchsorted(sorted_keys, lab_key), 0, len(sorted_keys) - 1)
+        hit = (lab_key >= 0) & (sorted_keys[pos] == lab_key)
+        for col in ("uln", "lln"):
+            ref = ranges[col].to_numpy(dtype=float)[order][pos]
+            current = labs[col].to_numpy(dtype=float)
+            labs[col] = np.where(np.isnan(current) & hit, ref, current)
+    return labs
 
 
 def lab_windows(fr: Frames, window_days: int = WINDOW_DAYS, baseline_days: int = BASELINE_DAYS) -> LabWindows:
+    """Pair every lab value with the procedures whose baseline or post window holds it (numpy; a
+    patient has a handful of procedures, so one pass per procedure rank replaces a join)."""
     import numpy as np
+    import pandas as pd
 
     labs = filled_labs(fr)
-    labs["grade0"] = ctcae.grade_frame(labs)
-    procs = fr.radioembolization[["patient_id", "procedure", "date"]].rename(columns={"date": "proc_date"})
-    cols = ["patient_id", "date", "test", "value", "unit", "uln", "lln", "_row", "grade0"]
-    m = labs[cols].merge(procs, on="patient_id", how="inner")
-    m["day"] = m["date"] - m["proc_date"]
+    tc, uc = labs["test_code"].to_numpy(), labs["unit_code"].to_numpy()
+    value = labs["value"].to_numpy(dtype=float)
+    uln, lln = labs["uln"].to_numpy(dtype=float), labs["lln"].to_numpy(dtype=float)
+    grade0 = ctcae.grade_codes(LAB_TEST, UNIT, tc, uc, value, uln, lln)
+    labs["grade0"] = grade0
+    lab_date = labs["date"].to_numpy(dtype=float)
 
-    base = m[(m["day"] >= -baseline_days) & (m["day"] <= 0)]
-    base = base.sort_values(["patient_id", "procedure", "test", "date", "_row"])
-    base = base.groupby(["patient_id", "procedure", "test"], sort=False).tail(1)
-    base = base.rename(columns={"value": "baseline_value", "unit": "baseline_unit", "grade0": "baseline_grade",
-                                "_row": "baseline_row"})
-    base = base[["patient_id", "procedure", "test", "baseline_value", "baseline_unit", "baseline_grade",
-                 "baseline_row", "proc_date"]].reset_index(drop=True)
+    re = fr.radioembolization.sort_values(["patient_id", "date", "procedure"]).reset_index(drop=True)
+    re_pid, patients = pd.factorize(re["patient_id"])
+    rank = re.groupby("patient_id", sort=False).cumcount().to_numpy()
+    n_pat, n_rank = len(patients), (int(rank.max()) + 1 if len(re) else 0)
+    re_at = np.full((max(n_rank, 1), max(n_pat, 1)), -1, dtype=np.int64)  # [rank, patient] -> re row
+    re_at[rank, re_pid] = np.arange(len(re))
+    re_date = re["date"].to_numpy(dtype=float)
+    lab_pat = patients.get_indexer(labs["patient_id"]) if n_pat else np.full(len(labs), -1)
 
-    post = m[(m["day"] >= 1) & (m["day"] <= window_days)].copy()
-    post = post.merge(base[["patient_id", "procedure", "test", "baseline_value", "baseline_unit"]],
-                      on=["patient_id", "procedure", "test"], how="left")
-    post["baseline"] = post["baseline_value"] * (
-        _factor_series(post["test"], post["baseline_unit"]) / _factor_series(post["test"], post["unit"]))
-    post["grade"] = ctcae.grade_frame(post[["test", "value", "unit", "uln", "lln", "baseline"]])
+    base_lab, base_re, post_lab, post_re = [], [], [], []
+    known = lab_pat >= 0
+    for k in range(n_rank):
+        r = np.where(known, re_at[k, np.where(known, lab_pat, 0)], -1)
+        has = r >= 0
+        day = np.where(has, lab_date - re_date[np.where(has, r, 0)], np.nan)
+        b = has & (day >= -baseline_days) & (day <= 0)
+        p = has & (day >= 1) & (day <= window_days)
+        base_lab.append(np.nonzero(b)[0])
+        base_re.append(r[b])
+        post_lab.append(np.nonzero(p)[0])
+        post_re.append(r[p])
+    cat = lambda parts: np.concatenate(parts) if parts else np.array([], dtype=np.int64)  # noqa: E731
+    base_lab, base_re, post_lab, post_re = cat(base_lab), cat(base_re), cat(post_lab), cat(post_re)
 
-    keys = ["patient_id", "procedure", "test"]
-    per_proc = post.groupby(keys, sort=False).agg(n_values=("grade", "size"), worst=("grade", "max")).reset_index()
-    per_proc = per_proc.merge(base[keys + ["baseline_grade"]], on=keys, how="outer")
-    per_proc["n_values"] = per_proc["n_values"].fillna(0).astype(int)
-    per_proc = per_proc.merge(procs, on=PKEY, how="left").sort_values(["patient_id", "procedure", "test"])
+    # baseline: the last value (by date, then row order) per procedure x test
+    n_tests = len(LAB_TEST)
+    bkey = base_re * n_tests + tc[base_lab]
+    order = np.lexsort((base_lab, lab_date[base_lab], bkey))
+    bkey_s, blab_s = bkey[order], base_lab[order]
+    last = np.ones(len(bkey_s), dtype=bool)
+    last[:-1] = bkey_s[:-1] != bkey_s[1:]
+    bkey_u, blab_u = bkey_s[last], blab_s[last]
+    base_df = pd.DataFrame({
+        "patient_id": re["patient_id"].to_numpy()[bkey_u // n_tests],
+        "procedure": re["procedure"].to_numpy()[bkey_u // n_tests],
+        "proc_date": re_date[bkey_u // n_tests],
+        "test": np.asarray(LAB_TEST, dtype=object)[bkey_u % n_tests],
+        "baseline_value": value[blab_u],
+        "baseline_unit": labs["unit"].to_numpy()[blab_u],
+        "baseline_grade": grade0[blab_u],
+        "baseline_row": labs["_row"].to_numpy()[blab_u],
+        "key": bkey_u,
+    })
 
-    per_pat = post.groupby(["patient_id", "test"], sort=False).agg(
-        n_values=("grade", "size"), worst=("grade", "max")).reset_index()
-    if len(procs):
-        first = procs.sort_values(["patient_id", "proc_date", "procedure"]).groupby("patient_id").head(1)
-        first_base = base.merge(first[PKEY], on=PKEY)[["patient_id", "test", "baseline_grade"]]
-        per_pat = per_pat.merge(first_base, on=["patient_id", "test"], how="outer")
-    else:
-        per_pat["baseline_grade"] = np.nan
-    per_pat["n_values"] = per_pat["n_values"].fillna(0).astype(int)
-    return LabWindows(labs, base, post, per_proc.reset_index(drop=True), per_pat.reset_index(drop=True))
+    # post values: grade0, except creatinine, which is graded with its procedure's baseline
+    pkey = post_re * n_tests + tc[post_lab]
+    pgrade = grade0[post_lab].copy()
+    pos = np.clip(np.searchsorted(bkey_u, pkey), 0, max(len(bkey_u) - 1, 0))
+    has_base = (len(bkey_u) > 0) & (bkey_u[pos] == pkey) if len(bkey_u) else np.zeros(len(pkey), dtype=bool)
+    crea = (tc[post_lab] == LAB_TEST.index("creatinine")) & has_base
+    if crea.any():
+        factors = _factor_table()
+        li, bl = post_lab[crea], blab_u[pos[crea]]
+        baseline = value[bl] * factors[tc[bl], uc[bl]] / factors[tc[li], uc[li]]
+        pgrade[crea] = ctcae.grade_codes(LAB_TEST, UNIT, tc[li], uc[li], value[li], uln[li], lln[li], baseline)
+    post = pd.DataFrame({
+        "_row": labs["_row"].to_numpy()[post_lab],
+        "patient_id": re["patient_id"].to_numpy()[post_re],
+        "procedure": re["procedure"].to_numpy()[post_re],
+        "proc_date": re_date[post_re],
+        "test": np.asarray(LAB_TEST, dtype=object)[tc[post_lab]],
+        "grade": pgrade,
+        "key": pkey,
+    })
+
+    # per procedure x test
+    agg = post.groupby("key", sort=True)["grade"].agg(["size", "max"])
+    keys = np.union1d(agg.index.to_numpy(dtype=np.int64), bkey_u)
+    per_proc = pd.DataFrame({"key": keys})
+    per_proc["n_values"] = agg["size"].reindex(keys).fillna(0).astype(int).to_numpy()
+    per_proc["worst"] = agg["max"].reindex(keys).to_numpy()
+    per_proc["baseline_grade"] = pd.Series(grade0[blab_u], index=bkey_u).reindex(keys).to_numpy()
+    ri = keys // n_tests
+    per_proc.insert(0, "patient_id", re["patient_id"].to_numpy()[ri])
+    per_proc.insert(1, "procedure", re["procedure"].to_numpy()[ri])
+    per_proc.insert(2, "proc_date", re_date[ri])
+    per_proc.insert(3, "test", np.asarray(LAB_TEST, dtype=object)[keys % n_tests])
+    per_proc = per_proc.sort_values(["patient_id", "procedure", "test"]).drop(columns="key").reset_index(drop=True)
+
+    # per patient x test: worst over all procedures; baseline of the first procedure
+    patkey = re_pid[post_re] * n_tests + tc[post_lab] if len(post_re) else np.array([], dtype=np.int64)
+    agg = pd.Series(pgrade).groupby(patkey, sort=True).agg(["size", "max"])
+    first_base = base_df[rank[bkey_u // n_tests] == 0]
+    fkey = re_pid[first_base["key"].to_numpy() // n_tests] * n_tests + first_base["key"].to_numpy() % n_tests
+    keys = np.union1d(agg.index.to_numpy(dtype=np.int64), fkey)
+    per_pat = pd.DataFrame({
+        "patient_id": np.asarray(patients, dtype=object)[keys // n_tests] if n_pat else np.array([], dtype=object),
+        "test": np.asarray(LAB_TEST, dtype=object)[keys % n_tests],
+        "n_values": agg["size"].reindex(keys).fillna(0).astype(int).to_numpy(),
+        "worst": agg["max"].reindex(keys).to_numpy(),
+        "baseline_grade": pd.Series(first_base["baseline_grade"].to_numpy(), index=fkey).reindex(keys).to_numpy(),
+    })
+    return LabWindows(labs, base_df.drop(columns="key"), post.drop(columns="key"), per_proc, per_pat)
 
 
 def summary_by_test(w: LabWindows, basis: str, n_procedures: int, n_patients: int) -> dict[str, Any]:
@@ -112,15 +208,16 @@ def summary_by_test(w: LabWindows, basis: str, n_procedures: int, n_patients: in
     from y90gui.analysis.fractions import fraction
 
     table = w.per_procedure if basis == "procedures" else w.per_patient
-    out: dict[str, Any] = {}
     with_values = table[table["n_values"] > 0]
+    counts = with_values.groupby(["test", with_values["worst"].astype(int)]).size()
+    out: dict[str, Any] = {}
     for test in LAB_TEST:
-        worst = with_values.loc[with_values["test"] == test, "worst"].astype(int)
-        counts = worst.value_counts()
-        grades = {str(g): int(counts.get(g, 0)) for g in range(5)}
+        c = counts[test] if test in counts.index.get_level_values(0) else {}
+        grades = {str(g): int(c.get(g, 0)) for g in range(5)}
+        not_gradable = int(c.get(-1, 0))
         n34 = grades["3"] + grades["4"]
-        out[test] = {"grades": grades, "not_gradable": int(counts.get(-1, 0)),
-                     "grade3_4": fraction(n34, int(len(worst)))}
+        out[test] = {"grades": grades, "not_gradable": not_gradable,
+                     "grade3_4": fraction(n34, sum(grades.values()) + not_gradable)}
     return out
 
 
