@@ -42,6 +42,11 @@ def read_header(path: Path) -> Header:
     header = Header(page_size, pages if valid_for == change_counter else None, user_version, application_id)
     if page_size < 512 or page_size & (page_size - 1):
         raise NotACaseSeriesError(f"{path.name} has a damaged SQLite header (page size {page_size})")
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        # A checkpoint interrupted by a crash leaves the header ahead of the file; the WAL still
+        # holds every page and SQLite completes the checkpoint on open. Not truncation.
+        return header
     if size % page_size or (header.pages is not None and size < header.pages * page_size):
         expected = (header.pages or 0) * page_size
         raise TruncatedError(
