@@ -129,6 +129,32 @@ def test_good_workbook_goes_through_the_preview_and_imports_as_one_action(window
     assert store.read_table("patients", ["P01"])[0]["ki67_pct"] == 12.0
 
 
+def test_undo_of_a_big_import_runs_on_a_worker_behind_a_modal_dialog(window, qtbot, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from y90gui.ui.editing import controller
+
+    store = window.store
+    path = _exported(store, tmp_path / "centre.xlsx")
+    _edit_cells(path, {"patients": {"G2": 15}})
+    dialog = window.editing.open_import(path)
+    _wait_plan(qtbot, dialog)
+    with qtbot.waitSignal(window.store_changed, timeout=20000):
+        dialog.import_button.click()
+    monkeypatch.setattr(controller, "SYNC_REVERSE_ROWS", 0)  # every action counts as big
+    with qtbot.waitSignal(window.store_changed, timeout=20000) as sig:
+        assert window.editing.undo() is None  # returns at once; the worker reports back
+        task = window.editing.dialog
+        assert task.isVisible() and task.windowModality() == Qt.WindowModality.WindowModal
+        task.reject()  # Esc cannot interrupt one transaction
+    assert task.outcome == "finished"
+    assert sig.args[0].description.startswith("undo: import centre.xlsx")
+    assert store.read_table("patients", ["P01"])[0]["ki67_pct"] == 12.0
+    assert window.detail.models["patients"].values()["ki67_pct"] == 12.0  # refreshed from the Change
+    with qtbot.waitSignal(window.store_changed, timeout=20000):
+        window.actions["redo"].trigger()
+    assert store.read_table("patients", ["P01"])[0]["ki67_pct"] == 15.0
+
+
 def test_unchanged_workbook_has_nothing_to_import(window, qtbot, tmp_path: Path) -> None:
     dialog = window.editing.open_import(_exported(window.store, tmp_path / "same.xlsx"))
     _wait_plan(qtbot, dialog)

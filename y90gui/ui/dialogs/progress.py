@@ -151,6 +151,7 @@ class TaskDialog(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
         self.progress = TaskProgress(runner, key, self)
+        self.cancellable = True
         self.outcome: str | None = None
         self.result_value: Any = None
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -164,9 +165,13 @@ class TaskDialog(QDialog):
         self.progress.failed.connect(self._on_failed)
         self.progress.cancelled.connect(self._on_cancelled)
 
-    def start(self, fn: Callable[[Progress], Any], message: str = "working…") -> Task:
+    def start(self, fn: Callable[[Progress], Any], message: str = "working…", show_after_ms: int = SHOW_AFTER_MS
+              ) -> Task:
         task = self.progress.start(fn, message)
-        QTimer.singleShot(SHOW_AFTER_MS, self._show_if_running)
+        if show_after_ms <= 0:
+            self.open()  # at once: the work must not race with the user's next click
+        else:
+            QTimer.singleShot(show_after_ms, self._show_if_running)
         return task
 
     def _show_if_running(self) -> None:
@@ -189,16 +194,26 @@ class TaskDialog(QDialog):
 
     def reject(self) -> None:
         if self.progress.running:
-            self.progress.cancel()  # closing the dialog means "stop"; the task reports back
+            if self.cancellable:
+                self.progress.cancel()  # closing the dialog means "stop"; the task reports back
             return
         super().reject()
 
 
 def run_task(parent: QWidget | None, runner: TaskRunner, key: str, title: str, fn: Callable[[Progress], Any],
-             on_finished: Callable[[Any], None] | None = None, message: str = "working…") -> TaskDialog:
-    """Run `fn(progress)` on a worker with a progress dialog; `on_finished(result)` on success."""
+             on_finished: Callable[[Any], None] | None = None, message: str = "working…", *,
+             show_after_ms: int = SHOW_AFTER_MS, cancellable: bool = True) -> TaskDialog:
+    """Run `fn(progress)` on a worker with a progress dialog; `on_finished(result)` on success.
+
+    `show_after_ms=0` shows the (window-modal) dialog at once, for work during which the user
+    must not edit; `cancellable=False` for one transaction that cannot stop half-way.
+    """
     dialog = TaskDialog(runner, key, title, parent)
     if on_finished is not None:
         dialog.progress.finished.connect(on_finished)
-    dialog.start(fn, message)
+    if not cancellable:
+        dialog.cancellable = False
+        dialog.progress.cancel_button.hide()
+        dialog.progress.bar.setRange(0, 0)  # busy indicator: one transaction has no steps
+    dialog.start(fn, message, show_after_ms=show_after_ms)
     return dialog

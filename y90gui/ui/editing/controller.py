@@ -29,6 +29,9 @@ from y90gui.ui.history import HistoryPanel
 from y90gui.ui.models.sheet_model import SheetRowsModel, edit_hub
 
 log = logging.getLogger(__name__)
+#: Undo/redo of an action with more row changes than this runs on a worker (an import's undo
+#: rewrites thousands of rows: seconds, which must not freeze the window).
+SYNC_REVERSE_ROWS = 2000
 #: Tasks that only recompute what is on screen: quitting does not need to ask about them.
 BACKGROUND_TASKS = frozenset({"cohort", "warmup", "report", "km", "summary"})
 
@@ -220,9 +223,19 @@ class EditingController(QObject):
         return self._reverse("redo")
 
     def _reverse(self, which: str) -> Change | None:
+        """Undo/redo the newest action; a big one (an import) on a worker behind a modal dialog."""
         self.sync_store()
         store = self.store
-        if store is None:
+        if store is None or store.read_only or self.window.tasks.running().count("undo"):
+            return None
+        undoable, redoable = store.undo_stack()
+        stack = undoable if which == "undo" else redoable
+        if not stack:
+            self.update_actions()
+            return None
+        rows = store.conn.execute("SELECT count(*) FROM audit WHERE action_id = ?", (stack[-1],)).fetchone()[0]
+        if rows > SYNC_REVERSE_ROWS:
+            self._reverse_on_worker(which, store, store.action_description(stack[-1]))
             return None
         try:
             change = store.undo() if which == "undo" else store.redo()
@@ -230,10 +243,27 @@ class EditingController(QObject):
             self.window.statusBar().showMessage(f"Cannot {which}: {exc}", 10000)
             self.update_actions()
             return None
+        self._reversed(which, change)
+        return change
+
+    def _reverse_on_worker(self, which: str, store: Store, description: str) -> TaskDialog:
+        from y90gui.ui.dialogs.worker_store import writing
+
+        def work(_progress: Any) -> Change:
+            with writing(store) as worker:
+                return worker.undo() if which == "undo" else worker.redo()
+
+        what = description.removeprefix("undo: ")
+        dialog = run_task(self.window, self.window.tasks, "undo", f"{which.capitalize()} {what}", work,
+                          lambda change: self._reversed(which, change), show_after_ms=0, cancellable=False)
+        dialog.progress.failed.connect(lambda _exc: self.update_actions())
+        self.dialog = dialog
+        return dialog
+
+    def _reversed(self, which: str, change: Change) -> None:
         verb = "Undone" if which == "undo" else "Redone"
         self.window.statusBar().showMessage(f"{verb}: {change.description.removeprefix('undo: ')}", 8000)
         self.window.store_changed.emit(change)
-        return change
 
     # ------------------------------------------------------------------ exchange
     def _need_store(self, what: str) -> Store | None:
