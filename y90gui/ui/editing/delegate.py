@@ -75,8 +75,8 @@ class ValidatingDelegate(QStyledItemDelegate):
         else:
             super().setModelData(editor, model, index)
             return
-        if text == (index.data(Qt.ItemDataRole.EditRole) or ""):
-            return  # unchanged: no action, no audit row
+        # Always through setData, also when unchanged: the model writes nothing then (no empty
+        # action) but clears a refusal mark the user has just answered by restoring the value.
         if not model.setData(index, text, Qt.ItemDataRole.EditRole):
             view = self.parent()
             if isinstance(view, QAbstractItemView):
