@@ -192,7 +192,12 @@ def main(argv: list[str]) -> int:
     outdir = Path(argv[1] if len(argv) > 1 else "docs/screenshots")
     outdir.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
-    app.setApplicationName("y90gui")
+    try:  # the same look as the app and gui1's screenshots
+        from y90gui.ui.app import apply_look
+
+        apply_look(app)
+    except ImportError:
+        pass
     for name, fn in SHOTS.items():
         print(f"{name}: {fn(outdir)}")
     if _WINDOW:
