@@ -62,6 +62,7 @@ class DetailArea(QWidget):
         self.header = QLabel("No patient selected", self)
         self.header.setObjectName("PatientHeader")
         self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setWordWrap(True)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("DetailTabs")
         self.tabs.setDocumentMode(True)

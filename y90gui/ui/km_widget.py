@@ -72,6 +72,7 @@ class KaplanMeierWidget(QWidget):
         for key, label in STRATA:
             self.strata_combo.addItem(label, key)
         self.strata_combo.setAccessibleName("stratify by")
+        self.strata_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.time_combo = QComboBox(self)
         self.time_combo.addItems(["years", "months"])
         self.time_combo.setAccessibleName("time unit")
@@ -91,10 +92,12 @@ class KaplanMeierWidget(QWidget):
             label.setBuddy(widget)
             bar.addWidget(label)
             bar.addWidget(widget)
-        bar.addWidget(self.band_check)
         bar.addStretch(1)
-        bar.addWidget(self.png_button)
-        bar.addWidget(self.svg_button)
+        bar2 = QHBoxLayout()
+        bar2.addWidget(self.band_check)
+        bar2.addStretch(1)
+        bar2.addWidget(self.png_button)
+        bar2.addWidget(self.svg_button)
         self.summary = QLabel(self)
         self.summary.setObjectName("KMSummary")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -127,6 +130,7 @@ class KaplanMeierWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(bar)
+        layout.addLayout(bar2)
         layout.addWidget(self.summary)
         layout.addWidget(self.graphics, 1)
         for combo in (self.strata_combo, self.time_combo, self.ci_combo):
@@ -199,7 +203,7 @@ class KaplanMeierWidget(QWidget):
                 self.plot.addItem(pg.ScatterPlotItem(
                     x=np.asarray(res.censor_years) * k, y=np.asarray(res.censor_survival), symbol="+", size=10,
                     pen=pg.mkPen(colour, width=1.5), brush=pg.mkBrush(colour)))
-            self._median(res, colour, k)
+            self._median(res, colour, k, labelled=len(self.results) == 1)
             lines.append(self._describe(name, res, colour, unit, k))
         self._at_risk(k, x_end)
         if self.logrank is not None:
@@ -236,15 +240,17 @@ class KaplanMeierWidget(QWidget):
         c_lo = pg.PlotCurveItem(xl, yl, pen=pg.mkPen(None))
         c_hi = pg.PlotCurveItem(xh, yh, pen=pg.mkPen(None))
         fill = pg.mkColor(colour)
-        fill.setAlpha(45)
+        fill.setAlpha(45 if len(self.results) == 1 else 28)
         self.plot.addItem(pg.FillBetweenItem(c_lo, c_hi, brush=pg.mkBrush(fill)))
 
-    def _median(self, res: Any, colour: str, k: float) -> None:
+    def _median(self, res: Any, colour: str, k: float, labelled: bool = True) -> None:
         if res.median_years is None:
             return
         m = res.median_years * k
         pen = pg.mkPen(colour, width=1.2, style=Qt.PenStyle.DashLine)
         self.plot.plot([0, m, m], [0.5, 0.5, 0.0], pen=pen)
+        if not labelled:  # several strata: the medians are listed above the plot instead
+            return
         lo, hi = res.median_ci_years
         text = pg.TextItem(f"median {m:.1f} ({self._num(lo, k)}–{self._num(hi, k)})", color=colour,
                            anchor=(0, 1.1))

@@ -22,8 +22,8 @@ ACCENT_DARK = "#0f4c5c"
 MUTED = "#5b6b75"
 GRID = "#e3e9ec"
 
-#: Curves of strata, in order (Okabe–Ito minus yellow, which is unreadable on white).
-SERIES = ("#0f6e7f", "#d55e00", "#0072b2", "#cc79a7", "#009e73", "#e69f00", "#56b4e9", "#000000")
+#: Curves of strata, in order: Okabe–Ito (without yellow, unreadable on white), hues far apart.
+SERIES = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000", "#0f6e7f")
 
 RECIST_COLOURS = {"CR": "#009e73", "PR": "#56b4e9", "SD": "#8a9aa3", "PD": "#d55e00", "NE": "#c9d1d6"}
 

@@ -107,6 +107,8 @@ class TimelineWidget(QWidget):
         self.reset_button.clicked.connect(self.reset_zoom)
         hint = QLabel("Hover for details · click to open the row · wheel to zoom, drag to pan", self)
         hint.setObjectName("SubtleLabel")
+        hint.setWordWrap(True)
+        hint.setMinimumWidth(40)
         self.plot = pg.PlotWidget(self, background="w")
         self.plot.setObjectName("TimelinePlot")
         self.plot.setAccessibleName("patient timeline")
@@ -123,6 +125,8 @@ class TimelineWidget(QWidget):
             self.plot.getAxis(name).setTextPen(pg.mkPen("#2c3d47"))
             self.plot.getAxis(name).setPen(pg.mkPen("#9fb5bf"))
         self.scatters: dict[str, pg.ScatterPlotItem] = {}
+        self.labels: list[tuple[str, pg.TextItem]] = []
+        self.plot.getPlotItem().vb.sigXRangeChanged.connect(self._layout_labels)
         bar = QHBoxLayout()
         bar.addWidget(self.days_mode)
         bar.addWidget(self.reset_button)
@@ -151,6 +155,7 @@ class TimelineWidget(QWidget):
         days = self.days_mode.isChecked() and self.first_re is not None
         self.plot.clear()
         self.scatters.clear()
+        self.labels = []
         if days:
             self.plot.setAxisItems({"bottom": pg.AxisItem(orientation="bottom")})
             self.plot.setLabel("bottom", "days since the first radioembolization")
@@ -178,10 +183,36 @@ class TimelineWidget(QWidget):
             scatter.sigClicked.connect(self._on_click)
             self.plot.addItem(scatter)
             self.scatters[lane] = scatter
-            for it in lane_items:
+            for it in sorted(lane_items, key=lambda i: i.date):
                 text = pg.TextItem(it.label, color="#2c3d47", anchor=(0.5, 1.25))
                 text.setPos(self.x_of(it.date), LANE_Y[lane])
                 self.plot.addItem(text)
+                self.labels.append((lane, text))
+        self._layout_labels()
+
+    def _layout_labels(self, *_args: Any) -> None:
+        """Labels above, else below their marker; hidden where both would overlap a neighbour.
+
+        Redone on every zoom, so zooming in reveals the labels of close events (the tooltip
+        always has them).
+        """
+        vb = self.plot.getPlotItem().vb
+        (x0, x1), width = vb.viewRange()[0], max(vb.width(), 1.0)
+        per_px = (x1 - x0) / width
+        last: dict[tuple[str, int], float] = {}
+        for lane, text in self.labels:
+            x = text.pos().x()
+            half = (len(text.toPlainText()) * 7 + 12) / 2 * per_px
+            placed = False
+            for row, anchor in ((0, (0.5, 1.25)), (1, (0.5, -0.3))):
+                if x - half >= last.get((lane, row), -float("inf")):
+                    text.setAnchor(anchor)
+                    text.setVisible(True)
+                    last[(lane, row)] = x + half
+                    placed = True
+                    break
+            if not placed:
+                text.setVisible(False)
 
     def _draw_bars(self, items: list[TimelineItem]) -> None:
         end = self.followup_end

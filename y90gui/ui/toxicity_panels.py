@@ -74,6 +74,7 @@ class PatientToxicityPanel(QWidget):
         self.worst: list[dict[str, Any]] = []
         legend = QLabel(self)
         legend.setTextFormat(Qt.TextFormat.RichText)
+        legend.setWordWrap(True)
         legend.setText("Grade: " + " ".join(
             f"<span style='background:{grade_fill(g)};color:{'#fff' if g and g >= 3 else '#1f2a33'};"
             f"padding:2px 6px'>&nbsp;G{g}&nbsp;</span>" for g in range(5))
@@ -189,6 +190,8 @@ class CohortToxicityPanel(QWidget):
         self.chart.hideButtons()
         self.chart.setMouseEnabled(x=False, y=False)
         self.chart.setLabel("left", "% of N")
+        self.chart.setTitle("Worst grade per test, stacked G1–G4 as % of N; above each bar: grade 3–4 n/N",
+                            color="#2c3d47", size="9pt")
         self.chart.addLegend(offset=(-10, 10), labelTextColor="#2c3d47")
         bar = QHBoxLayout()
         bar.addWidget(basis_label)
@@ -250,7 +253,7 @@ class CohortToxicityPanel(QWidget):
             base = [b + h for b, h in zip(base, heights)]
         for i, t in enumerate(names):
             g34 = tests[t].get("grade3_4") or {}
-            label = pg.TextItem(f"G3–4: {g34.get('n', 0)}/{g34.get('N', 0)}", color="#2c3d47", anchor=(0.5, 1.0))
+            label = pg.TextItem(f"{g34.get('n', 0)}/{g34.get('N', 0)}", color="#2c3d47", anchor=(0.5, 1.0))
             label.setPos(i, base[i])
             self.chart.addItem(label)
         self.chart.setYRange(0, max([*base, 10.0]) * 1.15, padding=0)
