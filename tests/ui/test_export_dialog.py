@@ -152,3 +152,27 @@ def test_backup_onto_the_open_file_is_refused(window, qtbot) -> None:
     assert "cannot overwrite" in task.progress.message.text()
     assert window.store.integrity() == "ok"
     task.buttons.button(task.buttons.StandardButton.Close).click()
+
+
+def test_close_while_exporting_cancels_then_closes(window, qtbot, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import y90gui.io.exporter as exporter
+
+    started = threading.Event()
+
+    def slow_export(store, path, patient_ids=None, deidentify=False, progress=None):
+        started.set()
+        while True:
+            progress.step(0.5, 1, "writing")
+            threading.Event().wait(0.01)
+
+    monkeypatch.setattr(exporter, "export_store", slow_export)
+    dialog = window.editing.open_export()
+    dialog.path_edit.setText(str(tmp_path / "x.xlsx"))
+    dialog.export_button.click()
+    assert started.wait(10)
+    dialog.close_button.click()
+    assert dialog.isVisible()  # stays until the worker has really stopped
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    assert dialog.result() == dialog.DialogCode.Rejected
+    assert "export" not in window.tasks.running()

@@ -74,6 +74,9 @@ class ExportDialog(QDialog):
         self.progress.finished.connect(self._finished)
         self.progress.failed.connect(self._failed)
         self.progress.cancelled.connect(self._cancelled)
+        self._close_when_stopped = False
+        for signal in (self.progress.cancelled, self.progress.failed, self.progress.finished):
+            signal.connect(self._maybe_close)
         self.buttons = QDialogButtonBox()
         self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
@@ -154,6 +157,13 @@ class ExportDialog(QDialog):
 
     def reject(self) -> None:
         if self.progress.running:
+            self._close_when_stopped = True
             self.progress.cancel()
             return
         super().reject()
+
+    def _maybe_close(self, *_args: object) -> None:
+        """Close was pressed while working: close once the work has stopped (or finished)."""
+        if self._close_when_stopped and self.isVisible():
+            self._close_when_stopped = False
+            super().reject()

@@ -74,6 +74,9 @@ class ImportDialog(QDialog):
         self.progress.finished.connect(self._task_finished)
         self.progress.failed.connect(self._task_failed)
         self.progress.cancelled.connect(self._task_cancelled)
+        self._close_when_stopped = False
+        for signal in (self.progress.cancelled, self.progress.failed, self.progress.finished):
+            signal.connect(self._maybe_close)
 
         self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -194,6 +197,13 @@ class ImportDialog(QDialog):
 
     def reject(self) -> None:
         if self.progress.running:
+            self._close_when_stopped = True
             self.progress.cancel()  # Close while working means stop; the dialog stays until it has
             return
         super().reject()
+
+    def _maybe_close(self, *_args: object) -> None:
+        """Close was pressed while working: close once the work has stopped (or finished)."""
+        if self._close_when_stopped and self.isVisible():
+            self._close_when_stopped = False
+            super().reject()

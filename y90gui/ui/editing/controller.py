@@ -197,7 +197,7 @@ class EditingController(QObject):
         if model is None or not model.writable or model.patient_id is None:
             return None
         dialog = AddRowDialog(model, self.window)
-        self.dialog = dialog
+        self._keep(dialog)
         dialog.open()
         return dialog
 
@@ -214,6 +214,18 @@ class EditingController(QObject):
         if change is None:
             show_refusal(view, index, self.message.text())
         return change
+
+    def _keep(self, dialog: Any) -> None:
+        """Remember the newest dialog (tests, screenshots) and free the previous one if it is done."""
+        old = self.dialog
+        self.dialog = dialog
+        if old is not None and old is not dialog:
+            try:
+                busy = old.isVisible() or bool(getattr(getattr(old, "progress", None), "running", False))
+            except RuntimeError:  # already deleted
+                return
+            if not busy:
+                old.deleteLater()
 
     # ------------------------------------------------------------------ undo / redo
     def undo(self) -> Change | None:
@@ -257,7 +269,7 @@ class EditingController(QObject):
         dialog = run_task(self.window, self.window.tasks, "undo", f"{which.capitalize()} {what}", work,
                           lambda change: self._reversed(which, change), show_after_ms=0, cancellable=False)
         dialog.progress.failed.connect(lambda _exc: self.update_actions())
-        self.dialog = dialog
+        self._keep(dialog)
         return dialog
 
     def _reversed(self, which: str, change: Change) -> None:
@@ -280,7 +292,7 @@ class EditingController(QObject):
             return None
         dialog = ImportDialog(store, self.window.tasks, self.window)
         dialog.imported.connect(self._imported)
-        self.dialog = dialog
+        self._keep(dialog)
         dialog.open()
         if path is not None:
             dialog.check(path)
@@ -304,7 +316,7 @@ class EditingController(QObject):
         except Exception:  # the table has no filter API in this build
             shown = None
         dialog = ExportDialog(store, self.window.tasks, self.window, shown)
-        self.dialog = dialog
+        self._keep(dialog)
         dialog.open()
         return dialog
 
@@ -351,7 +363,7 @@ class EditingController(QObject):
     def _run(self, key: str, title: str, work: Any, done: str) -> TaskDialog:
         dialog = run_task(self.window, self.window.tasks, key, title, work,
                           lambda p: self.window.statusBar().showMessage(f"{done}: {p}", 10000))
-        self.dialog = dialog
+        self._keep(dialog)
         return dialog
 
     # ------------------------------------------------------------------ quitting
