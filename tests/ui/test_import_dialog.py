@@ -190,3 +190,76 @@ def test_import_dialog_standalone_on_a_read_only_store(qtbot, store_path: Path, 
         assert "read-only" in dialog.status.text()
         runner.shutdown()
         reader.close()
+
+
+def _checked_dialog(window, qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
+    path = _exported(window.store, tmp_path / "centre.xlsx")
+    _edit_cells(path, {"patients": {"G2": 15}})
+    dialog = window.editing.open_import(path)
+    _wait_plan(qtbot, dialog)
+    assert dialog.import_button.isEnabled()
+    return dialog
+
+
+def test_cancel_during_the_import_writes_nothing(window, qtbot, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import y90gui.io.importer as importer
+    from y90gui.core.progress import Progress
+
+    real = importer.apply_import
+    reached = threading.Event()
+
+    class HeldProgress(Progress):
+        def __init__(self, outer: Progress) -> None:
+            super().__init__(None)
+            self.outer = outer
+
+        def step(self, done: float, total: float = 1.0, message: str = "") -> None:
+            reached.set()
+            for _ in range(1000):
+                if self.outer.cancelled:
+                    break
+                threading.Event().wait(0.01)
+            self.outer.step(done, total, message)
+
+    monkeypatch.setattr(importer, "apply_import", lambda s, plan, progress=None: real(s, plan, HeldProgress(progress)))
+    store = window.store
+    before = (_actions(store), store.read_case_data())
+    dialog = _checked_dialog(window, qtbot, tmp_path)
+    dialog.import_button.click()
+    assert reached.wait(10)
+    with qtbot.waitSignal(dialog.progress.cancelled, timeout=20000):
+        dialog.progress.cancel_button.click()
+    assert dialog.status.text() == "Import cancelled: nothing was written."
+    assert (_actions(store), store.read_case_data()) == before
+    assert dialog.isVisible() and dialog.import_button.isEnabled()  # can still be imported
+
+
+def test_cancel_that_arrives_after_the_commit_still_reports_the_import(window, qtbot, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import y90gui.io.importer as importer
+    from y90gui.core.progress import Progress
+
+    real = importer.apply_import
+
+    class LateCancel(Progress):
+        """Presses Cancel at the importer's last step, i.e. after its transaction committed."""
+
+        def __init__(self, outer: Progress) -> None:
+            super().__init__(None)
+            self.outer = outer
+
+        def step(self, done: float, total: float = 1.0, message: str = "") -> None:
+            if done >= total:
+                self.outer.cancel()
+            self.outer.step(done, total, message)
+
+    monkeypatch.setattr(importer, "apply_import", lambda s, plan, progress=None: real(s, plan, LateCancel(progress)))
+    dialog = _checked_dialog(window, qtbot, tmp_path)
+    with qtbot.waitSignal(window.store_changed, timeout=20000) as sig:
+        dialog.import_button.click()
+    assert sig.args[0].description.startswith("import centre.xlsx")
+    assert window.store.read_table("patients", ["P01"])[0]["ki67_pct"] == 15.0
+    assert dialog.result() == dialog.DialogCode.Accepted
