@@ -110,5 +110,6 @@ class ChangePreview(QWidget):
             for j in range(patient.childCount() if patient else 0):
                 line = patient.child(j) if patient else None
                 if line is not None:
-                    out.append(tuple(line.text(c) for c in range(len(self.COLUMNS))))  # type: ignore[arg-type]
+                    a, b, c, d, e = (line.text(i) for i in range(len(self.COLUMNS)))
+                    out.append((a, b, c, d, e))
         return out

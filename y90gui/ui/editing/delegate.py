@@ -19,9 +19,17 @@ from y90gui.core.sheets import Column
 _Index = QModelIndex | QPersistentModelIndex
 
 
+def plain(index: _Index) -> QModelIndex:
+    """A QModelIndex for either kind of index (views and proxies take only the plain one)."""
+    if isinstance(index, QModelIndex):
+        return index
+    model = index.model()
+    return model.index(index.row(), index.column(), index.parent()) if model is not None else QModelIndex()
+
+
 def source_of(model: QAbstractItemModel | None, index: _Index) -> tuple[Any, QModelIndex]:
     """Walk through proxy models down to the editing model and its index."""
-    idx = QModelIndex(index)
+    idx = plain(index)
     while isinstance(model, QAbstractProxyModel):
         idx = model.mapToSource(idx)
         model = model.sourceModel()
@@ -87,6 +95,6 @@ def show_refusal(view: QAbstractItemView, index: _Index, reason: str | None = No
     """Put the reason for a refused value in a tooltip at the cell it was typed into."""
     if reason is None:
         reason = index.data(Qt.ItemDataRole.ToolTipRole) or ""
-    rect = view.visualRect(QModelIndex(index))
+    rect = view.visualRect(plain(index))
     point = view.viewport().mapToGlobal(rect.bottomLeft())
     QToolTip.showText(point, str(reason), view.viewport(), rect, 8000)

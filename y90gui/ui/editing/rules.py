@@ -138,9 +138,9 @@ def check_insert(store: Store, sheet: str, raw_values: Mapping[str, Any]) -> dic
         _refuse_new_issues(store, sheet, parsed.get("patient_id"),
                            lambda data: data.setdefault(sheet, []).append(dict(parsed)))
     except FieldError as exc:
-        column, _, message = str(exc).partition(": ")
-        if column in spec.by_name:
-            raise RowErrors({column: message}) from None
+        name, _, message = str(exc).partition(": ")
+        if name in spec.by_name:
+            raise RowErrors({name: message}) from None
         raise RowErrors({"": str(exc)}) from None
     return parsed
 
