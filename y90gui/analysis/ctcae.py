@@ -44,10 +44,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from y90gui.analysis.units import CRITERIA_UNIT, FACTOR
@@ -279,7 +279,7 @@ def grade_codes(tests: Sequence[str], units: Sequence[str], test_codes: np.ndarr
     base = np.full(n, np.nan) if baseline is None else baseline
     key = test_codes.astype(np.int64) * (len(units) + 1) + unit_codes.astype(np.int64)
     valid = (test_codes >= 0) & (unit_codes >= 0)
-    for k in np.unique(key[valid]):
+    for k in np.nonzero(np.bincount(key[valid]))[0] if valid.any() else []:
         idx = np.nonzero(key == k)[0]
         test, unit = tests[int(k) // (len(units) + 1)], units[int(k) % (len(units) + 1)]
         out[idx] = _grade_group(test, unit, default_term(test, version), version, value[idx], uln[idx], lln[idx],

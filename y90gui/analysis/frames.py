@@ -11,11 +11,12 @@ are plain arithmetic, yes/no as 1.0 / 0.0 / NaN, and `_row` = the row's order wi
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from y90gui.core.sheets import SHEET_BY_NAME, SHEETS
+from y90gui.core.sheets import SHEET_BY_NAME, SHEETS, Sheet
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,9 +83,6 @@ def from_case_data(data: CaseData) -> Frames:
 
 def from_store(store: Store, patient_ids: Iterable[str] | None = None) -> Frames:
     """Read every sheet with one SELECT each; dates converted by SQLite (julianday)."""
-    import numpy as np
-    import pandas as pd
-
     conn = store.conn
     where = ""
     if patient_ids is not None:
@@ -93,34 +91,47 @@ def from_store(store: Store, patient_ids: Iterable[str] | None = None) -> Frames
         conn.executemany("INSERT OR IGNORE INTO temp._analysis_sel VALUES (?)", [(p,) for p in patient_ids])
         where = " WHERE patient_id IN (SELECT pid FROM temp._analysis_sel)"
     frames: dict[str, Any] = {}
-    for sheet in SHEETS:
-        exprs = []
-        for c in sheet.columns:
-            q = f'"{c.name}"'
-            if c.type == "date":
-                exprs.append(f"julianday({q}) - {_JULIAN_EPOCH} AS {q}")
-            elif c.type in ("number", "integer", "yesno"):
-                exprs.append(f"CAST({q} AS REAL) AS {q}")
-            else:
-                exprs.append(q)
-        order = "rowid" if sheet.name != "patients" else "patient_id"
-        sql = f'SELECT {", ".join(exprs)} FROM "{sheet.name}"'
-        if sheet.name != "reference_ranges":
-            sql += where
-        sql += f" ORDER BY {order}"
-        cur = conn.execute(sql)
-        rows = cur.fetchall()
-        names = list(sheet.column_names)
-        if rows:
-            df = pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
-        else:
-            df = pd.DataFrame({n: pd.Series(dtype=object) for n in names})
-        for c in sheet.columns:
-            if c.type in ("date", "number", "integer", "yesno"):
-                df[c.name] = pd.to_numeric(df[c.name], errors="coerce").astype(float)
-        df["_row"] = np.arange(len(df))
-        frames[sheet.name] = df
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # hundreds of thousands of row tuples: the cyclic GC would rescan them over and over
+    try:
+        for sheet in SHEETS:
+            frames[sheet.name] = _read_sheet(conn, sheet, where)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     return Frames(**frames, source=str(store.path))
+
+
+def _read_sheet(conn: Any, sheet: Sheet, where: str) -> pd.DataFrame:
+    """One sheet as a frame: column-wise arrays straight from the rows (None -> NaN in floats)."""
+    import numpy as np
+    import pandas as pd
+
+    exprs = []
+    for c in sheet.columns:
+        q = f'"{c.name}"'
+        if c.type == "date":
+            exprs.append(f"julianday({q}) - {_JULIAN_EPOCH} AS {q}")
+        elif c.type in ("number", "integer", "yesno"):
+            exprs.append(f"CAST({q} AS REAL) AS {q}")
+        else:
+            exprs.append(q)
+    order = "rowid" if sheet.name != "patients" else "patient_id"
+    sql = f'SELECT {", ".join(exprs)} FROM "{sheet.name}"'
+    if sheet.name != "reference_ranges":
+        sql += where
+    sql += f" ORDER BY {order}"
+    rows = conn.execute(sql).fetchall()
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(sheet.columns)
+    data = {}
+    for c, values in zip(sheet.columns, columns, strict=True):
+        if c.type in ("date", "number", "integer", "yesno"):
+            data[c.name] = np.array(values, dtype=float)
+        else:
+            data[c.name] = np.array(values, dtype=object)
+    df = pd.DataFrame(data)
+    df["_row"] = np.arange(len(df))
+    return df
 
 
 def sheet_columns(name: str) -> tuple[str, ...]:
