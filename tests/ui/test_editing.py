@@ -279,3 +279,43 @@ def test_sheet_editor_widget_standalone(small_store: Store, qtbot) -> None:
     assert model.setData(model.index(0, model.column_index("uln")), "")
     assert committed and widget.message.isHidden()
     assert small_store.read_table("labs", ["P01"])[0]["uln"] is None
+
+
+def test_models_refresh_only_for_changes_that_touch_them(small_store: Store, qtbot) -> None:
+    labs = SheetRowsModel(small_store, "labs", "P01")
+    prrt = SheetRowsModel(small_store, "prrt", "P01")
+    resets = {"labs": 0, "prrt": 0}
+    labs.modelReset.connect(lambda: resets.__setitem__("labs", resets["labs"] + 1))
+    prrt.modelReset.connect(lambda: resets.__setitem__("prrt", resets["prrt"] + 1))
+    first_lab = small_store.read_table("labs", ["P01"], with_ids=True)[0]["id"]
+    other = small_store.update_row("labs", first_lab, {"uln": 22.0})
+    p02 = small_store.update_row("prrt", small_store.read_table("prrt", ["P02"], with_ids=True)[0]["id"],
+                                 {"activity_gbq": 3.5})
+    for model in (labs, prrt):
+        model.on_store_changed(other)
+        model.on_store_changed(p02)
+    assert resets == {"labs": 1, "prrt": 0}  # P01's labs changed; P02's PRRT is not shown here
+    assert labs.data(labs.index(0, labs.column_index("uln"))) == "22"
+
+    own = []
+    labs.committed.connect(own.append)
+    assert labs.setData(labs.index(0, labs.column_index("uln")), "23")
+    labs.on_store_changed(own[0])  # the window echoes our own edit back: no needless reset
+    assert resets["labs"] == 1
+    # dates sort as ISO text, numbers as numbers, blanks first
+    assert labs.data(labs.index(0, labs.column_index("date")), SORT_ROLE) == "2014-03-01"
+    assert labs.data(labs.index(0, labs.column_index("lln")), SORT_ROLE) is None
+    assert labs.row_for_key(first_lab) == 0 and labs.row_for_key(-5) is None
+
+
+def test_reference_ranges_are_editable_without_a_patient(small_store: Store, qtbot) -> None:
+    model = SheetRowsModel(small_store, "reference_ranges")
+    assert model.rowCount() == 0
+    change, _ = model.insert_record({"center": "Munich", "test": "alt", "unit": "U/L", "uln": "40"})
+    assert change.tables == {"reference_ranges"} and model.rowCount() == 1
+    with pytest.raises(Exception, match="unit"):
+        model.insert_record({"center": "Munich", "test": "alt", "unit": "g/L"})
+    index = model.index(0, model.column_index("lln"))
+    assert not model.setData(index, "50")  # above the upper limit
+    assert model.setData(index, "5")
+    assert small_store.read_table("reference_ranges")[0]["lln"] == 5.0
