@@ -279,3 +279,22 @@ def test_import_is_light():
             "print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_grade_codes_equals_grade_frame():
+    from y90gui.core.codes import LAB_TEST, UNIT, UNITS_BY_TEST
+
+    rng = np.random.default_rng(11)
+    rows = []
+    for _ in range(2000):
+        test = LAB_TEST[rng.integers(len(LAB_TEST))]
+        unit = UNITS_BY_TEST[test][rng.integers(len(UNITS_BY_TEST[test]))]
+        ref = float(rng.choice([1.0, 4.0, 40.0, 120.0, 150.0]))
+        rows.append({"test": test, "unit": unit, "value": float(np.round(rng.uniform(0, 3) * ref, 2)),
+                     "uln": ref if rng.random() < .8 else None, "lln": ref / 2 if rng.random() < .8 else None,
+                     "baseline": ref / 1.5 if rng.random() < .5 else None})
+    df = pd.DataFrame(rows)
+    codes = ctcae.grade_codes(LAB_TEST, UNIT, np.array([LAB_TEST.index(t) for t in df["test"]]),
+                              np.array([UNIT.index(u) for u in df["unit"]]), df["value"].to_numpy(float),
+                              df["uln"].to_numpy(float), df["lln"].to_numpy(float), df["baseline"].to_numpy(float))
+    assert (codes == ctcae.grade_frame(df)).all()

@@ -77,3 +77,18 @@ def test_os_equals_r_survival_on_the_demo(method):
         assert os_["survival"][k]["s"] == pytest.approx(lm["s"])
         assert os_["survival"][k]["ci95"] == [pytest.approx(lm["lower"]), pytest.approx(lm["upper"])]
     assert os_["at_risk"] == ref["at_risk"]
+
+
+def test_logrank_by_centre_equals_r_survdiff():
+    import json
+    from pathlib import Path
+
+    from y90gui.analysis.frames import from_case_data
+    from y90gui.analysis.strata import os_by_stratum
+    from y90gui.analysis.survival import logrank
+
+    ref = json.loads((Path(__file__).parent / "data" / "r_reference.json").read_text())["sets"]["demo_os"]["logrank"]
+    res = logrank(os_by_stratum(from_case_data(demo.build_demo()), "center"))
+    assert res.df == ref["df"]
+    assert res.statistic == pytest.approx(ref["chisq"], rel=1e-9)
+    assert res.p_value == pytest.approx(ref["p"], rel=1e-7)

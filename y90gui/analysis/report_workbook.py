@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from y90gui.core.progress import Progress
 
 FORMULA_START = ("=", "+", "-", "@")
+#: Survival-by-stratum table of the Survival sheet (fields of strata.STRATA_FIELDS).
+STRATIFY_BY = ("center", "extent", "extrahepatic_disease", "who_grade", "functional_syndrome")
 
 
 def _cell(ws: Worksheet, row: int, col: int, value: Any, bold: bool = False) -> None:
@@ -79,7 +81,7 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
     from openpyxl.drawing.image import Image
 
     from y90gui import CTCAE_VERSION, __version__
-    from y90gui.analysis import km_figure, recist, survival, toxicity
+    from y90gui.analysis import km_figure, recist, strata, survival, toxicity
     from y90gui.analysis import report as rep
 
     path = Path(path)
@@ -197,6 +199,16 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
     nxt = _table(ws, nxt, ["landmark (years)", "survival", "95% CI lower", "95% CI upper"],
                  [[int(k), v["s"], v["ci95"][0], v["ci95"][1]] for k, v in os_["survival"].items()])
     nxt = _table(ws, nxt, ["year", "number at risk"], [[int(k), v] for k, v in os_["at_risk"].items()])
+    out = []
+    for field in STRATIFY_BY:
+        groups = strata.os_by_stratum(fr, field)
+        test = survival.logrank(groups)
+        for label, (d, e) in groups.items():
+            k = survival.kaplan_meier(d, e, ci_method=ci_method)
+            out.append([field, label, k.n, k.events, k.median_years, *k.median_ci_years, test.statistic, test.df,
+                        test.p_value])
+    _table(ws, nxt, ["stratum field", "value", "patients", "deaths", "median OS (years)", "95% CI lower",
+                     "95% CI upper", "log-rank chi-square", "df", "log-rank p"], out)
     days = (pats["followup_date"] - pats["first_re"]).to_numpy(dtype=float)
     km = survival.kaplan_meier(days, (pats["vital_status"] == "dead").to_numpy(), ci_method=ci_method)
     step(8, 10, "Kaplan-Meier figure")
