@@ -122,7 +122,7 @@ def prepare_import(path: str | Path, store: Store, progress: Progress | None = N
         return plan
 
     progress.step(0.75, 1, "comparing with the case series")
-    incoming = group_by_patient(merged)
+    incoming = group_by_patient(merged) if stored else {}
     write_ids: list[str] = []
     for r in merged["patients"]:
         pid = r["patient_id"]
@@ -137,7 +137,8 @@ def prepare_import(path: str | Path, store: Store, progress: Progress | None = N
         else:
             plan.unchanged.append(pid)
     plan.reference_changes = _reference_changes(store, merged["reference_ranges"])
-    plan.data = _records_to_write(merged, set(write_ids), plan.reference_changes)
+    everyone = len(write_ids) == len(merged["patients"])
+    plan.data = _records_to_write(merged, None if everyone else set(write_ids), plan.reference_changes)
     progress.step(1, 1, plan.summary())
     return plan
 
@@ -167,7 +168,8 @@ def _reference_changes(store: Store, rows: list[dict[str, Any]]) -> list[FieldCh
     return diff_rows(sheet, old, rows)
 
 
-def _records_to_write(merged: CaseData, write_ids: set[str], ref_changes: list[FieldChange]) -> CaseData:
+def _records_to_write(merged: CaseData, write_ids: set[str] | None, ref_changes: list[FieldChange]) -> CaseData:
+    """The rows to write: those of `write_ids` (None: every patient) and the changed reference ranges."""
     out: CaseData = {}
     for sheet in SHEETS:
         if sheet.name == "reference_ranges":
@@ -176,6 +178,8 @@ def _records_to_write(merged: CaseData, write_ids: set[str], ref_changes: list[F
             from y90gui.io.diff import _key_text
 
             out[sheet.name] = [r for r in rows if _key_text(sheet, r) in changed_keys]
+        elif write_ids is None:
+            out[sheet.name] = merged.get(sheet.name, [])
         else:
             out[sheet.name] = [r for r in merged.get(sheet.name, []) if r.get("patient_id") in write_ids]
     return out

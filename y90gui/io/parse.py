@@ -112,8 +112,9 @@ def _parse_sheet(sheet: Sheet, raw: RawSheet, today: dt.date, out: ParsedWorkboo
     # Columns of the data rows (C-speed transposition), then the all-blank rows dropped.
     used = sorted(positions.values())
     data_rows = raw.rows[header_index + 1:]
-    width = max((len(r) for r in data_rows), default=0)
-    if any(len(r) != width for r in data_rows):  # calamine rows are rectangular; be safe anyway
+    widths = set(map(len, data_rows))
+    width = max(widths, default=0)
+    if len(widths) > 1:  # calamine rows are rectangular; be safe anyway
         data_rows = [list(r) + [""] * (width - len(r)) for r in data_rows]
     all_columns = list(zip(*data_rows)) if data_rows else []
     picked = [all_columns[j] if j < len(all_columns) else ("",) * len(data_rows) for j in used]

@@ -82,7 +82,9 @@ def _parts_with_formulas(zf: zipfile.ZipFile, name: str) -> set[str]:
             return
         seam = tails.get(part, b"") + chunk[:64]
         for data in (seam, chunk):
-            if b't="e"' in data or ((b"<f" in data or b":f" in data) and _FORMULA_TAG.search(data)):
+            # Cheap filters first: a formula element ends in "f>" (<f>, </f>, </x:f>; a shared
+            # formula without text always has a master cell with </f>); error cells say t="e".
+            if b't="e"' in data or (b"f>" in data and _FORMULA_TAG.search(data)):
                 found.add(part)
                 break
         tails[part] = chunk[-64:]
