@@ -565,16 +565,20 @@ BULK_ROWS = 5000
 
 
 def _sql_rows(sheet: Any, rows: Sequence[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
-    """Rows as SQL parameter tuples, converting only the columns whose type needs it."""
-    names = sheet.column_names
-    convert = [(i, c.type) for i, c in enumerate(sheet.columns) if c.type in ("date", "yesno", "number")]
-    for r in rows:
-        values = [r.get(n) for n in names]
-        for i, t in convert:
-            v = values[i]
-            if v is not None:
-                values[i] = v.isoformat() if t == "date" else int(bool(v)) if t == "yesno" else float(v)
-        yield tuple(values)
+    """Rows as SQL parameter tuples, built column by column (each distinct date converted once)."""
+    columns: list[list[Any]] = []
+    for c in sheet.columns:
+        col = [r.get(c.name) for r in rows]
+        if c.type == "date":
+            iso = {d: d.isoformat() for d in set(col) if d is not None}
+            iso[None] = None
+            col = list(map(iso.__getitem__, col))
+        elif c.type == "yesno":
+            col = [None if v is None else int(bool(v)) for v in col]
+        elif c.type == "number" and not set(map(type, col)) <= {float, type(None)}:
+            col = [None if v is None else float(v) for v in col]
+        columns.append(col)
+    return zip(*columns, strict=True)
 
 
 def _audit_select(sheet: Any, op: str, where: str) -> str:
