@@ -176,3 +176,29 @@ def test_close_while_exporting_cancels_then_closes(window, qtbot, tmp_path: Path
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
     assert dialog.result() == dialog.DialogCode.Rejected
     assert "export" not in window.tasks.running()
+
+
+def test_report_and_figure_exports_get_progress_and_cancel_in_the_status_bar(window, qtbot) -> None:
+    strip = window.editing.work_strip
+    assert strip is not None and not strip.isVisibleTo(window)
+    stopped = threading.Event()
+
+    def long_save(progress: Progress) -> None:
+        try:
+            for i in range(100000):
+                progress.step(min(i, 50), 100, "writing sheets")
+                threading.Event().wait(0.01)
+        finally:
+            stopped.set()
+
+    cancelled: list[bool] = []
+    window.tasks.start("export_report", long_save, on_cancelled=lambda: cancelled.append(True))
+    qtbot.waitUntil(lambda: strip.isVisibleTo(window), timeout=10000)
+    qtbot.waitUntil(lambda: strip.bar.value() == 500, timeout=10000)
+    assert strip.label.text() == "Saving the report: writing sheets"
+    strip.cancel_button.click()
+    qtbot.waitUntil(lambda: bool(cancelled), timeout=10000)
+    assert stopped.is_set() and not strip.isVisibleTo(window)
+    # background recomputations and work with a dialog of its own do not use the strip
+    assert not strip.watches("cohort") and not strip.watches("report") and not strip.watches("export")
+    assert strip.watches("export:/tmp/km.png")

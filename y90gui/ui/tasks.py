@@ -54,6 +54,9 @@ class Task(QRunnable):
 class TaskRunner(QObject):
     """Owns the running tasks of one window; `shutdown()` cancels and waits for them on close."""
 
+    #: (key, Task) after every start: lets the window show progress and Cancel for any long work.
+    started = Signal(str, object)
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pool = QThreadPool.globalInstance()
@@ -82,6 +85,7 @@ class TaskRunner(QObject):
             task.signals.cancelled.connect(on_cancelled)
         self._tasks[key] = task
         self.pool.start(task)
+        self.started.emit(key, task)
         return task
 
     def running(self) -> list[str]:

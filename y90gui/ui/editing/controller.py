@@ -25,6 +25,7 @@ from y90gui.ui.dialogs.progress import TaskDialog, run_task
 from y90gui.ui.editing.delegate import ValidatingDelegate, show_refusal, source_of
 from y90gui.ui.editing.row_dialog import ERROR_STYLE, AddRowDialog
 from y90gui.ui.editing.sheet_editor import make_editable
+from y90gui.ui.editing.work_strip import WorkStrip
 from y90gui.ui.history import HistoryPanel
 from y90gui.ui.models.sheet_model import SheetRowsModel, edit_hub
 
@@ -61,6 +62,11 @@ class EditingController(QObject):
         parent = window.detail_tabs.parentWidget()
         if parent is not None and parent.layout() is not None:
             parent.layout().addWidget(self.message)
+
+        self.work_strip: WorkStrip | None = None
+        if hasattr(window.tasks, "started"):
+            self.work_strip = WorkStrip(window.tasks, BACKGROUND_TASKS, window)
+            window.statusBar().addPermanentWidget(self.work_strip)
 
         hub = edit_hub()
         hub.committed.connect(self._model_committed)
