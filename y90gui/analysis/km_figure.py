@@ -3,6 +3,8 @@
 Publication layout: step curve with its pointwise 95 % band, censoring ticks, dashed median
 guide, years on the x axis and the number-at-risk table under the axis, aligned with the ticks.
 The GUI draws its own interactive plot from the same `KMResult`; this is the file version.
+A bare `Figure` renders through matplotlib's Agg printer without pyplot, so no backend is
+selected and nothing here can touch a GUI event loop.
 """
 
 from __future__ import annotations
@@ -30,11 +32,8 @@ def _curves(km: KMResult | Sequence[Any]) -> list[tuple[str, KMResult]]:
 def render_km_png(km: KMResult | Sequence[Any], path: str | Path, dpi: int = 300, *,
                   title: str | None = None) -> Path:
     """Write the figure as PNG to `path` (atomically) and return the path."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
     import numpy as np
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # no pyplot: no backend, no GUI, safe in any thread
 
     curves = _curves(km)
     max_years = max([float(k.times_years[-1]) for _, k in curves] + [1.0])

@@ -4,6 +4,16 @@
 is what the CLI and the GUI use. Both end in `compute_from_frames`, which applies the
 definitions of spec/report.md (each one is named where it is computed). Percentages come with
 their numerator and denominator (`fractions.fraction`); every other number is unrounded.
+
+Readings where spec/report.md leaves a detail open:
+- an adverse event "within 90 days after the procedure" has onset on days 0..90 (the procedure
+  day counts: post-embolisation syndrome starts there); lab toxicity uses days 1..90, as written;
+- on the patient basis a patient counts when any of their procedures counts, N = patients;
+- the PRRT -> RE interval uses PRRT cycles strictly before the first radioembolization; quartiles
+  are R's default (type 7, numpy's linear);
+- post-RE treatments count treatments starting on or after the first radioembolization;
+- REILD is the term "REILD" (or "radioembolization-induced liver disease"), case-insensitive;
+- patients without a radioembolization are not part of any figure.
 """
 
 from __future__ import annotations
@@ -133,7 +143,6 @@ def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = 
     clin = ae[(ae["category"] == "clinical") & ae["proc"].notna()]
     clin = clin[(clin["onset_date"] - clin["proc_date"] >= 0) & (clin["onset_date"] - clin["proc_date"] <= window_days)]
     comp = ae[(ae["category"] == "complication") & ae["proc"].notna()]
-    comp_patients = ae[ae["category"] == "complication"]
     terms = ae["term"].astype(str).str.strip().str.lower()
     reild = ae[terms.isin(REILD_TERMS)]
 
@@ -162,8 +171,7 @@ def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = 
         "clinical_toxicity_3m": _per_basis(clin, basis, n_procs, n_pats),
         "lab_toxicity": {"basis": basis, "window_days": window_days,
                          "tests": toxicity.summary_by_test(w, basis, n_procs, n_pats)},
-        "complications": (_per_basis(comp, basis, n_procs, n_pats) if basis == "procedures"
-                          else {"basis": basis, **fraction(comp_patients["patient_id"].nunique(), n_pats)}),
+        "complications": _per_basis(comp, basis, n_procs, n_pats),
         "reild": {"any": fraction(reild["patient_id"].nunique(), n_pats),
                   "fatal": fraction(reild.loc[reild["grade"] == 5, "patient_id"].nunique(), n_pats)},
         "os": {"origin": "first_radioembolization", "N": km.n, "events": km.events,
