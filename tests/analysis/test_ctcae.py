@@ -298,3 +298,25 @@ def test_grade_codes_equals_grade_frame():
                               np.array([UNIT.index(u) for u in df["unit"]]), df["value"].to_numpy(float),
                               df["uln"].to_numpy(float), df["lln"].to_numpy(float), df["baseline"].to_numpy(float))
     assert (codes == ctcae.grade_frame(df)).all()
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_MONO = [("alt", "U/L", True), ("bilirubin", "umol/L", True), ("creatinine", "umol/L", True), ("inr", "ratio", True),
+         ("albumin", "g/L", False), ("hemoglobin", "g/L", False), ("hemoglobin", "mmol/L", False),
+         ("lymphocytes", "10^9/L", False), ("platelets", "/mm3", False), ("wbc", "10^9/L", False)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(spec=st.sampled_from(_MONO), a=st.floats(0, 1000), b=st.floats(0, 1000),
+       limit=st.floats(0.1, 500))
+def test_grade_is_monotonic_in_the_value(spec, a, b, limit):
+    test, unit, increasing = spec
+    lo, hi = min(a, b), max(a, b)
+    kw = {"uln": limit} if increasing else {"lln": limit}
+    g_lo, g_hi = grade(test, lo, unit, **kw), grade(test, hi, unit, **kw)
+    if g_lo is not None and g_hi is not None:
+        assert (g_lo <= g_hi) if increasing else (g_lo >= g_hi)
+    if increasing:
+        assert g_lo is not None and g_hi is not None  # ULN given: always gradable

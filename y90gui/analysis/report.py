@@ -127,7 +127,7 @@ def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = 
     tm = recist.three_month_frame(fr)
     tm = tm[tm.index.isin(pats["patient_id"])]
     counts = tm["recist"].value_counts()
-    rec = {k: int(counts.get(k, 0)) for k in ("CR", "PR", "SD", "PD", "NE")}
+    rec: dict[str, Any] = {k: int(counts.get(k, 0)) for k in ("CR", "PR", "SD", "PD", "NE")}
     rec["not_assessed"] = n_pats - sum(rec.values())
     evaluable = rec["CR"] + rec["PR"] + rec["SD"] + rec["PD"]
     rec["orr"] = fraction(rec["CR"] + rec["PR"], evaluable)

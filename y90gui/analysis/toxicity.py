@@ -128,7 +128,7 @@ def lab_windows(fr: Frames, window_days: int = WINDOW_DAYS, baseline_days: int =
     re_date = re["date"].to_numpy(dtype=float)
     lab_pat = patients.get_indexer(labs["patient_id"]) if n_pat else np.full(len(labs), -1)
 
-    base_lab, base_re, post_lab, post_re = [], [], [], []
+    parts: dict[str, list[Any]] = {"base_lab": [], "base_re": [], "post_lab": [], "post_re": []}
     known = lab_pat >= 0
     for k in range(n_rank):
         r = np.where(known, re_at[k, np.where(known, lab_pat, 0)], -1)
@@ -136,12 +136,12 @@ def lab_windows(fr: Frames, window_days: int = WINDOW_DAYS, baseline_days: int =
         day = np.where(has, lab_date - re_date[np.where(has, r, 0)], np.nan)
         b = has & (day >= -baseline_days) & (day <= 0)
         p = has & (day >= 1) & (day <= window_days)
-        base_lab.append(np.nonzero(b)[0])
-        base_re.append(r[b])
-        post_lab.append(np.nonzero(p)[0])
-        post_re.append(r[p])
-    cat = lambda parts: np.concatenate(parts) if parts else np.array([], dtype=np.int64)  # noqa: E731
-    base_lab, base_re, post_lab, post_re = cat(base_lab), cat(base_re), cat(post_lab), cat(post_re)
+        parts["base_lab"].append(np.nonzero(b)[0])
+        parts["base_re"].append(r[b])
+        parts["post_lab"].append(np.nonzero(p)[0])
+        parts["post_re"].append(r[p])
+    base_lab, base_re, post_lab, post_re = (
+        np.concatenate(v).astype(np.int64) if v else np.array([], dtype=np.int64) for v in parts.values())
 
     # baseline: the last value (by date, then row order) per procedure x test
     n_tests = len(LAB_TEST)

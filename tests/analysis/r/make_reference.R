@@ -3,6 +3,7 @@
 # Run from the repository root (needs Rscript with packages survival and jsonlite; Debian:
 #   apt-get install -y r-base-core r-cran-survival r-cran-jsonlite):
 #   Rscript tests/analysis/r/make_reference.R
+# (demo_os.csv comes from tests/analysis/r/export_demo_os.py; the other inputs are fixed small sets.)
 # It reads every tests/analysis/data/r_input/*.csv (columns time [days], status [1 = death],
 # optional group) and writes tests/analysis/data/r_reference.json, which is committed: the
 # tests compare against it and never need R.
