@@ -65,14 +65,14 @@ def parse_workbook(raw_sheets: Sequence[RawSheet], today: dt.date | None = None)
             continue
         by_norm[key] = raw
     for sheet in SHEETS:
-        raw = by_norm.get(sheet.name)
-        if raw is None:
+        found = by_norm.get(sheet.name)
+        if found is None:
             if sheet.name not in OPTIONAL_SHEETS:
                 result.errors.append(Issue(sheet.name, None, None, None,
                                            "sheet is missing (every sheet of the template is needed; leave it "
                                            "empty below the header when there is nothing to report)"))
             continue
-        result.data[sheet.name] = _parse_sheet(sheet, raw, today, result)
+        result.data[sheet.name] = _parse_sheet(sheet, found, today, result)
     return result
 
 
@@ -117,7 +117,7 @@ def _parse_sheet(sheet: Sheet, raw: RawSheet, today: dt.date, out: ParsedWorkboo
     if len(widths) > 1:  # calamine rows are rectangular; be safe anyway
         data_rows = [list(r) + [""] * (width - len(r)) for r in data_rows]
     all_columns = list(zip(*data_rows)) if data_rows else []
-    picked = [all_columns[j] if j < len(all_columns) else ("",) * len(data_rows) for j in used]
+    picked: list[Sequence[Any]] = [all_columns[j] if j < len(all_columns) else ("",) * len(data_rows) for j in used]
     excel_rows = list(range(header_index + 2, header_index + 2 + len(data_rows)))
     blank = _blank_rows(picked, len(data_rows))
     if blank:
