@@ -12,6 +12,8 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from y90gui.analysis import ctcae
 from y90gui.analysis.ctcae import grade
@@ -299,9 +301,6 @@ def test_grade_codes_equals_grade_frame():
                               df["uln"].to_numpy(float), df["lln"].to_numpy(float), df["baseline"].to_numpy(float))
     assert (codes == ctcae.grade_frame(df)).all()
 
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _MONO = [("alt", "U/L", True), ("bilirubin", "umol/L", True), ("creatinine", "umol/L", True), ("inr", "ratio", True),
          ("albumin", "g/L", False), ("hemoglobin", "g/L", False), ("hemoglobin", "mmol/L", False),

@@ -9,12 +9,11 @@ selected and nothing here can touch a GUI event loop.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from y90gui.analysis.atomic import atomic_path
 from y90gui.analysis.survival import KMResult
 
 COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6")
@@ -88,12 +87,6 @@ def render_km_png(km: KMResult | Sequence[Any], path: str | Path, dpi: int = 300
             fig.text(xf, y, str(n), fontsize=8, ha="center")
 
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".png", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=dpi, format="png")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path

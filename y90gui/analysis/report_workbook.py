@@ -9,11 +9,11 @@ code starting with = + - @ never becomes a formula), and the file appears only w
 from __future__ import annotations
 
 import datetime as dt
-import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from y90gui.analysis.atomic import atomic_path
 from y90gui.core.codes import LAB_TEST, TREATMENT
 
 if TYPE_CHECKING:
@@ -234,16 +234,10 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
         }
         _table(ws, 1, ["setting", "value"], [[k, v] for k, v in info.items()])
         step(9, 10, "writing the file")
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.partial", dir=path.parent)
-        os.close(fd)
-        try:
+        with atomic_path(path) as tmp:
             wb.save(tmp)
             if progress is not None:
                 progress.check()
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
     step(10, 10, "done")
     return path
 
