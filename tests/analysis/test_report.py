@@ -91,3 +91,15 @@ def test_pct_rounding():
     assert pct(1, 8) == 12.5 and pct(1, 3) == 33.3 and pct(2, 3) == 66.7 and pct(0, 0) is None
     assert pct(1, 16) == 6.3  # 6.25 -> half up on the exact decimal
     assert pct(7, 44) == 15.9 and pct(40, 44) == 90.9 and pct(32, 58) == 55.2
+
+
+def test_store_opened_on_another_thread(small_case, tmp_path):
+    import threading
+
+    with Store.create(tmp_path / "t.y90") as store:
+        store.replace_patients(small_case, "test")
+        result = {}
+        worker = threading.Thread(target=lambda: result.update(r=report_for_store(store)))
+        worker.start()
+        worker.join()
+        assert result["r"] == compute_report(small_case)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from y90gui.core.sheets import SHEET_BY_NAME, SHEETS, Sheet
@@ -82,8 +84,25 @@ def from_case_data(data: CaseData) -> Frames:
 
 
 def from_store(store: Store, patient_ids: Iterable[str] | None = None) -> Frames:
-    """Read every sheet with one SELECT each; dates converted by SQLite (julianday)."""
+    """Read every sheet with one SELECT each; dates converted by SQLite (julianday).
+
+    Called on a worker thread with a store opened on another one, it reads through its own
+    read-only connection to the same file (a sqlite3 connection belongs to its thread).
+    """
     conn = store.conn
+    own: sqlite3.Connection | None = None
+    try:
+        conn.execute("SELECT 1")
+    except sqlite3.ProgrammingError:
+        own = conn = sqlite3.connect(f"{Path(store.path).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return _read_all(conn, store, patient_ids)
+    finally:
+        if own is not None:
+            own.close()
+
+
+def _read_all(conn: sqlite3.Connection, store: Store, patient_ids: Iterable[str] | None) -> Frames:
     where = ""
     if patient_ids is not None:
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS _analysis_sel(pid TEXT PRIMARY KEY)")
