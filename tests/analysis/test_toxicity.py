@@ -80,3 +80,16 @@ def test_graded_labs_rows():
     assert by_value[("lymphocytes", 0.9)]["grade"] is None
     assert by_value[("alt", 900.0)]["grade"] == 4  # graded, but in no window
     assert len(rows) == len(case()["labs"])
+
+
+def test_per_patient_rows_and_worsened():
+    from y90gui.analysis.toxicity import worsened_by_test, worst_per_patient
+
+    rows = {(r["patient_id"], r["test"]): r for r in worst_per_patient(case())}
+    alt = rows[("P1", "alt")]
+    assert alt["baseline_grade"] == 1 and alt["worst_grade"] == 3 and alt["n_values"] == 3 and alt["worsened"]
+    assert rows[("P2", "lymphocytes")]["baseline_grade"] is None
+    per_proc = worst_after_procedures(case())
+    worse = worsened_by_test(per_proc)
+    assert worse["alt"] == {"n": 1, "N": 1, "pct": 100.0}  # only procedure 1 has a graded baseline
+    assert worse["platelets"] == {"n": 0, "N": 0, "pct": None}

@@ -167,17 +167,25 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
     step(5, 10, "toxicity")
     ws = wb.create_sheet("Toxicity")
     tests = report["lab_toxicity"]["tests"]
-    out = [[t, *[tests[t]["grades"][str(g)] for g in range(5)], tests[t]["not_gradable"],
-            tests[t]["grade3_4"]["n"], tests[t]["grade3_4"]["N"], tests[t]["grade3_4"]["pct"]] for t in LAB_TEST]
-    nxt = _table(ws, 1, ["test", "grade 0", "grade 1", "grade 2", "grade 3", "grade 4", "not gradable",
-                         "grade 3-4 n", f"N ({basis} with a value on days 1-{window})", "grade 3-4 %"], out)
     w = toxicity.lab_windows(fr, window)
     detail = toxicity.procedure_rows(w)
-    _table(ws, nxt, ["patient_id", "procedure", "date", "test", "baseline grade", f"values days 1-{window}",
+    per_patient = toxicity.patient_rows(w)
+    worse = toxicity.worsened_by_test(detail if basis == "procedures" else per_patient)
+    out = [[t, *[tests[t]["grades"][str(g)] for g in range(5)], tests[t]["not_gradable"],
+            tests[t]["grade3_4"]["n"], tests[t]["grade3_4"]["N"], tests[t]["grade3_4"]["pct"],
+            worse[t]["n"], worse[t]["N"], worse[t]["pct"]] for t in LAB_TEST]
+    nxt = _table(ws, 1, ["test", "grade 0", "grade 1", "grade 2", "grade 3", "grade 4", "not gradable",
+                         "grade 3-4 n", f"N ({basis} with a value on days 1-{window})", "grade 3-4 %",
+                         "worsened from baseline n", "N (baseline and worst graded)", "worsened %"], out)
+    yn = lambda v: None if v is None else ("yes" if v else "no")  # noqa: E731
+    nxt = _table(ws, nxt, ["patient_id", "procedure", "date", "test", "baseline grade", f"values days 1-{window}",
+                           "worst grade", "not gradable", "worsened from baseline"],
+                 [[r["patient_id"], r["procedure"], r["date"], r["test"], r["baseline_grade"], r["n_values"],
+                   r["worst_grade"], yn(r["not_gradable"]), yn(r["worsened"])] for r in detail])
+    _table(ws, nxt, ["patient_id", "test", "baseline grade (first procedure)", "values after any procedure",
                      "worst grade", "not gradable", "worsened from baseline"],
-           [[r["patient_id"], r["procedure"], r["date"], r["test"], r["baseline_grade"], r["n_values"],
-             r["worst_grade"], "yes" if r["not_gradable"] else "no",
-             None if r["worsened"] is None else ("yes" if r["worsened"] else "no")] for r in detail])
+           [[r["patient_id"], r["test"], r["baseline_grade"], r["n_values"], r["worst_grade"], yn(r["not_gradable"]),
+             yn(r["worsened"])] for r in per_patient])
 
     step(6, 10, "complications")
     ws = wb.create_sheet("Complications")

@@ -266,6 +266,37 @@ def procedure_rows(w: LabWindows) -> list[dict[str, Any]]:
     return [_procedure_row(r, to_date) for r in w.per_procedure.to_dict("records")]
 
 
+def patient_rows(w: LabWindows) -> list[dict[str, Any]]:
+    """Per patient x test: baseline grade (first procedure), values after any procedure, worst."""
+    out = []
+    for r in w.per_patient.sort_values(["patient_id", "test"]).to_dict("records"):
+        base = _opt_int(r.get("baseline_grade"))
+        worst = _opt_int(r.get("worst")) if r["n_values"] else None
+        out.append({"patient_id": r["patient_id"], "test": r["test"], "baseline_grade": base,
+                    "n_values": int(r["n_values"]), "worst_grade": worst,
+                    "not_gradable": bool(r["n_values"]) and worst is None,
+                    "worsened": None if base is None or worst is None else worst > base})
+    return out
+
+
+def worst_per_patient(data: CaseData, window_days: int = WINDOW_DAYS) -> list[dict[str, Any]]:
+    """`worst_after_procedures` on the patient basis (worst over all of a patient's procedures)."""
+    from y90gui.analysis.frames import from_case_data
+
+    return patient_rows(lab_windows(from_case_data(data), window_days))
+
+
+def worsened_by_test(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per test: rows whose worst grade is above their baseline grade / rows with both graded."""
+    from y90gui.analysis.fractions import fraction
+
+    out = {}
+    for test in LAB_TEST:
+        both = [r for r in rows if r["test"] == test and r["worsened"] is not None]
+        out[test] = fraction(sum(1 for r in both if r["worsened"]), len(both))
+    return out
+
+
 def graded_labs(data: CaseData, window_days: int = WINDOW_DAYS) -> list[dict[str, Any]]:
     """Every lab row with "grade" (int | None), the "procedure" it belongs to (or None) and
     "baseline" (True when it is a procedure's baseline value).
