@@ -97,7 +97,7 @@ def test_zip_bomb_refused_before_unpacking(tmp_path: Path, db: Path, good: Path,
             dst.writestr(item, src.read(item))
         with dst.open("xl/worksheets/padding.xml", "w", force_zip64=True) as f:
             block = b"\0" * (1 << 20)
-            for _ in range(3000):  # 3 GB of zeros, ~3 MB compressed
+            for _ in range(300):  # 300 MB of zeros, ~300 kB compressed: ratio ~1000:1
                 f.write(block)
     code, _, err = run_import(bomb, db, capsys)
     assert code == 1 and "zip bomb" in err
@@ -277,3 +277,25 @@ def test_error_value_cells_are_errors(tmp_path: Path, db: Path, capsys: pytest.C
     err = first_error(result)
     assert (err["sheet"], err["row"], err["column"], err["value"]) == ("labs", 2, "uln", "#DIV/0!")
     assert "error value" in err["message"]
+
+
+def test_zip_bomb_with_lying_sizes_is_refused(tmp_path: Path, db: Path, good: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A part that declares 1 kB but inflates to 64 MB: caught by the bounded streaming check."""
+    bomb = tmp_path / "liar.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item))
+        dst.writestr("xl/worksheets/zzz.xml", b"<" * (64 << 20))
+    raw = bytearray(bomb.read_bytes())
+    name = b"xl/worksheets/zzz.xml"
+    for sig, size_at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        pos = 0
+        while (pos := raw.find(sig, pos)) >= 0:
+            name_at = pos + (30 if sig == b"PK\x03\x04" else 46)
+            if raw[name_at:name_at + len(name)] == name:
+                raw[pos + size_at:pos + size_at + 4] = (1000).to_bytes(4, "little")
+            pos += 4
+    bomb.write_bytes(bytes(raw))
+    code, _, err = run_import(bomb, db, capsys)
+    assert code == 1 and "damaged" in err
