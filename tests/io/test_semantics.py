@@ -121,3 +121,16 @@ def test_empty_workbook_sheet_without_header(tmp_path: Path, loaded: Store) -> N
     plan = prepare_import(tmp_path / "nohdr.xlsx", loaded)
     assert [(e.sheet, e.message) for e in plan.errors] == [
         ("response", "sheet has no header row: copy the headers from the template")]
+
+
+def test_prepare_reports_progress_and_can_be_cancelled(loaded: Store, tmp_path: Path) -> None:
+    from y90gui.core.progress import Cancelled, Progress
+
+    write_workbook(make_cohort(5, seed=3), tmp_path / "w.xlsx")
+    seen: list[tuple[float, str]] = []
+    plan = prepare_import(tmp_path / "w.xlsx", loaded, progress=Progress(lambda f, m: seen.append((f, m))))
+    assert plan.ok and seen[-1][0] == 1.0
+    assert [f for f, _ in seen] == sorted(f for f, _ in seen) and any("labs" in m for _, m in seen)
+    progress = Progress(lambda f, m: progress.cancel() if "labs" in m else None)
+    with pytest.raises(Cancelled):
+        prepare_import(tmp_path / "w.xlsx", loaded, progress=progress)

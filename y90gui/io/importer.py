@@ -102,7 +102,7 @@ def prepare_import(path: str | Path, store: Store, progress: Progress | None = N
     progress.step(0.05, 1, f"reading {path.name}")
     raw = read_workbook(path)
     progress.step(0.35, 1, "checking every cell")
-    parsed = parse_workbook(raw)
+    parsed = parse_workbook(raw, on_sheet=lambda i, n, name: progress.step(0.35 + 0.25 * i / n, 1, f"checking {name}"))
     del raw
     plan.errors.extend(parsed.errors)
     plan.warnings.extend(parsed.warnings)

@@ -10,7 +10,7 @@ cost. Row rules (`check_row`) are memoised the same way on the cells they read.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -45,7 +45,9 @@ def _norm(name: Any) -> str:
     return str(name).strip().lower() if name is not None else ""
 
 
-def parse_workbook(raw_sheets: Sequence[RawSheet], today: dt.date | None = None) -> ParsedWorkbook:
+def parse_workbook(raw_sheets: Sequence[RawSheet], today: dt.date | None = None,
+                   on_sheet: Callable[[int, int, str], None] | None = None) -> ParsedWorkbook:
+    """Validate every cell of every sheet; `on_sheet(done, total, name)` reports progress (and may cancel)."""
     today = today or dt.date.today()
     result = ParsedWorkbook({s.name: [] for s in SHEETS})
     by_norm: dict[str, RawSheet] = {}
@@ -64,7 +66,9 @@ def parse_workbook(raw_sheets: Sequence[RawSheet], today: dt.date | None = None)
                                        "and spaces)"))
             continue
         by_norm[key] = raw
-    for sheet in SHEETS:
+    for done, sheet in enumerate(SHEETS):
+        if on_sheet is not None:
+            on_sheet(done, len(SHEETS), sheet.name)
         found = by_norm.get(sheet.name)
         if found is None:
             if sheet.name not in OPTIONAL_SHEETS:
