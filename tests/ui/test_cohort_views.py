@@ -19,8 +19,25 @@ def _wait_report(window, qtbot, trigger):
     return blocker.args[0]
 
 
+def _show(window, qtbot, page):
+    """Cohort views compute only when shown: open the page and wait for its first report."""
+    if window.report_view.report is None or window.report_view.stale:
+        _wait_report(window, qtbot, lambda: window.views.setCurrentWidget(page))
+    else:
+        window.views.setCurrentWidget(page)
+
+
+def test_report_is_computed_only_when_shown(window, qtbot):
+    window.patient_panel.set_filter("center", "Bonn")
+    qtbot.wait(300)
+    assert window.report_view.report is None and window.report_view.stale
+    report = _wait_report(window, qtbot, lambda: window.views.setCurrentWidget(window.report_view))
+    assert report["patients"] == 4
+
+
 def test_report_follows_filter_and_shows_denominators(window, qtbot):
     view = window.report_view
+    _show(window, qtbot, view)
     report = _wait_report(window, qtbot, lambda: window.patient_panel.set_filter("center", "Utrecht"))
     ids = window.filtered_patient_ids()
     expected = compute_report(_subset(set(ids)))
@@ -34,6 +51,7 @@ def test_report_follows_filter_and_shows_denominators(window, qtbot):
 
 
 def test_report_settings_recompute(window, qtbot):
+    _show(window, qtbot, window.report_view)
     report = _wait_report(window, qtbot, lambda: window.report_view.ci_combo.setCurrentText("plain"))
     assert report["os"]["ci_method"] == "plain"
     assert report == compute_report(build_small_cohort(), ci_method="plain")
@@ -41,6 +59,7 @@ def test_report_settings_recompute(window, qtbot):
 
 def test_cohort_toxicity_table_and_basis(window, qtbot):
     panel = window.cohort_toxicity
+    _show(window, qtbot, window.cohort_toxicity_page)
     report = _wait_report(window, qtbot, lambda: window.patient_panel.set_filter("vital_status", "alive"))
     assert panel.report is report
     tests = report["lab_toxicity"]["tests"]
@@ -59,7 +78,7 @@ def test_cohort_toxicity_table_and_basis(window, qtbot):
 
 def test_report_exports_html_pdf_and_xlsx(window, qtbot, tmp_path):
     view = window.report_view
-    qtbot.waitUntil(lambda: view.report is not None, timeout=30000)
+    _show(window, qtbot, view)
     html = tmp_path / "r.html"
     view.export(html)
     assert "Response at 3 months" in html.read_text(encoding="utf-8")

@@ -32,24 +32,13 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
 )
 
 _SQL = """
-WITH re_ranked AS (
-    SELECT patient_id, date, extent,
-           ROW_NUMBER() OVER (PARTITION BY patient_id ORDER BY date, procedure) AS rn,
-           COUNT(*) OVER (PARTITION BY patient_id) AS n_re
-    FROM radioembolization
-),
-first_re AS (
-    SELECT patient_id, date AS first_date, extent AS first_extent, n_re FROM re_ranked WHERE rn = 1
+WITH first_re AS (
+    SELECT patient_id, MIN(date) AS first_date, COUNT(*) AS n_re FROM radioembolization GROUP BY patient_id
 ),
 prrt_all AS (
-    SELECT patient_id, COUNT(*) AS cycles, SUM(activity_gbq) AS gbq,
-           COUNT(activity_gbq) AS n_gbq
-    FROM prrt GROUP BY patient_id
-),
-prrt_last AS (
-    SELECT p.patient_id, MAX(p.date) AS last_before
-    FROM prrt p JOIN first_re f ON f.patient_id = p.patient_id
-    WHERE p.date <= f.first_date
+    SELECT p.patient_id, COUNT(*) AS cycles, SUM(p.activity_gbq) AS gbq, COUNT(p.activity_gbq) AS n_gbq,
+           MAX(CASE WHEN p.date <= f.first_date THEN p.date END) AS last_before
+    FROM prrt p LEFT JOIN first_re f ON f.patient_id = p.patient_id
     GROUP BY p.patient_id
 )
 SELECT pt.patient_id,
@@ -61,10 +50,11 @@ SELECT pt.patient_id,
        pt.who_grade,
        COALESCE(pa.cycles, 0),
        CASE WHEN pa.n_gbq > 0 THEN pa.gbq END,
-       CASE WHEN pl.last_before IS NOT NULL
-            THEN CAST(julianday(f.first_date) - julianday(pl.last_before) AS INTEGER) END,
+       CASE WHEN pa.last_before IS NOT NULL
+            THEN CAST(julianday(f.first_date) - julianday(pa.last_before) AS INTEGER) END,
        COALESCE(f.n_re, 0),
-       f.first_extent,
+       (SELECT r.extent FROM radioembolization r WHERE r.patient_id = pt.patient_id
+        ORDER BY r.date, r.procedure LIMIT 1),
        pt.vital_status,
        CASE WHEN f.first_date IS NOT NULL
             THEN (julianday(pt.followup_date) - julianday(f.first_date)) / 365.25 END,
@@ -73,7 +63,6 @@ SELECT pt.patient_id,
 FROM patients pt
 LEFT JOIN first_re f ON f.patient_id = pt.patient_id
 LEFT JOIN prrt_all pa ON pa.patient_id = pt.patient_id
-LEFT JOIN prrt_last pl ON pl.patient_id = pt.patient_id
 ORDER BY pt.patient_id
 """
 

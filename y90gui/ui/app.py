@@ -48,13 +48,33 @@ def setup_logging() -> Path | None:
     return path
 
 
+#: palette roles of the calm clinical look (the stylesheet adds shapes for specific widgets)
+PALETTE = {
+    "Window": "#f6f8f9", "WindowText": "#1f2a33", "Base": "#ffffff", "AlternateBase": "#f1f6f7",
+    "Text": "#1f2a33", "Button": "#ffffff", "ButtonText": "#1f2a33", "Highlight": "#cde6eb",
+    "HighlightedText": "#10262e", "ToolTipBase": "#ffffff", "ToolTipText": "#1f2a33",
+    "PlaceholderText": "#7a8a93", "Link": "#0f6e7f", "Mid": "#d0dbe0", "Midlight": "#e3e9ec",
+}
+
+
 def apply_look(app: object) -> None:
-    """The calm clinical look: Fusion style + our stylesheet + the app icon."""
-    from PySide6.QtGui import QIcon
+    """The calm clinical look: Fusion style + palette + our stylesheet + the app icon."""
+    from PySide6.QtGui import QColor, QIcon, QPalette
     from PySide6.QtWidgets import QApplication
 
     assert isinstance(app, QApplication)
     app.setStyle("Fusion")
+    palette = app.palette()
+    for role, colour in PALETTE.items():
+        palette.setColor(getattr(QPalette.ColorRole, role), QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#9aa7ae"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#9aa7ae"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#9aa7ae"))
+    palette.setColor(QPalette.ColorGroup.Inactive, QPalette.ColorRole.Highlight, QColor("#dbecef"))
+    app.setPalette(palette)
+    font = app.font()
+    font.setPointSizeF(10)
+    app.setFont(font)
     qss = RESOURCES / "style.qss"
     if qss.exists():
         app.setStyleSheet(qss.read_text(encoding="utf-8"))

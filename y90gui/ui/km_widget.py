@@ -136,8 +136,10 @@ class KaplanMeierWidget(QWidget):
         for combo in (self.strata_combo, self.time_combo, self.ci_combo):
             combo.currentIndexChanged.connect(self.refresh)
         self.band_check.toggled.connect(self.refresh)
-        window.cohort_changed.connect(self.refresh)
-        window.cohort_loaded.connect(self.refresh)
+        self._risk_texts: list[pg.TextItem] = []
+        self.stale = True
+        window.cohort_changed.connect(self.request_refresh)
+        window.cohort_loaded.connect(self.request_refresh)
 
     # ------------------------------------------------------------------ fitting
     def groups(self) -> dict[str, tuple[list[float], list[bool]]]:
@@ -157,8 +159,20 @@ class KaplanMeierWidget(QWidget):
             e.append(event)
         return dict(sorted(groups.items(), key=lambda kv: (kv[0] == MISSING, kv[0])))
 
+    def request_refresh(self) -> None:
+        """Refit now when shown; otherwise when the page is next shown (no work for hidden plots)."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self.stale = True
+
+    def refresh_if_stale(self) -> None:
+        if self.stale:
+            self.refresh()
+
     def refresh(self) -> None:
         """Refit and redraw for the current filter and settings (the analysis layer computes)."""
+        self.stale = False
         from y90gui.analysis import survival
 
         started = time.perf_counter()
@@ -176,7 +190,6 @@ class KaplanMeierWidget(QWidget):
 
     def _draw(self) -> None:
         self.plot.clear()
-        self.risk.clear()
         self.legend.clear()
         unit = self.time_combo.currentText()
         k = self.scale()
@@ -269,18 +282,28 @@ class KaplanMeierWidget(QWidget):
                 f"median {med}" + (f" ({ci}, {res.ci_method})" if ci else ""))
 
     def _at_risk(self, k: float, x_end: float) -> None:
+        """The at-risk numbers, in reused text items (creating dozens per refit is the slow part)."""
         names = [n for n, r in self.results.items() if r.n]
         self.risk.getAxis("left").setTicks([[(-i, n if len(n) <= 20 else n[:19] + "…")
                                              for i, n in enumerate(names)], []])
+        used = 0
         for i, name in enumerate(names):
             res = self.results[name]
             colour = SERIES[list(self.results).index(name) % len(SERIES)]
             for year, count in res.at_risk.items():
                 if year * k > x_end * 1.02:
                     continue
-                t = pg.TextItem(str(count), color=colour, anchor=(0.5, 0.5))
-                t.setPos(year * k, -i)
-                self.risk.addItem(t)
+                if used == len(self._risk_texts):
+                    item = pg.TextItem("", anchor=(0.5, 0.5))
+                    self.risk.addItem(item)
+                    self._risk_texts.append(item)
+                item = self._risk_texts[used]
+                item.setText(str(count), color=colour)
+                item.setPos(year * k, -i)
+                item.setVisible(True)
+                used += 1
+        for item in self._risk_texts[used:]:
+            item.setVisible(False)
         self.risk.setYRange(-max(len(names), 1) + 0.4, 0.6, padding=0)
 
     # ------------------------------------------------------------------ export
@@ -303,8 +326,7 @@ class KaplanMeierWidget(QWidget):
 
     def at_risk_texts(self) -> list[tuple[float, float, str]]:
         """(x, row, text) of the at-risk table as drawn (for tests)."""
-        return [(i.pos().x(), i.pos().y(), i.toPlainText()) for i in self.risk.items
-                if isinstance(i, pg.TextItem)]
+        return [(i.pos().x(), i.pos().y(), i.toPlainText()) for i in self._risk_texts if i.isVisible()]
 
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -40,6 +40,9 @@ from y90gui.ui.window_actions import build_actions, build_menus
 
 log = logging.getLogger(__name__)
 FILTER_DEBOUNCE_MS = 120
+#: a patient's details load once the selection has rested this long (typing a filter that
+#: moves the current row must not redraw the timeline on every keystroke)
+PATIENT_DEBOUNCE_MS = 60
 
 
 class MainWindow(QMainWindow):
@@ -121,10 +124,17 @@ class MainWindow(QMainWindow):
         self._filter_timer.setInterval(FILTER_DEBOUNCE_MS)
         self._filter_timer.timeout.connect(self.cohort_changed)
         self.patient_panel.filter_changed.connect(self._filter_timer.start)
-        self.patient_panel.patient_activated.connect(self._on_patient)
+        self.patient_panel.patient_activated.connect(self._queue_patient)
         self.store_changed.connect(self._on_store_changed)
-        self.cohort_changed.connect(self.report_view.refresh)
+        self.cohort_changed.connect(self.report_view.request_refresh)
         self._started_background = False
+        self._painted = False
+        self._pending_patient: str | None = None
+        self._patient_timer = QTimer(self)
+        self._patient_timer.setSingleShot(True)
+        self._patient_timer.setInterval(PATIENT_DEBOUNCE_MS)
+        self._patient_timer.timeout.connect(self._apply_patient)
+        self.views.currentChanged.connect(self._view_changed)
 
         self._update_title()
         self._restore_layout()
@@ -176,9 +186,6 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_banner()
         self.patient_panel.set_summary(patient_summary(store.conn))
-        pid = self.current_patient_id()
-        if pid:
-            self._on_patient(pid)
         self.cohort_changed.emit()
         if self._started_background:
             self._load_cohort()
@@ -216,6 +223,18 @@ class MainWindow(QMainWindow):
         self.show_error("A background task failed", exc)
 
     # ------------------------------------------------------------------ patients
+    def _queue_patient(self, pid: str) -> None:
+        if pid == self.detail.patient_id and self._pending_patient is None:
+            return  # re-selected after a filter reset: already shown
+        self._pending_patient = pid
+        if self._painted:
+            self._patient_timer.start()
+
+    def _apply_patient(self) -> None:
+        pid, self._pending_patient = self._pending_patient, None
+        if pid is not None and pid == self.current_patient_id():
+            self._on_patient(pid)
+
     def _on_patient(self, pid: str) -> None:
         self.detail.set_patient(pid, self._patient_header(pid))
         self._show_patient_plots(pid)
@@ -247,11 +266,26 @@ class MainWindow(QMainWindow):
             table.selectRow(row)
 
     # ------------------------------------------------------------------ lazy plots
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        """Only now: the first patient's details and the background work (imports, cohort load)."""
+        if self._pending_patient is not None:
+            self._apply_patient()
         if not self._started_background:
             self._started_background = True
-            QTimer.singleShot(0, self._start_background)
+            QTimer.singleShot(30, self._start_background)
+
+    def _view_changed(self, _index: int) -> None:
+        page = self.views.currentWidget()
+        if page is self.survival_page and self.km is not None:
+            self.km.refresh_if_stale()
+        elif page in (self.report_view, self.cohort_toxicity_page):
+            self.report_view.refresh_if_stale()
 
     def _start_background(self) -> None:
         self.tasks.start("warmup", warm_up, lambda _r: self._build_plot_pages(), self._task_failed)
@@ -280,7 +314,7 @@ class MainWindow(QMainWindow):
         if pid:
             self._show_patient_plots(pid)
         self.plots_ready.emit()
-        self.km.refresh()
+        self.km.request_refresh()
         if self.report_view.report is not None:
             self.cohort_toxicity.set_report(self.report_view.report)
 

@@ -1,11 +1,13 @@
 """The patient table's Qt models: a thin adapter over `store.summary` rows, plus the filter proxy.
 
-Raw values live in `SORT_ROLE`, formatted text in `DisplayRole` (conventions §4). Sorting and
-filtering are done in bulk in Python and handed to Qt as a result, because Qt's per-row
-callbacks into Python (`lessThan`, `filterAcceptsRow` doing real work) cost ~2 µs each: a
-10,000-row sort through `lessThan` takes ~0.7 s, a key sort of the same rows ~5 ms. So the
-proxy's `sort` asks the source model to reorder itself, and `filterAcceptsRow` is one set
-lookup against the set of accepted IDs computed once per keystroke.
+Raw values live in `SORT_ROLE`, formatted text in `DisplayRole` (conventions §4). The view
+talks to a `QSortFilterProxyModel` (`PatientFilterProxy`): it holds the filter criteria and
+takes the sort requests. The work itself is done in bulk in Python, because Qt's per-row
+callbacks into Python cost microseconds each: a 10,000-row sort through `lessThan` takes
+~0.7 s where a key sort takes ~5 ms, and 10,000 `filterAcceptsRow` calls alone take ~10 ms
+of a keystroke's 16 ms budget. So the proxy computes the accepted IDs once (a substring test
+per row) and the source model shows exactly those rows (one reset: the view then asks only
+for the ~40 rows on screen); sorting reorders the source rows with a key sort.
 """
 
 from __future__ import annotations
@@ -77,6 +79,12 @@ COLUMNS: tuple[TableColumn, ...] = (
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 DERIVED_KEYS = ("recist_3m", "worst_lab_grade")
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_FORMATS = tuple(c.fmt for c in COLUMNS)
+_NUMERIC = tuple(c.numeric for c in COLUMNS)
+_DERIVED_COLS = frozenset(COLUMN_KEYS.index(k) for k in DERIVED_KEYS)
 
 
 class PatientTableModel(QAbstractTableModel):
@@ -84,8 +92,11 @@ class PatientTableModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
+        #: every patient, in the current sort order
+        self._all: list[list[Any]] = []
+        #: the rows shown (those accepted by the filter), same order
         self._rows: list[list[Any]] = []
-        self._notes: list[str] = []
+        self._shown: set[str] | None = None
         self._haystack: dict[str, str] = {}
         self._by_pid: dict[str, list[Any]] = {}
         self.derived_loaded = False
@@ -95,20 +106,32 @@ class PatientTableModel(QAbstractTableModel):
         src = [summary.index(k) if k in summary.columns else None for k in COLUMN_KEYS]
         notes_i = summary.index("notes")
         self.beginResetModel()
-        self._rows = [[None if i is None else r[i] for i in src] for r in summary.rows]
-        self._by_pid = {r[0]: r for r in self._rows}
+        self._all = [[None if i is None else r[i] for i in src] for r in summary.rows]
+        self._by_pid = {r[0]: r for r in self._all}
         centre_i = COLUMN_KEYS.index("center")
         self._haystack = {
             r[0]: "\x1f".join((str(r[0]), str(r[centre_i] or ""), str(s[notes_i] or ""))).casefold()
-            for r, s in zip(self._rows, summary.rows)
+            for r, s in zip(self._all, summary.rows)
         }
+        self._rows = self._visible()
         self.derived_loaded = False
+        self.endResetModel()
+
+    def _visible(self) -> list[list[Any]]:
+        shown = self._shown
+        return list(self._all) if shown is None else [r for r in self._all if r[0] in shown]
+
+    def show_only(self, patient_ids: set[str] | None) -> None:
+        """Show just these patients (None = all), in the current order: one model reset."""
+        self.beginResetModel()
+        self._shown = patient_ids
+        self._rows = self._visible()
         self.endResetModel()
 
     def set_derived(self, values: dict[str, dict[str, Any]]) -> None:
         """values[key][patient_id] for the DERIVED_KEYS columns (missing patient = empty)."""
         cols = [COLUMN_KEYS.index(k) for k in DERIVED_KEYS]
-        for row in self._rows:
+        for row in self._all:
             for key, c in zip(DERIVED_KEYS, cols):
                 row[c] = values.get(key, {}).get(row[0])
         self.derived_loaded = True
@@ -118,7 +141,8 @@ class PatientTableModel(QAbstractTableModel):
 
     # -- queries used by the proxy and the cohort panels
     def patient_ids(self) -> list[str]:
-        return [r[0] for r in self._rows]
+        """Every patient (shown or not), in the current sort order."""
+        return [r[0] for r in self._all]
 
     def value(self, patient_id: str, key: str) -> Any:
         row = self._by_pid.get(patient_id)
@@ -126,7 +150,10 @@ class PatientTableModel(QAbstractTableModel):
 
     def values(self, key: str) -> list[Any]:
         c = COLUMN_KEYS.index(key)
-        return [r[c] for r in self._rows]
+        return [r[c] for r in self._all]
+
+    def total(self) -> int:
+        return len(self._all)
 
     def pid_at(self, row: int) -> str:
         return self._rows[row][0]
@@ -145,8 +172,10 @@ class PatientTableModel(QAbstractTableModel):
             return None
         cols = [(COLUMN_KEYS.index(k), v) for k, v in active.items()]
         hay = self._haystack
+        if not cols:
+            return {pid for pid, h in hay.items() if needle in h}
         return {
-            r[0] for r in self._rows
+            r[0] for r in self._all
             if (not needle or needle in hay[r[0]]) and all(r[c] == v for c, v in cols)
         }
 
@@ -157,24 +186,20 @@ class PatientTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        col = COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            value = row[index.column()]
-            if value is None and col.key in DERIVED_KEYS and not self.derived_loaded:
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # Called ~7 times per visible cell on every repaint: plain int comparisons, display first.
+        if role == _DISPLAY:
+            c = index.column()
+            value = self._rows[index.row()][c]
+            if value is None and c in _DERIVED_COLS and not self.derived_loaded:
                 return "…"
-            return col.fmt(value)
+            return _FORMATS[c](value)
+        if role == _ALIGN:
+            return _RIGHT if _NUMERIC[index.column()] else None
         if role == SORT_ROLE:
-            return row[index.column()]
+            return self._rows[index.row()][index.column()]
         if role == PID_ROLE:
-            return row[0]
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.numeric:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and col.key == "patient_id":
-            return None
+            return self._rows[index.row()][0]
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -194,12 +219,13 @@ class PatientTableModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         old_persistent = self.persistentIndexList()
         old_pids = [self._rows[i.row()][0] for i in old_persistent]
-        present = [r for r in self._rows if r[column] is not None]
-        missing = [r for r in self._rows if r[column] is None]
+        present = [r for r in self._all if r[column] is not None]
+        missing = [r for r in self._all if r[column] is None]
         numeric = COLUMNS[column].numeric
         present.sort(key=(lambda r: r[column]) if numeric else (lambda r: str(r[column]).casefold()),
                      reverse=reverse)
-        self._rows = present + missing
+        self._all = present + missing
+        self._rows = self._visible()
         pos = {r[0]: i for i, r in enumerate(self._rows)}
         self.changePersistentIndexList(
             old_persistent, [self.index(pos[p], i.column()) for p, i in zip(old_pids, old_persistent)]
@@ -218,7 +244,7 @@ ALL = _ALL
 
 
 class PatientFilterProxy(QSortFilterProxyModel):
-    """Filters by the accepted-ID set of the last `set_criteria`; delegates sorting to the source."""
+    """Holds the filter criteria and takes sort requests; the source model does the bulk work."""
 
     criteria_changed = Signal()
 
@@ -240,23 +266,15 @@ class PatientFilterProxy(QSortFilterProxyModel):
         self._filters.update(filters)
         self.refilter()
 
-    def refilter(self) -> None:
+    def refilter(self, force: bool = False) -> None:
         accepted = self.source().matching(self._text, self._filters)
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10; invalidateRowsFilter is deprecated there
-            self.beginFilterChange()
+        if force or accepted != self._accepted:  # "c" -> "ce" often keeps the same rows: no reset
             self._accepted = accepted
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._accepted = accepted
-            self.invalidateRowsFilter()
+            self.source().show_only(accepted)
         self.criteria_changed.emit()
 
     def criteria(self) -> tuple[str, dict[str, Any]]:
         return self._text, dict(self._filters)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        accepted = self._accepted
-        return accepted is None or self.source().pid_at(source_row) in accepted
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.source().sort(column, order)

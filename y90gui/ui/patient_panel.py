@@ -111,17 +111,26 @@ class PatientPanel(QWidget):
         layout.addWidget(self.table, 1)
 
         self.proxy.criteria_changed.connect(self._update_count)
+        self._kept_patient: str | None = None
+        self.model.modelAboutToBeReset.connect(self._remember_current)
+        self.model.modelReset.connect(self._restore_current)
         self.setTabOrder(self.search, self.combos[FILTERS[0][0]])
         self._update_count()
 
     # -- data
     def set_summary(self, summary: PatientSummary) -> None:
-        current = self.current_patient_id()
         self.model.set_summary(summary)
         self._fill_combos()
         self.proxy.refilter()
         self._size_columns()
-        if current and self.select_patient(current):
+
+    def _remember_current(self) -> None:
+        self._kept_patient = self.current_patient_id() or self._kept_patient
+
+    def _restore_current(self) -> None:
+        """After a reset (filter, reload): the same patient if still shown, else the first row."""
+        pid, self._kept_patient = self._kept_patient, None
+        if pid and self.select_patient(pid):
             return
         if self.proxy.rowCount():
             self.table.selectRow(0)
@@ -198,7 +207,7 @@ class PatientPanel(QWidget):
         return self.proxy.accepted_ids(self.model.patient_ids())
 
     def _update_count(self) -> None:
-        total = self.model.rowCount()
+        total = self.model.total()
         shown = self.proxy.rowCount()
         self.count_label.setText(f"{shown} of {total} patients shown")
 

@@ -77,6 +77,24 @@ class ReportView(QWidget):
         layout.addWidget(self.browser, 1)
         self.ci_combo.currentTextChanged.connect(self.refresh)
         self.basis_combo.currentTextChanged.connect(self.refresh)
+        self.stale = True
+        self._export_when_ready = False
+
+    def shown(self) -> bool:
+        """Whether anyone looks at the report: this page or the cohort toxicity page."""
+        tox = getattr(self.window_, "cohort_toxicity_page", None)
+        return self.isVisible() or bool(tox is not None and tox.isVisible())
+
+    def request_refresh(self) -> None:
+        """Recompute now when shown, else when next shown (a 10,000-patient report takes seconds)."""
+        if self.shown():
+            self.refresh()
+        else:
+            self.stale = True
+
+    def refresh_if_stale(self) -> None:
+        if self.stale or self.report is None:
+            self.refresh()
 
     def set_basis(self, basis: str) -> None:
         self.basis_combo.setCurrentText(basis)
@@ -88,7 +106,9 @@ class ReportView(QWidget):
         """Recompute for the current filter (a newer request cancels an older one)."""
         cohort = self.window_.cohort
         if cohort is None:
+            self.stale = True
             return
+        self.stale = False
         ids = self.window_.filtered_patient_ids()
         ci_method, basis = self.settings()
         self.status.setText("computing…")
@@ -100,12 +120,15 @@ class ReportView(QWidget):
     def _show(self, report: dict[str, Any], ids: list[str]) -> None:
         self.report = report
         self.report_ids = ids
-        total = self.window_.patient_panel.model.rowCount()
+        total = self.window_.patient_panel.model.total()
         scroll = self.browser.verticalScrollBar().value()
         self.browser.setHtml(report_to_html(report, len(ids), total))
         self.browser.verticalScrollBar().setValue(scroll)
         self.status.setText(f"{len(ids)} of {total} patients")
         self.report_ready.emit(report)
+        if self._export_when_ready:
+            self._export_when_ready = False
+            self.export_dialog()
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText("report failed")
@@ -113,8 +136,13 @@ class ReportView(QWidget):
 
     # ------------------------------------------------------------------ export
     def export_dialog(self) -> None:
-        if self.report is None:
-            self.window_.show_error("Nothing to export", ValueError("the report has not been computed yet"))
+        if self.report is None or self.stale:
+            if self.window_.cohort is None:
+                self.window_.show_error("Nothing to export yet",
+                                        ValueError("the case series is still loading; try again in a moment"))
+                return
+            self._export_when_ready = True  # compute for the current filter first, then ask where
+            self.refresh()
             return
         start = str(self.window_.store.path.with_suffix("")) + "-report" if self.window_.store else "report"
         path, chosen = QFileDialog.getSaveFileName(
@@ -130,7 +158,7 @@ class ReportView(QWidget):
             path = path.with_suffix(suffix)
         assert self.report is not None
         if suffix in (".html", ".htm"):
-            total = self.window_.patient_panel.model.rowCount()
+            total = self.window_.patient_panel.model.total()
             path.write_text(report_to_html(self.report, len(self.report_ids), total), encoding="utf-8")
             self.window_.statusBar().showMessage(f"Report saved: {path}", 8000)
         elif suffix == ".pdf":
@@ -144,7 +172,7 @@ class ReportView(QWidget):
         writer.setResolution(300)
         writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                          QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter))
-        total = self.window_.patient_panel.model.rowCount()
+        total = self.window_.patient_panel.model.total()
         assert self.report is not None
         doc = QTextDocument()
         doc.setHtml(report_to_html(self.report, len(self.report_ids), total))
