@@ -79,6 +79,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     with Store.open(args.db, read_only=not deidentify) as store:
         out = export_store(store, args.out, patient_ids=args.patient or None, deidentify=deidentify)
         n = len(args.patient) if args.patient else store.counts()["patients"]
+        if deidentify and store.read_only:
+            print(f"note: {Path(args.db).name} is open read-only, so the code-to-patient mapping was not kept",
+                  file=sys.stderr)
     print(f"exported {n} patient(s) to {out}" + (" (de-identified)" if deidentify else ""))
     return 0
 
