@@ -90,3 +90,49 @@ def patient_summary(conn: sqlite3.Connection) -> PatientSummary:
     """
     rows = [tuple(r) for r in conn.execute(_SQL)]
     return PatientSummary(SUMMARY_COLUMNS, rows)
+
+
+def _stamp(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Changes to a case series always add a row to `actions`: its max id dates the content."""
+    row = conn.execute("SELECT coalesce(max(id), 0), (SELECT count(*) FROM patients) FROM actions").fetchone()
+    return int(row[0]), int(row[1])
+
+
+class SummaryPrefetch:
+    """Run `patient_summary` on its own connection and thread while the window is being built.
+
+    sqlite3 releases the GIL while a query runs, so on a second core the table rows are ready
+    by the time the window wants them. `result(conn)` hands them over only if the file has not
+    changed since (same last action, same patient count); otherwise the caller queries again.
+    """
+
+    def __init__(self, path: str) -> None:
+        import threading
+
+        self.path = path
+        self._summary: PatientSummary | None = None
+        self._stamp: tuple[int, int] | None = None
+        self._thread = threading.Thread(target=self._run, name="summary-prefetch", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None)
+            try:
+                conn.execute("BEGIN")  # one read snapshot for the stamp and the rows
+                self._stamp = _stamp(conn)
+                self._summary = patient_summary(conn)
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
+        except (sqlite3.Error, OSError):
+            self._summary = None  # not a case series, locked, unreadable: the caller's open reports it
+
+    def result(self, conn: sqlite3.Connection, timeout: float = 30.0) -> PatientSummary | None:
+        self._thread.join(timeout)
+        if self._summary is None or self._thread.is_alive():
+            return None
+        try:
+            return self._summary if _stamp(conn) == self._stamp else None
+        except sqlite3.Error:
+            return None

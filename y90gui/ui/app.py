@@ -122,6 +122,12 @@ def _print_and_quit(elapsed: float, app: object) -> None:
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    prefetch = None
+    if getattr(args, "file", None):
+        # the patient table's query runs on a second core while Qt loads and the window is built
+        from y90gui.store.summary import SummaryPrefetch
+
+        prefetch = SummaryPrefetch(str(args.file))
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -151,7 +157,7 @@ def run_gui(args: argparse.Namespace) -> int:
     if getattr(args, "exit_after_paint", False):
         _report_first_paint(window, app)
     if path is not None:
-        window.open_file(path)
+        window.open_file(path, prefetch)
     window.show()
     if getattr(args, "self_test", False):
         from y90gui.ui import selftest  # packaging's module

@@ -147,8 +147,11 @@ class MainWindow(QMainWindow):
     def filtered_patient_ids(self) -> list[str]:
         return self.patient_panel.filtered_ids()
 
-    def open_file(self, path: str | Path) -> bool:
-        """Open a case series (closing the current one); errors are shown, never raised."""
+    def open_file(self, path: str | Path, prefetched: Any = None) -> bool:
+        """Open a case series (closing the current one); errors are shown, never raised.
+
+        `prefetched`: a `store.summary.SummaryPrefetch` started early for this path (app start).
+        """
         try:
             store = Store.open(Path(path))
         except Y90Error as exc:
@@ -157,7 +160,7 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             self.show_error(f"Cannot open {Path(path).name}", exc)
             return False
-        self._set_store(store)
+        self._set_store(store, prefetched)
         app_settings_mod.add_recent(self.settings, str(Path(path).resolve()))
         self.settings.setValue("last_file", str(Path(path).resolve()))
         return True
@@ -179,13 +182,14 @@ class MainWindow(QMainWindow):
         self._load_cohort()
 
     # ------------------------------------------------------------------ store
-    def _set_store(self, store: Store) -> None:
+    def _set_store(self, store: Store, prefetched: Any = None) -> None:
         self.close_store()
         self.store = store
         self.detail.set_store(store)
         self._update_title()
         self._update_banner()
-        self.patient_panel.set_summary(patient_summary(store.conn))
+        summary = prefetched.result(store.conn) if prefetched is not None else None
+        self.patient_panel.set_summary(summary or patient_summary(store.conn))
         self.cohort_changed.emit()
         if self._started_background:
             self._load_cohort()
