@@ -44,3 +44,26 @@ def test_patient_without_procedures_has_empty_derived_cells(tmp_path):
     assert rows["T002"]["prrt_to_re_days"] is None
     assert rows["T002"]["followup_years"] is None
     assert rows["T001"]["re_procedures"] == 1
+
+
+def test_prefetched_summary_is_used_only_while_the_file_is_unchanged(small_store_path):
+    from y90gui.store.summary import SummaryPrefetch
+
+    prefetch = SummaryPrefetch(str(small_store_path))
+    with Store.open(small_store_path) as store:
+        assert prefetch.result(store.conn) == patient_summary(store.conn)
+        stale = SummaryPrefetch(str(small_store_path))
+        stale.result(store.conn)  # finished ...
+        store.update_row("patients", "T001", {"center": "Leuven"})  # ... then the file changed
+        assert stale.result(store.conn) is None
+
+
+def test_prefetch_of_a_file_that_is_not_a_case_series_gives_nothing(tmp_path):
+    import sqlite3
+
+    from y90gui.store.summary import SummaryPrefetch
+
+    bad = tmp_path / "x.y90"
+    bad.write_bytes(b"not a database" * 50)
+    other = sqlite3.connect(":memory:")
+    assert SummaryPrefetch(str(bad)).result(other) is None

@@ -91,8 +91,9 @@ def build_menus(window: MainWindow) -> QMenu:
     window.edit_menu = edit_menu
 
     view_menu = bar.addMenu("&View")
+    titles = ("&Patient", "&Survival", "&Cohort toxicity", "&Report")
     for i in range(window.views.count()):
-        title = window.views.tabText(i)
+        title = titles[i] if i < len(titles) else window.views.tabText(i)
         act = view_menu.addAction(title)
         act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
         act.triggered.connect(lambda _=False, i=i: window.views.setCurrentIndex(i))
@@ -100,7 +101,7 @@ def build_menus(window: MainWindow) -> QMenu:
     nxt = view_menu.addAction("&Next patient")
     nxt.setShortcut(QKeySequence("Alt+Down"))
     nxt.triggered.connect(lambda: window.step_patient(1))
-    prev = view_menu.addAction("&Previous patient")
+    prev = view_menu.addAction("Pre&vious patient")
     prev.setShortcut(QKeySequence("Alt+Up"))
     prev.triggered.connect(lambda: window.step_patient(-1))
 
