@@ -101,3 +101,28 @@ def test_xlsxwriter_workbook(tmp_path: Path) -> None:
         assert plan.errors == []
         apply_import(store, plan)
         assert canonical(store.read_case_data()) == canonical(data)
+
+
+@pytest.mark.slow
+def test_export_resaved_by_libreoffice_imports_unchanged(tmp_path: Path) -> None:
+    """Our workbook opened and saved by LibreOffice Calc still holds exactly the same data."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice is not installed")
+    from tests.io.cohort_fixture import make_cohort
+    from y90gui.io.exporter import write_workbook
+
+    data = make_cohort(20, seed=12)
+    write_workbook(data, tmp_path / "ours.xlsx")
+    out = tmp_path / "lo"
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "xlsx",
+                    "--outdir", str(out), str(tmp_path / "ours.xlsx")], check=True, timeout=300,
+                   capture_output=True)
+    with Store.create(tmp_path / "c.y90") as store:
+        plan = prepare_import(out / "ours.xlsx", store)
+        assert plan.errors == [] and plan.warnings == []
+        apply_import(store, plan)
+        assert canonical(store.read_case_data()) == canonical(data)
