@@ -77,10 +77,10 @@ def test_xlsxwriter_workbook(tmp_path: Path) -> None:
     with Store.create(tmp_path / "c.y90") as store:
         plan = prepare_import(path, store)
         # title-cased headers in reverse order and an empty row are fine; the lone formula row
-        # (cached value 2 in patient_id) lacks the required values: reported at its Excel row
+        # (cached value 2 in the first column, notes) lacks the required values: reported at its Excel row
         lone = len(data["patients"]) + 6
         assert {(e.sheet, e.row) for e in plan.errors} == {("patients", lone)}
-        assert {e.column for e in plan.errors} == {"center", "vital_status", "followup_date"}
+        assert {e.column for e in plan.errors} == {"patient_id", "center", "vital_status", "followup_date"}
         assert all(e.message == "required value is missing" for e in plan.errors)
     # without that row everything imports exactly
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
