@@ -299,3 +299,14 @@ def test_zip_bomb_with_lying_sizes_is_refused(tmp_path: Path, db: Path, good: Pa
     bomb.write_bytes(bytes(raw))
     code, _, err = run_import(bomb, db, capsys)
     assert code == 1 and "damaged" in err
+
+
+def test_a_broken_sheet_does_not_flood_the_list(tmp_path: Path, db: Path, good: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    def no_patient_id(wb: openpyxl.Workbook) -> None:
+        wb["patients"].cell(1, 1).value = "study_number"
+
+    code, result, _ = run_import(edit(good, tmp_path / "bad.xlsx", no_patient_id), db, capsys)
+    assert code == 1
+    assert [(e["sheet"], e["column"], e["message"]) for e in result["errors"]] == [
+        ("patients", "patient_id", "required column is missing")]

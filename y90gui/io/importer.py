@@ -116,7 +116,8 @@ def prepare_import(path: str | Path, store: Store, progress: Progress | None = N
     stored = group_by_patient(store.read_case_data(sorted(listed & known) + partial)) if (listed & known or partial) \
         else {}
     merged = _merge_partial(data, partial, stored)
-    plan.errors.extend(check_consistency(merged, known))
+    if not parsed.broken_sheets:  # else every row would repeat "not on the patients sheet" and the like
+        plan.errors.extend(check_consistency(merged, known))
     _sort_issues(plan.errors)
     if plan.errors:
         return plan

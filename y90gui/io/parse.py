@@ -32,6 +32,9 @@ class ParsedWorkbook:
     data: CaseData
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    #: Sheets that could not be read as a whole (missing, no header, required column missing):
+    #: cross-sheet checks on them would only repeat the problem row by row.
+    broken_sheets: set[str] = field(default_factory=set)
 
 
 class _Bad:
@@ -61,6 +64,7 @@ def parse_workbook(raw_sheets: Sequence[RawSheet], today: dt.date | None = None,
                                          + ", ".join(s.name for s in SHEETS) + ")"))
             continue
         if key in by_norm:
+            result.broken_sheets.add(key)
             result.errors.append(Issue(raw.name, None, None, None,
                                        f"two sheets are named {SHEET_BY_NAME[key].name} (names ignore case "
                                        "and spaces)"))
@@ -72,6 +76,7 @@ def parse_workbook(raw_sheets: Sequence[RawSheet], today: dt.date | None = None,
         found = by_norm.get(sheet.name)
         if found is None:
             if sheet.name not in OPTIONAL_SHEETS:
+                result.broken_sheets.add(sheet.name)
                 result.errors.append(Issue(sheet.name, None, None, None,
                                            "sheet is missing (every sheet of the template is needed; leave it "
                                            "empty below the header when there is nothing to report)"))
@@ -91,6 +96,7 @@ def _parse_sheet(sheet: Sheet, raw: RawSheet, today: dt.date, out: ParsedWorkboo
     found = _header(raw)
     name = sheet.name  # canonical name in messages, whatever case the workbook used
     if found is None:
+        out.broken_sheets.add(name)
         out.errors.append(Issue(name, None, None, None, "sheet has no header row: copy the headers from the template"))
         return []
     header_index, header = found
@@ -111,6 +117,7 @@ def _parse_sheet(sheet: Sheet, raw: RawSheet, today: dt.date, out: ParsedWorkboo
         if c.required and c.name not in positions:
             out.errors.append(Issue(name, header_row, c.name, None, "required column is missing"))
     if any(c.required and c.name not in positions for c in sheet.columns):
+        out.broken_sheets.add(name)
         return []
 
     # Columns of the data rows (C-speed transposition), then the all-blank rows dropped.
