@@ -28,10 +28,11 @@ if [ "$(uname -s)" = Linux ]; then
   "$PY" packaging/linux/trim_icu.py "$BUNDLE"
   # numpy.libs and scipy.libs carry byte-identical copies of libgfortran/libquadmath: link, not copy
   "$PY" packaging/linux/dedupe_libs.py "$BUNDLE"
-  # PyInstaller's strip=True breaks numpy/scipy's OpenBLAS (in *.libs, built with auditwheel);
-  # strip debug info from everything else. The executable carries the archive: never strip it.
-  echo "== bundle: strip --strip-debug (outside *.libs)"
+  # PyInstaller's strip=True breaks numpy/scipy's OpenBLAS (auditwheel/patchelf-edited files in
+  # *.libs); strip everything else the way Debian's dh_strip strips shared libraries (keeps the
+  # dynamic symbols). The executable carries the Python archive after its ELF image: never strip it.
+  echo "== bundle: strip --strip-unneeded (outside *.libs)"
   find "$BUNDLE/_internal" -path '*.libs' -prune -o -type f \( -name '*.so' -o -name '*.so.*' \) -print0 \
-    | xargs -0 -r strip --strip-debug 2>/dev/null || true
+    | xargs -0 -r strip --strip-unneeded --remove-section=.comment --remove-section=.note 2>/dev/null || true
 fi
 echo "== bundle: $(du -sh "$BUNDLE" | cut -f1) in $BUNDLE ($(( $(date +%s) - t0 )) s)"

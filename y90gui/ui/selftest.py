@@ -220,8 +220,10 @@ class SelfTest:
         text = view.text()
         if str(self.n_patients) not in text:
             raise StepFailed("the report page does not show the patient count")
-        return (f"{rep['patients']} patients, {rep.get('procedures')} procedures, OS median "
-                f"{os_.get('median_years')} y ({os_.get('events')} deaths), {len(text)} characters shown")
+        median = os_.get("median_years")
+        median_text = "not reached" if median is None else f"{median:.2f} y"
+        return (f"{rep['patients']} patients, {rep.get('procedures')} procedures, OS median {median_text} "
+                f"({os_.get('events')} deaths), {len(text)} characters shown")
 
     def export_workbook(self) -> str:
         w = self.window

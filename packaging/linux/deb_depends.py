@@ -1,0 +1,87 @@
+"""Compute the .deb's Depends: the Debian packages of every system library the bundle loads.
+
+The bundle carries Python, Qt and the scientific libraries; the X11/xcb, font, GLib, D-Bus and
+C++ runtime libraries come from the system (the spec leaves them out), as in any Debian package:
+they get security updates, and they match the system's own configuration files (fontconfig).
+This does what dpkg-shlibdeps does for a normal package: read every ELF file's DT_NEEDED,
+drop the sonames the bundle carries, and ask dpkg which installed package provides each rest.
+Qt also dlopen()s libraries no ELF names (EGL/GL for the xcb GL integration, libxkbcommon-x11,
+the xcb-cursor family): those are listed by hand.
+
+    python packaging/linux/deb_depends.py BUNDLE_DIR   ->  one line: "libc6 (>= 2.36), libegl1, ..."
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+#: loaded with dlopen() by Qt / the platform plugins, or required by the desktop integration
+DLOPENED = ["libegl1", "libgl1", "libfontconfig1", "libxkbcommon0", "libxkbcommon-x11-0", "libxcb-cursor0",
+            "libxcb-icccm4", "libxcb-keysyms1", "libdbus-1-3"]
+LIBC_SONAMES = re.compile(r"^(libc|libm|libpthread|libdl|librt|libutil|libresolv|ld-linux[-\w]*)\.so")
+
+
+def is_elf(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(4) == b"\x7fELF"
+    except OSError:
+        return False
+
+
+def needed(path: Path) -> list[str]:
+    out = subprocess.run(["readelf", "-d", str(path)], capture_output=True, text=True).stdout
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)
+
+
+def system_paths() -> dict[str, str]:
+    """soname -> path from the dynamic linker's cache (this architecture only)."""
+    out = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout
+    arch = "x86-64" if os.uname().machine == "x86_64" else os.uname().machine
+    paths: dict[str, str] = {}
+    for line in out.splitlines():
+        m = re.match(r"\s*(\S+) \(([^)]*)\) => (\S+)", line)
+        if m and (arch in m.group(2) or "64" not in m.group(2)):
+            paths.setdefault(m.group(1), m.group(3))
+    return paths
+
+
+def package_of(path: str) -> str | None:
+    for candidate in dict.fromkeys([path, os.path.realpath(path), path.replace("/usr/lib/", "/lib/"),
+                                    path.replace("/lib/", "/usr/lib/", 1)]):
+        r = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
+        if r.returncode == 0:
+            return r.stdout.split(":", 1)[0].strip()
+    return None
+
+
+def main(argv: list[str]) -> int:
+    bundle = Path(argv[1])
+    glibc = argv[2] if len(argv) > 2 else "2.36"
+    files = [p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink() and is_elf(p)]
+    carried = {p.name for p in bundle.rglob("*")}
+    wanted = sorted({n for f in files for n in needed(f)} - carried)
+    paths = system_paths()
+    packages, unknown = set(DLOPENED), []
+    for soname in wanted:
+        if LIBC_SONAMES.match(soname) or soname.startswith("libpython"):
+            continue
+        pkg = package_of(paths[soname]) if soname in paths else None
+        if pkg is None:
+            unknown.append(soname)
+        else:
+            packages.add(pkg)
+    if unknown:
+        print(f"deb_depends: no Debian package provides {', '.join(unknown)}", file=sys.stderr)
+        return 1
+    packages.discard("libc6")
+    print(", ".join([f"libc6 (>= {glibc})", *sorted(packages)]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
