@@ -123,7 +123,8 @@ def shot_review_views(outdir: Path) -> list[Path]:
             _settle()
             out.append(_save(win, outdir / "kaplan_meier.png"))
             km.strata_combo.setCurrentIndex(0)
-            km.export(outdir / "kaplan_meier_figure.svg")
+            km.export(Path(tmp) / "figure.svg")  # the export path is exercised, not committed
+            win.statusBar().clearMessage()
             win.views.setCurrentWidget(win.cohort_toxicity_page)
             _wait(_report_ready(win))
             _settle()

@@ -146,19 +146,26 @@ def run_gui(args: argparse.Namespace) -> int:
     window = MainWindow()
     _install_excepthook(window)
     path = getattr(args, "file", None)
+    if path is None:  # the file of the last session, if it is still there; else the demo copy
+        last = window.settings.value("last_file")
+        if isinstance(last, str) and last and Path(last).is_file() and not getattr(args, "self_test", False):
+            path = last
+    demo_error: BaseException | None = None
     if path is None:
         from y90gui.demo.commands import demo_copy_path
 
         try:
             path = demo_copy_path()
-        except Exception as exc:  # no demo in this build: an empty window, with the reason shown
+        except Exception as exc:  # an empty window that says why, rather than no window at all
             log.error("demo copy unavailable", exc_info=exc)
-            path = None
+            demo_error = exc
     if getattr(args, "exit_after_paint", False):
         _report_first_paint(window, app)
     if path is not None:
         window.open_file(path, prefetch)
     window.show()
+    if demo_error is not None:
+        window.show_error("The demo cohort could not be opened", demo_error)
     if getattr(args, "self_test", False):
         from y90gui.ui import selftest  # packaging's module
 

@@ -26,6 +26,11 @@ from y90gui.core.codes import LAB_TEST
 from y90gui.ui.grade_models import Cell, GradeTableModel
 from y90gui.ui.palette import grade_fill
 
+#: axis labels of the bar chart (full names overlap at ordinary widths; the table has them in full)
+SHORT_NAMES = {"bilirubin": "bili", "albumin": "alb", "creatinine": "creat", "hemoglobin": "Hb",
+               "lymphocytes": "lymph", "neutrophils": "neut", "platelets": "plt", "alt": "ALT", "ast": "AST",
+               "alp": "ALP", "ggt": "GGT", "inr": "INR", "wbc": "WBC"}
+
 
 def _table(parent: QWidget, name: str) -> QTableView:
     view = QTableView(parent)
@@ -229,7 +234,7 @@ class CohortToxicityPanel(QWidget):
             grades = t.get("grades") or {}
             g34 = t.get("grade3_4") or {}
             pct = g34.get("pct")
-            rows.append([Cell(str(grades.get(str(g), 0)), g) for g in range(5)]
+            rows.append([Cell(str(grades.get(str(g), 0)), g, coloured=bool(grades.get(str(g), 0))) for g in range(5)]
                         + [Cell(str(t.get("not_gradable", 0)), None)]
                         + [Cell(f"{g34.get('n')}/{g34.get('N')}" + ("" if pct is None else f" ({pct:.1f} %)"),
                                 coloured=False)])
@@ -239,7 +244,7 @@ class CohortToxicityPanel(QWidget):
     def _draw_chart(self, tests: dict[str, Any]) -> None:
         self.chart.clear()
         names = list(tests)
-        self.chart.getAxis("bottom").setTicks([[(i, n) for i, n in enumerate(names)]])
+        self.chart.getAxis("bottom").setTicks([[(i, SHORT_NAMES.get(n, n)) for i, n in enumerate(names)]])
         base = [0.0] * len(names)
         for g in range(1, 5):
             heights = []
@@ -256,5 +261,6 @@ class CohortToxicityPanel(QWidget):
             label = pg.TextItem(f"{g34.get('n', 0)}/{g34.get('N', 0)}", color="#2c3d47", anchor=(0.5, 1.0))
             label.setPos(i, base[i])
             self.chart.addItem(label)
-        self.chart.setYRange(0, max([*base, 10.0]) * 1.15, padding=0)
+        self.chart.setYRange(0, max([*base, 10.0]) * 1.3, padding=0)
+        self.chart.getAxis("left").setTicks([[(v, str(v)) for v in range(0, 101, 20)], []])
         self.chart.setXRange(-0.6, len(names) - 0.4, padding=0)
