@@ -145,3 +145,20 @@ def test_layout_and_recent_files_are_remembered(qtbot, small_store_path):
     win2 = MainWindow()
     assert win2.size().height() == 501  # (the width is clamped to the minimum layout width)
     close_window(qtbot, win2)
+
+
+def test_a_write_refreshes_table_cohort_and_survival_for_just_that_patient(window, qtbot):
+    before = dict((pid, ev) for pid, _d, ev in window.cohort.os_rows)
+    assert before["T002"] is True
+    change = window.store.update_row("patients", "T002", {"vital_status": "alive"})
+    with qtbot.waitSignal(window.cohort_loaded, timeout=30000):
+        window.store_changed.emit(change)
+    model = window.patient_panel.model
+    assert model.value("T002", "vital_status") == "alive"
+    after = dict((pid, ev) for pid, _d, ev in window.cohort.os_rows)
+    assert after["T002"] is False
+    assert {k: v for k, v in after.items() if k != "T002"} == {k: v for k, v in before.items() if k != "T002"}
+    assert len(window.cohort.data["patients"]) == 12
+    assert [p for p in window.cohort.data["patients"] if p["patient_id"] == "T002"][0]["vital_status"] == "alive"
+    window.views.setCurrentWidget(window.survival_page)
+    qtbot.waitUntil(lambda: window.km.results["all patients"].events == 2, timeout=5000)

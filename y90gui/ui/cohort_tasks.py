@@ -81,3 +81,34 @@ def load_cohort(path: Path, progress: Progress) -> CohortData:
         log.warning("analysis unavailable: %s", exc)
     progress.step(1, 1, "ready")
     return cohort
+
+
+def reload_patients(path: Path, cohort: CohortData, patient_ids: set[str], progress: Progress) -> CohortData:
+    """A new `CohortData` with just these patients re-read and re-derived (after an edit).
+
+    Re-reading 10,000 patients after every cell edit would keep a worker busy for seconds; one
+    patient's rows take milliseconds. The old object is not modified (other workers may hold it).
+    """
+    progress.step(0, 1, "reading the changed patients")
+    with Store.open(path, read_only=True) as store:
+        fresh = store.read_case_data(sorted(patient_ids))
+    data = {
+        sheet: ([r for r in rows if r.get("patient_id") not in patient_ids] + fresh.get(sheet, [])
+                if sheet != "reference_ranges" else fresh.get(sheet, rows))
+        for sheet, rows in cohort.data.items()
+    }
+    out = CohortData(data, {k: dict(v) for k, v in cohort.derived.items()},
+                     [r for r in cohort.os_rows if r[0] not in patient_ids])
+    try:
+        derived = derive_columns(fresh)
+        for key, values in out.derived.items():
+            for pid in patient_ids:
+                values.pop(pid, None)
+            values.update(derived.get(key, {}))
+        from y90gui.analysis import survival
+
+        out.os_rows.extend((pid, float(days), bool(ev)) for pid, days, ev in survival.os_data(fresh))
+    except ImportError as exc:
+        log.warning("analysis unavailable: %s", exc)
+    progress.step(1, 1, "ready")
+    return out

@@ -32,7 +32,7 @@ from y90gui.core.errors import Y90Error
 from y90gui.store.store import Change, Store
 from y90gui.store.summary import patient_summary
 from y90gui.ui import settings as app_settings_mod
-from y90gui.ui.cohort_tasks import CohortData, load_cohort, warm_up
+from y90gui.ui.cohort_tasks import CohortData, load_cohort, reload_patients, warm_up
 from y90gui.ui.detail_area import DetailArea, LazyPage
 from y90gui.ui.patient_panel import PatientPanel
 from y90gui.ui.tasks import TaskRunner
@@ -130,6 +130,8 @@ class MainWindow(QMainWindow):
         self._started_background = False
         self._painted = False
         self._pending_patient: str | None = None
+        self._pending_reload: set[str] = set()
+        self._cohort_generation = 0
         self._patient_timer = QTimer(self)
         self._patient_timer.setSingleShot(True)
         self._patient_timer.setInterval(PATIENT_DEBOUNCE_MS)
@@ -202,17 +204,40 @@ class MainWindow(QMainWindow):
         pid = self.current_patient_id()
         if pid and (not change.patient_ids or pid in change.patient_ids):
             self._show_patient_plots(pid)
-        self._load_cohort()
+        if self.cohort is not None and change.patient_ids and "reference_ranges" not in change.tables:
+            self._reload_patients(set(change.patient_ids))
+        else:
+            self._load_cohort()
+
+    def _reload_patients(self, patient_ids: set[str]) -> None:
+        """Re-read only the patients a write touched (an edit must not reload 10,000 patients)."""
+        if self.store is None or self.cohort is None:
+            return
+        # a reload still running for an earlier edit is superseded: redo its patients too
+        self._pending_reload |= patient_ids
+        path, cohort, pids = self.store.path, self.cohort, set(self._pending_reload)
+        self._start_cohort_task(lambda p: reload_patients(path, cohort, pids, p))
 
     def _load_cohort(self) -> None:
         if self.store is None:
             return
         path = self.store.path
         self._busy("Loading the case series…")
-        self.tasks.start("cohort", lambda p: load_cohort(path, p), self._cohort_loaded, self._task_failed,
-                         on_cancelled=self._idle)
+        self._start_cohort_task(lambda p: load_cohort(path, p))
+
+    def _start_cohort_task(self, fn: Any) -> None:
+        """Only the newest cohort task's result counts (a late result of a superseded one is dropped)."""
+        self._cohort_generation += 1
+        generation = self._cohort_generation
+
+        def finished(cohort: CohortData) -> None:
+            if generation == self._cohort_generation:
+                self._cohort_loaded(cohort)
+
+        self.tasks.start("cohort", fn, finished, self._task_failed, on_cancelled=self._idle)
 
     def _cohort_loaded(self, cohort: CohortData) -> None:
+        self._pending_reload.clear()
         self._idle()
         if self.store is None:
             return
