@@ -38,8 +38,11 @@ def small_store_path(small_store_template: Path, tmp_path: Path) -> Path:
 
 
 def close_window(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QThreadPool
+
     window.close()
     assert window.tasks.shutdown(20000)
+    assert QThreadPool.globalInstance().activeThreadCount() == 0  # no worker outlives the window
     qtbot.wait(10)
     window.deleteLater()
     qtbot.wait(10)
