@@ -111,8 +111,9 @@ def scan_entries(zf: zipfile.ZipFile, name: str, visit: Callable[[str, bytes], N
                         raise WorkbookFileError(f"{name}: part {info.filename} unpacks beyond its declared size")
                     if visit is not None:
                         visit(info.filename, chunk)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-                NotImplementedError) as exc:
+        except Y90Error:
+            raise
+        except Exception as exc:  # zlib.error, BadZipFile (CRC), EOFError, NotImplementedError (method), ...
             raise WorkbookFileError(f"{name} is damaged: part {info.filename} cannot be unpacked ({exc})") from None
 
 

@@ -26,6 +26,10 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
+#: Never treated as "the file is bad": the user or the interpreter wants to stop.
+_STOP = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
+
 @dataclass
 class RawSheet:
     """One worksheet as cells: rows[i] is Excel row i + 1 (leading empty rows included)."""
@@ -43,14 +47,19 @@ def read_workbook(path: Path) -> list[RawSheet]:
     try:
         with_formulas = _parts_with_formulas(zf, path.name)
         uncached = {part: _problem_cells(zf, part) for part in with_formulas}
-        part_of_sheet = _sheet_parts(zf) if uncached else {}
+        try:
+            part_of_sheet = _sheet_parts(zf) if uncached else {}
+        except Exception as exc:  # malformed workbook.xml or relationships
+            raise WorkbookFileError(f"{path.name}: the list of sheets cannot be read ({_one_line(exc)})") from None
     finally:
         zf.close()
     import python_calamine
 
     try:
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types (and PanicException) for bad files
+    except BaseException as exc:  # calamine's error types, and a Rust panic (pyo3 PanicException is a BaseException)
+        if isinstance(exc, _STOP):
+            raise
         raise WorkbookFileError(f"{path.name} cannot be read as a workbook: {_one_line(exc)}") from None
     sheets: list[RawSheet] = []
     try:
@@ -59,7 +68,9 @@ def read_workbook(path: Path) -> list[RawSheet]:
                 continue
             try:
                 rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-            except Exception as exc:
+            except BaseException as exc:
+                if isinstance(exc, _STOP):
+                    raise
                 raise WorkbookFileError(
                     f"{path.name}: sheet {meta.name!r} cannot be read: {_one_line(exc)}") from None
             part = part_of_sheet.get(meta.name)
