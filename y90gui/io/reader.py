@@ -21,9 +21,6 @@ from y90gui.io.guard import WorkbookFileError, check_workbook_file, scan_entries
 
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 #: Never treated as "the file is bad": the user or the interpreter wants to stop.
@@ -153,8 +150,15 @@ def _column_index(letters: str) -> int:
     return n - 1
 
 
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> its part name, from workbook.xml and its relationships."""
+    """Sheet name -> its part name, from workbook.xml and its relationships.
+
+    Namespaces are ignored on purpose: "strict" OOXML files use other URIs for the same names.
+    """
     from defusedxml.ElementTree import fromstring
 
     names = {n.lower(): n for n in zf.namelist()}
@@ -162,13 +166,17 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     rels_name = names.get("xl/_rels/workbook.xml.rels")
     targets: dict[str, str] = {}
     if rels_name:
-        for rel in fromstring(zf.read(rels_name), forbid_dtd=True).iter(f"{_NS_PKG}Relationship"):
+        for rel in fromstring(zf.read(rels_name), forbid_dtd=True).iter():
+            if _local(rel.tag) != "Relationship":
+                continue
             target = rel.get("Target", "")
             target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
             targets[rel.get("Id", "")] = names.get(target.lower(), target)
     out: dict[str, str] = {}
-    for sheet in wb.iter(f"{_NS_MAIN}sheet"):
-        rid = sheet.get(f"{_NS_REL}id", "")
+    for sheet in wb.iter():
+        if _local(sheet.tag) != "sheet":
+            continue
+        rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), "")
         if rid in targets:
             out[sheet.get("name", "")] = targets[rid]
     return out
