@@ -167,3 +167,13 @@ def test_deidentified_report_equals_original(tmp_path: Path) -> None:
         apply_import(other, prepare_import(tmp_path / "deid.xlsx", other))
         deidentified = report.compute_report(other.read_case_data())
     assert deidentified == original
+
+
+def test_text_longer_than_excel_allows_is_a_clear_error(tmp_path: Path) -> None:
+    from y90gui.core.errors import Y90Error
+
+    data = make_cohort(1)
+    data["patients"][0]["notes"] = "x" * 40000
+    with pytest.raises(Y90Error, match="sheet patients, cell O2: a text of 40,000 characters"):
+        write_workbook(data, tmp_path / "long.xlsx")
+    assert not (tmp_path / "long.xlsx").exists()

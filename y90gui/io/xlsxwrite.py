@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from y90gui.core.errors import Y90Error
 from y90gui.core.progress import NO_PROGRESS, Progress
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -83,10 +84,21 @@ def column_letter(index: int) -> str:
     return letters
 
 
+#: Excel refuses a workbook with a longer text in any cell.
+MAX_TEXT = 32767
+
+
+class CellTooLongError(Y90Error):
+    pass
+
+
 def _cell_text(ref: str, value: Any) -> str:
     if isinstance(value, str):
         if not value:
             return ""
+        if len(value) > MAX_TEXT:
+            raise CellTooLongError(f"cell {ref}: a text of {len(value):,} characters is longer than Excel allows "
+                                   f"({MAX_TEXT:,})")
         text = escape_text(value)
         space = ' xml:space="preserve"' if text != text.strip() else ""
         return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
@@ -190,6 +202,13 @@ def _sheet_xml_tail(sheet: SheetData) -> str:
 
 
 def _write_sheet(out: IO[bytes], sheet: SheetData, progress: Progress, done: list[int], total: int) -> None:
+    try:
+        _write_sheet_body(out, sheet, progress, done, total)
+    except CellTooLongError as exc:
+        raise CellTooLongError(f"sheet {sheet.name}, {exc}") from None
+
+
+def _write_sheet_body(out: IO[bytes], sheet: SheetData, progress: Progress, done: list[int], total: int) -> None:
     out.write(_sheet_xml_head(sheet).encode())
     style = f' s="{STYLE_HEADER}"' if sheet.freeze_header else ""
     header = "".join(
