@@ -14,7 +14,7 @@ def _subset(pids):
 
 
 def _wait_report(window, qtbot, trigger):
-    with qtbot.waitSignal(window.report_view.report_ready, timeout=30000) as blocker:
+    with qtbot.waitSignal(window.report_view.report_ready, timeout=120000) as blocker:
         trigger()
     return blocker.args[0]
 
@@ -87,7 +87,7 @@ def test_report_exports_html_pdf_and_xlsx(window, qtbot, tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF")
     xlsx = tmp_path / "r.xlsx"
     view.export(xlsx)
-    qtbot.waitUntil(lambda: xlsx.exists() and not window.tasks.running(), timeout=60000)
+    qtbot.waitUntil(lambda: xlsx.exists() and not window.tasks.running(), timeout=120000)
     from openpyxl import load_workbook
 
     assert len(load_workbook(xlsx, read_only=True).sheetnames) >= 3

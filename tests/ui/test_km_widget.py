@@ -86,8 +86,8 @@ def test_export_png_300_dpi_and_svg(window, qtbot, tmp_path):
     km = _open_survival(window, qtbot)
     png = tmp_path / "km.png"
     km.export(png)
-    qtbot.waitUntil(lambda: png.exists(), timeout=20000)
-    qtbot.waitUntil(lambda: not window.tasks.running(), timeout=20000)
+    qtbot.waitUntil(lambda: png.exists(), timeout=60000)
+    qtbot.waitUntil(lambda: not window.tasks.running(), timeout=60000)
     image = QImage(str(png))
     assert not image.isNull()
     assert round(image.dotsPerMeterX() / 39.3700787) == 300
