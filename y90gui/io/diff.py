@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEET_BY_NAME, Sheet
@@ -55,8 +56,14 @@ class FieldChange:
         return f"{self.sheet} {self.key}: {self.column} {display_value(self.old)!r} -> {display_value(self.new)!r}"
 
 
-def _as_tuple(sheet: Sheet, row: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(row.get(n) for n in sheet.column_names)
+def _tuples(sheet: Sheet, rows: Iterable[dict[str, Any]]) -> Iterable[tuple[Any, ...]]:
+    names = sheet.column_names
+    get = itemgetter(*names)
+    for r in rows:
+        try:
+            yield get(r)
+        except KeyError:  # a row without some optional columns
+            yield tuple(r.get(n) for n in names)
 
 
 def _key_text(sheet: Sheet, row: dict[str, Any]) -> str:
@@ -67,8 +74,8 @@ def _key_text(sheet: Sheet, row: dict[str, Any]) -> str:
 def diff_rows(sheet: Sheet, old_rows: Iterable[dict[str, Any]], new_rows: Iterable[dict[str, Any]]
               ) -> list[FieldChange]:
     """Differences between two row sets of one sheet (one patient, or the reference ranges)."""
-    old_t = Counter(_as_tuple(sheet, r) for r in old_rows)
-    new_t = Counter(_as_tuple(sheet, r) for r in new_rows)
+    old_t = Counter(_tuples(sheet, old_rows))
+    new_t = Counter(_tuples(sheet, new_rows))
     if old_t == new_t:
         return []
     only_old = old_t - new_t
@@ -111,13 +118,16 @@ def group_by_patient(data: CaseData) -> dict[str, dict[str, list[dict[str, Any]]
     return out
 
 
+_PATIENT_COLUMNS = SHEET_BY_NAME["patients"].column_names
+
+
 def diff_patient(old: dict[str, list[dict[str, Any]]], new: dict[str, list[dict[str, Any]]]) -> list[FieldChange]:
     changes: list[FieldChange] = []
     old_p = old.get("patients", [])
     new_p = new.get("patients", [])
     if old_p and new_p:
         pid = new_p[0]["patient_id"]
-        for col in SHEET_BY_NAME["patients"].column_names:
+        for col in _PATIENT_COLUMNS:
             if old_p[0].get(col) != new_p[0].get(col):
                 changes.append(FieldChange("patients", pid, col, old_p[0].get(col), new_p[0].get(col)))
     for sheet in PATIENT_CHILD_SHEETS:

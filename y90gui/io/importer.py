@@ -113,8 +113,10 @@ def prepare_import(path: str | Path, store: Store, progress: Progress | None = N
     listed = {r["patient_id"] for r in data["patients"] if r.get("patient_id")}
     partial = sorted({r["patient_id"] for s in PATIENT_CHILD_SHEETS for r in data[s.name]
                       if r.get("patient_id") and r["patient_id"] not in listed and r["patient_id"] in known})
-    stored = group_by_patient(store.read_case_data(sorted(listed & known) + partial)) if (listed & known or partial) \
-        else {}
+    wanted = sorted(listed & known) + partial
+    stored: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    if wanted:  # a re-sent whole case series reads the store in one go, without an ID filter
+        stored = group_by_patient(store.read_case_data(None if len(wanted) == len(known) else wanted))
     merged = _merge_partial(data, partial, stored)
     if not parsed.broken_sheets:  # else every row would repeat "not on the patients sheet" and the like
         plan.errors.extend(check_consistency(merged, known))
