@@ -162,3 +162,26 @@ def test_a_write_refreshes_table_cohort_and_survival_for_just_that_patient(windo
     assert [p for p in window.cohort.data["patients"] if p["patient_id"] == "T002"][0]["vital_status"] == "alive"
     window.views.setCurrentWidget(window.survival_page)
     qtbot.waitUntil(lambda: window.km.results["all patients"].events == 2, timeout=5000)
+
+
+def test_an_empty_case_series_opens_and_every_view_copes(qtbot, tmp_path):
+    from conftest import close_window
+
+    from y90gui.ui.main_window import MainWindow
+
+    path = tmp_path / "empty.y90"
+    Store.create(path).close()
+    win = MainWindow()
+    assert win.open_file(path)
+    win.show()
+    qtbot.waitUntil(lambda: win.plots_built and win.cohort is not None and not win.tasks.running(), timeout=60000)
+    assert win.patient_panel.count_label.text() == "0 of 0 patients shown"
+    assert win.current_patient_id() is None and win.filtered_patient_ids() == []
+    for i in range(win.views.count()):
+        win.views.setCurrentIndex(i)
+        qtbot.wait(50)
+    qtbot.waitUntil(lambda: not win.tasks.running(), timeout=60000)
+    assert "No patients" in win.km.summary.text()
+    assert win.report_view.report is not None and win.report_view.report["patients"] == 0
+    assert "0 of 0" in win.report_view.status.text()
+    close_window(qtbot, win)
