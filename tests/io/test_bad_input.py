@@ -66,8 +66,9 @@ def first_error(result: dict[str, Any]) -> dict[str, Any]:
 def test_not_a_zip(tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "notes.xlsx"
     bad.write_text("patient_id,center\nP1,Bern\n")
-    code, _, err = run_import(bad, db, capsys)
+    code, result, err = run_import(bad, db, capsys)
     assert code == 1 and "not a zip" in err and len(err.strip().splitlines()) == 1
+    assert result["ok"] is False and "not a zip" in first_error(result)["message"]  # --json still gets JSON
 
 
 def test_old_xls(tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,6 +18,19 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Validate, preview, apply. A missing --db is created only when there is something to write."""
+    from y90gui.io.guard import WorkbookFileError
+
+    try:
+        return _import(args)
+    except WorkbookFileError as exc:
+        if args.json:  # a JSON caller gets its object too; the one-line error still goes to stderr
+            print(json.dumps({"ok": False, "errors": [{"sheet": None, "row": None, "column": None, "value": None,
+                                                       "message": str(exc)}],
+                              "warnings": [], "new": [], "changed": [], "unchanged": [], "applied": False}))
+        raise
+
+
+def _import(args: argparse.Namespace) -> int:
     import tempfile
 
     from y90gui.io.importer import apply_import, prepare_import
@@ -26,7 +39,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     db = Path(args.db)
     workbook = Path(args.workbook)
     if db.exists() and db.stat().st_size > 0:
-        with Store.open(db) as store:
+        with Store.open(db, read_only=args.dry_run) as store:
             plan = prepare_import(workbook, store)
             if not plan.ok or args.dry_run:
                 return _report(args, plan, applied=False)
