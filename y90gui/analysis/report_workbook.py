@@ -17,8 +17,6 @@ from y90gui.analysis.atomic import atomic_path
 from y90gui.core.codes import LAB_TEST, TREATMENT
 
 if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
-
     from y90gui.analysis.frames import Frames
     from y90gui.core.progress import Progress
 
@@ -27,36 +25,103 @@ FORMULA_START = ("=", "+", "-", "@")
 STRATIFY_BY = ("center", "extent", "extrahepatic_disease", "who_grade", "functional_syndrome")
 
 
-def _cell(ws: Worksheet, row: int, col: int, value: Any, bold: bool = False) -> None:
-    from openpyxl.styles import Alignment, Font
+class _Sheet:
+    """A sheet's rows collected first, then streamed by a write-only workbook (fast for 10,000
+    patients; column widths must be known before the first row is written)."""
 
-    if isinstance(value, float) and value != value:
-        value = None
-    c = ws.cell(row=row, column=col)
-    if isinstance(value, str):
-        c.value = value
-        c.data_type = "s"  # never a formula, whatever the text starts with
-        if value.startswith(FORMULA_START):
-            c.alignment = Alignment(horizontal="left")
-            c.quotePrefix = True
-    else:
-        c.value = value
-    if bold:
-        c.font = Font(bold=True)
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.rows: list[list[Any]] = []
+        self.bold: set[int] = set()
+        self.widths: dict[int, int] = {}
+        self.images: list[tuple[Any, str]] = []
+
+    def add_image(self, img: Any, anchor: str) -> None:
+        self.images.append((img, anchor))
 
 
-def _table(ws: Worksheet, top: int, header: list[str], rows: list[list[Any]]) -> int:
-    """Write a header and rows at `top`; return the next free row."""
-    for j, h in enumerate(header, start=1):
-        _cell(ws, top, j, h, bold=True)
-    for i, r in enumerate(rows, start=top + 1):
-        for j, v in enumerate(r, start=1):
-            _cell(ws, i, j, v)
-    for j, h in enumerate(header, start=1):
-        letter = ws.cell(row=top, column=j).column_letter
-        width = max([len(str(h))] + [len(str(r[j - 1])) for r in rows[:200] if j - 1 < len(r)])
-        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, min(48, width + 2))
-    return top + len(rows) + 2
+def _table(ws: _Sheet, top: int, header: list[str], rows: list[list[Any]], title: str | None = None) -> int:
+    """Append [a bold title,] a header, the rows and a blank line; return the next free row."""
+    if title:
+        ws.bold.add(len(ws.rows))
+        ws.rows.append([title])
+    ws.bold.add(len(ws.rows))
+    ws.rows.append(list(header))
+    ws.rows.extend(rows)
+    ws.rows.append([])
+    for j, h in enumerate(header):
+        width = max([len(str(h))] + [len(str(r[j])) for r in rows[:200] if j < len(r)])
+        ws.widths[j] = max(ws.widths.get(j, 0), min(48, width + 2))
+    return len(ws.rows) + 1
+
+
+def _flush(wb: Any, sheet: _Sheet) -> None:
+    """Write one collected sheet. Text is always text: a value starting with = + - @ is written
+    as a string cell (data type "s", quote prefix), never as a formula."""
+    from openpyxl.cell import Cell, WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(sheet.title)
+    for j, width in sheet.widths.items():
+        ws.column_dimensions[get_column_letter(j + 1)].width = width
+    for img, anchor in sheet.images:
+        ws.add_image(img, anchor)
+    bold = Font(bold=True)
+    for i, row in enumerate(sheet.rows):
+        out: list[Any] = []
+        for value in row:
+            if isinstance(value, float) and value != value:
+                value = None
+            if isinstance(value, str) and value.startswith(FORMULA_START):
+                cell = WriteOnlyCell(ws, value=value)
+                cell.data_type = "s"
+                cell.quotePrefix = True
+                value = cell
+            if i in sheet.bold:
+                cell = value if isinstance(value, Cell) else WriteOnlyCell(ws, value=value)
+                cell.font = bold
+                value = cell
+            out.append(value)
+        ws.append(out)
+
+
+def _worsened(table: Any) -> dict[str, tuple[int, int, float | None]]:
+    """Per test: (worst grade above baseline grade, N with both graded, %)."""
+    from y90gui.analysis.fractions import pct
+
+    both = table[(table["worst"] >= 0) & (table["baseline_grade"] >= 0) & (table["n_values"] > 0)]
+    out = {}
+    for test, g in both.groupby("test"):
+        n, total = int((g["worst"] > g["baseline_grade"]).sum()), len(g)
+        out[str(test)] = (n, total, pct(n, total))
+    return out
+
+
+def _grade_grid(table: Any, index: list[str], col: str) -> Any:
+    """Pivot grades to one column per lab test: int grade, "n/g" not gradable, None no value."""
+    import numpy as np
+
+    values = table[col].to_numpy(dtype=float)
+    if col == "worst":
+        values = np.where(table["n_values"].to_numpy() > 0, values, np.nan)
+    labels = np.array([None if v != v else ("n/g" if v < 0 else int(v)) for v in values], dtype=object)
+    grid = table[index + ["test"]].assign(_g=labels)
+    grid = grid[grid["_g"].notna()]
+    wide = grid.set_index(index + ["test"])["_g"].unstack("test")
+    wide = wide.reindex(columns=list(LAB_TEST)).astype(object)
+    wide = wide.where(wide.notna(), None)
+    return wide.reset_index()
+
+
+def _discard(wb: Any) -> None:
+    """Close the streamed sheets of a workbook that will not be saved (their temporary files)."""
+    for ws in wb.worksheets:
+        if not getattr(ws, "closed", True):
+            try:
+                ws.close()
+            except Exception:  # noqa: S110 - best effort cleanup on a failure path already raising
+                pass
 
 
 def _frac(label: str, f: dict[str, Any], denominator: str) -> list[Any]:
@@ -94,9 +159,13 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
     ci_method = report["os"]["ci_method"]
     pats, procs = rep.treated(fr)
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Cohort"
+    sheets: list[_Sheet] = []
+
+    def new_sheet(title: str) -> _Sheet:
+        sheets.append(_Sheet(title))
+        return sheets[-1]
+
+    ws = new_sheet("Cohort")
     step(1, 10, "cohort")
     pr = report["prrt_to_re_days"]
     rows = [
@@ -112,7 +181,7 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
            [["last PRRT cycle before the first RE to the first RE", pr["median"], pr["q1"], pr["q3"], pr["N"]]])
 
     step(2, 10, "prior PRRT")
-    ws = wb.create_sheet("Prior PRRT")
+    ws = new_sheet("Prior PRRT")
     first = pats.set_index("patient_id")["first_re"]
     prrt = fr.prrt[fr.prrt["patient_id"].isin(first.index)]
     out = []
@@ -126,7 +195,7 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
                    "last cycle before RE", "days to first RE"], out)
 
     step(3, 10, "procedures")
-    ws = wb.create_sheet("Procedures")
+    ws = new_sheet("Procedures")
     ae = rep.ae_with_procedure(fr, procs)
     clin = ae[(ae["category"] == "clinical") & ae["proc"].notna()]
     clin = clin[(clin["onset_date"] - clin["proc_date"]).between(0, window)]
@@ -143,7 +212,7 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
                    f"clinical toxicity within {window} days", "complication"], out)
 
     step(4, 10, "response")
-    ws = wb.create_sheet("Response")
+    ws = new_sheet("Response")
     rc = report["recist_3m"]
     nxt = _table(ws, 1, ["RECIST 1.1 at 3 months", "patients"],
                  [[k, rc[k]] for k in ("CR", "PR", "SD", "PD", "NE", "not_assessed")])
@@ -156,7 +225,7 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
     _table(ws, nxt, ["patient_id", "3-month assessment", "day", "recist recorded", "recist used", "derived",
                      "baseline sum (mm)", "smallest sum so far (mm)", "sum at 3 months (mm)"], out)
 
-    ws = wb.create_sheet("Clinical response")
+    ws = new_sheet("Clinical response")
     nxt = _table(ws, 1, ["Figure", "n", "N", "%", "denominator counts"],
                  [_frac("Clinical response at 3 months", report["clinical_response_3m"],
                         "symptomatic patients with yes/no at 3 months")])
@@ -165,30 +234,31 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
     _table(ws, nxt, ["patient_id (functional syndrome)", "clinical response at 3 months"], out)
 
     step(5, 10, "toxicity")
-    ws = wb.create_sheet("Toxicity")
+    ws = new_sheet("Toxicity")
     tests = report["lab_toxicity"]["tests"]
     w = toxicity.lab_windows(fr, window)
-    detail = toxicity.procedure_rows(w)
-    per_patient = toxicity.patient_rows(w)
-    worse = toxicity.worsened_by_test(detail if basis == "procedures" else per_patient)
+    worse = _worsened(w.per_procedure if basis == "procedures" else w.per_patient)
     out = [[t, *[tests[t]["grades"][str(g)] for g in range(5)], tests[t]["not_gradable"],
             tests[t]["grade3_4"]["n"], tests[t]["grade3_4"]["N"], tests[t]["grade3_4"]["pct"],
-            worse[t]["n"], worse[t]["N"], worse[t]["pct"]] for t in LAB_TEST]
+            *worse.get(t, (0, 0, None))] for t in LAB_TEST]
     nxt = _table(ws, 1, ["test", "grade 0", "grade 1", "grade 2", "grade 3", "grade 4", "not gradable",
                          "grade 3-4 n", f"N ({basis} with a value on days 1-{window})", "grade 3-4 %",
                          "worsened from baseline n", "N (baseline and worst graded)", "worsened %"], out)
-    yn = lambda v: None if v is None else ("yes" if v else "no")  # noqa: E731
-    nxt = _table(ws, nxt, ["patient_id", "procedure", "date", "test", "baseline grade", f"values days 1-{window}",
-                           "worst grade", "not gradable", "worsened from baseline"],
-                 [[r["patient_id"], r["procedure"], r["date"], r["test"], r["baseline_grade"], r["n_values"],
-                   r["worst_grade"], yn(r["not_gradable"]), yn(r["worsened"])] for r in detail])
-    _table(ws, nxt, ["patient_id", "test", "baseline grade (first procedure)", "values after any procedure",
-                     "worst grade", "not gradable", "worsened from baseline"],
-           [[r["patient_id"], r["test"], r["baseline_grade"], r["n_values"], r["worst_grade"], yn(r["not_gradable"]),
-             yn(r["worsened"])] for r in per_patient])
+    # one row per procedure / patient, one column per test ("n/g" = values, none gradable)
+    keys = ["patient_id", "procedure", "proc_date"]
+    for title, col, table, index in (
+        (f"Worst grade on days 1-{window} after each procedure", "worst", w.per_procedure, keys),
+        ("Baseline grade (last value 30 days before up to the procedure)", "baseline_grade", w.per_procedure, keys),
+        ("Worst grade after any procedure, per patient", "worst", w.per_patient, ["patient_id"]),
+    ):
+        grid = _grade_grid(table, index, col)
+        if "proc_date" in index:
+            grid["proc_date"] = [_d(x) for x in grid["proc_date"]]
+        header = [{"proc_date": "date"}.get(c, c) for c in index] + list(LAB_TEST)
+        nxt = _table(ws, nxt, header, grid.to_numpy(dtype=object).tolist(), title=title)
 
     step(6, 10, "complications")
-    ws = wb.create_sheet("Complications")
+    ws = new_sheet("Complications")
     ct, cp = report["clinical_toxicity_3m"], report["complications"]
     nxt = _table(ws, 1, ["Figure", "n", "N", "%", "denominator counts"],
                  [_frac(f"Clinical toxicity within {window} days", ct, ct["basis"]),
@@ -198,7 +268,7 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
     _table(ws, nxt, ["patient_id", "procedure it belongs to", "onset", "term", "category", "grade"], out)
 
     step(7, 10, "survival")
-    ws = wb.create_sheet("Survival")
+    ws = new_sheet("Survival")
     os_ = report["os"]
     lo, hi = os_["ci95_years"]
     nxt = _table(ws, 1, ["Overall survival from first RE", "value"],
@@ -226,7 +296,7 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
         img.width, img.height = img.width * 0.45, img.height * 0.45
         ws.add_image(img, "F2")
 
-        ws = wb.create_sheet("Settings")
+        ws = new_sheet("Settings")
         info = {
             "3-month assessment": "closest to day 90 after the first RE, days 45-135",
             "lab baseline": "last value from 30 days before up to the procedure day",
@@ -242,10 +312,17 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
         }
         _table(ws, 1, ["setting", "value"], [[k, v] for k, v in info.items()])
         step(9, 10, "writing the file")
-        with atomic_path(path) as tmp:
-            wb.save(tmp)
-            if progress is not None:
-                progress.check()
+        wb = Workbook(write_only=True)
+        try:
+            for sheet in sheets:
+                _flush(wb, sheet)
+            with atomic_path(path) as tmp:
+                wb.save(tmp)
+                if progress is not None:
+                    progress.check()
+        except BaseException:
+            _discard(wb)
+            raise
     step(10, 10, "done")
     return path
 
