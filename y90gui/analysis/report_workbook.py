@@ -14,114 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from y90gui.analysis.atomic import atomic_path
+from y90gui.analysis.xlsx_sheets import Sheet, discard, flush, grade_grid, table, worsened
 from y90gui.core.codes import LAB_TEST, TREATMENT
 
 if TYPE_CHECKING:
     from y90gui.analysis.frames import Frames
     from y90gui.core.progress import Progress
 
-FORMULA_START = ("=", "+", "-", "@")
 #: Survival-by-stratum table of the Survival sheet (fields of strata.STRATA_FIELDS).
 STRATIFY_BY = ("center", "extent", "extrahepatic_disease", "who_grade", "functional_syndrome")
-
-
-class _Sheet:
-    """A sheet's rows collected first, then streamed by a write-only workbook (fast for 10,000
-    patients; column widths must be known before the first row is written)."""
-
-    def __init__(self, title: str) -> None:
-        self.title = title
-        self.rows: list[list[Any]] = []
-        self.bold: set[int] = set()
-        self.widths: dict[int, int] = {}
-        self.images: list[tuple[Any, str]] = []
-
-    def add_image(self, img: Any, anchor: str) -> None:
-        self.images.append((img, anchor))
-
-
-def _table(ws: _Sheet, top: int, header: list[str], rows: list[list[Any]], title: str | None = None) -> int:
-    """Append [a bold title,] a header, the rows and a blank line; return the next free row."""
-    if title:
-        ws.bold.add(len(ws.rows))
-        ws.rows.append([title])
-    ws.bold.add(len(ws.rows))
-    ws.rows.append(list(header))
-    ws.rows.extend(rows)
-    ws.rows.append([])
-    for j, h in enumerate(header):
-        width = max([len(str(h))] + [len(str(r[j])) for r in rows[:200] if j < len(r)])
-        ws.widths[j] = max(ws.widths.get(j, 0), min(48, width + 2))
-    return len(ws.rows) + 1
-
-
-def _flush(wb: Any, sheet: _Sheet) -> None:
-    """Write one collected sheet. Text is always text: a value starting with = + - @ is written
-    as a string cell (data type "s", quote prefix), never as a formula."""
-    from openpyxl.cell import Cell, WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    ws = wb.create_sheet(sheet.title)
-    for j, width in sheet.widths.items():
-        ws.column_dimensions[get_column_letter(j + 1)].width = width
-    for img, anchor in sheet.images:
-        ws.add_image(img, anchor)
-    bold = Font(bold=True)
-    for i, row in enumerate(sheet.rows):
-        out: list[Any] = []
-        for value in row:
-            if isinstance(value, float) and value != value:
-                value = None
-            if isinstance(value, str) and value.startswith(FORMULA_START):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.data_type = "s"
-                cell.quotePrefix = True
-                value = cell
-            if i in sheet.bold:
-                cell = value if isinstance(value, Cell) else WriteOnlyCell(ws, value=value)
-                cell.font = bold
-                value = cell
-            out.append(value)
-        ws.append(out)
-
-
-def _worsened(table: Any) -> dict[str, tuple[int, int, float | None]]:
-    """Per test: (worst grade above baseline grade, N with both graded, %)."""
-    from y90gui.analysis.fractions import pct
-
-    both = table[(table["worst"] >= 0) & (table["baseline_grade"] >= 0) & (table["n_values"] > 0)]
-    out = {}
-    for test, g in both.groupby("test"):
-        n, total = int((g["worst"] > g["baseline_grade"]).sum()), len(g)
-        out[str(test)] = (n, total, pct(n, total))
-    return out
-
-
-def _grade_grid(table: Any, index: list[str], col: str) -> Any:
-    """Pivot grades to one column per lab test: int grade, "n/g" not gradable, None no value."""
-    import numpy as np
-
-    values = table[col].to_numpy(dtype=float)
-    if col == "worst":
-        values = np.where(table["n_values"].to_numpy() > 0, values, np.nan)
-    labels = np.array([None if v != v else ("n/g" if v < 0 else int(v)) for v in values], dtype=object)
-    grid = table[index + ["test"]].assign(_g=labels)
-    grid = grid[grid["_g"].notna()]
-    wide = grid.set_index(index + ["test"])["_g"].unstack("test")
-    wide = wide.reindex(columns=list(LAB_TEST)).astype(object)
-    wide = wide.where(wide.notna(), None)
-    return wide.reset_index()
-
-
-def _discard(wb: Any) -> None:
-    """Close the streamed sheets of a workbook that will not be saved (their temporary files)."""
-    for ws in wb.worksheets:
-        if not getattr(ws, "closed", True):
-            try:
-                ws.close()
-            except Exception:  # noqa: S110 - best effort cleanup on a failure path already raising
-                pass
 
 
 def _frac(label: str, f: dict[str, Any], denominator: str) -> list[Any]:
@@ -159,10 +60,10 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
     ci_method = report["os"]["ci_method"]
     pats, procs = rep.treated(fr)
 
-    sheets: list[_Sheet] = []
+    sheets: list[Sheet] = []
 
-    def new_sheet(title: str) -> _Sheet:
-        sheets.append(_Sheet(title))
+    def new_sheet(title: str) -> Sheet:
+        sheets.append(Sheet(title))
         return sheets[-1]
 
     ws = new_sheet("Cohort")
@@ -176,8 +77,8 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
         _frac("REILD, fatal (grade 5)", report["reild"]["fatal"], "patients"),
     ]
     rows += [_frac(f"Treatment after first RE: {t}", report["post_re_treatments"][t], "patients") for t in TREATMENT]
-    nxt = _table(ws, 1, ["Figure", "n", "N", "%", "denominator counts"], rows)
-    _table(ws, nxt, ["PRRT -> first RE (days)", "median", "Q1", "Q3", "N (patients with prior PRRT)"],
+    nxt = table(ws, 1, ["Figure", "n", "N", "%", "denominator counts"], rows)
+    table(ws, nxt, ["PRRT -> first RE (days)", "median", "Q1", "Q3", "N (patients with prior PRRT)"],
            [["last PRRT cycle before the first RE to the first RE", pr["median"], pr["q1"], pr["q3"], pr["N"]]])
 
     step(2, 10, "prior PRRT")
@@ -191,7 +92,7 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
         out.append([pid, int(len(g)), float(g["activity_gbq"].sum(min_count=1)) if g["activity_gbq"].notna().any()
                     else None, ", ".join(sorted(set(g["radiopharmaceutical"].dropna()))),
                     _d(g["date"].min()), _d(last), None if last != last else int(first[pid] - last)])
-    _table(ws, 1, ["patient_id", "cycles", "cumulative activity (GBq)", "radiopharmaceuticals", "first cycle",
+    table(ws, 1, ["patient_id", "cycles", "cumulative activity (GBq)", "radiopharmaceuticals", "first cycle",
                    "last cycle before RE", "days to first RE"], out)
 
     step(3, 10, "procedures")
@@ -208,75 +109,75 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
         out.append([r["patient_id"], int(r["procedure"]), _d(r["date"]), r["extent"], r.get("microspheres"),
                     r.get("activity_administered_gbq"), "yes" if key in clin_keys else "no",
                     "yes" if key in comp_keys else "no"])
-    _table(ws, 1, ["patient_id", "procedure", "date", "extent", "microspheres", "activity administered (GBq)",
+    table(ws, 1, ["patient_id", "procedure", "date", "extent", "microspheres", "activity administered (GBq)",
                    f"clinical toxicity within {window} days", "complication"], out)
 
     step(4, 10, "response")
     ws = new_sheet("Response")
     rc = report["recist_3m"]
-    nxt = _table(ws, 1, ["RECIST 1.1 at 3 months", "patients"],
+    nxt = table(ws, 1, ["RECIST 1.1 at 3 months", "patients"],
                  [[k, rc[k]] for k in ("CR", "PR", "SD", "PD", "NE", "not_assessed")])
-    nxt = _table(ws, nxt, ["Rate", "n", "N", "%", "denominator counts"],
+    nxt = table(ws, nxt, ["Rate", "n", "N", "%", "denominator counts"],
                  [_frac("ORR (CR+PR)", rc["orr"], "evaluable patients"),
                   _frac("DCR (CR+PR+SD)", rc["dcr"], "evaluable patients")])
     tm = recist.three_month_frame(fr)
     out = [[pid, _d(r["date"]), int(r["day"]), r["recorded"], r["recist"], "yes" if r["derived"] else "no",
             r["baseline_sum"], r["nadir_sum"], r["target_sum_mm"]] for pid, r in tm.iterrows()]
-    _table(ws, nxt, ["patient_id", "3-month assessment", "day", "recist recorded", "recist used", "derived",
+    table(ws, nxt, ["patient_id", "3-month assessment", "day", "recist recorded", "recist used", "derived",
                      "baseline sum (mm)", "smallest sum so far (mm)", "sum at 3 months (mm)"], out)
 
     ws = new_sheet("Clinical response")
-    nxt = _table(ws, 1, ["Figure", "n", "N", "%", "denominator counts"],
+    nxt = table(ws, 1, ["Figure", "n", "N", "%", "denominator counts"],
                  [_frac("Clinical response at 3 months", report["clinical_response_3m"],
                         "symptomatic patients with yes/no at 3 months")])
     symptomatic = pats[pats["functional_syndrome"] == 1]["patient_id"]
     out = [[pid, tm["clinical_response"].get(pid) if pid in tm.index else None] for pid in symptomatic]
-    _table(ws, nxt, ["patient_id (functional syndrome)", "clinical response at 3 months"], out)
+    table(ws, nxt, ["patient_id (functional syndrome)", "clinical response at 3 months"], out)
 
     step(5, 10, "toxicity")
     ws = new_sheet("Toxicity")
     tests = report["lab_toxicity"]["tests"]
     w = toxicity.lab_windows(fr, window)
-    worse = _worsened(w.per_procedure if basis == "procedures" else w.per_patient)
+    worse = worsened(w.per_procedure if basis == "procedures" else w.per_patient)
     out = [[t, *[tests[t]["grades"][str(g)] for g in range(5)], tests[t]["not_gradable"],
             tests[t]["grade3_4"]["n"], tests[t]["grade3_4"]["N"], tests[t]["grade3_4"]["pct"],
             *worse.get(t, (0, 0, None))] for t in LAB_TEST]
-    nxt = _table(ws, 1, ["test", "grade 0", "grade 1", "grade 2", "grade 3", "grade 4", "not gradable",
+    nxt = table(ws, 1, ["test", "grade 0", "grade 1", "grade 2", "grade 3", "grade 4", "not gradable",
                          "grade 3-4 n", f"N ({basis} with a value on days 1-{window})", "grade 3-4 %",
                          "worsened from baseline n", "N (baseline and worst graded)", "worsened %"], out)
     # one row per procedure / patient, one column per test ("n/g" = values, none gradable)
     keys = ["patient_id", "procedure", "proc_date"]
-    for title, col, table, index in (
+    for title, col, frame, index in (
         (f"Worst grade on days 1-{window} after each procedure", "worst", w.per_procedure, keys),
         ("Baseline grade (last value 30 days before up to the procedure)", "baseline_grade", w.per_procedure, keys),
         ("Worst grade after any procedure, per patient", "worst", w.per_patient, ["patient_id"]),
     ):
-        grid = _grade_grid(table, index, col)
+        grid = grade_grid(frame, index, col)
         if "proc_date" in index:
             grid["proc_date"] = [_d(x) for x in grid["proc_date"]]
         header = [{"proc_date": "date"}.get(c, c) for c in index] + list(LAB_TEST)
-        nxt = _table(ws, nxt, header, grid.to_numpy(dtype=object).tolist(), title=title)
+        nxt = table(ws, nxt, header, grid.to_numpy(dtype=object).tolist(), title=title)
 
     step(6, 10, "complications")
     ws = new_sheet("Complications")
     ct, cp = report["clinical_toxicity_3m"], report["complications"]
-    nxt = _table(ws, 1, ["Figure", "n", "N", "%", "denominator counts"],
+    nxt = table(ws, 1, ["Figure", "n", "N", "%", "denominator counts"],
                  [_frac(f"Clinical toxicity within {window} days", ct, ct["basis"]),
                   _frac("Complications", cp, cp["basis"])])
     out = [[r["patient_id"], None if r["proc"] != r["proc"] else int(r["proc"]), _d(r["onset_date"]), r["term"],
             r["category"], None if r["grade"] != r["grade"] else int(r["grade"])] for r in ae.to_dict("records")]
-    _table(ws, nxt, ["patient_id", "procedure it belongs to", "onset", "term", "category", "grade"], out)
+    table(ws, nxt, ["patient_id", "procedure it belongs to", "onset", "term", "category", "grade"], out)
 
     step(7, 10, "survival")
     ws = new_sheet("Survival")
     os_ = report["os"]
     lo, hi = os_["ci95_years"]
-    nxt = _table(ws, 1, ["Overall survival from first RE", "value"],
+    nxt = table(ws, 1, ["Overall survival from first RE", "value"],
                  [["patients", os_["N"]], ["deaths", os_["events"]], ["median (years)", os_["median_years"]],
                   ["95% CI lower (years)", lo], ["95% CI upper (years)", hi], ["CI method", ci_method]])
-    nxt = _table(ws, nxt, ["landmark (years)", "survival", "95% CI lower", "95% CI upper"],
+    nxt = table(ws, nxt, ["landmark (years)", "survival", "95% CI lower", "95% CI upper"],
                  [[int(k), v["s"], v["ci95"][0], v["ci95"][1]] for k, v in os_["survival"].items()])
-    nxt = _table(ws, nxt, ["year", "number at risk"], [[int(k), v] for k, v in os_["at_risk"].items()])
+    nxt = table(ws, nxt, ["year", "number at risk"], [[int(k), v] for k, v in os_["at_risk"].items()])
     out = []
     for field in STRATIFY_BY:
         groups = strata.os_by_stratum(fr, field)
@@ -285,7 +186,7 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
             k = survival.kaplan_meier(d, e, ci_method=ci_method)
             out.append([field, label, k.n, k.events, k.median_years, *k.median_ci_years, test.statistic, test.df,
                         test.p_value])
-    _table(ws, nxt, ["stratum field", "value", "patients", "deaths", "median OS (years)", "95% CI lower",
+    table(ws, nxt, ["stratum field", "value", "patients", "deaths", "median OS (years)", "95% CI lower",
                      "95% CI upper", "log-rank chi-square", "df", "log-rank p"], out)
     days = (pats["followup_date"] - pats["first_re"]).to_numpy(dtype=float)
     km = survival.kaplan_meier(days, (pats["vital_status"] == "dead").to_numpy(), ci_method=ci_method)
@@ -310,18 +211,18 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
             "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             **(settings or {}),
         }
-        _table(ws, 1, ["setting", "value"], [[k, v] for k, v in info.items()])
+        table(ws, 1, ["setting", "value"], [[k, v] for k, v in info.items()])
         step(9, 10, "writing the file")
         wb = Workbook(write_only=True)
         try:
             for sheet in sheets:
-                _flush(wb, sheet)
+                flush(wb, sheet)
             with atomic_path(path) as tmp:
                 wb.save(tmp)
                 if progress is not None:
                     progress.check()
         except BaseException:
-            _discard(wb)
+            discard(wb)
             raise
     step(10, 10, "done")
     return path
