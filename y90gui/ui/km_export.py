@@ -37,7 +37,7 @@ def render_png(scene: Any, dpi: int = 300) -> QImage:
 def write_png(image: QImage, path: Path, progress: Any) -> Path:
     progress.step(0.2, 1, "writing the PNG")
     tmp = path.with_name(path.name + ".partial")
-    if not image.save(str(tmp), "PNG"):
+    if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]  # (the stubs say bytes; PySide6 wants str)
         tmp.unlink(missing_ok=True)
         raise OSError(f"cannot write {path}")
     tmp.replace(path)

@@ -88,9 +88,9 @@ class KaplanMeierWidget(QWidget):
         bar = QHBoxLayout()
         for text, widget in (("Stratify &by:", self.strata_combo), ("&Time in:", self.time_combo),
                              ("C&I method:", self.ci_combo)):
-            label = QLabel(text, self)
-            label.setBuddy(widget)
-            bar.addWidget(label)
+            caption = QLabel(text, self)
+            caption.setBuddy(widget)
+            bar.addWidget(caption)
             bar.addWidget(widget)
         bar.addStretch(1)
         bar2 = QHBoxLayout()
@@ -179,7 +179,7 @@ class KaplanMeierWidget(QWidget):
         groups = self.groups()
         ci = self.ci_combo.currentText()
         self.results = {name: survival.kaplan_meier(d, e, ci_method=ci) for name, (d, e) in groups.items()}
-        self.logrank = survival.logrank(groups) if len(groups) > 1 else None
+        self.logrank = survival.logrank(dict(groups)) if len(groups) > 1 else None  # type: ignore[arg-type]
         self._draw()
         self.last_refit_ms = (time.perf_counter() - started) * 1000
         self.redrawn.emit()

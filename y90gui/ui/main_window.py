@@ -110,7 +110,9 @@ class MainWindow(QMainWindow):
         self.busy.hide()
         self.statusBar().addPermanentWidget(self.busy)
 
-        self.actions: dict[str, Any] = build_actions(self)
+        # the API's `actions` dict deliberately shadows QWidget.actions() (not used by Qt itself)
+        self.actions: dict[str, Any] = build_actions(self)  # type: ignore[assignment]
+        self.edit_menu: Any = None
         self.recent_menu = build_menus(self)
         self.actions["new"].triggered.connect(self.new_file)
         self.actions["open"].triggered.connect(self.choose_file)

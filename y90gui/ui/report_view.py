@@ -112,9 +112,10 @@ class ReportView(QWidget):
         ci_method, basis = self.settings()
         self.status.setText("computing…")
         data = cohort.subset(ids)
-        self.window_.tasks.start(
-            "report", lambda p: compute_report(data, ci_method, basis, p),
-            lambda rep, ids=ids: self._show(rep, ids), self._failed)
+        def shown(report: dict[str, Any]) -> None:
+            self._show(report, ids)
+
+        self.window_.tasks.start("report", lambda p: compute_report(data, ci_method, basis, p), shown, self._failed)
 
     def _show(self, report: dict[str, Any], ids: list[str]) -> None:
         self.report = report

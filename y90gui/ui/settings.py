@@ -22,9 +22,9 @@ def app_settings() -> QSettings:
 
 def recent_files(settings: QSettings) -> list[str]:
     value = settings.value("recent_files", [])
-    if isinstance(value, str):
+    if isinstance(value, str):  # INI files give a single entry back as a plain string
         value = [value]
-    return [str(v) for v in (value or []) if v]
+    return [str(v) for v in value if v] if isinstance(value, list) else []
 
 
 def add_recent(settings: QSettings, path: str) -> list[str]:

@@ -141,7 +141,7 @@ class PatientToxicityPanel(QWidget):
         return ", ".join(sorted(units))
 
     def _fill_worst(self, data: dict[str, list[dict[str, Any]]]) -> None:
-        procs = sorted({r.get("procedure") for r in self.worst if r.get("procedure") is not None})
+        procs: list[int] = sorted({int(r["procedure"]) for r in self.worst if r.get("procedure") is not None})
         dates = {r["procedure"]: r["date"] for r in data.get("radioembolization", [])}
         tests = [t for t in LAB_TEST if any(r.get("test") == t for r in self.worst)]
         grid: list[list[Cell | None]] = [[None] * len(procs) for _ in tests]
@@ -234,7 +234,9 @@ class CohortToxicityPanel(QWidget):
             grades = t.get("grades") or {}
             g34 = t.get("grade3_4") or {}
             pct = g34.get("pct")
-            rows.append([Cell(str(grades.get(str(g), 0)), g, coloured=bool(grades.get(str(g), 0))) for g in range(5)]
+            cells: list[Cell | None] = [Cell(str(grades.get(str(g), 0)), g, coloured=bool(grades.get(str(g), 0)))
+                                        for g in range(5)]
+            rows.append(cells
                         + [Cell(str(t.get("not_gradable", 0)), None)]
                         + [Cell(f"{g34.get('n')}/{g34.get('N')}" + ("" if pct is None else f" ({pct:.1f} %)"),
                                 coloured=False)])

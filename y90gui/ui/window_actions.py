@@ -7,7 +7,7 @@ by `y90gui.ui.editing.install(window)`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QStyle, QToolBar
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from y90gui.ui.main_window import MainWindow
 
 #: key -> (text with mnemonic, shortcut, status tip, standard icon or None)
-ACTION_SPECS: dict[str, tuple[str, QKeySequence | str | None, str, QStyle.StandardPixmap | None]] = {
+ACTION_SPECS: dict[str, tuple[str, Any, str, QStyle.StandardPixmap | None]] = {
     "new": ("&New case series…", QKeySequence.StandardKey.New, "create an empty case series file",
             QStyle.StandardPixmap.SP_FileIcon),
     "open": ("&Open…", QKeySequence.StandardKey.Open, "open a .y90 case series",
