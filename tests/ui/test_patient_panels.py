@@ -70,7 +70,7 @@ def test_lab_grid_shows_value_and_grade_as_the_analysis_grades(window, qtbot, sm
         data = store.read_case_data(["T001"])
     graded = toxicity.graded_labs(data)
     model = panel.lab_model
-    cells = {(model.row_headers[r].split(" ")[0], model.col_headers[c]): model.cell(r, c)
+    cells = {(model.row_headers[r].split(" ")[0], model.col_headers[c].split("\n")[0]): model.cell(r, c)
              for r in range(model.rowCount()) for c in range(model.columnCount()) if model.cell(r, c)}
     assert len(cells) == len(graded)
     for row in graded:
@@ -79,9 +79,10 @@ def test_lab_grid_shows_value_and_grade_as_the_analysis_grades(window, qtbot, sm
         assert (f"G{grade}" if grade is not None else "n/g") in cell.text  # the grade is written ...
         assert cell.bold == bool(row["baseline"]) and cell.text.startswith("B ") == bool(row["baseline"])
     lympho = [(r, c) for r in range(model.rowCount()) for c in range(model.columnCount())
-              if model.row_headers[r].startswith("lymphocytes") and not model.cell(r, c).bold]
+              if model.row_headers[r].startswith("lymphocytes") and model.cell(r, c) and not model.cell(r, c).bold]
     assert {model.data(model.index(r, c), GRADE_ROLE) for r, c in lympho} == {3}  # ... and coloured by it
     assert model.data(model.index(*lympho[0]), Qt.ItemDataRole.BackgroundRole) is not None
+    assert "2015-01-10\n▲ RE 1" in model.col_headers  # the procedure day is a column, marked
     worst = panel.worst_model
     assert worst.col_headers == ["RE 1 (2015-01-10)"]
     row = worst.row_headers.index("lymphocytes")

@@ -81,6 +81,7 @@ COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 DERIVED_KEYS = ("recist_3m", "worst_lab_grade")
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _FORMATS = tuple(c.fmt for c in COLUMNS)
 _NUMERIC = tuple(c.numeric for c in COLUMNS)
@@ -196,6 +197,10 @@ class PatientTableModel(QAbstractTableModel):
             return _FORMATS[c](value)
         if role == _ALIGN:
             return _RIGHT if _NUMERIC[index.column()] else None
+        if role == _TOOLTIP:  # only on hover: the full text of a cell that may be elided
+            c = index.column()
+            text = _FORMATS[c](self._rows[index.row()][c])
+            return text if len(text) > 12 else None
         if role == SORT_ROLE:
             return self._rows[index.row()][index.column()]
         if role == PID_ROLE:

@@ -114,12 +114,14 @@ class PatientToxicityPanel(QWidget):
 
         self.graded = toxicity.graded_labs(data)
         self.worst = toxicity.worst_after_procedures(data)
-        self._fill_labs()
+        self._fill_labs(data)
         self._fill_worst(data)
         self._fill_events(data)
 
-    def _fill_labs(self) -> None:
-        dates = sorted({r["date"] for r in self.graded})
+    def _fill_labs(self, data: dict[str, list[dict[str, Any]]]) -> None:
+        """Tests x dates; the days of the procedures are columns too (marked "RE n"), for orientation."""
+        procedures = {r["date"]: r["procedure"] for r in data.get("radioembolization", [])}
+        dates = sorted({r["date"] for r in self.graded} | set(procedures))
         tests = [t for t in LAB_TEST if any(r["test"] == t for r in self.graded)]
         col = {d: i for i, d in enumerate(dates)}
         grid: list[list[Cell | None]] = [[None] * len(dates) for _ in tests]
@@ -133,8 +135,14 @@ class PatientToxicityPanel(QWidget):
                    + (f"\nLLN {r['lln']:g}" if r.get("lln") is not None else "")
                    + ("\nbaseline value" if base else "")
                    + (f"\nafter RE {r['procedure']}" if r.get("procedure") is not None else ""))
-            grid[i][j] = Cell(text, grade, tip, bold=base)
-        self.lab_model.set_grid([f"{t} [{self._unit(t)}]" for t in tests], [d.isoformat() for d in dates], grid)
+            old = grid[i][j]
+            if old is not None:  # two values of one test on one day: both shown, the worse colour
+                worse = grade if old.grade in (None, -1) or (grade is not None and grade > old.grade) else old.grade
+                grid[i][j] = Cell(f"{old.text} / {text}", worse, f"{old.tip}\n\n{tip}", bold=old.bold or base)
+            else:
+                grid[i][j] = Cell(text, grade, tip, bold=base)
+        headers = [d.isoformat() + (f"\n▲ RE {procedures[d]}" if d in procedures else "") for d in dates]
+        self.lab_model.set_grid([f"{t} [{self._unit(t)}]" for t in tests], headers, grid)
 
     def _unit(self, test: str) -> str:
         units = {r["unit"] for r in self.graded if r["test"] == test}
