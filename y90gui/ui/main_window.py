@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QPaintEvent
+from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         self.cohort_changed.connect(self.report_view.request_refresh)
         self._started_background = False
         self._painted = False
+        self._closed = False
         self._pending_patient: str | None = None
         self._pending_reload: set[str] = set()
         self._cohort_generation = 0
@@ -301,15 +302,27 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self._after_first_paint)
+            QTimer.singleShot(0, self, self._after_first_paint)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # a window shown minimised (or on a platform that does not paint it) must load anyway
+        QTimer.singleShot(1500, self, self._paint_fallback)
+
+    def _paint_fallback(self) -> None:
+        if not self._painted and not self._closed:
+            self._painted = True
+            self._after_first_paint()
 
     def _after_first_paint(self) -> None:
         """Only now: the first patient's details and the background work (imports, cohort load)."""
+        if self._closed:
+            return
         if self._pending_patient is not None:
             self._apply_patient()
         if not self._started_background:
             self._started_background = True
-            QTimer.singleShot(30, self._start_background)
+            QTimer.singleShot(30, self, self._start_background)
 
     def _view_changed(self, _index: int) -> None:
         page = self.views.currentWidget()
@@ -319,6 +332,8 @@ class MainWindow(QMainWindow):
             self.report_view.refresh_if_stale()
 
     def _start_background(self) -> None:
+        if self._closed:
+            return
         self.tasks.start("warmup", warm_up, lambda _r: self._build_plot_pages(), self._task_failed)
         self._load_cohort()
 
@@ -466,6 +481,7 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes([600, 760])
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closed = True
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/splitter", self.splitter.saveState())
