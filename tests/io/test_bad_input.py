@@ -311,3 +311,12 @@ def test_a_broken_sheet_does_not_flood_the_list(tmp_path: Path, db: Path, good: 
     assert code == 1
     assert [(e["sheet"], e["column"], e["message"]) for e in result["errors"]] == [
         ("patients", "patient_id", "required column is missing")]
+
+
+def test_date_cell_far_outside_the_calendar(tmp_path: Path, db: Path, good: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    def far(wb: openpyxl.Workbook) -> None:
+        wb["prrt"].cell(2, 3).value = -106751991169.0  # keeps the column's date format
+
+    code, _, err = run_import(edit(good, tmp_path / "far.xlsx", far), db, capsys)
+    assert code == 1 and "prrt" in err and "cannot be read" in err

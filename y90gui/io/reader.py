@@ -68,8 +68,10 @@ def read_workbook(path: Path) -> list[RawSheet]:
             except BaseException as exc:
                 if isinstance(exc, _STOP):
                     raise
+                hint = " (a date-formatted cell holds a number far outside the calendar)" if "out of bounds" in str(
+                    exc) or "overflow" in str(exc).lower() else ""
                 raise WorkbookFileError(
-                    f"{path.name}: sheet {meta.name!r} cannot be read: {_one_line(exc)}") from None
+                    f"{path.name}: sheet {meta.name!r} cannot be read: {_one_line(exc)}{hint}") from None
             part = part_of_sheet.get(meta.name)
             sheets.append(RawSheet(meta.name, rows, uncached.get(part, {}) if part else {}))
     finally:
