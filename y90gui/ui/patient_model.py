@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from y90gui.store.summary import PatientSummary
+from y90gui.store.summary import SUMMARY_COLUMNS, PatientSummary
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 PID_ROLE = int(Qt.ItemDataRole.UserRole) + 2
@@ -86,6 +86,12 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _FORMATS = tuple(c.fmt for c in COLUMNS)
 _NUMERIC = tuple(c.numeric for c in COLUMNS)
 _DERIVED_COLS = frozenset(COLUMN_KEYS.index(k) for k in DERIVED_KEYS)
+#: a stored row is the summary tuple's values followed by the derived columns; _SRC[c] is where
+#: table column c lives in it (no per-row reshuffling when 10,000 rows arrive)
+_STORED = (*SUMMARY_COLUMNS, *DERIVED_KEYS)
+_SRC = tuple(_STORED.index(k) for k in COLUMN_KEYS)
+_NOTES = _STORED.index("notes")
+_CENTRE = _STORED.index("center")
 
 
 class PatientTableModel(QAbstractTableModel):
@@ -104,16 +110,12 @@ class PatientTableModel(QAbstractTableModel):
 
     # -- loading
     def set_summary(self, summary: PatientSummary) -> None:
-        src = [summary.index(k) if k in summary.columns else None for k in COLUMN_KEYS]
-        notes_i = summary.index("notes")
+        if summary.columns != SUMMARY_COLUMNS:
+            raise ValueError("unexpected summary columns")
         self.beginResetModel()
-        self._all = [[None if i is None else r[i] for i in src] for r in summary.rows]
+        self._all = [[*r, None, None] for r in summary.rows]
         self._by_pid = {r[0]: r for r in self._all}
-        centre_i = COLUMN_KEYS.index("center")
-        self._haystack = {
-            r[0]: "\x1f".join((str(r[0]), str(r[centre_i] or ""), str(s[notes_i] or ""))).casefold()
-            for r, s in zip(self._all, summary.rows)
-        }
+        self._haystack = {}  # built on the first search, not before the first paint
         self._rows = self._visible()
         self.derived_loaded = False
         self.endResetModel()
@@ -133,8 +135,8 @@ class PatientTableModel(QAbstractTableModel):
         """values[key][patient_id] for the DERIVED_KEYS columns (missing patient = empty)."""
         cols = [COLUMN_KEYS.index(k) for k in DERIVED_KEYS]
         for row in self._all:
-            for key, c in zip(DERIVED_KEYS, cols):
-                row[c] = values.get(key, {}).get(row[0])
+            for key in DERIVED_KEYS:
+                row[_STORED.index(key)] = values.get(key, {}).get(row[0])
         self.derived_loaded = True
         if self._rows:
             for c in cols:
@@ -147,10 +149,10 @@ class PatientTableModel(QAbstractTableModel):
 
     def value(self, patient_id: str, key: str) -> Any:
         row = self._by_pid.get(patient_id)
-        return None if row is None else row[COLUMN_KEYS.index(key)]
+        return None if row is None else row[_STORED.index(key)]
 
     def values(self, key: str) -> list[Any]:
-        c = COLUMN_KEYS.index(key)
+        c = _STORED.index(key)
         return [r[c] for r in self._all]
 
     def total(self) -> int:
@@ -171,7 +173,12 @@ class PatientTableModel(QAbstractTableModel):
         active = {k: v for k, v in filters.items() if v is not _ALL}
         if not needle and not active:
             return None
-        cols = [(COLUMN_KEYS.index(k), v) for k, v in active.items()]
+        cols = [(_STORED.index(k), v) for k, v in active.items()]
+        if not self._haystack:
+            self._haystack = {
+                r[0]: "\x1f".join((str(r[0]), str(r[_CENTRE] or ""), str(r[_NOTES] or ""))).casefold()
+                for r in self._all
+            }
         hay = self._haystack
         if not cols:
             return {pid for pid, h in hay.items() if needle in h}
@@ -191,7 +198,7 @@ class PatientTableModel(QAbstractTableModel):
         # Called ~7 times per visible cell on every repaint: plain int comparisons, display first.
         if role == _DISPLAY:
             c = index.column()
-            value = self._rows[index.row()][c]
+            value = self._rows[index.row()][_SRC[c]]
             if value is None and c in _DERIVED_COLS and not self.derived_loaded:
                 return "…"
             return _FORMATS[c](value)
@@ -199,10 +206,10 @@ class PatientTableModel(QAbstractTableModel):
             return _RIGHT if _NUMERIC[index.column()] else None
         if role == _TOOLTIP:  # only on hover: the full text of a cell that may be elided
             c = index.column()
-            text = _FORMATS[c](self._rows[index.row()][c])
+            text = _FORMATS[c](self._rows[index.row()][_SRC[c]])
             return text if len(text) > 12 else None
         if role == SORT_ROLE:
-            return self._rows[index.row()][index.column()]
+            return self._rows[index.row()][_SRC[index.column()]]
         if role == PID_ROLE:
             return self._rows[index.row()][0]
         return None
@@ -224,11 +231,11 @@ class PatientTableModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         old_persistent = self.persistentIndexList()
         old_pids = [self._rows[i.row()][0] for i in old_persistent]
-        present = [r for r in self._all if r[column] is not None]
-        missing = [r for r in self._all if r[column] is None]
+        i = _SRC[column]
+        present = [r for r in self._all if r[i] is not None]
+        missing = [r for r in self._all if r[i] is None]
         numeric = COLUMNS[column].numeric
-        present.sort(key=(lambda r: r[column]) if numeric else (lambda r: str(r[column]).casefold()),
-                     reverse=reverse)
+        present.sort(key=(lambda r: r[i]) if numeric else (lambda r: str(r[i]).casefold()), reverse=reverse)
         self._all = present + missing
         self._rows = self._visible()
         pos = {r[0]: i for i, r in enumerate(self._rows)}

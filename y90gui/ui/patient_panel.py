@@ -6,6 +6,7 @@ panel announces each change with `filter_changed` and the window passes it on.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
@@ -147,16 +148,16 @@ class PatientPanel(QWidget):
                 continue
             combo = self.combos[key]
             keep = combo.currentData()
-            values = self.model.values(key)
-            present = sorted({v for v in values if v is not None}, key=str)
-            options = [c for c in choices if c in present] if choices else present
+            counts = Counter(self.model.values(key))  # one pass over 10,000 rows, not one per option
+            present = sorted((v for v in counts if v is not None), key=str)
+            options = [c for c in choices if c in counts] if choices else present
             combo.blockSignals(True)
             combo.clear()
             combo.addItem("All", ALL)
             for v in options:
-                combo.addItem(f"{pretty_code(v)}  ({values.count(v)})", v)
-            if any(v is None for v in values):
-                combo.addItem(f"{NOT_RECORDED}  ({values.count(None)})", None)
+                combo.addItem(f"{pretty_code(v)}  ({counts[v]})", v)
+            if counts.get(None):
+                combo.addItem(f"{NOT_RECORDED}  ({counts[None]})", None)
             i = combo.findData(keep) if keep is not ALL else 0
             combo.setCurrentIndex(max(i, 0))
             combo.blockSignals(False)
