@@ -93,7 +93,15 @@ def main(argv: list[str]) -> int:
               "(Debian's naming rule)", file=sys.stderr)
         packages.add(policy_name(soname))
     packages.discard("libc6")
-    print(", ".join([f"libc6 (>= {glibc})", *sorted(packages)]))
+    deps = []
+    for pkg in sorted(packages):
+        if pkg == "libsqlite3-0":  # the store's SQL was tested with the build host's SQLite: not older
+            r = subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True, text=True)
+            upstream = r.stdout.split("-")[0] if r.returncode == 0 else ""
+            deps.append(f"{pkg} (>= {upstream})" if upstream else pkg)
+        else:
+            deps.append(pkg)
+    print(", ".join([f"libc6 (>= {glibc})", *deps]))
     return 0
 
 
