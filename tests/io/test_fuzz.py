@@ -47,15 +47,7 @@ def test_random_cells(edits: list[tuple[str, int, int, object]], base: Path,
             continue
     wb.save(tmp / "w.xlsx")
     with Store.create(tmp / "c.y90") as store:
-        try:
-            plan = prepare_import(tmp / "w.xlsx", store)
-        except Y90Error as exc:  # e.g. a date cell holding -1e11: calamine cannot read that sheet at all
-            message = str(exc)
-        else:
-            message = ""
-        if message:
-            assert "cannot be read" in message
-            return
+        plan = prepare_import(tmp / "w.xlsx", store)
         for issue in plan.errors:
             assert issue.sheet and issue.message
         assert plan.ok == (not plan.errors)

@@ -9,6 +9,6 @@
 - `xlsxwrite` - the streaming writer; `layout` - sheets, README and `_meta` from `core.sheets`;
 - `commands` - `y90gui template | import | export`.
 
-Nothing here imports Qt; openpyxl is not needed at run time (python-calamine reads, the
-package's own writer writes).
+Nothing here imports Qt. python-calamine reads and the package's own writer writes; openpyxl
+is used only to read a sheet that calamine refuses as a whole (see `reader`).
 """

@@ -68,15 +68,39 @@ def read_workbook(path: Path) -> list[RawSheet]:
             except BaseException as exc:
                 if isinstance(exc, _STOP):
                     raise
-                hint = " (a date-formatted cell holds a number far outside the calendar)" if "out of bounds" in str(
-                    exc) or "overflow" in str(exc).lower() else ""
-                raise WorkbookFileError(
-                    f"{path.name}: sheet {meta.name!r} cannot be read: {_one_line(exc)}{hint}") from None
+                rows = _read_sheet_slowly(path, meta.name, exc)
             part = part_of_sheet.get(meta.name)
             sheets.append(RawSheet(meta.name, rows, uncached.get(part, {}) if part else {}))
     finally:
         wb.close()
     return sheets
+
+
+def _read_sheet_slowly(path: Path, name: str, failure: BaseException) -> list[list[Any]]:
+    """One sheet calamine refused as a whole (e.g. a date cell holding -1e11), read by openpyxl.
+
+    openpyxl turns such a cell into the text '#VALUE!', so the validator can name the cell
+    instead of the whole sheet failing. Only this rare path pays for openpyxl's speed.
+    """
+    import warnings
+
+    try:
+        import openpyxl
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                rows = [["" if v is None else v for v in row] for row in wb[name].iter_rows(values_only=True)]
+            finally:
+                wb.close()
+    except Exception as exc:  # noqa: BLE001 - any failure here means the sheet is unreadable
+        hint = " (a date-formatted cell holds a number far outside the calendar)" if "out of bounds" in str(
+            failure) else ""
+        raise WorkbookFileError(
+            f"{path.name}: sheet {name!r} cannot be read: {_one_line(failure)}{hint} ({_one_line(exc)})") from None
+    width = max(map(len, rows), default=0)
+    return [row + [""] * (width - len(row)) for row in rows]
 
 
 def _one_line(exc: BaseException) -> str:
