@@ -84,21 +84,45 @@ def store_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """gui1's MainWindow with this module's editing installed, the small series open, P01 selected."""
+    """gui1's MainWindow with this module's editing installed, the small series open, P01 selected.
+
+    Setup waits for the window's own background work (plot pages, cohort load), and teardown
+    closes the window, waits for its workers and lets their last queued signals arrive before
+    deleting it, so nothing of one test runs in the next.
+    """
     monkeypatch.setenv("Y90GUI_SETTINGS_DIR", str(tmp_path / "settings"))
     from y90gui.ui.main_window import MainWindow
 
     win = MainWindow()
-    qtbot.addWidget(win)
     assert win.open_file(store_path)
-    select(win, "P01")
+    select(qtbot, win, "P01")
     qtbot.waitUntil(lambda: win.editing.store is win.store)
+    settle(qtbot, win)
     yield win
-    win.tasks.shutdown()
-    win.close_store()
+    close_window(qtbot, win)
 
 
-def select(win, patient_id: str) -> None:
-    """Select a patient the way a click in the patient table does."""
+def settle(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the work a shown window starts by itself (plot pages after first paint, cohort)."""
+    qtbot.waitUntil(lambda: getattr(win, "plots_built", True), timeout=60000)
+    qtbot.waitUntil(lambda: not win.tasks.running(), timeout=60000)
+
+
+def close_window(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    win.editing.ask_quit = lambda running: True
+    win.close()
+    assert win.tasks.shutdown(20000)
+    qtbot.wait(20)  # deliver the workers' queued finished/cancelled signals while the window exists
+    win.deleteLater()
+    qtbot.wait(10)
+
+
+def select(qtbot, win, patient_id: str) -> None:
+    """Select a patient the way a click in the patient table does, and wait until the window
+    shows it (the window loads a patient once the selection has rested and it has painted)."""
+    if not win.isVisible():
+        win.show()
+        qtbot.waitExposed(win)
     assert win.patient_panel.select_patient(patient_id)
     assert win.current_patient_id() == patient_id
+    qtbot.waitUntil(lambda: win.detail.patient_id == patient_id, timeout=10000)

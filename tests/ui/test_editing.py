@@ -202,12 +202,12 @@ def test_file_open_elsewhere_is_read_only_and_names_the_holder(window, qtbot, st
     from y90gui.ui.main_window import MainWindow
 
     other = MainWindow()
-    qtbot.addWidget(other)
     assert other.open_file(store_path)
     try:
         assert other.store.read_only and other.store.locked_by is not None
         assert other.banner.isVisibleTo(other) and other.store.locked_by.user in other.banner.text()
-        gui2_fixtures.select(other, "P01")
+        gui2_fixtures.select(qtbot, other, "P01")
+        gui2_fixtures.settle(qtbot, other)
         qtbot.waitUntil(lambda: other.editing.store is other.store)
         model = other.detail.models["labs"]
         index = model.index(0, model.column_index("value"))
@@ -219,7 +219,7 @@ def test_file_open_elsewhere_is_read_only_and_names_the_holder(window, qtbot, st
         assert other.actions["export"].isEnabled()  # reading is fine
         assert not other.editing.add_row_action.isEnabled()
     finally:
-        other.close_store()
+        gui2_fixtures.close_window(qtbot, other)
 
 
 def test_newer_file_is_refused_with_a_clear_message(qtbot, tmp_path: Path, store_path: Path,
@@ -237,7 +237,11 @@ def test_newer_file_is_refused_with_a_clear_message(qtbot, tmp_path: Path, store
     qtbot.addWidget(win)
     assert not win.open_file(store_path)
     assert win.store is None
-    assert "newer y90gui" in win.statusBar().currentMessage()
+    from PySide6.QtWidgets import QMessageBox
+
+    box = win.findChild(QMessageBox, "ErrorBox")
+    assert box is not None and "newer y90gui" in box.text() and "update y90gui" in box.text()
+    box.close()
     assert not win.actions["undo"].isEnabled() and not win.actions["import"].isEnabled()
 
 

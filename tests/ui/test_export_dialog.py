@@ -142,7 +142,7 @@ def test_template_and_backup_from_the_file_menu(window, qtbot, tmp_path: Path) -
         assert backup.counts() == window.store.counts()
         assert backup.read_table("labs", ["P01"])[0]["value"] == 19.0  # the edit just made is in it
         assert backup.integrity() == "ok"
-    assert "Backup written" in window.statusBar().currentMessage()
+    assert task.result_value == copy
 
 
 def test_backup_onto_the_open_file_is_refused(window, qtbot) -> None:

@@ -53,7 +53,7 @@ def test_history_follows_the_selected_patient(window, qtbot) -> None:
     labs_p01 = window.detail.models["labs"]
     with qtbot.waitSignal(window.store_changed):
         assert labs_p01.setData(labs_p01.index(0, labs_p01.column_index("value")), "13")
-    gui2_fixtures.select(window, "P02")
+    gui2_fixtures.select(qtbot, window, "P02")
     rows = _rows(panel)
     assert rows and "P02" in panel.title.text()
     assert not any(r["Field"] == "value" for r in rows)  # P01's lab edit is not P02's history

@@ -171,7 +171,7 @@ class TaskDialog(QDialog):
         if show_after_ms <= 0:
             self.open()  # at once: the work must not race with the user's next click
         else:
-            QTimer.singleShot(show_after_ms, self._show_if_running)
+            QTimer.singleShot(show_after_ms, self, self._show_if_running)
         return task
 
     def _show_if_running(self) -> None:

@@ -129,7 +129,7 @@ class EditingController(QObject):
                 event.ignore()
                 return True
         elif watched is not self.window and event.type() == QEvent.Type.ChildAdded:
-            QTimer.singleShot(0, self.sync_store)
+            QTimer.singleShot(0, self, self.sync_store)  # dies with us
         return False
 
     # ------------------------------------------------------------------ broadcasts
@@ -303,7 +303,7 @@ class EditingController(QObject):
         if path is not None:
             dialog.check(path)
         else:
-            QTimer.singleShot(0, dialog.choose_file)
+            QTimer.singleShot(0, dialog, dialog.choose_file)
         return dialog
 
     def _imported(self, change: Change) -> None:

@@ -68,7 +68,7 @@ class WorkStrip(QWidget):
             signal.connect(lambda *_a, key=key, task=task: self._ended(key, task))
         self.label.setText(describe(key) + "…")
         self.bar.setValue(0)
-        QTimer.singleShot(SHOW_AFTER_MS, self._show_if_running)
+        QTimer.singleShot(SHOW_AFTER_MS, self, self._show_if_running)
 
     def _show_if_running(self) -> None:
         if any(not t.done for t in self.tasks.values()):
