@@ -90,3 +90,17 @@ def test_history_panel_sorts_by_time_newest_first(small_store: Store, qtbot) -> 
     assert [panel.proxy.index(r, 7).data() for r in range(2)] == ["note 2", "note"]
     panel.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     assert panel.proxy.index(0, 7).data() == "initial import"
+
+
+def test_undo_brings_up_the_patient_whose_edit_it_undoes(window, qtbot) -> None:
+    model = window.detail.models["patients"]
+    with qtbot.waitSignal(window.store_changed):
+        assert model.setData(model.index(model.row_for_key("ki67_pct"), 1), "13")
+    gui2_fixtures.select(qtbot, window, "P02")
+    with qtbot.waitSignal(window.store_changed):
+        window.actions["undo"].trigger()
+    qtbot.waitUntil(lambda: window.detail.patient_id == "P01")
+    assert window.current_patient_id() == "P01"
+    assert window.detail.models["patients"].values()["ki67_pct"] == 12.0
+    top = _rows(window.editing.history)[0]
+    assert (top["Field"], top["Old"], top["New"]) == ("ki67_pct", "13", "12")
