@@ -30,10 +30,14 @@ cp -r build/icons/hicolor "$STAGE/usr/share/icons/hicolor"
 install -m 0755 "$HERE/postinst" "$HERE/postrm" "$STAGE/DEBIAN/"
 cat > "$STAGE/usr/share/doc/y90gui/copyright" <<COPYRIGHT
 y90gui $VERSION - MIT licence (see the project's pyproject.toml).
-/opt/y90gui bundles Python $("$PY" -c 'import sys; print(sys.version.split()[0])') (PSF licence), Qt $("$PY" -c 'import PySide6; print(PySide6.__version__)') via PySide6 (LGPLv3; the Qt
-libraries are unmodified shared objects in /opt/y90gui/_internal/PySide6/Qt/lib and can be
-replaced), and these Python packages, each under its own licence (BSD, MIT, Apache-2.0, PSF):
-$(grep -v '^#' packaging/requirements-bundle.txt | tr '\n' ' ')
+
+/opt/y90gui is a PyInstaller bundle (its bootloader: GPL-2.0 with the bootloader exception) of
+Python $("$PY" -c 'import sys; print(sys.version.split()[0])') (PSF licence) and Qt $("$PY" -c 'import PySide6; print(PySide6.__version__)') through PySide6 (LGPL-3.0: Qt and PySide6 are
+separate shared libraries under /opt/y90gui/_internal/PySide6, stripped of debug symbols, which a
+user may replace), with ICU (Unicode licence; its data library reduced to selected locales), and
+the Python packages it was built from (pinned; a few are build-time only), each under its own
+licence as published on PyPI:
+$(grep -v '^#' packaging/requirements-bundle.txt | grep -v '^pyinstaller' | tr '\n' ' ')
 COPYRIGHT
 find "$STAGE" -type d -exec chmod 0755 {} +
 
