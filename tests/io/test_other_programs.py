@@ -128,3 +128,31 @@ def test_export_resaved_by_libreoffice_imports_unchanged(tmp_path: Path) -> None
         assert plan.errors == [] and plan.warnings == []
         apply_import(store, plan)
         assert canonical(store.read_case_data()) == canonical(data)
+
+
+def test_1904_date_system(tmp_path: Path) -> None:
+    """Workbooks from old Mac Excel count days from 1904; the dates must come out the same."""
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    from tests.io.cohort_fixture import make_cohort
+    from y90gui.core.sheets import SHEETS
+
+    data = make_cohort(3, seed=21)
+    path = tmp_path / "mac.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"date_1904": True, "strings_to_formulas": False,
+                                         "default_date_format": "yyyy-mm-dd"})
+    for sheet in SHEETS:
+        ws = wb.add_worksheet(sheet.name)
+        ws.write_row(0, 0, list(sheet.column_names))
+        for i, r in enumerate(data[sheet.name], 1):
+            for j, n in enumerate(sheet.column_names):
+                v = r.get(n)
+                if isinstance(v, bool):
+                    ws.write_string(i, j, "yes" if v else "no")
+                elif v is not None:
+                    ws.write(i, j, v)
+    wb.close()
+    with Store.create(tmp_path / "c.y90") as store:
+        plan = prepare_import(path, store)
+        assert plan.errors == []
+        apply_import(store, plan)
+        assert canonical(store.read_case_data()) == canonical(data)
