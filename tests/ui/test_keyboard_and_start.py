@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -76,3 +77,35 @@ def test_main_py_with_a_bad_file_shows_no_traceback(tmp_path):
                          env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0
     assert "Traceback" not in out.stderr
+
+
+def _mnemonics_in_view(window) -> list[str]:
+    """The Alt+letter keys usable at once: menus plus every visible label, button and tab."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QTabBar
+
+    texts = [a.text() for a in window.menuBar().actions()]
+    for w in window.findChildren(QAbstractButton) + window.findChildren(QLabel):
+        if w.isVisible() and (not isinstance(w, QLabel) or w.buddy() is not None):
+            texts.append(w.text())
+    for bar in window.findChildren(QTabBar):
+        if bar.isVisible():
+            texts.extend(bar.tabText(i) for i in range(bar.count()))
+    keys = []
+    for text in texts:
+        m = re.search(r"&([^&])", text.replace("&&", ""))
+        if m:
+            keys.append(m.group(1).lower())
+    return keys
+
+
+def test_no_two_visible_mnemonics_share_a_key(window, qtbot):
+    import collections
+
+    ours = {"h"}  # "&Help" and gui2's "&History" tab: reported to gui2, not ours to rename
+    for page in (window.detail, window.survival_page, window.cohort_toxicity_page, window.report_view):
+        window.views.setCurrentWidget(page)
+        qtbot.wait(20)
+        counts = collections.Counter(_mnemonics_in_view(window))
+        assert len(counts) >= 10  # menus, filters and the page's own controls were all found
+        clashes = {k for k, n in counts.items() if n > 1} - ours
+        assert not clashes, (window.views.tabText(window.views.currentIndex()), clashes)

@@ -24,12 +24,12 @@ from y90gui.store.store import Change, Store
 
 #: (sheet name, tab title with mnemonic)
 SHEET_TABS: tuple[tuple[str, str], ...] = (
-    ("patients", "P&atient"),
+    ("patients", "Pat&ient"),
     ("prrt", "&PRRT"),
     ("radioembolization", "RE pr&ocedures"),
     ("response", "A&ssessments"),
     ("labs", "&Labs"),
-    ("adverse_events", "A&Es"),
+    ("adverse_events", "&AEs"),
     ("treatments_after", "Afte&r RE"),
 )
 

@@ -79,15 +79,15 @@ class KaplanMeierWidget(QWidget):
         self.ci_combo = QComboBox(self)
         self.ci_combo.addItems(CI_METHODS)
         self.ci_combo.setAccessibleName("confidence interval method")
-        self.band_check = QCheckBox("95 % CI &band", self)
+        self.band_check = QCheckBox("95 % CI ban&d", self)
         self.band_check.setChecked(True)
         self.png_button = QPushButton("Save &PNG…", self)
-        self.svg_button = QPushButton("Save S&VG…", self)
+        self.svg_button = QPushButton("Save SV&G…", self)
         self.png_button.clicked.connect(lambda: self.export_dialog("png"))
         self.svg_button.clicked.connect(lambda: self.export_dialog("svg"))
         bar = QHBoxLayout()
         for text, widget in (("Stratify &by:", self.strata_combo), ("&Time in:", self.time_combo),
-                             ("C&I method:", self.ci_combo)):
+                             ("CI &method:", self.ci_combo)):
             caption = QLabel(text, self)
             caption.setBuddy(widget)
             bar.addWidget(caption)

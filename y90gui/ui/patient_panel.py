@@ -33,7 +33,7 @@ FILTERS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("center", "&Centre", None),
     ("primary_site", "Primar&y", codes.PRIMARY_SITE),
     ("first_extent", "Exte&nt", codes.EXTENT),
-    ("recist_3m", "REC&IST 3 mo", codes.RECIST),
+    ("recist_3m", "RECIST &3 mo", codes.RECIST),
     ("vital_status", "Stat&us", codes.VITAL_STATUS),
 )
 NOT_RECORDED = "(not recorded)"

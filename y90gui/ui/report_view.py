@@ -53,7 +53,7 @@ class ReportView(QWidget):
         self.basis_combo = QComboBox(self)
         self.basis_combo.addItems(["procedures", "patients"])
         self.basis_combo.setAccessibleName("toxicity denominator")
-        ci_label = QLabel("Median C&I:", self)
+        ci_label = QLabel("&Median CI:", self)
         ci_label.setBuddy(self.ci_combo)
         basis_label = QLabel("Toxicity &basis:", self)
         basis_label.setBuddy(self.basis_combo)

@@ -101,7 +101,7 @@ class TimelineWidget(QWidget):
         self.items: list[TimelineItem] = []
         self.first_re: dt.date | None = None
         self.followup_end: dt.date | None = None
-        self.days_mode = QCheckBox("&Days since first RE", self)
+        self.days_mode = QCheckBox("Sho&w days since first RE", self)
         self.days_mode.toggled.connect(self._redraw)
         self.reset_button = QPushButton("Reset &zoom", self)
         self.reset_button.clicked.connect(self.reset_zoom)

@@ -188,7 +188,7 @@ class CohortToxicityPanel(QWidget):
         self.basis = QComboBox(self)
         self.basis.addItems(["procedures", "patients"])
         self.basis.setAccessibleName("denominator")
-        basis_label = QLabel("&Count per:", self)
+        basis_label = QLabel("Count &per:", self)
         basis_label.setBuddy(self.basis)
         self.basis.currentTextChanged.connect(self.basis_changed)
         self.summary = QLabel(self)
