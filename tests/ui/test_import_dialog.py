@@ -131,7 +131,7 @@ def test_good_workbook_goes_through_the_preview_and_imports_as_one_action(window
 
 def test_undo_of_a_big_import_runs_on_a_worker_behind_a_modal_dialog(window, qtbot, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from y90gui.ui.editing import controller
+    from y90gui.ui.editing import undo
 
     store = window.store
     path = _exported(store, tmp_path / "centre.xlsx")
@@ -140,7 +140,7 @@ def test_undo_of_a_big_import_runs_on_a_worker_behind_a_modal_dialog(window, qtb
     _wait_plan(qtbot, dialog)
     with qtbot.waitSignal(window.store_changed, timeout=20000):
         dialog.import_button.click()
-    monkeypatch.setattr(controller, "SYNC_REVERSE_ROWS", 0)  # every action counts as big
+    monkeypatch.setattr(undo, "SYNC_REVERSE_ROWS", 0)  # every action counts as big
     with qtbot.waitSignal(window.store_changed, timeout=20000) as sig:
         assert window.editing.undo() is None  # returns at once; the worker reports back
         task = window.editing.dialog
