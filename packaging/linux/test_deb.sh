@@ -120,4 +120,21 @@ grep -q '^self-test PASSED' "$ROOT/selftest.out" || fail "--self-test did not pr
 LOG="$HOME_DIR/.local/share/y90gui/y90gui.log"
 grep -q 'self-test PASSED' "$LOG" 2>/dev/null || fail "the self-test lines are not in the user's log ($LOG)"
 pass "--self-test passed; its lines are in $(basename "$LOG") in the user's data folder"
+
+# on a real X server (Xvfb) too, when available: the xcb platform plugin with the system's xcb libraries
+if command -v xvfb-run >/dev/null 2>&1; then
+  set +e
+  xvfb-run -a -s "-screen 0 1600x1000x24" sh -c 'env -i PATH=/usr/bin:/bin HOME="$0" LANG=C.UTF-8 \
+      DISPLAY="$DISPLAY" XAUTHORITY="$XAUTHORITY" QT_QPA_PLATFORM=xcb timeout 300 "$1" --self-test' \
+      "$HOME_DIR" "$ROOT/fs/usr/bin/y90gui" >"$ROOT/xcb.out" 2>"$ROOT/xcb.err"
+  rc=$?
+  set -e
+  if [ "$rc" != 0 ] || ! grep -q '^self-test PASSED' "$ROOT/xcb.out"; then
+    cat "$ROOT/xcb.out"; grep -v propagateSizeHints "$ROOT/xcb.err" | tail -20 >&2
+    fail "--self-test on X11 (Xvfb, xcb plugin) exited $rc"
+  fi
+  pass "--self-test on X11 too (Xvfb, Qt xcb plugin): $(tail -1 "$ROOT/xcb.out")"
+else
+  echo "test_deb: skip X11 run (no xvfb-run; apt-get install xvfb xauth to include it)"
+fi
 echo "test_deb: PASSED in $(( $(date +%s) - t0 )) s"
