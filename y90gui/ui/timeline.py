@@ -239,6 +239,6 @@ class TimelineWidget(QWidget):
         if not xs:
             return
         lo, hi = min(xs), max(xs)
-        pad = max((hi - lo) * 0.06, 86400 * 20 if not self.days_mode.isChecked() else 20)
+        pad = max((hi - lo) * 0.09, 86400 * 30 if not self.days_mode.isChecked() else 30)  # room for labels
         self.plot.setXRange(lo - pad, hi + pad, padding=0)
         self.plot.setYRange(-0.7, len(LANES) - 0.3, padding=0)
