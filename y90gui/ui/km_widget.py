@@ -224,7 +224,8 @@ class KaplanMeierWidget(QWidget):
                          f"{'—' if self.logrank.statistic is None else f'{self.logrank.statistic:.2f}'}, "
                          f"df = {self.logrank.df})")
         if not self.results:
-            lines.append("No patients with a radioembolization in the current filter.")
+            lines.append("Loading the case series…" if self.window_.cohort is None
+                         else "No patients with a radioembolization in the current filter.")
         self.summary.setText("<br>".join(lines))
         self.plot.setYRange(0, 1.04, padding=0)
         self.plot.setXRange(-0.03 * x_end, x_end * 1.03, padding=0)
