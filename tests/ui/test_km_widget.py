@@ -96,3 +96,13 @@ def test_export_png_300_dpi_and_svg(window, qtbot, tmp_path):
     km.export(svg)
     text = svg.read_text(encoding="utf-8")
     assert text.lstrip().startswith("<?xml") and "<svg" in text
+
+
+def test_hover_text_reads_the_curve(window, qtbot):
+    km = _open_survival(window, qtbot)
+    expected = _expected()
+    one_year = expected.landmarks[1]["s"]
+    assert f"all patients: {100 * one_year:.1f} %" in km.describe_at(1.0)
+    km.time_combo.setCurrentText("months")
+    assert f"all patients: {100 * one_year:.1f} %" in km.describe_at(12.0)
+    assert "not estimable" in km.describe_at(1000.0)

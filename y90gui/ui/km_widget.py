@@ -127,6 +127,7 @@ class KaplanMeierWidget(QWidget):
         self.risk.getAxis("bottom").setPen(pg.mkPen(None))
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor="#2c3d47",
                                           brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#c9d6dc"))
+        self.plot.scene().sigMouseMoved.connect(self._hover)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(bar)
@@ -306,6 +307,34 @@ class KaplanMeierWidget(QWidget):
         for item in self._risk_texts[used:]:
             item.setVisible(False)
         self.risk.setYRange(-max(len(names), 1) + 0.4, 0.6, padding=0)
+
+    # ------------------------------------------------------------------ hover
+    def describe_at(self, x: float) -> str:
+        """Survival of each curve at time x (in the current unit): the step value, its band, at risk."""
+        k = self.scale()
+        lines = [f"t = {x:.1f} {self.time_combo.currentText()}"]
+        for name, res in self.results.items():
+            if not res.n:
+                continue
+            times = np.asarray(res.times_years, dtype=float) * k
+            last = max(float(times[-1]), float(np.max(res.censor_years)) * k if len(res.censor_years) else 0.0)
+            if x < 0 or x > last:
+                lines.append(f"{name}: not estimable here")
+                continue
+            i = max(int(np.searchsorted(times, x, side="right")) - 1, 0)
+            lo, hi = float(res.ci_lower[i]), float(res.ci_upper[i])
+            band = "" if np.isnan(lo) or np.isnan(hi) else f" (95 % CI {100 * lo:.0f}–{100 * hi:.0f} %)"
+            lines.append(f"{name}: {100 * float(res.survival[i]):.1f} %{band}")
+        return "\n".join(lines)
+
+    def _hover(self, scene_pos: Any) -> None:
+        from PySide6.QtGui import QCursor
+        from PySide6.QtWidgets import QToolTip
+
+        vb = self.plot.getViewBox()
+        if not self.results or not vb.sceneBoundingRect().contains(scene_pos):
+            return
+        QToolTip.showText(QCursor.pos(), self.describe_at(vb.mapSceneToView(scene_pos).x()), self.graphics)
 
     # ------------------------------------------------------------------ export
     def export_dialog(self, kind: str) -> None:
