@@ -17,17 +17,14 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QSplitter,
     QTabWidget,
     QWidget,
 )
 
-from y90gui import __version__
 from y90gui.core.errors import Y90Error
 from y90gui.store.store import Change, Store
 from y90gui.store.summary import patient_summary
@@ -37,6 +34,7 @@ from y90gui.ui.detail_area import DetailArea, LazyPage
 from y90gui.ui.patient_panel import PatientPanel
 from y90gui.ui.tasks import TaskRunner
 from y90gui.ui.window_actions import build_actions, build_menus
+from y90gui.ui.window_files import FileCommandsMixin
 
 log = logging.getLogger(__name__)
 FILTER_DEBOUNCE_MS = 120
@@ -45,7 +43,7 @@ FILTER_DEBOUNCE_MS = 120
 PATIENT_DEBOUNCE_MS = 60
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileCommandsMixin, QMainWindow):
     store_changed = Signal(object)  # a store Change, after every write
     patient_selected = Signal(str)
     #: the cohort shown changed (filter or data); cohort panels refresh from filtered_patient_ids()
@@ -395,64 +393,6 @@ class MainWindow(QMainWindow):
             text = "Read-only: this file was opened without write access. Changes are disabled."
         self.banner.setText(text)
         self.banner.show()
-
-    # ------------------------------------------------------------------ dialogs
-    def show_error(self, title: str, exc: BaseException) -> None:
-        if isinstance(exc, (Y90Error, OSError)):
-            text = str(exc) if not isinstance(exc, OSError) else f"{exc.strerror or exc}: {exc.filename or ''}"
-        else:
-            text = f"Unexpected error ({type(exc).__name__}): {exc}\nDetails are in the log file."
-        self.statusBar().showMessage(f"{title}: {text}", 10000)
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
-        box.setObjectName("ErrorBox")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-
-    def choose_file(self) -> None:
-        start = str(self.store.path.parent) if self.store else str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, "Open case series", start,
-                                              "y90gui case series (*.y90);;All files (*)")
-        if path:
-            self.open_file(path)
-
-    def new_file(self) -> None:
-        start = str(self.store.path.parent) if self.store else str(Path.home())
-        path, _ = QFileDialog.getSaveFileName(self, "New case series", start, "y90gui case series (*.y90)")
-        if not path:
-            return
-        if not path.endswith(".y90"):
-            path += ".y90"
-        try:
-            Store.create(path).close()
-        except Y90Error as exc:
-            self.show_error("Cannot create the file", exc)
-            return
-        self.open_file(path)
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        files = app_settings_mod.recent_files(self.settings)
-        for i, f in enumerate(files):
-            act = self.recent_menu.addAction(f"&{i + 1} {Path(f).name}")
-            act.setToolTip(f)
-            act.setStatusTip(f)
-            act.triggered.connect(lambda _=False, f=f: self.open_file(f))
-        if not files:
-            self.recent_menu.addAction("(none)").setEnabled(False)
-
-    def show_about(self) -> None:
-        from y90gui.store import schema
-
-        QMessageBox.about(
-            self, "About y90gui",
-            f"<h3>y90gui {__version__}</h3>"
-            "<p>Review and analysis of case series of Y-90 radioembolization of neuroendocrine liver "
-            "metastases after PRRT.</p>"
-            f"<p>Case-series file format: version {schema.SCHEMA_VERSION}<br>"
-            "Workbook exchange format: version 1<br>"
-            "Toxicity grading: CTCAE v4.03<br>Response: RECIST 1.1<br>"
-            "Survival: Kaplan–Meier with Greenwood confidence bands (R <i>survival</i> conventions)</p>",
-        )
 
     # ------------------------------------------------------------------ lifecycle
     def _install_editing(self) -> None:
