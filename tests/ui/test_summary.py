@@ -67,3 +67,13 @@ def test_prefetch_of_a_file_that_is_not_a_case_series_gives_nothing(tmp_path):
     bad.write_bytes(b"not a database" * 50)
     other = sqlite3.connect(":memory:")
     assert SummaryPrefetch(str(bad)).result(other) is None
+
+
+def test_prefetch_never_creates_a_missing_file(tmp_path):
+    import sqlite3
+
+    from y90gui.store.summary import SummaryPrefetch
+
+    missing = tmp_path / "nope.y90"
+    assert SummaryPrefetch(str(missing)).result(sqlite3.connect(":memory:")) is None
+    assert not missing.exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 #: Column keys of a summary row, in order (the table shows them in this order too).
@@ -117,7 +118,9 @@ class SummaryPrefetch:
 
     def _run(self) -> None:
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None)
+            # mode=rw: never create a file that is not there (Store.open reports that properly)
+            uri = f"{Path(self.path).resolve().as_uri()}?mode=rw"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None)
             try:
                 conn.execute("BEGIN")  # one read snapshot for the stamp and the rows
                 self._stamp = _stamp(conn)
