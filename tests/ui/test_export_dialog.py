@@ -93,7 +93,7 @@ def test_cancelling_a_long_export_leaves_no_file(window, qtbot, tmp_path: Path,
     assert dialog.progress.running
     with qtbot.waitSignal(dialog.progress.cancelled, timeout=20000):
         dialog.progress.cancel_button.click()
-    assert during and all(name.endswith(".tmp") for name in during)  # cancelled mid-write
+    assert during and all(name.endswith(".partial") for name in during)  # cancelled mid-write
     assert list(folder.iterdir()) == []  # neither the workbook nor a temporary part of it
     assert "cancelled" in dialog.status.text() and "No file was written" in dialog.status.text()
     assert dialog.written is None and dialog.export_button.isEnabled()

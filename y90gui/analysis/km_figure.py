@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from y90gui.analysis.atomic import atomic_path
 from y90gui.analysis.survival import KMResult
+from y90gui.core.atomic import atomic_path
 
 COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6")
 

@@ -13,8 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from y90gui.analysis.atomic import atomic_path
 from y90gui.analysis.xlsx_sheets import Sheet, discard, flush, grade_grid, table, worsened
+from y90gui.core.atomic import atomic_path
 from y90gui.core.codes import LAB_TEST, TREATMENT
 
 if TYPE_CHECKING:

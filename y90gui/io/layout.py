@@ -7,15 +7,13 @@ disagree with the validator about a column. Shared by `template` and `exporter`.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from y90gui import WORKBOOK_FORMAT_VERSION, __version__
 from y90gui.core import codes
+from y90gui.core.atomic import atomic_file
 from y90gui.core.sheets import SHEETS, Column, Sheet
 from y90gui.io.xlsxwrite import STYLE_DATE, SheetData
 
@@ -123,27 +121,6 @@ def meta_sheet(extra: dict[str, Any] | None = None) -> SheetData:
 
 def now_text() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-@contextmanager
-def atomic_file(path: str | Path) -> Iterator[IO[bytes]]:
-    """A temp file beside `path`, renamed into place only when the block finished without error.
-
-    Cancel (Cancelled) or any failure removes the temp file, so a half-written workbook never
-    appears under the real name and an existing file is kept as it was.
-    """
-    path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_sheets(path: str | Path, sheets: Sequence[SheetData], progress: Any = None,

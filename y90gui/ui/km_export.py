@@ -14,6 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
+from y90gui.core.atomic import atomic_path
+
 SCREEN_DPI = 96.0
 INCH_PER_METRE = 39.3700787
 
@@ -36,11 +38,9 @@ def render_png(scene: Any, dpi: int = 300) -> QImage:
 
 def write_png(image: QImage, path: Path, progress: Any) -> Path:
     progress.step(0.2, 1, "writing the PNG")
-    tmp = path.with_name(path.name + ".partial")
-    if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]  # (the stubs say bytes; PySide6 wants str)
-        tmp.unlink(missing_ok=True)
-        raise OSError(f"cannot write {path}")
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        if not image.save(str(tmp), "PNG"):  # type: ignore[call-overload]  # (the stubs say bytes; PySide6 wants str)
+            raise OSError(f"cannot write {path}")
     return path
 
 
@@ -72,13 +72,21 @@ def export_svg(scene: Any, path: Path, title: str = "Kaplan-Meier overall surviv
     Qt 6.12 writes ("not enough values to unpack"), so the scene is painted straight into a
     QSvgGenerator: the same vector output, without the fragile rewrite.
     """
-    from PySide6.QtCore import QRect, QRectF, QSize
+    from PySide6.QtCore import QSize
+
+    rect = scene.sceneRect()
+    size = QSize(round(rect.width()), round(rect.height()))
+    with atomic_path(path) as tmp:
+        _paint_svg(scene, tmp, size, title)
+    return path
+
+
+def _paint_svg(scene: Any, tmp: Path, size: Any, title: str) -> None:
+    from PySide6.QtCore import QRect, QRectF
     from PySide6.QtGui import QPainter
     from PySide6.QtSvg import QSvgGenerator
 
     rect = scene.sceneRect()
-    size = QSize(round(rect.width()), round(rect.height()))
-    tmp = path.with_name(path.name + ".partial")
     generator = QSvgGenerator()
     generator.setFileName(str(tmp))
     generator.setSize(size)
@@ -87,13 +95,11 @@ def export_svg(scene: Any, path: Path, title: str = "Kaplan-Meier overall surviv
     generator.setTitle(title)
     painter = QPainter()
     if not painter.begin(generator):
-        raise OSError(f"cannot write {path}")
+        raise OSError(f"cannot write {tmp}")
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         scene.render(painter, QRectF(0, 0, size.width(), size.height()), rect)
     finally:
         painter.end()
-    tmp.replace(path)
-    return path
 
 
