@@ -28,8 +28,12 @@ def test_written_file_replaces_old_one_with_normal_permissions(tmp_path: Path) -
 def test_failure_or_cancel_leaves_the_old_file_and_no_temporary(tmp_path: Path, error: type[Exception]) -> None:
     target = tmp_path / "report.xlsx"
     target.write_bytes(b"old")
-    with pytest.raises(error), atomic_path(target) as tmp:
-        tmp.write_bytes(b"half")
-        raise error()
+    def write_half_then_fail() -> None:
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(b"half")
+            raise error()
+
+    with pytest.raises(error):
+        write_half_then_fail()
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
