@@ -96,7 +96,7 @@ def window(qtbot, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     win = MainWindow()
     assert win.open_file(store_path)
     select(qtbot, win, "P01")
-    qtbot.waitUntil(lambda: win.editing.store is win.store)
+    qtbot.waitUntil(lambda: win.editing.store is win.store, timeout=30000)
     settle(qtbot, win)
     yield win
     close_window(qtbot, win)
@@ -125,4 +125,4 @@ def select(qtbot, win, patient_id: str) -> None:
         qtbot.waitExposed(win)
     assert win.patient_panel.select_patient(patient_id)
     assert win.current_patient_id() == patient_id
-    qtbot.waitUntil(lambda: win.detail.patient_id == patient_id, timeout=10000)
+    qtbot.waitUntil(lambda: win.detail.patient_id == patient_id, timeout=30000)

@@ -37,7 +37,7 @@ def test_accepted_edit_is_one_action_broadcast_and_undoable(window, qtbot) -> No
     row = model.row_for_key(store.read_table("labs", ["P01"], with_ids=True)[0]["id"])
     index = model.index(row, model.column_index("value"))
     before = _actions(store)
-    with qtbot.waitSignal(window.store_changed) as sig:
+    with qtbot.waitSignal(window.store_changed, timeout=30000) as sig:
         assert model.setData(index, "13,5")
     assert sig.args[0].tables == {"labs"} and sig.args[0].patient_ids == {"P01"}
     assert _actions(store) == before + 1
@@ -46,12 +46,12 @@ def test_accepted_edit_is_one_action_broadcast_and_undoable(window, qtbot) -> No
 
     undo, redo = window.actions["undo"], window.actions["redo"]
     assert undo.isEnabled() and "value 12 → 13.5" in undo.text()
-    with qtbot.waitSignal(window.store_changed):
+    with qtbot.waitSignal(window.store_changed, timeout=30000):
         undo.trigger()
     assert _lab_value(store) == 12.0
     assert model.data(index) == "12"  # the view refreshed from the Change
     assert redo.isEnabled() and "value 12 → 13.5" in redo.text()
-    with qtbot.waitSignal(window.store_changed):
+    with qtbot.waitSignal(window.store_changed, timeout=30000):
         redo.trigger()
     assert _lab_value(store) == 13.5 and model.data(index) == "13.5"
     assert not redo.isEnabled()
@@ -78,7 +78,7 @@ def test_refused_edit_keeps_the_stored_value_and_says_why(window, qtbot, column,
     index = model.index(0, model.column_index(column))
     shown = model.data(index)
     before = _actions(store)
-    with qtbot.waitSignal(model.edit_refused) as sig:
+    with qtbot.waitSignal(model.edit_refused, timeout=30000) as sig:
         assert not model.setData(index, typed)
     assert reason in sig.args[0]
     assert _actions(store) == before  # nothing written, nothing in the audit trail
@@ -95,11 +95,11 @@ def test_refused_edit_keeps_the_stored_value_and_says_why(window, qtbot, column,
 def test_record_rules_refuse_patient_field_edits(window, qtbot) -> None:
     model: PatientFieldsModel = window.detail.models["patients"]
     fu = model.index(model.row_for_key("followup_date"), 1)
-    with qtbot.waitSignal(model.edit_refused) as sig:
+    with qtbot.waitSignal(model.edit_refused, timeout=30000) as sig:
         assert not model.setData(fu, "2014-01-01")  # before the first RE (2014-03-05)
     assert "first radioembolization" in sig.args[0]
     status = model.index(model.row_for_key("vital_status"), 1)
-    with qtbot.waitSignal(model.edit_refused) as sig:
+    with qtbot.waitSignal(model.edit_refused, timeout=30000) as sig:
         assert not model.setData(status, "alive")  # P01 has a cause of death
     assert "cause of death" in sig.args[0]
     assert model.values()["vital_status"] == "dead"
@@ -109,7 +109,7 @@ def test_record_rules_refuse_patient_field_edits(window, qtbot) -> None:
 def test_duplicate_procedure_number_is_refused(window, qtbot) -> None:
     model = window.detail.models["radioembolization"]
     index = model.index(1, model.column_index("procedure"))
-    with qtbot.waitSignal(model.edit_refused) as sig:
+    with qtbot.waitSignal(model.edit_refused, timeout=30000) as sig:
         assert not model.setData(index, "1")
     assert "duplicate procedure" in sig.args[0]
 
@@ -128,7 +128,7 @@ def test_typing_into_the_table_goes_through_the_delegate(window, qtbot) -> None:
     assert editor is not None and editor.text() == "12"
     editor.selectAll()
     qtbot.keyClicks(editor, "12.5")
-    with qtbot.waitSignal(window.store_changed):
+    with qtbot.waitSignal(window.store_changed, timeout=30000):
         qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert _lab_value(window.store) == 12.5
 
@@ -139,7 +139,7 @@ def test_typing_into_the_table_goes_through_the_delegate(window, qtbot) -> None:
     assert combo is not None and combo.currentText() == "umol/L"
     assert [combo.itemText(i) for i in range(combo.count())][:3] == ["U/L", "umol/L", "mg/dL"]
     combo.setCurrentText("U/L")
-    with qtbot.waitSignal(model.edit_refused):
+    with qtbot.waitSignal(model.edit_refused, timeout=30000):
         qtbot.keyClick(combo, Qt.Key.Key_Return)
     assert window.store.read_table("labs", ["P01"])[0]["unit"] == "umol/L"
 
@@ -161,12 +161,12 @@ def test_add_row_form_marks_each_bad_field_then_adds_one_action(window, qtbot) -
     before = _actions(window.store)
     dialog.set_value("date", "2014-05-01")
     dialog.set_value("value", "55")
-    with qtbot.waitSignal(window.store_changed) as sig:
+    with qtbot.waitSignal(window.store_changed, timeout=30000) as sig:
         assert dialog.try_accept()
     assert sig.args[0].description == "add P01 labs alt 2014-05-01"
     assert _actions(window.store) == before + 1
     assert window.detail.models["labs"].rowCount() == 3
-    with qtbot.waitSignal(window.store_changed):
+    with qtbot.waitSignal(window.store_changed, timeout=30000):
         window.actions["undo"].trigger()
     assert window.detail.models["labs"].rowCount() == 2
 
@@ -179,7 +179,7 @@ def test_delete_row_refused_when_an_adverse_event_names_the_procedure(window, qt
     model = window.detail.models["radioembolization"]
     view.setCurrentIndex(model.index(model.row_for_key(
         window.store.read_table("radioembolization", ["P01"], with_ids=True)[1]["id"]), 0))
-    with qtbot.waitSignal(model.edit_refused) as sig:
+    with qtbot.waitSignal(model.edit_refused, timeout=30000) as sig:
         assert controller.delete_row() is None
     assert "has no procedure 2" in sig.args[0]
     assert model.rowCount() == 2
@@ -187,11 +187,11 @@ def test_delete_row_refused_when_an_adverse_event_names_the_procedure(window, qt
     ae_view = window.detail.tables["adverse_events"]
     window.detail_tabs.setCurrentWidget(ae_view)
     ae_view.setCurrentIndex(window.detail.models["adverse_events"].index(0, 0))
-    with qtbot.waitSignal(window.store_changed):
+    with qtbot.waitSignal(window.store_changed, timeout=30000):
         assert controller.delete_row() is not None
     window.detail_tabs.setCurrentWidget(view)
     view.setCurrentIndex(model.index(1, 0))
-    with qtbot.waitSignal(window.store_changed):
+    with qtbot.waitSignal(window.store_changed, timeout=30000):
         assert controller.delete_row() is not None
     assert model.rowCount() == 1
     assert "delete P01 radioembolization procedure 2" in window.actions["undo"].text()
@@ -208,11 +208,11 @@ def test_file_open_elsewhere_is_read_only_and_names_the_holder(window, qtbot, st
         assert other.banner.isVisibleTo(other) and other.store.locked_by.user in other.banner.text()
         gui2_fixtures.select(qtbot, other, "P01")
         gui2_fixtures.settle(qtbot, other)
-        qtbot.waitUntil(lambda: other.editing.store is other.store)
+        qtbot.waitUntil(lambda: other.editing.store is other.store, timeout=30000)
         model = other.detail.models["labs"]
         index = model.index(0, model.column_index("value"))
         assert not model.flags(index) & Qt.ItemFlag.ItemIsEditable
-        with qtbot.waitSignal(model.edit_refused) as sig:
+        with qtbot.waitSignal(model.edit_refused, timeout=30000) as sig:
             assert not model.setData(index, "20")
         assert "read-only" in sig.args[0] and other.store.locked_by.user in sig.args[0]
         assert not other.actions["undo"].isEnabled() and not other.actions["redo"].isEnabled()

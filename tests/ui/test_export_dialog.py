@@ -39,7 +39,7 @@ def test_export_runs_with_progress_and_reimports_unchanged(window, qtbot, tmp_pa
 
 def test_export_of_the_patients_shown(window, qtbot, tmp_path: Path) -> None:
     window.patient_panel.search.setText("P02")
-    qtbot.waitUntil(lambda: window.filtered_patient_ids() == ["P02"])
+    qtbot.waitUntil(lambda: window.filtered_patient_ids() == ["P02"], timeout=30000)
     dialog = window.editing.open_export()
     assert dialog.shown_radio.isEnabled()
     dialog.shown_radio.setChecked(True)
@@ -113,7 +113,7 @@ def test_cancelled_export_keeps_an_existing_file_as_it_was(window, qtbot, tmp_pa
     monkeypatch.setattr(exporter, "export_store", cancelled_export)
     dialog = window.editing.open_export()
     dialog.path_edit.setText(str(target))
-    with qtbot.waitSignal(dialog.progress.cancelled, timeout=10000):
+    with qtbot.waitSignal(dialog.progress.cancelled, timeout=30000):
         dialog.export_button.click()
     assert target.read_bytes() == b"previous export"
     assert "left as it was" in dialog.status.text()
@@ -132,7 +132,7 @@ def test_template_and_backup_from_the_file_menu(window, qtbot, tmp_path: Path) -
     assert "patients" in wb.sheetnames and "labs" in wb.sheetnames
 
     model = window.detail.models["labs"]
-    with qtbot.waitSignal(window.store_changed):
+    with qtbot.waitSignal(window.store_changed, timeout=30000):
         assert model.setData(model.index(0, model.column_index("value")), "19")
     copy = tmp_path / "copy.y90"
     task = controller.backup(copy)
@@ -173,7 +173,7 @@ def test_close_while_exporting_cancels_then_closes(window, qtbot, tmp_path: Path
     assert started.wait(10)
     dialog.close_button.click()
     assert dialog.isVisible()  # stays until the worker has really stopped
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=30000)
     assert dialog.result() == dialog.DialogCode.Rejected
     assert "export" not in window.tasks.running()
 
@@ -193,11 +193,11 @@ def test_report_and_figure_exports_get_progress_and_cancel_in_the_status_bar(win
 
     cancelled: list[bool] = []
     window.tasks.start("export_report", long_save, on_cancelled=lambda: cancelled.append(True))
-    qtbot.waitUntil(lambda: strip.isVisibleTo(window), timeout=10000)
-    qtbot.waitUntil(lambda: strip.bar.value() == 500, timeout=10000)
+    qtbot.waitUntil(lambda: strip.isVisibleTo(window), timeout=30000)
+    qtbot.waitUntil(lambda: strip.bar.value() == 500, timeout=30000)
     assert strip.label.text() == "Saving the report: writing sheets"
     strip.cancel_button.click()
-    qtbot.waitUntil(lambda: bool(cancelled), timeout=10000)
+    qtbot.waitUntil(lambda: bool(cancelled), timeout=30000)
     assert stopped.is_set() and not strip.isVisibleTo(window)
     # background recomputations and work with a dialog of its own do not use the strip
     assert not strip.watches("cohort") and not strip.watches("report") and not strip.watches("export")

@@ -26,12 +26,12 @@ def _rows(panel: HistoryPanel) -> list[dict[str, str]]:
 def test_an_edit_and_its_undo_appear_in_the_history_tab(window, qtbot) -> None:
     panel = window.editing.history
     assert window.detail_tabs.indexOf(panel) >= 0
-    assert "&History" in [window.detail_tabs.tabText(i) for i in range(window.detail_tabs.count())]
+    assert "Hi&story" in [window.detail_tabs.tabText(i) for i in range(window.detail_tabs.count())]
     initial = len(_rows(panel))
     assert initial > 0 and all(r["Operation"] == "added" for r in _rows(panel))  # the initial import
 
     model = window.detail.models["patients"]
-    with qtbot.waitSignal(window.store_changed):
+    with qtbot.waitSignal(window.store_changed, timeout=30000):
         assert model.setData(model.index(model.row_for_key("ki67_pct"), 1), "15")
     rows = _rows(panel)
     assert len(rows) == initial + 1
@@ -41,7 +41,7 @@ def test_an_edit_and_its_undo_appear_in_the_history_tab(window, qtbot) -> None:
     assert top["Action"] == "P01: ki67_pct 12 → 15"
     assert top["User"] == window.store.history("P01")[0]["user"] and top["Time"]
 
-    with qtbot.waitSignal(window.store_changed):
+    with qtbot.waitSignal(window.store_changed, timeout=30000):
         window.actions["undo"].trigger()
     top = _rows(panel)[0]
     assert (top["Field"], top["Old"], top["New"]) == ("ki67_pct", "15", "12")
@@ -51,14 +51,14 @@ def test_an_edit_and_its_undo_appear_in_the_history_tab(window, qtbot) -> None:
 def test_history_follows_the_selected_patient(window, qtbot) -> None:
     panel = window.editing.history
     labs_p01 = window.detail.models["labs"]
-    with qtbot.waitSignal(window.store_changed):
+    with qtbot.waitSignal(window.store_changed, timeout=30000):
         assert labs_p01.setData(labs_p01.index(0, labs_p01.column_index("value")), "13")
     gui2_fixtures.select(qtbot, window, "P02")
     rows = _rows(panel)
     assert rows and "P02" in panel.title.text()
     assert not any(r["Field"] == "value" for r in rows)  # P01's lab edit is not P02's history
     model = window.detail.models["patients"]
-    with qtbot.waitSignal(window.store_changed):
+    with qtbot.waitSignal(window.store_changed, timeout=30000):
         assert model.setData(model.index(model.row_for_key("functional_syndrome"), 1), "no")
     top = _rows(panel)[0]
     assert (top["Field"], top["Old"], top["New"]) == ("functional_syndrome", "yes", "no")
@@ -94,12 +94,12 @@ def test_history_panel_sorts_by_time_newest_first(small_store: Store, qtbot) -> 
 
 def test_undo_brings_up_the_patient_whose_edit_it_undoes(window, qtbot) -> None:
     model = window.detail.models["patients"]
-    with qtbot.waitSignal(window.store_changed):
+    with qtbot.waitSignal(window.store_changed, timeout=30000):
         assert model.setData(model.index(model.row_for_key("ki67_pct"), 1), "13")
     gui2_fixtures.select(qtbot, window, "P02")
-    with qtbot.waitSignal(window.store_changed):
+    with qtbot.waitSignal(window.store_changed, timeout=30000):
         window.actions["undo"].trigger()
-    qtbot.waitUntil(lambda: window.detail.patient_id == "P01")
+    qtbot.waitUntil(lambda: window.detail.patient_id == "P01", timeout=30000)
     assert window.current_patient_id() == "P01"
     assert window.detail.models["patients"].values()["ki67_pct"] == 12.0
     top = _rows(window.editing.history)[0]

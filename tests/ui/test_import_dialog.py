@@ -123,7 +123,7 @@ def test_good_workbook_goes_through_the_preview_and_imports_as_one_action(window
     assert window.actions["undo"].text().startswith("&Undo import centre.xlsx")
     assert list((store.path.parent / (store.path.name + ".backups")).glob("*.y90"))  # backed up first
 
-    with qtbot.waitSignal(window.store_changed):
+    with qtbot.waitSignal(window.store_changed, timeout=30000):
         window.actions["undo"].trigger()
     assert "P03" not in store.patient_ids()
     assert store.read_table("patients", ["P01"])[0]["ki67_pct"] == 12.0

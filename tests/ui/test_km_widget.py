@@ -18,7 +18,7 @@ def _expected(pids=None, ci="log-log"):
 
 def _open_survival(window, qtbot):
     window.views.setCurrentWidget(window.survival_page)
-    qtbot.waitUntil(lambda: window.km is not None)
+    qtbot.waitUntil(lambda: window.km is not None, timeout=30000)
     return window.km
 
 
@@ -42,7 +42,7 @@ def test_curve_summary_and_at_risk_equal_the_analysis(window, qtbot):
 
 def test_follows_the_table_filter(window, qtbot):
     km = _open_survival(window, qtbot)
-    with qtbot.waitSignal(km.redrawn, timeout=5000):
+    with qtbot.waitSignal(km.redrawn, timeout=30000):
         window.patient_panel.set_filter("center", "Utrecht")
     ids = set(window.filtered_patient_ids())
     assert len(ids) == 8
@@ -85,9 +85,11 @@ def test_export_png_300_dpi_and_svg(window, qtbot, tmp_path):
 
     km = _open_survival(window, qtbot)
     png = tmp_path / "km.png"
-    km.export(png)
-    qtbot.waitUntil(lambda: png.exists(), timeout=60000)
-    qtbot.waitUntil(lambda: not window.tasks.running(), timeout=60000)
+    task = km.export(png)
+    # the PNG is encoded, written and fsync'ed on a worker: on a loaded machine (a busy disk
+    # makes fsync slow) that can take long, so wait for the task's outcome, not for a deadline
+    qtbot.waitUntil(lambda: task.delivered, timeout=300000)
+    assert png.exists(), window.statusBar().currentMessage()  # if not: why (the failure message)
     image = QImage(str(png))
     assert not image.isNull()
     assert round(image.dotsPerMeterX() / 39.3700787) == 300

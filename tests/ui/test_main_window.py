@@ -88,7 +88,7 @@ def test_derived_columns_filled_after_load(window):
 
 def test_selecting_a_row_emits_patient_selected_and_fills_details(window, qtbot):
     panel = window.patient_panel
-    with qtbot.waitSignal(window.patient_selected, timeout=5000) as blocker:
+    with qtbot.waitSignal(window.patient_selected, timeout=30000) as blocker:
         panel.table.selectRow(2)
     assert blocker.args == ["T003"]
     assert "T003" in window.detail.header.text()
@@ -161,7 +161,7 @@ def test_a_write_refreshes_table_cohort_and_survival_for_just_that_patient(windo
     assert len(window.cohort.data["patients"]) == 12
     assert [p for p in window.cohort.data["patients"] if p["patient_id"] == "T002"][0]["vital_status"] == "alive"
     window.views.setCurrentWidget(window.survival_page)
-    qtbot.waitUntil(lambda: window.km.results["all patients"].events == 2, timeout=5000)
+    qtbot.waitUntil(lambda: window.km.results["all patients"].events == 2, timeout=30000)
 
 
 def test_an_empty_case_series_opens_and_every_view_copes(qtbot, tmp_path):

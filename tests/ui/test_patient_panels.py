@@ -10,10 +10,14 @@ from y90gui.ui.grade_models import GRADE_ROLE
 
 
 def _select(window, qtbot, pid):
-    if window.current_patient_id() == pid:
-        return
-    with qtbot.waitSignal(window.patient_selected, timeout=5000):
+    """Select `pid` and wait until its details (header, timeline, toxicity) are what is shown.
+
+    The table's current row is not enough: details follow the selection after a debounce, so
+    the table may already say `pid` while the panels still show the previous patient.
+    """
+    if window.current_patient_id() != pid:
         window.patient_panel.select_patient(pid)
+    qtbot.waitUntil(lambda: window.detail.patient_id == pid and window.plots_built, timeout=30000)
 
 
 def test_timeline_lanes_show_the_patient_rows(window, qtbot):
@@ -54,7 +58,7 @@ def test_clicking_a_timeline_item_selects_its_row(window, qtbot):
     vb = tl.plot.getPlotItem().vb
     scene_pos = vb.mapViewToScene(QPointF(tl.x_of(item.date), 4))
     pos = tl.plot.mapFromScene(scene_pos)
-    with qtbot.waitSignal(tl.item_clicked, timeout=3000) as blocker:
+    with qtbot.waitSignal(tl.item_clicked, timeout=30000) as blocker:
         qtbot.mouseClick(tl.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert blocker.args == ["radioembolization", item.key]
     view = window.detail.tables["radioembolization"]

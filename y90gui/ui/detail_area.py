@@ -27,7 +27,7 @@ SHEET_TABS: tuple[tuple[str, str], ...] = (
     ("patients", "Pat&ient"),
     ("prrt", "&PRRT"),
     ("radioembolization", "RE pr&ocedures"),
-    ("response", "A&ssessments"),
+    ("response", "Assess&ments"),
     ("labs", "&Labs"),
     ("adverse_events", "&AEs"),
     ("treatments_after", "Afte&r RE"),

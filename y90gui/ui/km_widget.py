@@ -345,14 +345,15 @@ class KaplanMeierWidget(QWidget):
         if path:
             self.export(path)
 
-    def export(self, path: str | Path, dpi: int = 300) -> None:
-        """PNG at `dpi` (rendered here, encoded and written on a worker) or SVG."""
+    def export(self, path: str | Path, dpi: int = 300) -> Any:
+        """PNG at `dpi` (rendered here, encoded and written on a worker: returns that task) or SVG
+        (written here: returns None)."""
         path = Path(path)
         if path.suffix.lower() == ".svg":
             export_svg(self.graphics.scene(), path)
             self.window_.statusBar().showMessage(f"Figure saved: {path}", 8000)
-            return
-        export_png(self.window_, self.graphics.scene(), path, dpi)
+            return None
+        return export_png(self.window_, self.graphics.scene(), path, dpi)
 
     def at_risk_texts(self) -> list[tuple[float, float, str]]:
         """(x, row, text) of the at-risk table as drawn (for tests)."""

@@ -4,6 +4,11 @@ A task is a plain function `fn(progress: Progress) -> result` from the core; it 
 widgets. `TaskRunner.start` runs it on the global thread pool and delivers `progressed`,
 `finished(result)` or `failed(exception)` on the GUI thread through queued signals. Starting a
 new task with the same key cancels the stale one (a newer filter supersedes an older refit).
+
+A task counts as running (`TaskRunner.running()`) until its outcome has been *delivered* on
+the GUI thread, not merely until the worker returned: whoever waits for "no work running"
+(a test, quitting, the busy indicator) must also see the effects of the result callbacks,
+which only run when the queued signal arrives.
 """
 
 from __future__ import annotations
@@ -30,7 +35,14 @@ class Task(QRunnable):
         self.fn = fn
         self.signals = _Signals()
         self.progress = Progress(lambda f, m: self.signals.progressed.emit(f, m))
-        self.done = False
+        self.done = False  # the worker returned (GUI callbacks may still be queued)
+        self.delivered = False  # the outcome signal reached the GUI thread
+        # connected first, so it runs before the callbacks TaskRunner.start connects
+        for signal in (self.signals.finished, self.signals.failed, self.signals.cancelled):
+            signal.connect(self._mark_delivered)
+
+    def _mark_delivered(self, *_args: Any) -> None:
+        self.delivered = True
 
     def run(self) -> None:  # worker thread
         try:
@@ -89,7 +101,8 @@ class TaskRunner(QObject):
         return task
 
     def running(self) -> list[str]:
-        return [k for k, t in self._tasks.items() if not t.done]
+        """Keys of the tasks whose outcome has not reached the GUI thread yet."""
+        return [k for k, t in self._tasks.items() if not t.delivered]
 
     def cancel(self, key: str) -> None:
         task = self._tasks.get(key)

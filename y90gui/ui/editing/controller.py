@@ -47,7 +47,7 @@ class EditingController(RowActionsMixin, UndoMixin, ExchangeMixin, QObject):
 
         self.history = HistoryPanel(parent=window.detail_tabs)
         self.history.setObjectName("HistoryPanel")
-        window.detail_tabs.addTab(self.history, "&History")
+        window.detail_tabs.addTab(self.history, "Hi&story")  # Alt+H is the Help menu
         self._make_tables_editable()
         self._build_row_toolbar()
         self.message = QLabel()
