@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from cohort_fixture import build_small_cohort
+from ui_helpers import close_window
 
 from y90gui.store.store import Store
 
@@ -35,17 +36,6 @@ def small_store_path(small_store_template: Path, tmp_path: Path) -> Path:
     dest = tmp_path / "cohort.y90"
     shutil.copy(small_store_template, dest)
     return dest
-
-
-def close_window(qtbot, window) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import QThreadPool
-
-    window.close()
-    assert window.tasks.shutdown(20000)
-    assert QThreadPool.globalInstance().activeThreadCount() == 0  # no worker outlives the window
-    qtbot.wait(10)
-    window.deleteLater()
-    qtbot.wait(10)
 
 
 @pytest.fixture

@@ -98,7 +98,7 @@ def test_selecting_a_row_emits_patient_selected_and_fills_details(window, qtbot)
 
 
 def test_read_only_file_shows_banner_and_title(qtbot, small_store_path):
-    from conftest import close_window
+    from ui_helpers import close_window
 
     from y90gui.ui.main_window import MainWindow
 
@@ -130,7 +130,7 @@ def test_store_errors_become_a_message_box_not_a_traceback(window, tmp_path, qtb
 
 
 def test_layout_and_recent_files_are_remembered(qtbot, small_store_path):
-    from conftest import close_window
+    from ui_helpers import close_window
 
     from y90gui.ui.main_window import MainWindow
     from y90gui.ui.settings import app_settings, recent_files
@@ -165,7 +165,7 @@ def test_a_write_refreshes_table_cohort_and_survival_for_just_that_patient(windo
 
 
 def test_an_empty_case_series_opens_and_every_view_copes(qtbot, tmp_path):
-    from conftest import close_window
+    from ui_helpers import close_window
 
     from y90gui.ui.main_window import MainWindow
 
