@@ -112,6 +112,7 @@ class SummaryPrefetch:
 
         self.path = path
         self._summary: PatientSummary | None = None
+        self._conn: sqlite3.Connection | None = None
         self._stamp: tuple[int, int] | None = None
         self._thread = threading.Thread(target=self._run, name="summary-prefetch", daemon=True)
         self._thread.start()
@@ -120,20 +121,35 @@ class SummaryPrefetch:
         try:
             # mode=rw: never create a file that is not there (Store.open reports that properly)
             uri = f"{Path(self.path).resolve().as_uri()}?mode=rw"
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
             try:
                 conn.execute("BEGIN")  # one read snapshot for the stamp and the rows
                 self._stamp = _stamp(conn)
-                self._summary = patient_summary(conn)
-                conn.execute("COMMIT")
-            finally:
+                # One statement computes every row with the GIL released. Fetching row by row
+                # here would need the GIL for each row and stall behind the GUI thread, which
+                # holds it while it imports and builds the window; `result` reads the rows.
+                conn.execute(f"CREATE TEMP TABLE summary_rows AS {_SQL}")
+            except BaseException:
                 conn.close()
+                raise
+            self._conn = conn
         except (sqlite3.Error, OSError):
-            self._summary = None  # not a case series, locked, unreadable: the caller's open reports it
+            self._conn = None  # not a case series, locked, unreadable: the caller's open reports it
 
     def result(self, conn: sqlite3.Connection, timeout: float = 30.0) -> PatientSummary | None:
         self._thread.join(timeout)
-        if self._summary is None or self._thread.is_alive():
+        if self._thread.is_alive():
+            return None
+        mine, self._conn = self._conn, None
+        if mine is not None:
+            try:
+                rows = [tuple(r) for r in mine.execute("SELECT * FROM temp.summary_rows ORDER BY rowid")]
+                self._summary = PatientSummary(SUMMARY_COLUMNS, rows)
+            except sqlite3.Error:
+                self._summary = None
+            finally:
+                mine.close()  # ends the read snapshot and drops the temporary table
+        if self._summary is None:
             return None
         try:
             return self._summary if _stamp(conn) == self._stamp else None

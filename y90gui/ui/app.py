@@ -57,8 +57,15 @@ PALETTE = {
 }
 
 
-def apply_look(app: object) -> None:
-    """The calm clinical look: Fusion style + palette + our stylesheet + the app icon."""
+def apply_look(app: object, stylesheet: bool = True) -> None:
+    """The calm clinical look: Fusion style + palette + our stylesheet + the app icon.
+
+    `stylesheet=False` leaves the stylesheet out, for `apply_stylesheet` once the main window
+    is built: with an application stylesheet in force, every widget is polished by the
+    style-sheet engine when it is created and again each time it is re-parented (added to a
+    layout, splitter or tab), which made building the window twice as slow. Set just before
+    `show()`, each widget is polished once.
+    """
     from PySide6.QtGui import QColor, QIcon, QPalette
     from PySide6.QtWidgets import QApplication
 
@@ -75,12 +82,17 @@ def apply_look(app: object) -> None:
     font = app.font()
     font.setPointSizeF(10)
     app.setFont(font)
-    qss = RESOURCES / "style.qss"
-    if qss.exists():
-        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    if stylesheet:
+        apply_stylesheet(app)
     icon = RESOURCES / "y90gui.png"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+
+
+def apply_stylesheet(app: object) -> None:
+    qss = RESOURCES / "style.qss"
+    if qss.exists():
+        app.setStyleSheet(qss.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
 
 
 def _install_excepthook(window: object) -> None:
@@ -139,7 +151,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationVersion(__version__)
     app.setApplicationDisplayName("y90gui")
     setup_logging()
-    apply_look(app)
+    apply_look(app, stylesheet=False)  # the stylesheet follows once the window is built
 
     from y90gui.ui.main_window import MainWindow
 
@@ -163,6 +175,7 @@ def run_gui(args: argparse.Namespace) -> int:
         _report_first_paint(window, app)
     if path is not None:
         window.open_file(path, prefetch)
+    apply_stylesheet(app)
     window.show()
     if demo_error is not None:
         window.show_error("The demo cohort could not be opened", demo_error)

@@ -9,7 +9,6 @@ typing in the search box stays instant.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from pathlib import Path
 from typing import Any
@@ -396,11 +395,9 @@ class MainWindow(FileCommandsMixin, QMainWindow):
 
     # ------------------------------------------------------------------ lifecycle
     def _install_editing(self) -> None:
-        if importlib.util.find_spec("y90gui.ui.editing") is None:
-            return
-        from y90gui.ui import editing
-
         try:
+            from y90gui.ui import editing
+
             self.editing = editing.install(self)
         except ImportError as exc:  # gui2's module not complete in this build
             log.warning("editing not installed: %s", exc)

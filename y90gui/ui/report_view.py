@@ -23,13 +23,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from y90gui.ui.report_html import report_to_html
-
 if TYPE_CHECKING:
     from y90gui.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 CI_METHODS = ("log-log", "log", "plain")
+
+
+def report_to_html(report: dict[str, Any], shown: int, total: int) -> str:
+    """`report_html.report_to_html`, imported when a report is first shown (not on the first-paint path)."""
+    from y90gui.ui.report_html import report_to_html as render
+
+    return render(report, shown, total)
 
 
 def compute_report(data: Any, ci_method: str, basis: str, progress: Any) -> dict[str, Any]:
