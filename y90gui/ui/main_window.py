@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -28,11 +28,12 @@ from y90gui.core.errors import Y90Error
 from y90gui.store.store import Change, Store
 from y90gui.store.summary import patient_summary
 from y90gui.ui import settings as app_settings_mod
-from y90gui.ui.cohort_tasks import CohortData, load_cohort, reload_patients, warm_up
+from y90gui.ui.cohort_tasks import CohortData
 from y90gui.ui.detail_area import DetailArea, LazyPage
 from y90gui.ui.patient_panel import PatientPanel
 from y90gui.ui.tasks import TaskRunner
 from y90gui.ui.window_actions import build_actions, build_menus
+from y90gui.ui.window_background import BackgroundWorkMixin
 from y90gui.ui.window_files import FileCommandsMixin
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ FILTER_DEBOUNCE_MS = 120
 PATIENT_DEBOUNCE_MS = 60
 
 
-class MainWindow(FileCommandsMixin, QMainWindow):
+class MainWindow(FileCommandsMixin, BackgroundWorkMixin, QMainWindow):
     store_changed = Signal(object)  # a store Change, after every write
     patient_selected = Signal(str)
     #: the cohort shown changed (filter or data); cohort panels refresh from filtered_patient_ids()
@@ -209,48 +210,6 @@ class MainWindow(FileCommandsMixin, QMainWindow):
         else:
             self._load_cohort()
 
-    def _reload_patients(self, patient_ids: set[str]) -> None:
-        """Re-read only the patients a write touched (an edit must not reload 10,000 patients)."""
-        if self.store is None or self.cohort is None:
-            return
-        # a reload still running for an earlier edit is superseded: redo its patients too
-        self._pending_reload |= patient_ids
-        path, cohort, pids = self.store.path, self.cohort, set(self._pending_reload)
-        self._start_cohort_task(lambda p: reload_patients(path, cohort, pids, p))
-
-    def _load_cohort(self) -> None:
-        if self.store is None:
-            return
-        path = self.store.path
-        self._busy("Loading the case series…")
-        self._start_cohort_task(lambda p: load_cohort(path, p))
-
-    def _start_cohort_task(self, fn: Any) -> None:
-        """Only the newest cohort task's result counts (a late result of a superseded one is dropped)."""
-        self._cohort_generation += 1
-        generation = self._cohort_generation
-
-        def finished(cohort: CohortData) -> None:
-            if generation == self._cohort_generation:
-                self._cohort_loaded(cohort)
-
-        self.tasks.start("cohort", fn, finished, self._task_failed, on_cancelled=self._idle)
-
-    def _cohort_loaded(self, cohort: CohortData) -> None:
-        self._pending_reload.clear()
-        self._idle()
-        if self.store is None:
-            return
-        self.cohort = cohort
-        self.patient_panel.set_derived(cohort.derived)
-        self.cohort_loaded.emit()
-        self.cohort_changed.emit()
-
-    def _task_failed(self, exc: BaseException) -> None:
-        self._idle()
-        log.error("background task failed", exc_info=exc)
-        self.show_error("A background task failed", exc)
-
     # ------------------------------------------------------------------ patients
     def _queue_patient(self, pid: str) -> None:
         if pid == self.detail.patient_id and self._pending_patient is None:
@@ -294,84 +253,7 @@ class MainWindow(FileCommandsMixin, QMainWindow):
         if 0 <= row < self.patient_panel.proxy.rowCount():
             table.selectRow(row)
 
-    # ------------------------------------------------------------------ lazy plots
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if not self._painted:
-            self._painted = True
-            QTimer.singleShot(0, self, self._after_first_paint)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        # a window shown minimised (or on a platform that does not paint it) must load anyway
-        QTimer.singleShot(1500, self, self._paint_fallback)
-
-    def _paint_fallback(self) -> None:
-        if not self._painted and not self._closed:
-            self._painted = True
-            self._after_first_paint()
-
-    def _after_first_paint(self) -> None:
-        """Only now: the first patient's details and the background work (imports, cohort load)."""
-        if self._closed:
-            return
-        if self._pending_patient is not None:
-            self._apply_patient()
-        if not self._started_background:
-            self._started_background = True
-            QTimer.singleShot(30, self, self._start_background)
-
-    def _view_changed(self, _index: int) -> None:
-        page = self.views.currentWidget()
-        if page is self.survival_page and self.km is not None:
-            self.km.refresh_if_stale()
-        elif page in (self.report_view, self.cohort_toxicity_page):
-            self.report_view.refresh_if_stale()
-
-    def _start_background(self) -> None:
-        if self._closed:
-            return
-        self.tasks.start("warmup", warm_up, lambda _r: self._build_plot_pages(), self._task_failed)
-        self._load_cohort()
-
-    def _build_plot_pages(self) -> None:
-        if self.plots_built:
-            return
-        from y90gui.ui.km_widget import KaplanMeierWidget
-        from y90gui.ui.timeline import TimelineWidget
-        from y90gui.ui.toxicity_panels import CohortToxicityPanel, PatientToxicityPanel
-
-        self.timeline = TimelineWidget(self)
-        self.timeline.item_clicked.connect(self.detail.show_row)
-        self.detail.timeline_page.set_content(self.timeline)
-        self.patient_toxicity = PatientToxicityPanel(self)
-        self.detail.toxicity_page.set_content(self.patient_toxicity)
-        self.km = KaplanMeierWidget(self)
-        self.survival_page.set_content(self.km)
-        self.cohort_toxicity = CohortToxicityPanel(self)
-        self.cohort_toxicity_page.set_content(self.cohort_toxicity)
-        self.report_view.report_ready.connect(self.cohort_toxicity.set_report)
-        self.cohort_toxicity.basis_changed.connect(self.report_view.set_basis)
-        self.plots_built = True
-        pid = self.current_patient_id()
-        if pid:
-            self._show_patient_plots(pid)
-        self.plots_ready.emit()
-        self.km.request_refresh()
-        if self.report_view.report is not None:
-            self.cohort_toxicity.set_report(self.report_view.report)
-
     # ------------------------------------------------------------------ status
-    def _busy(self, message: str) -> None:
-        self.statusBar().showMessage(message)
-        self.busy.setRange(0, 0)
-        self.busy.show()
-
-    def _idle(self) -> None:
-        if not self.tasks.running() or self.tasks.running() == ["warmup"]:
-            self.busy.hide()
-            self.statusBar().clearMessage()
-
     def _update_title(self) -> None:
         if self.store is None:
             self.setWindowTitle("y90gui")
