@@ -3,8 +3,9 @@
 First paint needs only PySide6 and sqlite3: the patient table comes from one SQL query
 (`store.summary`). After the window is shown, two workers start: one imports the plotting
 stack (then the plot pages are built), one loads the whole case series and derives the
-columns that need the analysis rules. Cohort panels follow the table's filter, debounced so
-typing in the search box stays instant.
+columns that need the analysis rules (that part lives in `window_background`; file commands
+and message boxes in `window_files`, menus in `window_actions`). Cohort panels follow the
+table's filter, debounced so typing in the search box stays instant.
 """
 
 from __future__ import annotations
