@@ -112,7 +112,8 @@ def close_window(qtbot, win) -> None:  # type: ignore[no-untyped-def]
     win.editing.ask_quit = lambda running: True
     win.close()
     assert win.tasks.shutdown(20000)
-    qtbot.wait(20)  # deliver the workers' queued finished/cancelled signals while the window exists
+    # deliver the workers' queued finished/cancelled signals while the window exists
+    qtbot.waitUntil(lambda: not win.tasks.running(), timeout=30000)
     win.deleteLater()
     qtbot.wait(10)
 

@@ -14,6 +14,7 @@ def close_window(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     window.close()
     assert window.tasks.shutdown(20000)
     assert QThreadPool.globalInstance().activeThreadCount() == 0  # no worker outlives the window
-    qtbot.wait(10)
+    # their queued outcome signals reach the window before it is deleted
+    qtbot.waitUntil(lambda: not window.tasks.running(), timeout=30000)
     window.deleteLater()
     qtbot.wait(10)
