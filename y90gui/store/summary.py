@@ -89,7 +89,7 @@ def patient_summary(conn: sqlite3.Connection) -> PatientSummary:
     Age is year of the first RE minus birth year, because the format keeps only the birth year.
     The PRRT -> RE interval is the report's definition: last cycle on or before the first RE.
     """
-    rows = [tuple(r) for r in conn.execute(_SQL)]
+    rows = conn.execute(_SQL).fetchall()
     return PatientSummary(SUMMARY_COLUMNS, rows)
 
 
@@ -143,7 +143,7 @@ class SummaryPrefetch:
         mine, self._conn = self._conn, None
         if mine is not None:
             try:
-                rows = [tuple(r) for r in mine.execute("SELECT * FROM temp.summary_rows ORDER BY rowid")]
+                rows = mine.execute("SELECT * FROM temp.summary_rows ORDER BY rowid").fetchall()
                 self._summary = PatientSummary(SUMMARY_COLUMNS, rows)
             except sqlite3.Error:
                 self._summary = None
