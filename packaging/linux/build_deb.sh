@@ -62,8 +62,9 @@ Description: review and analyse Y-90 radioembolization case series
  (RECIST 1.1 response, CTCAE v4.03 toxicities, Kaplan-Meier overall survival)
  is computed and exported as a workbook.
  .
- The package is self-contained (Python, Qt and all libraries under
- /opt/y90gui); it needs no network and no Python on the workstation.
+ Python, Qt and the scientific libraries are bundled under /opt/y90gui; only
+ common system libraries come from the Depends. It needs no network and no
+ Python installation on the workstation.
 CONTROL
 
 mkdir -p dist
