@@ -157,6 +157,9 @@ def run_gui(args: argparse.Namespace) -> int:
 
     window = MainWindow()
     _install_excepthook(window)
+    from y90gui.ui.file_open import install_file_open
+
+    install_file_open(app, window)  # macOS: a .y90 double-clicked while y90gui runs
     path = getattr(args, "file", None)
     if path is None:  # the file of the last session, if it is still there; else the demo copy
         last = window.settings.value("last_file")
