@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
@@ -28,14 +27,14 @@ from PySide6.QtWidgets import (
 
 from y90gui.core.progress import Progress
 from y90gui.store.store import Store
-from y90gui.ui.dialogs.progress import TaskProgress
+from y90gui.ui.dialogs.cancel_on_close import CancelOnCloseDialog
 from y90gui.ui.dialogs.worker_store import reading, writing
 from y90gui.ui.tasks import TaskRunner
 
 XLSX_FILTER = "Excel workbook (*.xlsx)"
 
 
-class ExportDialog(QDialog):
+class ExportDialog(CancelOnCloseDialog):
     """Choose a file and which patients, then export on a worker; `written` is the path or None."""
 
     def __init__(self, store: Store, runner: TaskRunner, parent: QWidget | None = None,
@@ -70,13 +69,7 @@ class ExportDialog(QDialog):
 
         self.status = QLabel("")
         self.status.setWordWrap(True)
-        self.progress = TaskProgress(runner, "export", self)
-        self.progress.finished.connect(self._finished)
-        self.progress.failed.connect(self._failed)
-        self.progress.cancelled.connect(self._cancelled)
-        self._close_when_stopped = False
-        for signal in (self.progress.cancelled, self.progress.failed, self.progress.finished):
-            signal.connect(self._maybe_close)
+        self.make_progress(runner, "export", self._finished, self._failed, self._cancelled)
         self.buttons = QDialogButtonBox()
         self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
@@ -155,15 +148,4 @@ class ExportDialog(QDialog):
             return f"The existing {path.name} was left as it was."
         return f"Warning: {path.name} changed; check it before use."
 
-    def reject(self) -> None:
-        if self.progress.running:
-            self._close_when_stopped = True
-            self.progress.cancel()
-            return
-        super().reject()
 
-    def _maybe_close(self, *_args: object) -> None:
-        """Close was pressed while working: close once the work has stopped (or finished)."""
-        if self._close_when_stopped and self.isVisible():
-            self._close_when_stopped = False
-            super().reject()

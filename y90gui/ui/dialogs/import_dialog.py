@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
@@ -28,16 +27,17 @@ from PySide6.QtWidgets import (
 
 from y90gui.core.progress import Progress
 from y90gui.store.store import Change, Store
+from y90gui.ui.dialogs.cancel_on_close import CancelOnCloseDialog
 from y90gui.ui.dialogs.issues import IssuesTable
 from y90gui.ui.dialogs.preview import ChangePreview
-from y90gui.ui.dialogs.progress import CommitSafeProgress, TaskProgress
+from y90gui.ui.dialogs.progress import CommitSafeProgress
 from y90gui.ui.dialogs.worker_store import reading, writing
 from y90gui.ui.tasks import TaskRunner
 
 WORKBOOK_FILTER = "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
 
 
-class ImportDialog(QDialog):
+class ImportDialog(CancelOnCloseDialog):
     """`imported(Change)` after a successful import; the window broadcasts it."""
 
     imported = Signal(object)
@@ -70,13 +70,7 @@ class ImportDialog(QDialog):
         self.pages.addWidget(QWidget())
         self.pages.addWidget(self.errors)
         self.pages.addWidget(self.preview)
-        self.progress = TaskProgress(runner, "import", self)
-        self.progress.finished.connect(self._task_finished)
-        self.progress.failed.connect(self._task_failed)
-        self.progress.cancelled.connect(self._task_cancelled)
-        self._close_when_stopped = False
-        for signal in (self.progress.cancelled, self.progress.failed, self.progress.finished):
-            signal.connect(self._maybe_close)
+        self.make_progress(runner, "import", self._task_finished, self._task_failed, self._task_cancelled)
 
         self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -195,15 +189,4 @@ class ImportDialog(QDialog):
             self.status.setText("Check cancelled.")
         self._stage = "idle"
 
-    def reject(self) -> None:
-        if self.progress.running:
-            self._close_when_stopped = True
-            self.progress.cancel()  # Close while working means stop; the dialog stays until it has
-            return
-        super().reject()
 
-    def _maybe_close(self, *_args: object) -> None:
-        """Close was pressed while working: close once the work has stopped (or finished)."""
-        if self._close_when_stopped and self.isVisible():
-            self._close_when_stopped = False
-            super().reject()
