@@ -260,13 +260,7 @@ class Store:
                     "DELETE FROM reference_ranges WHERE center = ? AND test = ? AND unit = ?",
                     [(r["center"], r["test"], r["unit"]) for r in rows],
                 )
-            names = sheet.column_names
-            types = [c.type for c in sheet.columns]
-            sql = (f'INSERT INTO "{sheet.name}" ({", ".join(f"{chr(34)}{n}{chr(34)}" for n in names)}) '
-                   f'VALUES ({", ".join("?" * len(names))})')
-            self.conn.executemany(
-                sql, ([_to_sql(t, r.get(n)) for n, t in zip(names, types, strict=True)] for r in rows)
-            )
+            self.conn.executemany(_insert_sql(sheet.name, sheet.column_names), _sql_rows(sheet, rows))
             change.tables.add(sheet.name)
         change.patient_ids.update(pids)
 
@@ -344,11 +338,8 @@ class Store:
         sheet = SHEET_BY_NAME[table]
         names = [c.name for c in sheet.columns]
         with self.action(description or f"add {table} row") as change:
-            cur = self.conn.execute(
-                f'INSERT INTO "{table}" ({", ".join(f"{chr(34)}{n}{chr(34)}" for n in names)}) '
-                f'VALUES ({", ".join("?" * len(names))})',
-                [_to_sql(c.type, values.get(c.name)) for c in sheet.columns],
-            )
+            cur = self.conn.execute(_insert_sql(table, names),
+                                    [_to_sql(c.type, values.get(c.name)) for c in sheet.columns])
             key = values["patient_id"] if table == "patients" else str(cur.lastrowid)
             change.tables.add(table)
             if values.get("patient_id"):
@@ -451,11 +442,7 @@ class Store:
                 elif op == "delete":
                     values = json.loads(old)
                     names = list(values)
-                    self.conn.execute(
-                        f'INSERT INTO "{tbl}" ({", ".join(f"{chr(34)}{n}{chr(34)}" for n in names)}) '
-                        f'VALUES ({", ".join("?" * len(names))})',
-                        list(values.values()),
-                    )
+                    self.conn.execute(_insert_sql(tbl, names), list(values.values()))
                 else:
                     values = json.loads(old)
                     current_key = json.loads(new)[key_col]
@@ -569,19 +556,22 @@ class Store:
 BULK_ROWS = 5000
 
 
+def _insert_sql(table: str, names: Sequence[str]) -> str:
+    cols = ", ".join(f'"{n}"' for n in names)
+    return f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join("?" * len(names))})'
+
+
 def _sql_rows(sheet: Any, rows: Sequence[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
-    """Rows as SQL parameter tuples, built column by column (each distinct date converted once)."""
+    """Rows as SQL parameter tuples, built column by column: `_to_sql` applied once per distinct
+    value of a date column, and only to the columns whose type needs converting."""
     columns: list[list[Any]] = []
     for c in sheet.columns:
         col = [r.get(c.name) for r in rows]
         if c.type == "date":
-            iso = {d: d.isoformat() for d in set(col) if d is not None}
-            iso[None] = None
-            col = list(map(iso.__getitem__, col))
-        elif c.type == "yesno":
-            col = [None if v is None else int(bool(v)) for v in col]
-        elif c.type == "number" and not set(map(type, col)) <= {float, type(None)}:
-            col = [None if v is None else float(v) for v in col]
+            converted = {d: _to_sql("date", d) for d in set(col)}
+            col = list(map(converted.__getitem__, col))
+        elif c.type == "yesno" or (c.type == "number" and not set(map(type, col)) <= {float, type(None)}):
+            col = [_to_sql(c.type, v) for v in col]
         columns.append(col)
     return zip(*columns, strict=True)
 
