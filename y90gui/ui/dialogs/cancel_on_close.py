@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QWidget
 
 from y90gui.ui.dialogs.progress import TaskProgress
 from y90gui.ui.tasks import TaskRunner
@@ -35,6 +35,15 @@ class CancelOnCloseDialog(QDialog):
     def make_progress(self, runner: TaskRunner, key: str, finished: Callable[[Any], None],
                       failed: Callable[[BaseException], None], cancelled: Callable[[], None]) -> TaskProgress:
         return self.attach_progress(TaskProgress(runner, key, self), finished, failed, cancelled)
+
+    def make_buttons(self, label: str, slot: Callable[[], None]) -> QPushButton:
+        """The dialog's action button plus Close (which, while working, cancels first)."""
+        self.buttons = QDialogButtonBox()
+        action = self.buttons.addButton(label, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        action.clicked.connect(slot)
+        self.close_button.clicked.connect(self.reject)
+        return action
 
     def reject(self) -> None:
         if self.progress.running:

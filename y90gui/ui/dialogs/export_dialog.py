@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -70,11 +69,7 @@ class ExportDialog(CancelOnCloseDialog):
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.make_progress(runner, "export", self._finished, self._failed, self._cancelled)
-        self.buttons = QDialogButtonBox()
-        self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.export_button.clicked.connect(self.start)
-        self.close_button.clicked.connect(self.reject)
+        self.export_button = self.make_buttons("Export", self.start)
 
         layout = QVBoxLayout(self)
         layout.addLayout(path_row)

@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -72,12 +71,8 @@ class ImportDialog(CancelOnCloseDialog):
         self.pages.addWidget(self.preview)
         self.make_progress(runner, "import", self._task_finished, self._task_failed, self._task_cancelled)
 
-        self.buttons = QDialogButtonBox()
-        self.import_button = self.buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button = self.make_buttons("Import", self.confirm)
         self.import_button.setEnabled(False)
-        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.import_button.clicked.connect(self.confirm)
-        self.close_button.clicked.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.status)
