@@ -142,7 +142,9 @@ def run_gui(args: argparse.Namespace) -> int:
         prefetch = SummaryPrefetch(str(args.file))
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from y90gui.ui.file_open import Y90Application
+
+    app = QApplication.instance() or Y90Application(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("y90gui")
     app.setOrganizationName("y90gui")
