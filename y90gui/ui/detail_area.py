@@ -2,7 +2,11 @@
 
 The sheet tables use gui2's `SheetRowsModel` / `PatientFieldsModel` (editable, validated); this
 module only lays them out and answers "show me row X of sheet Y" for the timeline's clicks.
-Plot pages are placeholders until pyqtgraph has been imported off the first-paint path.
+Plot pages are placeholders until pyqtgraph has been imported off the first-paint path, and
+the seven sheet tables (hidden tabs, ~140 widgets with their headers and scroll bars) are
+built by `build_tables()` just after the first paint: creating and style-polishing them before
+it cost a tenth of the start-up time. Their tabs are there from the start, so the tab bar and
+its mnemonics never change shape.
 """
 
 from __future__ import annotations
@@ -70,34 +74,63 @@ class DetailArea(QWidget):
         self.toxicity_page = LazyPage(parent=self)
         self.tabs.addTab(self.timeline_page, "&Timeline")
         self.tabs.addTab(self.toxicity_page, "To&xicity")
-        self.tables: dict[str, QTableView] = {}
+        self._tables: dict[str, QTableView] = {}
+        self._placeholders: dict[str, QWidget] = {}
         self.models: dict[str, Any] = {}
         for sheet, title in SHEET_TABS:
-            view = QTableView(self)
-            view.setObjectName(f"sheet_{sheet}")
-            view.setAlternatingRowColors(True)
-            view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-            view.setSortingEnabled(False)
-            view.horizontalHeader().setStretchLastSection(True)
-            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            view.verticalHeader().setVisible(sheet != "patients")
-            view.setAccessibleName(f"{sheet} rows")
-            self.tables[sheet] = view
-            self.tabs.addTab(view, title)
+            page = QWidget(self)
+            self._placeholders[sheet] = page
+            self.tabs.addTab(page, title)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addWidget(self.header)
         layout.addWidget(self.tabs, 1)
         self.patient_id: str | None = None
 
+    @property
+    def tables(self) -> dict[str, QTableView]:
+        """Sheet name -> its table view (built on first use if the first paint has not happened yet)."""
+        self.build_tables()
+        return self._tables
+
+    def build_tables(self) -> None:
+        """Put the sheet tables in place of their placeholder tabs (once; the current tab stays)."""
+        if self._tables or not self._placeholders:
+            return
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        try:
+            for sheet, title in SHEET_TABS:
+                view = QTableView(self)
+                view.setObjectName(f"sheet_{sheet}")
+                view.setAlternatingRowColors(True)
+                view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+                view.setSortingEnabled(False)
+                view.horizontalHeader().setStretchLastSection(True)
+                view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+                view.verticalHeader().setVisible(sheet != "patients")
+                view.setAccessibleName(f"{sheet} rows")
+                if sheet in self.models:
+                    view.setModel(self.models[sheet])
+                page = self._placeholders.pop(sheet)
+                index = self.tabs.indexOf(page)
+                self.tabs.removeTab(index)
+                self.tabs.insertTab(index, view, title)
+                page.deleteLater()
+                self._tables[sheet] = view
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(False)
+
     def set_store(self, store: Store | None) -> None:
         from y90gui.ui.models.sheet_model import PatientFieldsModel, SheetRowsModel
 
-        for sheet, view in self.tables.items():
+        for sheet, _title in SHEET_TABS:
             old = self.models.get(sheet)
             model: Any = (PatientFieldsModel(store, None, self) if sheet == "patients"
                           else SheetRowsModel(store, sheet, None, self))
-            view.setModel(model)
+            if sheet in self._tables:
+                self._tables[sheet].setModel(model)
             self.models[sheet] = model
             if old is not None:
                 old.deleteLater()

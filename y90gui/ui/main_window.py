@@ -140,9 +140,9 @@ class MainWindow(FileCommandsMixin, BackgroundWorkMixin, QMainWindow):
         self._patient_timer.timeout.connect(self._apply_patient)
         self.views.currentChanged.connect(self._view_changed)
 
+        self._editing: Any = None
         self._update_title()
         self._restore_layout()
-        self._install_editing()
 
     # ------------------------------------------------------------------ public API
     def current_patient_id(self) -> str | None:
@@ -277,13 +277,24 @@ class MainWindow(FileCommandsMixin, BackgroundWorkMixin, QMainWindow):
         self.banner.show()
 
     # ------------------------------------------------------------------ lifecycle
-    def _install_editing(self) -> None:
-        try:
-            from y90gui.ui import editing
+    @property
+    def editing(self) -> Any:
+        """The editing controller (undo/redo, row edits, import/export dialogs, History tab)."""
+        self.finish_building()
+        return self._editing
 
-            self.editing = editing.install(self)
-        except ImportError as exc:  # gui2's module not complete in this build
-            log.warning("editing not installed: %s", exc)
+    def finish_building(self) -> None:
+        """Build what the first paint does not show: the sheet tables and editing (once).
+
+        Runs right after the first paint (`_after_first_paint`), or earlier when something asks
+        for `editing`. Until then the editing actions are disabled (`window_actions`).
+        """
+        if self._editing is not None or self._closed:
+            return
+        self.detail.build_tables()
+        from y90gui.ui import editing
+
+        self._editing = editing.install(self)
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")

@@ -1,0 +1,85 @@
+"""What the first paint leaves for later: sheet tables and editing arrive in place, unasked or on demand."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QTableView
+from ui_helpers import close_window
+
+from y90gui.ui.detail_area import SHEET_TABS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _titles(tabs) -> list[str]:  # type: ignore[no-untyped-def]
+    return [tabs.tabText(i) for i in range(tabs.count())]
+
+
+def test_sheet_tables_and_editing_come_after_the_first_paint_in_their_tabs(qtbot, small_store_path: Path) -> None:
+    from y90gui.ui.main_window import MainWindow
+
+    win = MainWindow()
+    try:
+        assert win.open_file(small_store_path)
+        before = _titles(win.detail_tabs)
+        assert win._editing is None and not win.detail._tables  # nothing of it built yet
+        assert all(not win.actions[k].isEnabled() for k in ("import", "export", "undo"))
+        win.show()
+        qtbot.waitUntil(lambda: win._editing is not None, timeout=30000)
+        # the same tabs in the same order (History is added at the end), now holding the tables
+        assert _titles(win.detail_tabs)[: len(before)] == before
+        for sheet, title in SHEET_TABS:
+            view = win.detail_tabs.widget(before.index(title))
+            assert isinstance(view, QTableView) and view is win.detail.tables[sheet]
+            assert view.model() is win.detail.models[sheet]
+        assert win.actions["import"].isEnabled() and win.actions["export"].isEnabled()
+        assert win.detail_tabs.currentIndex() == 0  # building them did not switch tabs
+    finally:
+        close_window(qtbot, win)
+
+
+def test_asking_for_editing_before_any_paint_builds_it_there_and_then(qtbot, small_store_path: Path) -> None:
+    from y90gui.ui.main_window import MainWindow
+
+    win = MainWindow()
+    try:
+        assert win.open_file(small_store_path)
+        win.detail_tabs.setCurrentIndex(3)
+        current = win.detail_tabs.currentWidget()
+        assert win.editing is not None  # never shown: built on demand
+        assert win.detail_tabs.currentIndex() == 3 and win.detail_tabs.currentWidget() is not current
+        assert isinstance(win.detail_tabs.currentWidget(), QTableView)
+        assert win.editing is win.editing  # once
+    finally:
+        close_window(qtbot, win)
+
+
+def test_the_application_opens_a_file_the_desktop_hands_over(small_store_path: Path, tmp_path: Path) -> None:
+    """y90gui's own QApplication handles FileOpen itself (no filter in front of every event)."""
+    script = f"""
+import sys
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QFileOpenEvent
+from y90gui.ui.file_open import Y90Application, install_file_open
+
+app = Y90Application(sys.argv[:1])
+class Window:
+    opened = []
+    def open_file(self, path):
+        self.opened.append(path)
+window = Window()
+assert install_file_open(app, window) is None
+app.sendEvent(app, QFileOpenEvent({str(small_store_path)!r}))
+ordinary = QObject()
+app.sendEvent(ordinary, QEvent(QEvent.Type.User))  # not a file: ignored
+print("opened", window.opened)
+"""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", Y90GUI_SETTINGS_DIR=str(tmp_path / "settings"))
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert f"opened [{str(small_store_path)!r}]" in out.stdout
