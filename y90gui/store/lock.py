@@ -13,7 +13,6 @@ import datetime as dt
 import getpass
 import json
 import os
-import socket
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -34,6 +33,19 @@ def current_user() -> str:
         return getpass.getuser()
     except Exception:  # no login name in some containers and services
         return f"uid{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def host_name() -> str:
+    """This machine's name, as `socket.gethostname()` gives it.
+
+    `os.uname()` answers the same on POSIX without importing `socket` (with its `selectors`
+    and `array`), which is a few milliseconds of every window start.
+    """
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
 
 
 def lock_path(db_path: Path) -> Path:
@@ -68,7 +80,7 @@ class WriteLock:
     def __init__(self, db_path: Path) -> None:
         self.path = lock_path(db_path)
         self.info = LockInfo(
-            current_user(), socket.gethostname(), os.getpid(), dt.datetime.now().isoformat(timespec="seconds")
+            current_user(), host_name(), os.getpid(), dt.datetime.now().isoformat(timespec="seconds")
         )
         self.held = False
 

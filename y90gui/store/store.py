@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -28,7 +27,7 @@ from y90gui.store.errors import (
     StoreError,
 )
 from y90gui.store.header import check_header
-from y90gui.store.lock import LockInfo, WriteLock, current_user
+from y90gui.store.lock import LockInfo, WriteLock, current_user, host_name
 
 
 @dataclass
@@ -217,7 +216,7 @@ class Store:
             self._action_time = _now()
             cur = self.conn.execute(
                 "INSERT INTO actions(time, user, host, description, kind, reverses) VALUES (?, ?, ?, ?, ?, ?)",
-                (self._action_time, current_user(), socket.gethostname(), description, kind, reverses),
+                (self._action_time, current_user(), host_name(), description, kind, reverses),
             )
             self._action_id = cur.lastrowid
             change = Change(self._action_id, description)
