@@ -37,6 +37,9 @@ def test_sheet_tables_and_editing_come_after_the_first_paint_in_their_tabs(qtbot
             assert isinstance(view, QTableView) and view is win.detail.tables[sheet]
             assert view.model() is win.detail.models[sheet]
         assert win.actions["import"].isEnabled() and win.actions["export"].isEnabled()
+        # added to a window already on screen, the row toolbar must still show beside the tabs
+        assert win.editing.row_toolbar.isVisible()
+        assert win.detail_tabs.cornerWidget() is win.editing.row_toolbar
         assert win.detail_tabs.currentIndex() == 0  # building them did not switch tabs
     finally:
         close_window(qtbot, win)

@@ -54,6 +54,8 @@ class RowActionsMixin:
         bar.addAction(self.delete_row_action)
         self.row_toolbar = bar
         self.window.detail_tabs.setCornerWidget(bar, Qt.Corner.TopRightCorner)
+        bar.show()  # a child added to a window already on screen stays hidden until asked (editing
+        # is installed just after the first paint)
         for view in self._tables():
             view.clicked.connect(lambda _i: self._update_row_actions())
 
