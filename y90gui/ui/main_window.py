@@ -3,9 +3,10 @@
 First paint needs only PySide6 and sqlite3: the patient table comes from one SQL query
 (`store.summary`). After the window is shown, two workers start: one imports the plotting
 stack (then the plot pages are built), one loads the whole case series and derives the
-columns that need the analysis rules (that part lives in `window_background`; file commands
-and message boxes in `window_files`, menus in `window_actions`). Cohort panels follow the
-table's filter, debounced so typing in the search box stays instant.
+columns that need the analysis rules (that part lives in `window_background`; file commands,
+message boxes and the title in `window_files`, the shown patient in `window_patient`, menus in
+`window_actions`). Cohort panels follow the table's filter, debounced so typing in the search
+box stays instant.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from y90gui.ui.tasks import TaskRunner
 from y90gui.ui.window_actions import build_actions, build_menus
 from y90gui.ui.window_background import BackgroundWorkMixin
 from y90gui.ui.window_files import FileCommandsMixin
+from y90gui.ui.window_patient import PatientSelectionMixin
 
 log = logging.getLogger(__name__)
 FILTER_DEBOUNCE_MS = 120
@@ -44,7 +46,7 @@ FILTER_DEBOUNCE_MS = 120
 PATIENT_DEBOUNCE_MS = 60
 
 
-class MainWindow(FileCommandsMixin, BackgroundWorkMixin, QMainWindow):
+class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, QMainWindow):
     store_changed = Signal(object)  # a store Change, after every write
     patient_selected = Signal(str)
     #: the cohort shown changed (filter or data); cohort panels refresh from filtered_patient_ids()
@@ -210,71 +212,6 @@ class MainWindow(FileCommandsMixin, BackgroundWorkMixin, QMainWindow):
             self._reload_patients(set(change.patient_ids))
         else:
             self._load_cohort()
-
-    # ------------------------------------------------------------------ patients
-    def _queue_patient(self, pid: str) -> None:
-        if pid == self.detail.patient_id and self._pending_patient is None:
-            return  # re-selected after a filter reset: already shown
-        self._pending_patient = pid
-        if self._painted:
-            self._patient_timer.start()
-
-    def _apply_patient(self) -> None:
-        pid, self._pending_patient = self._pending_patient, None
-        if pid is not None and pid == self.current_patient_id():
-            self._on_patient(pid)
-
-    def _on_patient(self, pid: str) -> None:
-        self.detail.set_patient(pid, self._patient_header(pid))
-        self._show_patient_plots(pid)
-        self.patient_selected.emit(pid)
-
-    def _show_patient_plots(self, pid: str) -> None:
-        if self.store is None or not self.plots_built:
-            return
-        data = {name: self.store.read_table(name, None if name == "reference_ranges" else [pid], with_ids=True)
-                for name in ("patients", "prrt", "radioembolization", "response", "labs", "adverse_events",
-                             "treatments_after", "reference_ranges")}
-        self.timeline.set_patient(data)
-        self.patient_toxicity.set_patient(data)
-
-    def _patient_header(self, pid: str) -> str:
-        m = self.patient_panel.model
-
-        def v(key: str) -> str:
-            value = m.value(pid, key)
-            return "—" if value is None else str(value).replace("_", " ")
-
-        return (f"<b style='font-size:13pt'>{pid}</b> &nbsp; {v('center')} · {v('sex')} · {v('primary_site')} "
-                f"{v('who_grade')} · {v('re_procedures')} RE · {v('vital_status')}")
-
-    def step_patient(self, delta: int) -> None:
-        table = self.patient_panel.table
-        row = table.currentIndex().row() + delta
-        if 0 <= row < self.patient_panel.proxy.rowCount():
-            table.selectRow(row)
-
-    # ------------------------------------------------------------------ status
-    def _update_title(self) -> None:
-        if self.store is None:
-            self.setWindowTitle("y90gui")
-            return
-        ro = " — read-only" if self.store.read_only else ""
-        self.setWindowTitle(f"{self.store.path.name}{ro} — y90gui")
-        self.setWindowFilePath(str(self.store.path))
-
-    def _update_banner(self) -> None:
-        store = self.store
-        if store is None or not store.read_only:
-            self.banner.hide()
-            return
-        if store.locked_by is not None:
-            text = (f"Read-only: {store.locked_by.describe()} has this file open for editing. "
-                    "You can review it; changes are disabled until they close it.")
-        else:
-            text = "Read-only: this file was opened without write access. Changes are disabled."
-        self.banner.setText(text)
-        self.banner.show()
 
     # ------------------------------------------------------------------ lifecycle
     @property

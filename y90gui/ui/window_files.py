@@ -1,7 +1,7 @@
-"""The main window's file commands and message boxes (New, Open, Open recent, About, errors).
+"""The main window's file commands, message boxes and file status (title, read-only banner).
 
 A mixin of `MainWindow`, kept apart so the window module holds layout and data flow only.
-It uses the window's `store`, `settings`, `open_file` and `statusBar`.
+It uses the window's `store`, `settings`, `banner`, `open_file` and `statusBar`.
 """
 
 from __future__ import annotations
@@ -24,10 +24,36 @@ class FileCommandsMixin:
     store: Store | None
     settings: Any
     recent_menu: Any
+    banner: Any
     if TYPE_CHECKING:  # provided by MainWindow / QMainWindow (a stub here would shadow Qt's method)
         def open_file(self, path: str | Path, prefetched: Any = None) -> bool: ...
         def statusBar(self) -> Any: ...  # noqa: N802
+        def setWindowTitle(self, title: str) -> None: ...  # noqa: N802
+        def setWindowFilePath(self, path: str) -> None: ...  # noqa: N802
 
+    # ------------------------------------------------------------------ file status
+    def _update_title(self) -> None:
+        if self.store is None:
+            self.setWindowTitle("y90gui")
+            return
+        ro = " — read-only" if self.store.read_only else ""
+        self.setWindowTitle(f"{self.store.path.name}{ro} — y90gui")
+        self.setWindowFilePath(str(self.store.path))
+
+    def _update_banner(self) -> None:
+        store = self.store
+        if store is None or not store.read_only:
+            self.banner.hide()
+            return
+        if store.locked_by is not None:
+            text = (f"Read-only: {store.locked_by.describe()} has this file open for editing. "
+                    "You can review it; changes are disabled until they close it.")
+        else:
+            text = "Read-only: this file was opened without write access. Changes are disabled."
+        self.banner.setText(text)
+        self.banner.show()
+
+    # ------------------------------------------------------------------ commands
     def show_error(self, title: str, exc: BaseException) -> None:
         if isinstance(exc, (Y90Error, OSError)):
             text = str(exc) if not isinstance(exc, OSError) else f"{exc.strerror or exc}: {exc.filename or ''}"
