@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from y90gui.core.errors import Y90Error
 
@@ -38,13 +39,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_summary(r: dict) -> None:
-    def f(x: dict) -> str:
+def _print_summary(r: dict[str, Any]) -> None:
+    def f(x: dict[str, Any]) -> str:
         return f"{x['n']}/{x['N']} ({'-' if x['pct'] is None else x['pct']} %)"
 
     rc, os_ = r["recist_3m"], r["os"]
     lo, hi = os_["ci95_years"]
-    fmt = lambda v: "NR" if v is None else f"{v:.1f}"  # noqa: E731
+
+    def fmt(v: float | None) -> str:
+        return "NR" if v is None else f"{v:.1f}"
+
     lines = [
         f"patients {r['patients']}, procedures {r['procedures']}, whole liver {f(r['whole_liver'])}",
         f"PRRT -> RE median {r['prrt_to_re_days']['median']} days (N {r['prrt_to_re_days']['N']})",

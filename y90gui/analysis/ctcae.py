@@ -54,6 +54,7 @@ from y90gui.analysis.units import CRITERIA_UNIT, FACTOR
 
 if TYPE_CHECKING:
     import numpy as np
+    import numpy.typing as npt
     import pandas as pd
 
 VERSION = "4.03"
@@ -147,13 +148,13 @@ def _rows_for(test: str, term: str, unit: str, version: str) -> tuple[Criterion,
 # ---------------------------------------------------------------------------------- engine
 
 
-def _gt(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _gt(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
     import numpy as np
 
     return (a - b) > REL_TOL * np.maximum(np.abs(a), np.abs(b))
 
 
-def _ge(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _ge(a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
     import numpy as np
 
     return (a - b) >= -REL_TOL * np.maximum(np.abs(a), np.abs(b))
@@ -279,7 +280,8 @@ def grade_codes(tests: Sequence[str], units: Sequence[str], test_codes: np.ndarr
     base = np.full(n, np.nan) if baseline is None else baseline
     key = test_codes.astype(np.int64) * (len(units) + 1) + unit_codes.astype(np.int64)
     valid = (test_codes >= 0) & (unit_codes >= 0)
-    for k in np.nonzero(np.bincount(key[valid]))[0] if valid.any() else []:
+    present_keys = np.nonzero(np.bincount(key[valid]))[0] if valid.any() else np.empty(0, dtype=np.intp)
+    for k in present_keys:
         idx = np.nonzero(key == k)[0]
         test, unit = tests[int(k) // (len(units) + 1)], units[int(k) % (len(units) + 1)]
         out[idx] = _grade_group(test, unit, default_term(test, version), version, value[idx], uln[idx], lln[idx],

@@ -162,7 +162,10 @@ def kaplan_meier(durations_days: Sequence[float] | Any, events: Sequence[bool] |
         at_risk[year] = int(len(d) - np.searchsorted(sorted_d, year * DAYS_PER_YEAR, side="left"))
 
     cens = censored > 0
-    years = lambda x: None if x is None else x / DAYS_PER_YEAR  # noqa: E731
+
+    def years(days: float | None) -> float | None:
+        return None if days is None else days / DAYS_PER_YEAR
+
     return KMResult(
         n=len(d),
         events=int(e.sum()),

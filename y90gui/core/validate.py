@@ -224,7 +224,7 @@ def check_consistency(data: CaseData, known_patient_ids: Iterable[str] = ()) -> 
     patients = {r["patient_id"]: r for r in data.get("patients", []) if r.get("patient_id")}
     known = set(known_patient_ids) | set(patients)
 
-    seen: set[str] = set()
+    seen: set[str | None] = set()
     for r in data.get("patients", []):
         pid = r.get("patient_id")
         if pid in seen:
@@ -242,12 +242,13 @@ def check_consistency(data: CaseData, known_patient_ids: Iterable[str] = ()) -> 
     for sheet_name, key in (("prrt", "cycle"), ("radioembolization", "procedure")):
         seen_keys: set[tuple[str, int]] = set()
         for r in data.get(sheet_name, []):
-            k = (r.get("patient_id"), r.get(key))
-            if None in k:
+            pid, number = r.get("patient_id"), r.get(key)
+            if pid is None or number is None:
                 continue
-            if k in seen_keys:
-                issues.append(Issue(sheet_name, r.get("_row"), key, k[1], f"duplicate {key} {k[1]} for patient {k[0]}"))
-            seen_keys.add(k)  # type: ignore[arg-type]
+            if (pid, number) in seen_keys:
+                message = f"duplicate {key} {number} for patient {pid}"
+                issues.append(Issue(sheet_name, r.get("_row"), key, number, message))
+            seen_keys.add((pid, number))
 
     procedures: dict[str, dict[int, dt.date]] = defaultdict(dict)
     for r in data.get("radioembolization", []):
@@ -272,32 +273,34 @@ def check_consistency(data: CaseData, known_patient_ids: Iterable[str] = ()) -> 
                 )
             )
     for r in data.get("radioembolization", []):
-        p = patients.get(r.get("patient_id", ""))
-        dead = p is not None and p.get("vital_status") == "dead" and p.get("followup_date")
-        if dead and r.get("date") and r["date"] > p["followup_date"]:
+        patient = patients.get(r.get("patient_id", ""))
+        if patient is None or patient.get("vital_status") != "dead" or not patient.get("followup_date"):
+            continue
+        if r.get("date") and r["date"] > patient["followup_date"]:
             issues.append(
                 Issue(
                     "radioembolization",
                     r.get("_row"),
                     "date",
                     r["date"],
-                    f"radioembolization after death ({p['followup_date'].isoformat()})",
+                    f"radioembolization after death ({patient['followup_date'].isoformat()})",
                 )
             )
 
     for r in data.get("adverse_events", []):
         pid, proc = r.get("patient_id"), r.get("procedure")
-        if pid in patients and proc is not None and proc not in procedures.get(pid, {}):
+        if pid is not None and pid in patients and proc is not None and proc not in procedures.get(pid, {}):
             issues.append(
                 Issue("adverse_events", r.get("_row"), "procedure", proc, f"patient {pid} has no procedure {proc}")
             )
 
-    seen_ranges: set[tuple[str, str, str]] = set()
+    seen_ranges: set[tuple[str | None, str | None, str | None]] = set()
     for r in data.get("reference_ranges", []):
-        k = (r.get("center"), r.get("test"), r.get("unit"))
-        if k in seen_ranges:
-            issues.append(Issue("reference_ranges", r.get("_row"), "test", k[1], "duplicate centre, test and unit"))
-        seen_ranges.add(k)  # type: ignore[arg-type]
+        range_key = (r.get("center"), r.get("test"), r.get("unit"))
+        if range_key in seen_ranges:
+            message = "duplicate centre, test and unit"
+            issues.append(Issue("reference_ranges", r.get("_row"), "test", range_key[1], message))
+        seen_ranges.add(range_key)
     return issues
 
 

@@ -9,7 +9,7 @@ into row dicts at the end, so 10,000 patients take a few seconds, not minutes. D
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -48,7 +48,7 @@ _TEST_PRESENT = 0.79  # share of tests done at a lab visit -> about 30 lab value
 
 
 def _dates(a: np.ndarray) -> list[Any]:
-    return a.astype("datetime64[D]").tolist()
+    return cast(list[Any], a.astype("datetime64[D]").tolist())  # numpy types tolist() as Any
 
 
 def _rows(columns: dict[str, Any], n: int) -> list[dict[str, Any]]:
@@ -114,7 +114,8 @@ def _blank(mask: np.ndarray, values: Any) -> np.ndarray:
 
 def _within(counts: np.ndarray) -> np.ndarray:
     """0, 1, …, k-1 for each owner with k rows, concatenated (rows grouped by owner)."""
-    return np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    # numpy's stubs give Any for arithmetic on arrays whose dtype they do not know
+    return cast(np.ndarray, np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
 
 
 def _patients(rng: np.random.Generator, pids: np.ndarray, centres: np.ndarray, first_prrt: np.ndarray,
@@ -202,7 +203,7 @@ def _labs(rng: np.random.Generator, pids: np.ndarray, dates: np.ndarray, convent
     visit_date = dates[visit_proc] + np.tile(offsets, len(pids)) + rng.integers(-3, 4, len(visit_proc))
     visit_keep = visit_date < nxt[visit_proc] - 3
     visit_proc, visit_date = visit_proc[visit_keep], visit_date[visit_keep]
-    out: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, list, list, list]] = []
+    out: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, list[str], list[float | None], list[float | None]]] = []
     for test in LAB_TEST:
         median, sd, si_unit, uln, lln = _SI[test]
         present = rng.random(len(visit_proc)) < _TEST_PRESENT

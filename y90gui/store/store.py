@@ -409,7 +409,9 @@ class Store:
         return undoable, redoable
 
     def action_description(self, action_id: int) -> str:
-        row = self.conn.execute("SELECT description FROM actions WHERE id = ?", (action_id,)).fetchone()
+        row: tuple[str] | None = self.conn.execute(
+            "SELECT description FROM actions WHERE id = ?", (action_id,)
+        ).fetchone()
         return row[0] if row else ""
 
     def undo(self) -> Change:
