@@ -35,6 +35,7 @@ screenshots: syscheck
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 package: syscheck
 	bash packaging/linux/build_deb.sh
