@@ -96,7 +96,7 @@ def test_validate_record_names_the_column() -> None:
                                      "followup_date": "2020-01-01"})
 
 
-def _patient(pid: str, **kw: object) -> dict[str, object]:
+def _patient(pid: str | None, **kw: object) -> dict[str, object]:
     row = {"patient_id": pid, "center": "A", "vital_status": "alive", "followup_date": dt.date(2020, 1, 1)}
     row.update(kw)
     return row
@@ -126,3 +126,12 @@ def test_consistency_rules() -> None:
     assert "no procedure 3" in messages[("adverse_events", 2, "procedure")]
     # a patient already in the database makes child rows valid
     assert not [i for i in check_consistency({"labs": data["labs"]}, known_patient_ids={"P9"})]
+
+
+def test_rows_without_a_patient_id_are_not_duplicates_of_each_other() -> None:
+    """A missing ID is one error per row ("required", from the field check), not also a duplicate."""
+    rows = [_patient(None, _row=2), _patient(None, _row=3), _patient("P1", _row=4)]
+    assert not [i for i in check_consistency({"patients": rows}) if "duplicate" in i.message]
+    for row in rows[:2]:
+        with pytest.raises(FieldError, match="required"):
+            parse_value(P["patient_id"], row["patient_id"])

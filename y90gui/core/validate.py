@@ -224,9 +224,11 @@ def check_consistency(data: CaseData, known_patient_ids: Iterable[str] = ()) -> 
     patients = {r["patient_id"]: r for r in data.get("patients", []) if r.get("patient_id")}
     known = set(known_patient_ids) | set(patients)
 
-    seen: set[str | None] = set()
+    seen: set[str] = set()
     for r in data.get("patients", []):
         pid = r.get("patient_id")
+        if pid is None:
+            continue  # a row without an ID is reported once, by the field check ("required")
         if pid in seen:
             issues.append(Issue("patients", r.get("_row"), "patient_id", pid, "duplicate patient_id"))
         seen.add(pid)
