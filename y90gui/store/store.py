@@ -9,7 +9,6 @@ trail is never rewritten and undo survives a restart.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,12 +21,13 @@ from y90gui.core.validate import CaseData
 from y90gui.store import schema
 from y90gui.store.errors import (
     NotACaseSeriesError,
-    NothingToUndoError,
     ReadOnlyError,
     StoreError,
 )
 from y90gui.store.header import check_header
 from y90gui.store.lock import LockInfo, WriteLock, current_user, host_name
+from y90gui.store.sqlrows import audit_select, from_sql, insert_sql, sql_rows, to_sql
+from y90gui.store.undo import UndoMixin
 
 
 @dataclass
@@ -40,29 +40,7 @@ class Change:
     patient_ids: set[str] = field(default_factory=set)
 
 
-def _to_sql(column_type: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if column_type == "date" and isinstance(value, dt.date):
-        return value.isoformat()
-    if column_type == "yesno" and isinstance(value, bool):
-        return int(value)
-    if column_type == "number" and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    return value  # anything else goes to SQLite as is, where the CHECK constraints judge it
-
-
-def _from_sql(column_type: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if column_type == "date":
-        return dt.date.fromisoformat(value)
-    if column_type == "yesno":
-        return bool(value)
-    return value
-
-
-class Store:
+class Store(UndoMixin):
     """An open `.y90` file. Use `Store.open` / `Store.create`, and close it (or `with`)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool, lock: WriteLock | None,
@@ -259,7 +237,7 @@ class Store:
                     "DELETE FROM reference_ranges WHERE center = ? AND test = ? AND unit = ?",
                     [(r["center"], r["test"], r["unit"]) for r in rows],
                 )
-            self.conn.executemany(_insert_sql(sheet.name, sheet.column_names), _sql_rows(sheet, rows))
+            self.conn.executemany(insert_sql(sheet.name, sheet.column_names), sql_rows(sheet, rows))
             change.tables.add(sheet.name)
         change.patient_ids.update(pids)
 
@@ -285,7 +263,7 @@ class Store:
             conn.executemany("INSERT OR IGNORE INTO temp._bulk_pids VALUES (?)", [(p,) for p in pids])
             for sheet in (*reversed(PATIENT_CHILD_SHEETS), SHEET_BY_NAME["patients"]):
                 where = "patient_id IN (SELECT pid FROM temp._bulk_pids)"
-                conn.execute(_audit_select(sheet, "delete", where), stamp)
+                conn.execute(audit_select(sheet, "delete", where), stamp)
                 conn.execute(f'DELETE FROM "{sheet.name}" WHERE {where}')
             refs = data.get("reference_ranges", [])
             if refs:
@@ -294,7 +272,7 @@ class Store:
                 conn.executemany("INSERT INTO temp._bulk_refs VALUES (?, ?, ?)",
                                  [(r["center"], r["test"], r["unit"]) for r in refs])
                 where = "(center, test, unit) IN (SELECT center, test, unit FROM temp._bulk_refs)"
-                conn.execute(_audit_select(SHEET_BY_NAME["reference_ranges"], "delete", where), stamp)
+                conn.execute(audit_select(SHEET_BY_NAME["reference_ranges"], "delete", where), stamp)
                 conn.execute(f"DELETE FROM reference_ranges WHERE {where}")
             for sheet in SHEETS:
                 rows = data.get(sheet.name, [])
@@ -307,10 +285,10 @@ class Store:
                 conn.execute("DROP TABLE IF EXISTS temp._bulk_rows")
                 conn.execute(f"CREATE TEMP TABLE _bulk_rows ({cols})")
                 conn.executemany(f'INSERT INTO temp._bulk_rows VALUES ({", ".join("?" * len(sheet.columns))})',
-                                 _sql_rows(sheet, rows))
+                                 sql_rows(sheet, rows))
                 conn.execute(f'INSERT INTO "{sheet.name}" ({cols}) SELECT {cols} FROM temp._bulk_rows ORDER BY rowid')
                 conn.execute("DROP TABLE temp._bulk_rows")
-                conn.execute(_audit_select(sheet, "insert", f"rowid > {int(before)}"), stamp)
+                conn.execute(audit_select(sheet, "insert", f"rowid > {int(before)}"), stamp)
                 change.tables.add(sheet.name)
             change.patient_ids.update(pids)
         finally:
@@ -337,8 +315,8 @@ class Store:
         sheet = SHEET_BY_NAME[table]
         names = [c.name for c in sheet.columns]
         with self.action(description or f"add {table} row") as change:
-            cur = self.conn.execute(_insert_sql(table, names),
-                                    [_to_sql(c.type, values.get(c.name)) for c in sheet.columns])
+            cur = self.conn.execute(insert_sql(table, names),
+                                    [to_sql(c.type, values.get(c.name)) for c in sheet.columns])
             key = values["patient_id"] if table == "patients" else str(cur.lastrowid)
             change.tables.add(table)
             if values.get("patient_id"):
@@ -350,7 +328,7 @@ class Store:
         sheet = SHEET_BY_NAME[table]
         key_col = "patient_id" if table == "patients" else "id"
         sets = ", ".join(f'"{n}" = ?' for n in values)
-        params = [_to_sql(sheet.by_name[n].type, v) for n, v in values.items()]
+        params = [to_sql(sheet.by_name[n].type, v) for n, v in values.items()]
         with self.action(description or f"edit {table} {key}") as change:
             pid = self._patient_of(table, key)
             cur = self.conn.execute(f'UPDATE "{table}" SET {sets} WHERE {key_col} = ?', [*params, key])
@@ -382,96 +360,6 @@ class Store:
             return None
         row = self.conn.execute(f'SELECT patient_id FROM "{table}" WHERE id = ?', (key,)).fetchone()
         return row[0] if row else None
-
-    # ------------------------------------------------------------------------- undo / redo
-
-    def undo_stack(self) -> tuple[list[int], list[int]]:
-        """(undoable action ids, newest last; redoable action ids, newest last).
-
-        An action is undoable when it has not been reversed; an undo is redoable until a new
-        ordinary action follows it (as in every editor).
-        """
-        rows = self.conn.execute("SELECT id, kind, reverses FROM actions ORDER BY id").fetchall()
-        undoable: list[int] = []
-        redoable: list[int] = []
-        for aid, kind, reverses in rows:
-            if kind == "undo":
-                if undoable and undoable[-1] == reverses:
-                    undoable.pop()
-                redoable.append(aid)
-            elif kind == "redo":
-                if redoable:
-                    redoable.pop()
-                undoable.append(aid)
-            elif kind in ("edit", "import"):
-                undoable.append(aid)
-                redoable.clear()
-        return undoable, redoable
-
-    def action_description(self, action_id: int) -> str:
-        row: tuple[str] | None = self.conn.execute(
-            "SELECT description FROM actions WHERE id = ?", (action_id,)
-        ).fetchone()
-        return row[0] if row else ""
-
-    def undo(self) -> Change:
-        undoable, _ = self.undo_stack()
-        if not undoable:
-            raise NothingToUndoError("nothing to undo")
-        target = undoable[-1]
-        return self._reverse(target, "undo", f"undo: {self.action_description(target)}")
-
-    def redo(self) -> Change:
-        _, redoable = self.undo_stack()
-        if not redoable:
-            raise NothingToUndoError("nothing to redo")
-        target = redoable[-1]
-        return self._reverse(target, "redo", self.action_description(target).removeprefix("undo: "))
-
-    def _reverse(self, action_id: int, kind: str, description: str) -> Change:
-        rows = self.conn.execute(
-            "SELECT tbl, row_key, patient_id, op, old, new FROM audit WHERE action_id = ? ORDER BY id DESC",
-            (action_id,),
-        ).fetchall()
-        with self.action(description, kind=kind, reverses=action_id) as change:
-            self.conn.execute("PRAGMA defer_foreign_keys = ON")
-            for tbl, row_key, pid, op, old, new in rows:
-                key_col = "patient_id" if tbl == "patients" else "id"
-                key: Any = row_key if tbl == "patients" else int(row_key)
-                if op == "insert":
-                    self.conn.execute(f'DELETE FROM "{tbl}" WHERE {key_col} = ?', (key,))
-                elif op == "delete":
-                    values = json.loads(old)
-                    names = list(values)
-                    self.conn.execute(_insert_sql(tbl, names), list(values.values()))
-                else:
-                    values = json.loads(old)
-                    current_key = json.loads(new)[key_col]
-                    sets = ", ".join(f'"{n}" = ?' for n in values)
-                    self.conn.execute(f'UPDATE "{tbl}" SET {sets} WHERE {key_col} = ?', [*values.values(), current_key])
-                change.tables.add(tbl)
-                if pid:
-                    change.patient_ids.add(pid)
-        return change
-
-    def history(self, patient_id: str | None = None, limit: int = 5000) -> list[dict[str, Any]]:
-        """Audit rows, newest first, with the action that caused them."""
-        where, params = ("WHERE a.patient_id = ?", [patient_id]) if patient_id else ("", [])
-        rows = self.conn.execute(
-            "SELECT a.id, a.time, a.user, a.tbl, a.row_key, a.patient_id, a.op, a.old, a.new, "
-            "ac.id, ac.description, ac.kind "
-            f"FROM audit a LEFT JOIN actions ac ON ac.id = a.action_id {where} ORDER BY a.id DESC LIMIT ?",
-            [*params, limit],
-        ).fetchall()
-        keys = ("id", "time", "user", "table", "key", "patient_id", "op", "old", "new", "action_id",
-                "action", "kind")
-        out = []
-        for r in rows:
-            d = dict(zip(keys, r, strict=True))
-            d["old"] = json.loads(d["old"]) if d["old"] else None
-            d["new"] = json.loads(d["new"]) if d["new"] else None
-            out.append(d)
-        return out
 
     # ----------------------------------------------------------------------------- reading
 
@@ -513,7 +401,7 @@ class Store:
                       for i, (n, t) in enumerate(zip(names, types, strict=True))]
         out = []
         for row in self.conn.execute(sql, params):
-            d = {n: (_from_sql(t, row[i]) if t in ("date", "yesno") else row[i]) for i, n, t in converters}
+            d = {n: (from_sql(t, row[i]) if t in ("date", "yesno") else row[i]) for i, n, t in converters}
             if with_ids and table != "patients":
                 d["id"] = row[0]
             out.append(d)
@@ -555,39 +443,6 @@ class Store:
 
 #: From this many rows on, `write_patients` writes set-based (see `_write_patients_bulk`).
 BULK_ROWS = 5000
-
-
-def _insert_sql(table: str, names: Sequence[str]) -> str:
-    cols = ", ".join(f'"{n}"' for n in names)
-    return f'INSERT INTO "{table}" ({cols}) VALUES ({", ".join("?" * len(names))})'
-
-
-def _sql_rows(sheet: Any, rows: Sequence[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
-    """Rows as SQL parameter tuples, built column by column: `_to_sql` applied once per distinct
-    value of a date column, and only to the columns whose type needs converting."""
-    columns: list[list[Any]] = []
-    for c in sheet.columns:
-        col = [r.get(c.name) for r in rows]
-        if c.type == "date":
-            converted = {d: _to_sql("date", d) for d in set(col)}
-            col = list(map(converted.__getitem__, col))
-        elif c.type == "yesno" or (c.type == "number" and not set(map(type, col)) <= {float, type(None)}):
-            col = [_to_sql(c.type, v) for v in col]
-        columns.append(col)
-    return zip(*columns, strict=True)
-
-
-def _audit_select(sheet: Any, op: str, where: str) -> str:
-    """INSERT INTO audit ... SELECT: the rows the `schema.audit_triggers` would write."""
-    key = "patient_id" if sheet.name == "patients" else "id"
-    pid = "NULL" if sheet.name == "reference_ranges" else "t.patient_id"
-    body = schema._json_of(sheet, "t")
-    old, new = (body, "NULL") if op == "delete" else ("NULL", body)
-    return (
-        "INSERT INTO audit(action_id, time, user, tbl, row_key, patient_id, op, old, new) "
-        f"SELECT ?, ?, ?, '{sheet.name}', CAST(t.{key} AS TEXT), {pid}, '{op}', {old}, {new} "
-        f'FROM "{sheet.name}" AS t WHERE {where} ORDER BY t.rowid'
-    )
 
 
 def _now() -> str:
