@@ -77,3 +77,67 @@ def test_prefetch_never_creates_a_missing_file(tmp_path):
     missing = tmp_path / "nope.y90"
     assert SummaryPrefetch(str(missing)).result(sqlite3.connect(":memory:")) is None
     assert not missing.exists()
+
+
+def test_prefetch_gives_a_first_screenful_then_every_row(small_store_path):
+    from y90gui.store.summary import SummaryPrefetch
+
+    with Store.open(small_store_path) as store:
+        full = patient_summary(store.conn)
+        prefetch = SummaryPrefetch(str(small_store_path))
+        first = prefetch.first_rows(store.conn, 3)
+        assert first is not None and first.rows == full.rows[:3]
+        assert prefetch.patient_count == len(full.rows) > 3
+        assert prefetch.result(store.conn) == full
+        assert prefetch.first_rows(store.conn, 2).rows == full.rows[:2]  # from the rows already read
+        stale = SummaryPrefetch(str(small_store_path))
+        assert stale.first_rows(store.conn, 3) is not None
+        store.update_row("patients", "T001", {"center": "Leuven"})  # the file changed before the rest was read
+        assert stale.result(store.conn) is None
+        assert stale.first_rows(store.conn, 3) is None
+
+
+def test_window_at_start_lists_the_first_rows_then_every_patient(qtbot, small_store_path, monkeypatch):
+    from ui_helpers import close_window
+
+    from y90gui.store.summary import SummaryPrefetch
+    from y90gui.ui import main_window
+    from y90gui.ui.main_window import MainWindow
+
+    with Store.open(small_store_path, read_only=True) as store:
+        full = patient_summary(store.conn)
+    n = len(full.rows)
+    monkeypatch.setattr(main_window, "FIRST_ROWS", 3)
+    win = MainWindow()
+    try:
+        assert win.open_file(small_store_path, SummaryPrefetch(str(small_store_path)))
+        panel = win.patient_panel
+        assert panel.proxy.rowCount() == 3
+        assert [panel.proxy.index(r, 0).data() for r in range(3)] == [r[0] for r in full.rows[:3]]
+        assert panel.count_label.text() == f"reading {n} patients…"
+        assert [c.currentText() for c in panel.combos.values()] == ["All"] * len(panel.combos)
+        win.show()  # the rest is read right after the first paint
+        qtbot.waitUntil(lambda: panel.proxy.rowCount() == n, timeout=30000)
+        assert panel.count_label.text() == f"{n} of {n} patients shown"
+        assert panel.combos["center"].count() > 2  # the filter choices come with the full list
+        assert win.current_patient_id() == full.rows[0][0]
+    finally:
+        close_window(qtbot, win)
+
+
+def test_asking_for_the_cohort_before_the_first_paint_lists_everyone(qtbot, small_store_path, monkeypatch):
+    from ui_helpers import close_window
+
+    from y90gui.store.summary import SummaryPrefetch
+    from y90gui.ui import main_window
+    from y90gui.ui.main_window import MainWindow
+
+    monkeypatch.setattr(main_window, "FIRST_ROWS", 2)
+    win = MainWindow()
+    try:
+        assert win.open_file(small_store_path, SummaryPrefetch(str(small_store_path)))
+        with Store.open(small_store_path, read_only=True) as store:
+            expected = [r[0] for r in patient_summary(store.conn).rows]
+        assert win.filtered_patient_ids() == expected
+    finally:
+        close_window(qtbot, win)

@@ -44,6 +44,9 @@ FILTER_DEBOUNCE_MS = 120
 #: a patient's details load once the selection has rested this long (typing a filter that
 #: moves the current row must not redraw the timeline on every keystroke)
 PATIENT_DEBOUNCE_MS = 60
+#: rows listed at the first paint of a large file at start-up (more than any screen shows); the
+#: rest is read right after it, so 10,000 rows do not hold up the first paint (~20 ms)
+FIRST_ROWS = 200
 
 
 class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, QMainWindow):
@@ -62,6 +65,7 @@ class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, 
         self.settings = settings if settings is not None else app_settings_mod.app_settings()
         self.store: Store | None = None
         self.cohort: CohortData | None = None
+        self._summary_rest: Any = None  # a SummaryPrefetch whose rows are not all listed yet
         self.tasks = TaskRunner(self)
         self.plots_built = False
         self.timeline: Any = None
@@ -151,6 +155,7 @@ class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, 
         return self.patient_panel.current_patient_id()
 
     def filtered_patient_ids(self) -> list[str]:
+        self._complete_summary()
         return self.patient_panel.filtered_ids()
 
     def open_file(self, path: str | Path, prefetched: Any = None) -> bool:
@@ -172,6 +177,7 @@ class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, 
         return True
 
     def close_store(self) -> None:
+        self._drop_summary_rest()
         self.tasks.cancel("cohort")
         self.detail.set_store(None)
         if self.store is not None:
@@ -183,6 +189,7 @@ class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, 
         """Re-read the table rows (cheap SQL) and reload the cohort in the background."""
         if self.store is None:
             return
+        self._drop_summary_rest()
         self.patient_panel.set_summary(patient_summary(self.store.conn))
         self.cohort_changed.emit()
         self._load_cohort()
@@ -194,15 +201,47 @@ class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, 
         self.detail.set_store(store)
         self._update_title()
         self._update_banner()
-        summary = prefetched.result(store.conn) if prefetched is not None else None
-        self.patient_panel.set_summary(summary or patient_summary(store.conn))
+        self._show_rows(store, prefetched)
         self.cohort_changed.emit()
         if self._started_background:
             self._load_cohort()
 
+    def _show_rows(self, store: Store, prefetched: Any) -> None:
+        """The patient table's rows: all at once, or at start-up on a large file a first screenful
+        now and the rest just after the first paint (`_complete_summary`)."""
+        if prefetched is not None:
+            first = prefetched.first_rows(store.conn, FIRST_ROWS)
+            total = prefetched.patient_count
+            if first is not None and total is not None and len(first.rows) < total and not self._painted:
+                self.patient_panel.set_first_rows(first, total)
+                self._summary_rest = prefetched
+                return
+            summary = prefetched.result(store.conn)
+            if summary is not None:
+                self.patient_panel.set_summary(summary)
+                return
+        self.patient_panel.set_summary(patient_summary(store.conn))
+
+    def _complete_summary(self) -> None:
+        """List every patient if only the first rows are listed (after the first paint, or when asked)."""
+        rest, self._summary_rest = self._summary_rest, None
+        if rest is None:
+            return
+        if self.store is None:
+            rest.close()
+            return
+        self.patient_panel.set_summary(rest.result(self.store.conn) or patient_summary(self.store.conn))
+        self.cohort_changed.emit()
+
+    def _drop_summary_rest(self) -> None:
+        rest, self._summary_rest = self._summary_rest, None
+        if rest is not None:
+            rest.close()
+
     def _on_store_changed(self, change: Change) -> None:
         self.detail.on_store_changed(change)
         if self.store is not None:
+            self._drop_summary_rest()
             self.patient_panel.set_summary(patient_summary(self.store.conn))
             self._update_title()
         pid = self.current_patient_id()

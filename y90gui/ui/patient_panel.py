@@ -101,6 +101,7 @@ class PatientPanel(QWidget):
 
         self.count_label = QLabel(self)
         self.count_label.setObjectName("CountLabel")
+        self._loading_total: int | None = None  # set while only the first rows are listed
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -120,10 +121,29 @@ class PatientPanel(QWidget):
 
     # -- data
     def set_summary(self, summary: PatientSummary) -> None:
+        self._loading_total = None
         self.model.set_summary(summary)
         self._fill_combos()
         self.proxy.refilter()
         self._size_columns()
+
+    def set_first_rows(self, summary: PatientSummary, total: int) -> None:
+        """The first screenful of a large file while the rest is read (`set_summary` follows).
+
+        Same order and same column widths as the full list (both come from the first rows), so
+        only the scroll bar and the count change when the rest arrives. The filter choices
+        wait for the full list: counts of a first page would be wrong.
+        """
+        self._loading_total = total
+        for combo in self.combos.values():
+            if combo.count() == 0:
+                combo.blockSignals(True)
+                combo.addItem("All", ALL)
+                combo.blockSignals(False)
+        self.model.set_summary(summary)
+        self.proxy.refilter()
+        self._size_columns()
+        self._update_count()
 
     def _remember_current(self) -> None:
         self._kept_patient = self.current_patient_id() or self._kept_patient
@@ -208,6 +228,9 @@ class PatientPanel(QWidget):
         return self.proxy.accepted_ids(self.model.patient_ids())
 
     def _update_count(self) -> None:
+        if self._loading_total is not None:
+            self.count_label.setText(f"reading {self._loading_total} patients…")
+            return
         total = self.model.total()
         shown = self.proxy.rowCount()
         self.count_label.setText(f"{shown} of {total} patients shown")

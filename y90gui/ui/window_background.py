@@ -63,6 +63,7 @@ class BackgroundWorkMixin:
         def _apply_patient(self) -> None: ...
         def _show_patient_plots(self, pid: str) -> None: ...
         def finish_building(self) -> None: ...
+        def _complete_summary(self) -> None: ...
 
     def _qt(self) -> Any:
         """This window as the QWidget it is at run time (the mixin alone is not one, for mypy)."""
@@ -132,6 +133,7 @@ class BackgroundWorkMixin:
         """Only now: the first patient's details and the background work (imports, cohort load)."""
         if self._closed:
             return
+        self._complete_summary()
         self.finish_building()
         if self._pending_patient is not None:
             self._apply_patient()
