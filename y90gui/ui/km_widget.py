@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from y90gui.ui.km_export import export_png, export_svg
+from y90gui.ui.km_items import add_band, add_median, describe, fmt_p, step_xy, survival_at
 from y90gui.ui.palette import SERIES
 
 if TYPE_CHECKING:
@@ -44,19 +45,6 @@ STRATA: tuple[tuple[str | None, str], ...] = (
 )
 CI_METHODS = ("log-log", "log", "plain")
 MISSING = "not recorded"
-
-
-def step_xy(x: np.ndarray, y: np.ndarray, x_end: float) -> tuple[np.ndarray, np.ndarray]:
-    """Right-continuous step polyline through (x[i], y[i]) extended flat to x_end."""
-    xs = np.repeat(np.append(x, x_end), 2)[1:-1]
-    ys = np.repeat(y, 2)
-    return xs, ys
-
-
-def fmt_p(p: float | None) -> str:
-    if p is None:
-        return "not computable"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 class KaplanMeierWidget(QWidget):
@@ -209,7 +197,7 @@ class KaplanMeierWidget(QWidget):
             last = max(float(x[-1]), float(np.max(res.censor_years)) * k if len(res.censor_years) else 0.0)
             xs, ys = step_xy(x, np.asarray(res.survival, dtype=float), last)
             if self.band_check.isChecked():
-                self._band(x, res, last, colour)
+                add_band(self.plot, x, res, last, colour, alpha=45 if len(self.results) == 1 else 28)
             curve = self.plot.plot(xs, ys, pen=pg.mkPen(colour, width=2.2),
                                    name=f"{name}  (n = {res.n}, events = {res.events})")
             curve.setObjectName(f"km_{name}")
@@ -217,8 +205,8 @@ class KaplanMeierWidget(QWidget):
                 self.plot.addItem(pg.ScatterPlotItem(
                     x=np.asarray(res.censor_years) * k, y=np.asarray(res.censor_survival), symbol="+", size=10,
                     pen=pg.mkPen(colour, width=1.5), brush=pg.mkBrush(colour)))
-            self._median(res, colour, k, labelled=len(self.results) == 1)
-            lines.append(self._describe(name, res, colour, unit, k))
+            add_median(self.plot, res, colour, k, labelled=len(self.results) == 1)
+            lines.append(describe(name, res, colour, unit, k))
         self._at_risk(k, x_end)
         if self.logrank is not None:
             lines.append(f"log-rank p = {fmt_p(self.logrank.p_value)} (χ² = "
@@ -233,55 +221,6 @@ class KaplanMeierWidget(QWidget):
         ticks = [(i * k, str(int(i * k))) for i in range(int(x_max) + 2)]
         self.plot.getAxis("bottom").setTicks([ticks, []])
         self.plot.getAxis("left").setTicks([[(v / 10, f"{v * 10} %") for v in range(0, 11, 2)], []])
-
-    def _band(self, x: np.ndarray, res: Any, last: float, colour: str) -> None:
-        s = np.asarray(res.survival, dtype=float)
-        lo = np.asarray(res.ci_lower, dtype=float).copy()
-        hi = np.asarray(res.ci_upper, dtype=float).copy()
-        # before the first death S = 1 and the log-log band is undefined; R draws it as 1 there
-        flat = s >= 1.0
-        lo[flat & np.isnan(lo)] = 1.0
-        hi[flat & np.isnan(hi)] = 1.0
-        defined = ~(np.isnan(lo) | np.isnan(hi))
-        if not defined.any():
-            return
-        # the band ends where it becomes undefined (S = 0 for log and log-log)
-        stop = len(defined) if defined.all() else int(np.argmin(defined))
-        if stop == 0:
-            return
-        end = last if stop == len(defined) else float(x[stop])
-        xl, yl = step_xy(x[:stop], lo[:stop], end)
-        xh, yh = step_xy(x[:stop], hi[:stop], end)
-        c_lo = pg.PlotCurveItem(xl, yl, pen=pg.mkPen(None))
-        c_hi = pg.PlotCurveItem(xh, yh, pen=pg.mkPen(None))
-        fill = pg.mkColor(colour)
-        fill.setAlpha(45 if len(self.results) == 1 else 28)
-        self.plot.addItem(pg.FillBetweenItem(c_lo, c_hi, brush=pg.mkBrush(fill)))
-
-    def _median(self, res: Any, colour: str, k: float, labelled: bool = True) -> None:
-        if res.median_years is None:
-            return
-        m = res.median_years * k
-        pen = pg.mkPen(colour, width=1.2, style=Qt.PenStyle.DashLine)
-        self.plot.plot([0, m, m], [0.5, 0.5, 0.0], pen=pen)
-        if not labelled:  # several strata: the medians are listed above the plot instead
-            return
-        lo, hi = res.median_ci_years
-        text = pg.TextItem(f"median {m:.1f} ({self._num(lo, k)}–{self._num(hi, k)})", color=colour,
-                           anchor=(0, 1.1))
-        text.setPos(m, 0.5)
-        self.plot.addItem(text)
-
-    @staticmethod
-    def _num(v: float | None, k: float) -> str:
-        return "NR" if v is None else f"{v * k:.1f}"
-
-    def _describe(self, name: str, res: Any, colour: str, unit: str, k: float) -> str:
-        lo, hi = res.median_ci_years
-        med = "not reached" if res.median_years is None else f"{res.median_years * k:.1f} {unit}"
-        ci = f"95 % CI {self._num(lo, k)}–{self._num(hi, k)}" if res.median_years is not None else ""
-        return (f"<span style='color:{colour}'>■</span> <b>{name}</b>: n = {res.n}, events = {res.events}, "
-                f"median {med}" + (f" ({ci}, {res.ci_method})" if ci else ""))
 
     def _at_risk(self, k: float, x_end: float) -> None:
         """The at-risk numbers, in reused text items (creating dozens per refit is the slow part)."""
@@ -310,22 +249,8 @@ class KaplanMeierWidget(QWidget):
 
     # ------------------------------------------------------------------ hover
     def describe_at(self, x: float) -> str:
-        """Survival of each curve at time x (in the current unit): the step value, its band, at risk."""
-        k = self.scale()
-        lines = [f"t = {x:.1f} {self.time_combo.currentText()}"]
-        for name, res in self.results.items():
-            if not res.n:
-                continue
-            times = np.asarray(res.times_years, dtype=float) * k
-            last = max(float(times[-1]), float(np.max(res.censor_years)) * k if len(res.censor_years) else 0.0)
-            if x < 0 or x > last:
-                lines.append(f"{name}: not estimable here")
-                continue
-            i = max(int(np.searchsorted(times, x, side="right")) - 1, 0)
-            lo, hi = float(res.ci_lower[i]), float(res.ci_upper[i])
-            band = "" if np.isnan(lo) or np.isnan(hi) else f" (95 % CI {100 * lo:.0f}–{100 * hi:.0f} %)"
-            lines.append(f"{name}: {100 * float(res.survival[i]):.1f} %{band}")
-        return "\n".join(lines)
+        """Survival of each curve at time x (in the current unit): the step value, its band."""
+        return survival_at(self.results, x, self.scale(), self.time_combo.currentText())
 
     def _hover(self, scene_pos: Any) -> None:
         from PySide6.QtGui import QCursor
