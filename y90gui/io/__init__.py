@@ -6,7 +6,7 @@
 - `importer.prepare_import` / `apply_import` - validate everything and preview, then write all
   or nothing; `guard` (file safety), `reader` (calamine), `parse` (cells -> values via
   `core.validate`) and `diff` (the change preview) do the steps;
-- `xlsxwrite` - the streaming writer; `layout` - sheets, README and `_meta` from `core.sheets`;
+- `layout` - sheets, README and `_meta` from `core.sheets`, written by `core.xlsxwrite`;
 - `commands` - `y90gui template | import | export`.
 
 Nothing here imports Qt. python-calamine reads and the package's own writer writes; openpyxl

@@ -15,7 +15,7 @@ from y90gui import WORKBOOK_FORMAT_VERSION, __version__
 from y90gui.core import codes
 from y90gui.core.atomic import atomic_file
 from y90gui.core.sheets import SHEETS, Column, Sheet
-from y90gui.io.xlsxwrite import STYLE_DATE, SheetData
+from y90gui.core.xlsxwrite import STYLE_DATE, SheetData
 
 README_SHEET = "README"
 META_SHEET = "_meta"
@@ -125,7 +125,7 @@ def now_text() -> str:
 
 def write_sheets(path: str | Path, sheets: Sequence[SheetData], progress: Any = None,
                  writer: Callable[..., None] | None = None) -> Path:
-    from y90gui.io.xlsxwrite import write_xlsx
+    from y90gui.core.xlsxwrite import write_xlsx
 
     path = Path(path)
     if not path.parent.exists():
