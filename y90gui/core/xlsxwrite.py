@@ -3,20 +3,24 @@
 Why not openpyxl or xlsxwriter for the data: both print floats with 16 significant digits
 (`%.16g`), which changes some doubles, so `export -> import -> export` would not be lossless;
 both are also 2-4x slower than writing the SpreadsheetML directly, which matters for a
-400,000-row lab sheet. This writer knows only what the case-series format needs: inline
-strings (every text is a text cell, so `=cmd|...` can never become a formula), numbers written
-with `repr` (shortest exact form), dates as date cells (serial number + `yyyy-mm-dd` style),
-a bold frozen header row, column widths and drop-down lists. The parts follow ECMA-376 in the
-element order Excel insists on.
+400,000-row lab sheet. This writer knows only what the case-series workbook (`io`: export,
+template) and the report workbook (`analysis`) need: inline strings (every text is a text
+cell, so `=cmd|...` can never become a formula), numbers written with `repr` (shortest exact
+form; numpy scalars too), dates as date cells (serial number + `yyyy-mm-dd` style), a bold
+frozen header row or none, bold rows, column widths, drop-down lists and PNG pictures anchored
+at a cell. It knows neither workbook's format, so it lives in `core` beside `atomic`. The
+parts follow ECMA-376 in the element order Excel insists on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 import re
+import struct
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -26,10 +30,13 @@ from y90gui.core.progress import NO_PROGRESS, Progress
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XDR_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+_A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _EPOCH = dt.date(1899, 12, 30)
+_EMU_PER_PIXEL = 9525  # English Metric Units per pixel at 96 dpi
 _HIDDEN = ' state="hidden"'
 
-STYLE_DEFAULT, STYLE_HEADER, STYLE_DATE, STYLE_WRAP = 0, 1, 2, 3
+STYLE_DEFAULT, STYLE_HEADER, STYLE_DATE, STYLE_WRAP, STYLE_BOLD = 0, 1, 2, 3, 4
 _STYLES_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="{_MAIN_NS}">
 <numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd"/></numFmts>
@@ -39,12 +46,13 @@ _STYLES_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="4">
+<cellXfs count="5">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>
 <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">\
 <alignment vertical="top" wrapText="1"/></xf>
+<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>
@@ -121,16 +129,25 @@ def _cell_any(ref: str, value: Any) -> str:
     """Slow path by type: the fast paths above handle the column's usual type."""
     if value is None:
         return ""
+    if type(value) is str:
+        return _cell_text(ref, value)
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int):
         return f'<c r="{ref}"><v>{value}</v></c>'
-    if isinstance(value, float):
-        return f'<c r="{ref}"><v>{value!r}</v></c>' if math.isfinite(value) else _cell_text(ref, str(value))
+    if isinstance(value, float):  # float(): numpy 2's repr of np.float64 is "np.float64(...)"
+        return f'<c r="{ref}"><v>{float(value)!r}</v></c>' if math.isfinite(value) else _cell_text(ref, str(value))
     if isinstance(value, dt.datetime):
         return _cell_date(ref, value.date())
     if isinstance(value, dt.date):
         return _cell_date(ref, value)
+    # numpy scalars without importing numpy: np.bool_ (not a numbers.Integral) before the numbers
+    if getattr(getattr(value, "dtype", None), "kind", None) == "b":
+        return _cell_any(ref, bool(value))
+    if isinstance(value, numbers.Integral):
+        return f'<c r="{ref}"><v>{int(value)}</v></c>'
+    if isinstance(value, numbers.Real):
+        return _cell_any(ref, float(value))
     return _cell_text(ref, str(value))
 
 
@@ -145,9 +162,43 @@ ENCODERS: dict[str, Callable[[str, Any], str]] = {
 }
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A PNG picture on a sheet, its top-left corner on the cell `anchor` (e.g. "F2"), shown at
+    `width` x `height` pixels (the picture's own size or a scaled one; see `png_size`)."""
+
+    png: bytes
+    anchor: str
+    width: float
+    height: float
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) in pixels from a PNG's IHDR chunk."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    width, height = struct.unpack(">II", png[16:24])
+    return int(width), int(height)
+
+
+_CELL_REF = re.compile(r"([A-Z]{1,3})([1-9][0-9]*)")
+
+
+def _cell_index(ref: str) -> tuple[int, int]:
+    """Cell "F2" -> (column 5, row 1), both 0-based as a drawing anchor counts them."""
+    m = _CELL_REF.fullmatch(ref)
+    if m is None:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return col - 1, int(m.group(2)) - 1
+
+
 @dataclass
 class SheetData:
-    """One worksheet to write: a header row and data rows of typed Python values."""
+    """One worksheet to write: a header row (none if `header` is empty: the rows start at row
+    1) and data rows of typed Python values."""
 
     name: str
     header: Sequence[str]
@@ -162,12 +213,16 @@ class SheetData:
     hidden: bool = False
     #: Column default style (e.g. STYLE_DATE): what a user types into an empty cell gets it.
     column_styles: Sequence[int] = ()
+    #: Indexes into `rows` (0 = the first data row) written bold; cells with a style of their
+    #: own (a date) keep it.
+    bold_rows: Collection[int] = frozenset()
+    pictures: Sequence[Picture] = ()
 
 
 def _sheet_xml_head(sheet: SheetData) -> str:
     parts = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN_NS}" '
              f'xmlns:r="{_REL_NS}">']
-    if sheet.freeze_header:
+    if sheet.freeze_header and sheet.header:
         parts.append('<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
                      'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" '
                      'sqref="A2"/></sheetView></sheetViews>')
@@ -187,16 +242,19 @@ def _sheet_xml_head(sheet: SheetData) -> str:
 def _sheet_xml_tail(sheet: SheetData) -> str:
     parts = ["</sheetData>"]
     if sheet.dropdowns:
+        first = 2 if sheet.header else 1
         items = []
         for col, allowed in sheet.dropdowns:
             letter = column_letter(col)
             joined = ",".join(allowed)
             items.append(f'<dataValidation type="list" allowBlank="1" showInputMessage="1" showErrorMessage="1" '
                          f'errorTitle="Not an allowed value" error="Allowed: {escape_text(joined)}" '
-                         f'sqref="{letter}2:{letter}1048576"><formula1>"{escape_text(joined)}"</formula1>'
+                         f'sqref="{letter}{first}:{letter}1048576"><formula1>"{escape_text(joined)}"</formula1>'
                          "</dataValidation>")
         parts.append(f'<dataValidations count="{len(items)}">{"".join(items)}</dataValidations>')
     parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
+    if sheet.pictures:  # after pageMargins (and the print parts this writer never writes)
+        parts.append('<drawing r:id="rId1"/>')
     parts.append("</worksheet>")
     return "".join(parts)
 
@@ -210,12 +268,15 @@ def _write_sheet(out: IO[bytes], sheet: SheetData, progress: Progress, done: lis
 
 def _write_sheet_body(out: IO[bytes], sheet: SheetData, progress: Progress, done: list[int], total: int) -> None:
     out.write(_sheet_xml_head(sheet).encode())
-    style = f' s="{STYLE_HEADER}"' if sheet.freeze_header else ""
-    header = "".join(
-        f'<c r="{column_letter(i)}1" t="inlineStr"{style}><is><t>{escape_text(str(h))}</t></is></c>'
-        for i, h in enumerate(sheet.header)
-    )
-    out.write(f'<row r="1">{header}</row>'.encode())
+    if sheet.header:
+        style = f' s="{STYLE_HEADER}"' if sheet.freeze_header else ""
+        header = "".join(
+            f'<c r="{column_letter(i)}1" t="inlineStr"{style}><is><t>{escape_text(str(h))}</t></is></c>'
+            for i, h in enumerate(sheet.header)
+        )
+        out.write(f'<row r="1">{header}</row>'.encode())
+    # no header and no kinds: as many columns as each row has
+    open_ended = not sheet.header and not sheet.kinds
     ncols = max(len(sheet.header), 1)
     kinds = list(sheet.kinds) or ["any"] * ncols
     encoders = [ENCODERS.get(k, _cell_any) for k in kinds]
@@ -223,12 +284,19 @@ def _write_sheet_body(out: IO[bytes], sheet: SheetData, progress: Progress, done
         encoders = [_wrapped for _ in kinds]
     letters = [column_letter(i) for i in range(len(encoders))]
     cols = list(zip(letters, encoders, strict=True))
+    bold = sheet.bold_rows
     buf: list[str] = []
-    r = 1
+    r = top = 1 if sheet.header else 0  # the row above the first data row
     for row in sheet.rows:
         r += 1
         rs = str(r)
-        cells = "".join([enc(letter + rs, v) for (letter, enc), v in zip(cols, row) if v is not None])
+        if open_ended and len(row) > len(cols):
+            cols += [(column_letter(j), encoders[0]) for j in range(len(cols), len(row))]
+        if bold and r - top - 1 in bold:
+            cells = "".join([_styled(enc(letter + rs, v), STYLE_BOLD)
+                             for (letter, enc), v in zip(cols, row) if v is not None])
+        else:
+            cells = "".join([enc(letter + rs, v) for (letter, enc), v in zip(cols, row) if v is not None])
         buf.append(f'<row r="{rs}">{cells}</row>')
         if len(buf) >= 2000:
             out.write("".join(buf).encode())
@@ -240,9 +308,15 @@ def _write_sheet_body(out: IO[bytes], sheet: SheetData, progress: Progress, done
     out.write(_sheet_xml_tail(sheet).encode())
 
 
+def _styled(cell: str, style: int) -> str:
+    """`cell` with style `style`, unless it is empty or has a style of its own (a date)."""
+    if not cell or ' s="' in cell[:cell.index(">")]:
+        return cell
+    return f'<c s="{style}" {cell[3:]}'
+
+
 def _wrapped(ref: str, value: Any) -> str:
-    cell = _cell_any(ref, value)
-    return cell.replace("<c ", f'<c s="{STYLE_WRAP}" ', 1) if cell and ' s="' not in cell else cell
+    return _styled(_cell_any(ref, value), STYLE_WRAP)
 
 
 def write_xlsx(target: IO[bytes], sheets: Sequence[SheetData], *, progress: Progress | None = None,
@@ -251,8 +325,9 @@ def write_xlsx(target: IO[bytes], sheets: Sequence[SheetData], *, progress: Prog
     progress = progress or NO_PROGRESS
     total = sum(s.row_count or 0 for s in sheets) or 1
     done = [0]
+    drawings = sum(1 for s in sheets if s.pictures)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as zf:
-        zf.writestr("[Content_Types].xml", _content_types(len(sheets)))
+        zf.writestr("[Content_Types].xml", _content_types(len(sheets), drawings))
         zf.writestr("_rels/.rels", (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_REL_NS}">'
             f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
@@ -264,19 +339,67 @@ def write_xlsx(target: IO[bytes], sheets: Sequence[SheetData], *, progress: Prog
             with zf.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as out:
                 _write_sheet(out, sheet, progress, done, total)
             progress.step(done[0], total, f"wrote {sheet.name}")
+        _write_pictures(zf, sheets)
 
 
-def _content_types(n: int) -> str:
+def _rels_xml(rels: Iterable[tuple[str, str]]) -> str:
+    """A relationships part: (type, target) pairs as rId1, rId2, ..."""
+    items = "".join(f'<Relationship Id="rId{i}" Type="{_REL_NS}/{kind}" Target="{target}"/>'
+                    for i, (kind, target) in enumerate(rels, 1))
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_REL_NS}">'
+            f"{items}</Relationships>")
+
+
+def _write_pictures(zf: zipfile.ZipFile, sheets: Sequence[SheetData]) -> None:
+    """Per sheet with pictures: its drawing part (one oneCellAnchor per picture, sized in EMU),
+    the PNG files, and the relationships sheet -> drawing -> images."""
+    drawing = image = 0
+    for i, sheet in enumerate(sheets, 1):
+        if not sheet.pictures:
+            continue
+        drawing += 1
+        zf.writestr(f"xl/worksheets/_rels/sheet{i}.xml.rels",
+                    _rels_xml([("drawing", f"../drawings/drawing{drawing}.xml")]))
+        anchors, targets = [], []
+        for j, pic in enumerate(sheet.pictures, 1):
+            image += 1
+            zf.writestr(f"xl/media/image{image}.png", pic.png, compress_type=zipfile.ZIP_STORED)
+            targets.append(("image", f"../media/image{image}.png"))
+            col, row = _cell_index(pic.anchor)
+            cx, cy = round(pic.width * _EMU_PER_PIXEL), round(pic.height * _EMU_PER_PIXEL)
+            anchors.append(
+                f"<xdr:oneCellAnchor><xdr:from><xdr:col>{col}</xdr:col><xdr:colOff>0</xdr:colOff>"
+                f"<xdr:row>{row}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from>"
+                f'<xdr:ext cx="{cx}" cy="{cy}"/><xdr:pic><xdr:nvPicPr><xdr:cNvPr id="{j + 1}" name="Picture {j}"/>'
+                '<xdr:cNvPicPr><a:picLocks noChangeAspect="1"/></xdr:cNvPicPr></xdr:nvPicPr>'
+                f'<xdr:blipFill><a:blip r:embed="rId{j}"/><a:stretch><a:fillRect/></a:stretch></xdr:blipFill>'
+                f'<xdr:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+                '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></xdr:spPr></xdr:pic><xdr:clientData/>'
+                "</xdr:oneCellAnchor>")
+        zf.writestr(f"xl/drawings/drawing{drawing}.xml",
+                    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xdr:wsDr xmlns:xdr="{_XDR_NS}" '
+                    f'xmlns:a="{_A_NS}" xmlns:r="{_REL_NS}">{"".join(anchors)}</xdr:wsDr>')
+        zf.writestr(f"xl/drawings/_rels/drawing{drawing}.xml.rels", _rels_xml(targets))
+
+
+def _content_types(n: int, drawings: int = 0) -> str:
     sheets = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
         for i in range(1, n + 1)
     )
+    sheets += "".join(
+        f'<Override PartName="/xl/drawings/drawing{i}.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/>'
+        for i in range(1, drawings + 1)
+    )
+    png = '<Default Extension="png" ContentType="image/png"/>' if drawings else ""
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'
+        f"{png}"
         '<Override PartName="/xl/workbook.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
         '<Override PartName="/xl/styles.xml" '

@@ -1,0 +1,130 @@
+"""The streaming writer's own features, read back by openpyxl and python-calamine: sheets without
+a header row, bold rows, numpy scalars as typed cells, PNG pictures anchored at a cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import openpyxl
+import pytest
+
+from y90gui.core.xlsxwrite import STYLE_BOLD, Picture, SheetData, png_size, write_xlsx
+
+
+def _png(width: int, height: int) -> bytes:
+    """A plain grey RGB PNG of the given size."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def _write(tmp_path: Path, *sheets: SheetData) -> Path:
+    path = tmp_path / "w.xlsx"
+    with open(path, "wb") as f:
+        write_xlsx(f, sheets)
+    return path
+
+
+def _sheet_xml(path: Path, n: int = 1) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read(f"xl/worksheets/sheet{n}.xml").decode()
+
+
+def test_sheet_without_header_starts_at_row_1_and_takes_any_row_length(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [["title"], ["a", "b", "c"], [], [1, None, 2.5, dt.date(2020, 1, 2)]]
+    path = _write(tmp_path, SheetData("S", (), rows, freeze_header=False))
+    ws = openpyxl.load_workbook(path)["S"]
+    got = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert got[0][0] == "title" and got[1][:3] == ["a", "b", "c"]
+    assert got[3] == [1, None, 2.5, dt.datetime(2020, 1, 2)]
+    assert ws["D4"].number_format == "yyyy\\-mm\\-dd"
+    assert "<pane" not in _sheet_xml(path)  # nothing to freeze
+
+
+def test_bold_rows_are_bold_and_other_styles_stay(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [["Title"], ["x", "y"], ["v", 1], [], ["head", dt.date(2021, 5, 6)]]
+    path = _write(tmp_path, SheetData("S", (), rows, freeze_header=False, bold_rows={0, 1, 4}))
+    ws = openpyxl.load_workbook(path)["S"]
+    assert ws["A1"].font.b and ws["A2"].font.b and ws["B2"].font.b and ws["A5"].font.b
+    assert not ws["A3"].font.b and not ws["B3"].font.b
+    assert ws["B5"].number_format == "yyyy\\-mm\\-dd"  # a date keeps its date style
+    assert ws["A1"].fill.fill_type is None  # bold only, not the header fill
+    assert f's="{STYLE_BOLD}"' in _sheet_xml(path)
+
+
+def test_bold_rows_count_data_rows_under_a_header(tmp_path: Path) -> None:
+    path = _write(tmp_path, SheetData("S", ["h"], [["a"], ["b"]], bold_rows={1}))
+    ws = openpyxl.load_workbook(path)["S"]
+    assert ws["A1"].font.b and not ws["A2"].font.b and ws["A3"].font.b
+
+
+def test_numpy_scalars_are_numbers_and_booleans_not_text(tmp_path: Path) -> None:
+    row = [np.int64(7), np.float64(2.5), np.bool_(True), np.float32(0.5), np.int32(-3), np.bool_(False),
+           np.float64("nan"), 7, 2.5, True]
+    path = _write(tmp_path, SheetData("S", [f"c{i}" for i in range(len(row))], [row]))
+    xml = _sheet_xml(path)
+    assert "np." not in xml and "numpy" not in xml
+    ws = openpyxl.load_workbook(path)["S"]
+    got = [c.value for c in ws[2]]
+    assert got[:6] == [7, 2.5, True, 0.5, -3, False]
+    assert [type(v) for v in got[:6]] == [int, float, bool, float, int, bool]
+    assert got[6:] == ["nan", 7, 2.5, True]  # not finite: as text, as a Python float is
+    import python_calamine
+
+    wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    assert wb.get_sheet_by_name("S").to_python()[1][:6] == [7, 2.5, True, 0.5, -3, False]
+    wb.close()
+
+
+def test_picture_anchored_and_sized(tmp_path: Path) -> None:
+    png = _png(40, 20)
+    assert png_size(png) == (40, 20)
+    pics = [Picture(png, "F2", 40 * 0.45, 20 * 0.45), Picture(png, "AB10", 40, 20)]
+    path = _write(tmp_path, SheetData("plain", ["a"], [[1]]), SheetData("pics", ["a"], [[1]], pictures=pics),
+                  SheetData("more", ["b"], [[2]], pictures=[Picture(png, "A1", 4, 2)]))
+    wb = openpyxl.load_workbook(path)
+    assert wb["plain"]._images == []
+    images = wb["pics"]._images
+    assert [(i.anchor._from.col, i.anchor._from.row) for i in images] == [(5, 1), (27, 9)]
+    assert (images[0].anchor.ext.width, images[0].anchor.ext.height) == (round(18 * 9525), round(9 * 9525))
+    assert len(wb["more"]._images) == 1
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        types = z.read("[Content_Types].xml").decode()
+        assert {"xl/media/image1.png", "xl/media/image2.png", "xl/media/image3.png", "xl/drawings/drawing1.xml",
+                "xl/drawings/drawing2.xml", "xl/worksheets/_rels/sheet2.xml.rels",
+                "xl/worksheets/_rels/sheet3.xml.rels"} <= names
+        assert "xl/worksheets/_rels/sheet1.xml.rels" not in names
+        assert z.read("xl/media/image1.png") == png
+        assert '<Default Extension="png" ContentType="image/png"/>' in types
+        assert types.count("drawing+xml") == 2
+    xml = _sheet_xml(path, 2)
+    assert xml.index("<pageMargins") < xml.index('<drawing r:id="rId1"/>') < xml.index("</worksheet>")
+    import python_calamine
+
+    wb2 = python_calamine.CalamineWorkbook.from_path(str(path))
+    assert wb2.sheet_names == ["plain", "pics", "more"]
+    wb2.close()
+
+
+def test_no_picture_no_picture_parts(tmp_path: Path) -> None:
+    path = _write(tmp_path, SheetData("S", ["a"], [[1]]))
+    with zipfile.ZipFile(path) as z:
+        assert not [n for n in z.namelist() if "drawing" in n or "media" in n or "worksheets/_rels" in n]
+        assert "png" not in z.read("[Content_Types].xml").decode()
+
+
+def test_bad_picture_input(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="PNG"):
+        png_size(b"GIF89a" + b"\0" * 30)
+    with pytest.raises(ValueError, match="cell reference"):
+        _write(tmp_path, SheetData("S", ["a"], [], pictures=[Picture(_png(1, 1), "2F", 1, 1)]))
