@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import struct
 import zipfile
 
 import openpyxl
 import pytest
 
+from y90gui.analysis import report_workbook
 from y90gui.analysis.km_figure import render_km_png
 from y90gui.analysis.report import compute_report
 from y90gui.analysis.report_workbook import write_report_workbook
 from y90gui.analysis.survival import kaplan_meier
+from y90gui.core.progress import Cancelled, Progress
 
 SHEETS = ["Cohort", "Prior PRRT", "Procedures", "Response", "Clinical response", "Toxicity", "Complications",
           "Survival", "Settings"]
@@ -61,16 +64,70 @@ def test_failed_write_leaves_nothing(small_case, tmp_path, monkeypatch):
     target = tmp_path / "r.xlsx"
     target.write_bytes(b"old report")
 
-    def boom(self, filename):
-        with open(filename, "wb") as f:
-            f.write(b"partial")
+    def boom(f, sheets, **kwargs):
+        f.write(b"partial")
         raise OSError("disk full")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", boom)
+    monkeypatch.setattr(report_workbook, "write_xlsx", boom)
     with pytest.raises(OSError, match="disk full"):
         write_report_workbook(compute_report(small_case), small_case, target)
     assert target.read_bytes() == b"old report"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.xlsx"]
+
+
+def test_bold_rows_widths_picture_and_empty_nan(small_case, tmp_path):
+    out = write_report_workbook(compute_report(small_case), small_case, tmp_path / "r.xlsx")
+    wb = openpyxl.load_workbook(out)
+    tox = wb["Toxicity"]
+    titles = [c for c in tox["A"] if isinstance(c.value, str) and c.value.startswith(("Worst", "Baseline"))]
+    assert len(titles) == 3 and all(c.font.b for c in titles)
+    assert all(tox.cell(c.row + 1, 1).font.b for c in titles)  # each grid's header row
+    assert tox["A1"].font.b and not tox["A2"].font.b
+    assert tox.column_dimensions["A"].width > 0 and tox.column_dimensions["P"].width > 0
+    proc = wb["Procedures"]
+    assert [c.value for c in proc[1]][:5] == ["patient_id", "procedure", "date", "extent", "microspheres"]
+    assert proc["E2"].value is None  # NaN (no microspheres recorded) is an empty cell, not "nan"
+    assert "nan" not in [c.value for ws in wb for row in ws.iter_rows() for c in row]
+    (img,) = wb["Survival"]._images
+    with zipfile.ZipFile(out) as z:
+        png = z.read("xl/media/image1.png")
+    w, h = struct.unpack(">II", png[16:24])
+    assert (img.anchor._from.col, img.anchor._from.row) == (5, 1)  # F2
+    assert (img.anchor.ext.width, img.anchor.ext.height) == (round(w * 0.45 * 9525), round(h * 0.45 * 9525))
+
+
+def test_calamine_reads_the_report(small_case, tmp_path):
+    import python_calamine
+
+    out = write_report_workbook(compute_report(small_case), small_case, tmp_path / "r.xlsx")
+    wb = python_calamine.CalamineWorkbook.from_path(str(out))
+    try:
+        assert wb.sheet_names == SHEETS
+        cohort = wb.get_sheet_by_name("Cohort").to_python()
+        assert cohort[0] == ["Figure", "n", "N", "%", "denominator counts"]
+        assert ["Whole-liver procedures", 2, 4, 50, "procedures"] in cohort
+    finally:
+        wb.close()
+
+
+def test_progress_steps_and_cancel_while_writing(small_case, tmp_path):
+    seen = []
+    progress = Progress(lambda fraction, message: seen.append((round(fraction * 10), message)))
+    write_report_workbook(compute_report(small_case), small_case, tmp_path / "r.xlsx", progress=progress)
+    assert [s for s, _ in seen] == list(range(11)) and seen[9][1] == "writing the file"
+
+    target = tmp_path / "c.xlsx"
+    target.write_bytes(b"old report")
+
+    def cancel_on_write(fraction, message):
+        if message == "writing the file":
+            progress.cancel()
+
+    progress = Progress(cancel_on_write)
+    with pytest.raises(Cancelled):
+        write_report_workbook(compute_report(small_case), small_case, target, progress=progress)
+    assert target.read_bytes() == b"old report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.xlsx", "r.xlsx"]
 
 
 def test_km_png(tmp_path):

@@ -1,4 +1,4 @@
-"""The study report as an Excel workbook a co-author can open (openpyxl).
+"""The study report as an Excel workbook a co-author can open (written by `core.xlsxwrite`).
 
 One sheet per table of spec/report.md, the Kaplan-Meier figure as a picture, and a Settings
 sheet. Two rules protect the reader: text cells are always written as text (a centre or patient
@@ -13,9 +13,10 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from y90gui.analysis.xlsx_sheets import Sheet, discard, flush, grade_grid, table, worsened
-from y90gui.core.atomic import atomic_path
+from y90gui.analysis.xlsx_sheets import Sheet, grade_grid, sheet_data, table, worsened
+from y90gui.core.atomic import atomic_file
 from y90gui.core.codes import LAB_TEST, TREATMENT
+from y90gui.core.xlsxwrite import write_xlsx
 
 if TYPE_CHECKING:
     from y90gui.analysis.frames import Frames
@@ -43,9 +44,6 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
 
     `data_or_store` is the `CaseData` or the open `Store` the report was computed from.
     """
-    from openpyxl import Workbook
-    from openpyxl.drawing.image import Image
-
     from y90gui import CTCAE_VERSION, __version__
     from y90gui.analysis import km_figure, recist, strata, survival, toxicity
     from y90gui.analysis import report as rep
@@ -192,38 +190,29 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
     km = survival.kaplan_meier(days, (pats["vital_status"] == "dead").to_numpy(), ci_method=ci_method)
     step(8, 10, "Kaplan-Meier figure")
     with tempfile.TemporaryDirectory() as tmpdir:
-        png = km_figure.render_km_png(km, Path(tmpdir) / "km.png", dpi=200)
-        img = Image(str(png))
-        img.width, img.height = img.width * 0.45, img.height * 0.45
-        ws.add_image(img, "F2")
+        png = km_figure.render_km_png(km, Path(tmpdir) / "km.png", dpi=200).read_bytes()
+    ws.add_picture(png, "F2", scale=0.45)
 
-        ws = new_sheet("Settings")
-        info = {
-            "3-month assessment": "closest to day 90 after the first RE, days 45-135",
-            "lab baseline": "last value from 30 days before up to the procedure day",
-            "lab toxicity window (days after procedure)": f"1-{window}",
-            "clinical toxicity window (days after procedure)": f"0-{window}",
-            "denominator basis": basis,
-            "CI method": ci_method,
-            "CTCAE version": CTCAE_VERSION,
-            "app version": f"y90gui {__version__}",
-            "database file": str(source) if source else "(data passed in memory)",
-            "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            **(settings or {}),
-        }
-        table(ws, 1, ["setting", "value"], [[k, v] for k, v in info.items()])
-        step(9, 10, "writing the file")
-        wb = Workbook(write_only=True)
-        try:
-            for sheet in sheets:
-                flush(wb, sheet)
-            with atomic_path(path) as tmp:
-                wb.save(tmp)
-                if progress is not None:
-                    progress.check()
-        except BaseException:
-            discard(wb)
-            raise
+    ws = new_sheet("Settings")
+    info = {
+        "3-month assessment": "closest to day 90 after the first RE, days 45-135",
+        "lab baseline": "last value from 30 days before up to the procedure day",
+        "lab toxicity window (days after procedure)": f"1-{window}",
+        "clinical toxicity window (days after procedure)": f"0-{window}",
+        "denominator basis": basis,
+        "CI method": ci_method,
+        "CTCAE version": CTCAE_VERSION,
+        "app version": f"y90gui {__version__}",
+        "database file": str(source) if source else "(data passed in memory)",
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        **(settings or {}),
+    }
+    table(ws, 1, ["setting", "value"], [[k, v] for k, v in info.items()])
+    step(9, 10, "writing the file")
+    with atomic_file(path) as f:
+        write_xlsx(f, [sheet_data(sheet) for sheet in sheets])
+        if progress is not None:
+            progress.check()
     step(10, 10, "done")
     return path
 

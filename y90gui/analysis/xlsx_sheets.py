@@ -1,29 +1,34 @@
-"""Sheet buffers for the report workbook: rows collected, then streamed by openpyxl's
-write-only mode (10,000 patients in seconds, not minutes), with text that never turns into a
-formula, plus the grade grids and counts of the Toxicity sheet."""
+"""Sheet buffers for the report workbook: rows collected, then streamed by `core.xlsxwrite`
+(inline strings, so text never turns into a formula), plus the grade grids and counts of the
+Toxicity sheet."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from y90gui.core.codes import LAB_TEST
+from y90gui.core.xlsxwrite import Picture, SheetData, png_size
 
-FORMULA_START = ("=", "+", "-", "@")
+#: Excel's default column width (Calibri 11), for a column no table gave a width.
+DEFAULT_WIDTH = 8.43
 
 
 class Sheet:
-    """A sheet's rows collected first, then streamed by a write-only workbook (fast for 10,000
-    patients; column widths must be known before the first row is written)."""
+    """A sheet's rows collected first, then streamed (column widths must be known before the
+    first row is written)."""
 
     def __init__(self, title: str) -> None:
         self.title = title
         self.rows: list[list[Any]] = []
         self.bold: set[int] = set()
         self.widths: dict[int, int] = {}
-        self.images: list[tuple[Any, str]] = []
+        self.pictures: list[Picture] = []
 
-    def add_image(self, img: Any, anchor: str) -> None:
-        self.images.append((img, anchor))
+    def add_picture(self, png: bytes, anchor: str, scale: float = 1.0) -> None:
+        """A PNG with its top-left corner on cell `anchor`, shown at `scale` x its pixel size."""
+        width, height = png_size(png)
+        self.pictures.append(Picture(png, anchor, width * scale, height * scale))
 
 
 def table(ws: Sheet, top: int, header: list[str], rows: list[list[Any]], title: str | None = None) -> int:
@@ -41,35 +46,18 @@ def table(ws: Sheet, top: int, header: list[str], rows: list[list[Any]], title: 
     return len(ws.rows) + 1
 
 
-def flush(wb: Any, sheet: Sheet) -> None:
-    """Write one collected sheet. Text is always text: a value starting with = + - @ is written
-    as a string cell (data type "s", quote prefix), never as a formula."""
-    from openpyxl.cell import Cell, WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+def sheet_data(sheet: Sheet) -> SheetData:
+    """One collected sheet for `core.xlsxwrite.write_xlsx`: no header row of its own (each table
+    brings its bold title and header rows), NaN as an empty cell, text always text (inline
+    strings: a value starting with = + - @ is a text cell, never a formula)."""
+    widths = [float(sheet.widths.get(j, DEFAULT_WIDTH)) for j in range(max(sheet.widths, default=-1) + 1)]
+    return SheetData(sheet.title, (), _nan_as_empty(sheet.rows), widths=widths, freeze_header=False,
+                     row_count=len(sheet.rows), bold_rows=frozenset(sheet.bold), pictures=tuple(sheet.pictures))
 
-    ws = wb.create_sheet(sheet.title)
-    for j, width in sheet.widths.items():
-        ws.column_dimensions[get_column_letter(j + 1)].width = width
-    for img, anchor in sheet.images:
-        ws.add_image(img, anchor)
-    bold = Font(bold=True)
-    for i, row in enumerate(sheet.rows):
-        out: list[Any] = []
-        for value in row:
-            if isinstance(value, float) and value != value:
-                value = None
-            if isinstance(value, str) and value.startswith(FORMULA_START):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.data_type = "s"
-                cell.quotePrefix = True
-                value = cell
-            if i in sheet.bold:
-                cell = value if isinstance(value, Cell) else WriteOnlyCell(ws, value=value)
-                cell.font = bold
-                value = cell
-            out.append(value)
-        ws.append(out)
+
+def _nan_as_empty(rows: list[list[Any]]) -> Iterator[list[Any]]:
+    for row in rows:
+        yield [None if isinstance(v, float) and v != v else v for v in row]
 
 
 def worsened(table: Any) -> dict[str, tuple[int, int, float | None]]:
@@ -98,13 +86,3 @@ def grade_grid(table: Any, index: list[str], col: str) -> Any:
     wide = wide.reindex(columns=list(LAB_TEST)).astype(object)
     wide = wide.where(wide.notna(), None)
     return wide.reset_index()
-
-
-def discard(wb: Any) -> None:
-    """Close the streamed sheets of a workbook that will not be saved (their temporary files)."""
-    for ws in wb.worksheets:
-        if not getattr(ws, "closed", True):
-            try:
-                ws.close()
-            except Exception:  # noqa: S110 - best effort cleanup on a failure path already raising
-                pass
