@@ -135,7 +135,7 @@ def main() -> int:
         xl_wall, xl_cpu = time.perf_counter() - t0, time.process_time() - c0
         size = (Path(tmp) / "report.xlsx").stat().st_size / 1e6
     print(f"report workbook (--out, {size:.1f} MB): wall {xl_wall:.1f} s, CPU {xl_cpu:.1f} s "
-          f"= {xl_cpu / rep_cpu:.0f}x the JSON report (CPU; openpyxl's cell writer dominates)")
+          f"= {xl_cpu / rep_cpu:.0f}x the JSON report (CPU)")
 
     cli = [sys.executable, "-c", "import sys; from y90gui.cli import main; sys.exit(main(sys.argv[1:]))",
            "report", "--db", str(db), "--json"]
