@@ -128,3 +128,19 @@ def test_bad_picture_input(tmp_path: Path) -> None:
         png_size(b"GIF89a" + b"\0" * 30)
     with pytest.raises(ValueError, match="cell reference"):
         _write(tmp_path, SheetData("S", ["a"], [], pictures=[Picture(_png(1, 1), "2F", 1, 1)]))
+
+
+def test_text_that_looks_like_a_formula_is_text_with_the_quote_prefix(tmp_path: Path) -> None:
+    """Excel would turn '=1+1' into a formula when the cell is retyped; the quote prefix stops that."""
+    rows = [["=1+1", "+41 79", "-5 mm", "@home", "plain", 3.0]]
+    path = _write(tmp_path, SheetData("S", ("a", "b", "c", "d", "e", "f"), rows))
+    ws = openpyxl.load_workbook(path)["S"]
+    for ref in ("A2", "B2", "C2", "D2"):
+        assert ws[ref].data_type == "s" and ws[ref].quotePrefix, ref
+    assert ws["A2"].value == "=1+1"
+    assert not ws["E2"].quotePrefix and not ws["F2"].quotePrefix
+    import python_calamine
+
+    with open(path, "rb") as f:
+        got = python_calamine.CalamineWorkbook.from_filelike(f).get_sheet_by_name("S").to_python()
+    assert got[1][:5] == ["=1+1", "+41 79", "-5 mm", "@home", "plain"]

@@ -36,7 +36,10 @@ _EPOCH = dt.date(1899, 12, 30)
 _EMU_PER_PIXEL = 9525  # English Metric Units per pixel at 96 dpi
 _HIDDEN = ' state="hidden"'
 
-STYLE_DEFAULT, STYLE_HEADER, STYLE_DATE, STYLE_WRAP, STYLE_BOLD = 0, 1, 2, 3, 4
+STYLE_DEFAULT, STYLE_HEADER, STYLE_DATE, STYLE_WRAP, STYLE_BOLD, STYLE_QUOTED = 0, 1, 2, 3, 4, 5
+#: A text starting with one of these would become a formula if retyped in Excel: such cells
+#: carry Excel's quote prefix (the leading apostrophe), so editing them keeps them text.
+FORMULA_START = ("=", "+", "-", "@")
 _STYLES_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="{_MAIN_NS}">
 <numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd"/></numFmts>
@@ -46,13 +49,14 @@ _STYLES_XML = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills>
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="5">
+<cellXfs count="6">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
 <xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>
 <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">\
 <alignment vertical="top" wrapText="1"/></xf>
 <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>
+<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>
@@ -109,7 +113,8 @@ def _cell_text(ref: str, value: Any) -> str:
                                    f"({MAX_TEXT:,})")
         text = escape_text(value)
         space = ' xml:space="preserve"' if text != text.strip() else ""
-        return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+        quoted = f' s="{STYLE_QUOTED}"' if value.startswith(FORMULA_START) else ""
+        return f'<c r="{ref}"{quoted} t="inlineStr"><is><t{space}>{text}</t></is></c>'
     return _cell_any(ref, value)
 
 
