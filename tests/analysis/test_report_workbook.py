@@ -135,3 +135,33 @@ def test_km_png(tmp_path):
     path = render_km_png([("a", km), ("b", kaplan_meier([50, 500], [1, 0]))], tmp_path / "km.png", dpi=80)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     render_km_png(kaplan_meier([10], [0]), tmp_path / "one.png", dpi=60)  # all censored, one patient
+
+
+def test_prior_prrt_sheet_follows_the_case_data(tmp_path):
+    """Each treated patient's PRRT line, recomputed here from the rows, without pandas."""
+    from y90gui.demo.cohort import build_demo
+
+    case = build_demo()
+    out = write_report_workbook(compute_report(case), case, tmp_path / "r.xlsx")
+    rows = list(openpyxl.load_workbook(out)["Prior PRRT"].iter_rows(min_row=2, values_only=True))
+    got = {r[0]: r[1:] for r in rows if r[0]}
+    first_re: dict[str, object] = {}
+    for r in case["radioembolization"]:
+        first_re[r["patient_id"]] = min(first_re.get(r["patient_id"], r["date"]), r["date"])
+    expected = {}
+    for pid in sorted(first_re):
+        cycles = [r for r in case["prrt"] if r["patient_id"] == pid]
+        if not cycles:
+            continue
+        gbq = [r["activity_gbq"] for r in cycles if r.get("activity_gbq") is not None]
+        before = [r["date"] for r in cycles if r["date"] < first_re[pid]]
+        last = max(before) if before else None
+        expected[pid] = (len(cycles), sum(gbq) if gbq else None,
+                         ", ".join(sorted({r["radiopharmaceutical"] for r in cycles if r.get("radiopharmaceutical")})),
+                         min(r["date"] for r in cycles), last, (first_re[pid] - last).days if last else None)
+    assert set(got) == set(expected) and len(got) >= 40
+    for pid, (n, gbq, names, start, last, days) in expected.items():
+        g = got[pid]
+        assert g[0] == n and g[2] == names and g[3].date() == start and g[5] == days, pid
+        assert (g[1] is None) if gbq is None else g[1] == pytest.approx(gbq), pid
+        assert (g[4] is None) if last is None else g[4].date() == last, pid

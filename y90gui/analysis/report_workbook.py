@@ -81,15 +81,7 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
 
     step(2, 10, "prior PRRT")
     ws = new_sheet("Prior PRRT")
-    first = pats.set_index("patient_id")["first_re"]
-    prrt = fr.prrt[fr.prrt["patient_id"].isin(first.index)]
-    out = []
-    for pid, g in prrt.groupby("patient_id", sort=True):
-        before = g[g["date"] < first[pid]]
-        last = before["date"].max()
-        out.append([pid, int(len(g)), float(g["activity_gbq"].sum(min_count=1)) if g["activity_gbq"].notna().any()
-                    else None, ", ".join(sorted(set(g["radiopharmaceutical"].dropna()))),
-                    _d(g["date"].min()), _d(last), None if last != last else int(first[pid] - last)])
+    out = _prior_prrt_rows(fr.prrt, pats.set_index("patient_id")["first_re"])
     table(ws, 1, ["patient_id", "cycles", "cumulative activity (GBq)", "radiopharmaceuticals", "first cycle",
                    "last cycle before RE", "days to first RE"], out)
 
@@ -215,6 +207,31 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
             progress.check()
     step(10, 10, "done")
     return path
+
+
+def _prior_prrt_rows(prrt: Any, first_re: Any) -> list[list[Any]]:
+    """One row per treated patient with PRRT: cycles, GBq, radiopharmaceuticals, first cycle, last
+    cycle before the first RE and the days from it (grouped once: a loop over 10,000 patients'
+    groups took seconds)."""
+    prrt = prrt[prrt["patient_id"].isin(first_re.index)]
+    if prrt.empty:
+        return []
+    groups = prrt.groupby("patient_id", sort=True)
+    cycles = groups.size()
+    gbq = groups["activity_gbq"].sum(min_count=1)
+    first_cycle = groups["date"].min()
+    first = prrt["patient_id"].map(first_re)
+    last = prrt[prrt["date"] < first].groupby("patient_id")["date"].max().reindex(cycles.index)
+    pharma = (prrt.dropna(subset=["radiopharmaceutical"]).drop_duplicates(["patient_id", "radiopharmaceutical"])
+              .sort_values(["patient_id", "radiopharmaceutical"])
+              .groupby("patient_id")["radiopharmaceutical"].agg(", ".join).reindex(cycles.index, fill_value=""))
+    out = []
+    for pid, n, total, names, start, before in zip(cycles.index, cycles.to_numpy(), gbq.to_numpy(),
+                                                    pharma.to_numpy(), first_cycle.to_numpy(), last.to_numpy(),
+                                                    strict=True):
+        out.append([pid, int(n), None if total != total else float(total), names, _d(start), _d(before),
+                    None if before != before else int(first_re[pid] - before)])
+    return out
 
 
 def _d(day: Any) -> dt.date | None:
