@@ -333,12 +333,11 @@ def write_xlsx(target: IO[bytes], sheets: Sequence[SheetData], *, progress: Prog
     drawings = sum(1 for s in sheets if s.pictures)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as zf:
         zf.writestr("[Content_Types].xml", _content_types(len(sheets), drawings))
-        zf.writestr("_rels/.rels", (
-            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_REL_NS}">'
-            f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
-            "</Relationships>"))
+        zf.writestr("_rels/.rels", _rels_xml([("officeDocument", "xl/workbook.xml")]))
         zf.writestr("xl/workbook.xml", _workbook_xml(sheets))
-        zf.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
+        zf.writestr("xl/_rels/workbook.xml.rels", _rels_xml(
+            [*(("worksheet", f"worksheets/sheet{i}.xml") for i in range(1, len(sheets) + 1)),
+             ("styles", "styles.xml")]))
         zf.writestr("xl/styles.xml", _STYLES_XML)
         for i, sheet in enumerate(sheets, 1):
             with zf.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as out:
@@ -423,13 +422,3 @@ def _workbook_xml(sheets: Sequence[SheetData]) -> str:
         f'xmlns:r="{_REL_NS}"><bookViews><workbookView activeTab="0"/></bookViews>'
         f"<sheets>{entries}</sheets></workbook>"
     )
-
-
-def _workbook_rels(n: int) -> str:
-    rels = "".join(
-        f'<Relationship Id="rId{i}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-        for i in range(1, n + 1)
-    )
-    rels += f'<Relationship Id="rId{n + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/>'
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_REL_NS}">'
-            f"{rels}</Relationships>")
