@@ -95,7 +95,7 @@ class DetailArea(QWidget):
 
     def build_tables(self) -> None:
         """Put the sheet tables in place of their placeholder tabs (once; the current tab stays)."""
-        if self._tables or not self._placeholders:
+        if not self._placeholders:
             return
         current = self.tabs.currentIndex()
         self.tabs.blockSignals(True)

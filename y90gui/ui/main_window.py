@@ -189,8 +189,7 @@ class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, 
         """Re-read the table rows (cheap SQL) and reload the cohort in the background."""
         if self.store is None:
             return
-        self._drop_summary_rest()
-        self.patient_panel.set_summary(patient_summary(self.store.conn))
+        self._reread_rows()
         self.cohort_changed.emit()
         self._load_cohort()
 
@@ -213,7 +212,7 @@ class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, 
             first = prefetched.first_rows(store.conn, FIRST_ROWS)
             total = prefetched.patient_count
             if first is not None and total is not None and len(first.rows) < total and not self._painted:
-                self.patient_panel.set_first_rows(first, total)
+                self.patient_panel.set_summary(first, loading_total=total)
                 self._summary_rest = prefetched
                 return
             summary = prefetched.result(store.conn)
@@ -238,11 +237,16 @@ class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, 
         if rest is not None:
             rest.close()
 
+    def _reread_rows(self) -> None:
+        """Every patient's row from the file as it is now (a prefetch still pending is stale)."""
+        assert self.store is not None
+        self._drop_summary_rest()
+        self.patient_panel.set_summary(patient_summary(self.store.conn))
+
     def _on_store_changed(self, change: Change) -> None:
         self.detail.on_store_changed(change)
         if self.store is not None:
-            self._drop_summary_rest()
-            self.patient_panel.set_summary(patient_summary(self.store.conn))
+            self._reread_rows()
             self._update_title()
         pid = self.current_patient_id()
         if pid and (not change.patient_ids or pid in change.patient_ids):

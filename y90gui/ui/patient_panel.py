@@ -120,27 +120,24 @@ class PatientPanel(QWidget):
         self._update_count()
 
     # -- data
-    def set_summary(self, summary: PatientSummary) -> None:
-        self._loading_total = None
-        self.model.set_summary(summary)
-        self._fill_combos()
-        self.proxy.refilter()
-        self._size_columns()
+    def set_summary(self, summary: PatientSummary, loading_total: int | None = None) -> None:
+        """List these rows. `loading_total`: they are only the first rows of that many (a large
+        file at start-up), and the full list follows with another call.
 
-    def set_first_rows(self, summary: PatientSummary, total: int) -> None:
-        """The first screenful of a large file while the rest is read (`set_summary` follows).
-
-        Same order and same column widths as the full list (both come from the first rows), so
-        only the scroll bar and the count change when the rest arrives. The filter choices
-        wait for the full list: counts of a first page would be wrong.
+        First rows come in the full list's order and the column widths are sampled from them, so
+        only the scroll bar and the count change when the rest arrives. Filter choices wait for
+        the full list: counts of a first page would be wrong.
         """
-        self._loading_total = total
-        for combo in self.combos.values():
-            if combo.count() == 0:
-                combo.blockSignals(True)
-                combo.addItem("All", ALL)
-                combo.blockSignals(False)
+        self._loading_total = loading_total
         self.model.set_summary(summary)
+        if loading_total is None:
+            self._fill_combos()
+        else:
+            for combo in self.combos.values():
+                if combo.count() == 0:
+                    combo.blockSignals(True)
+                    combo.addItem("All", ALL)
+                    combo.blockSignals(False)
         self.proxy.refilter()
         self._size_columns()
         self._update_count()
