@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from ui_helpers import held_progress
 
 from tests.ui import gui2_fixtures
 from y90gui.core.progress import Progress
@@ -64,23 +65,9 @@ def test_cancelling_a_long_export_leaves_no_file(window, qtbot, tmp_path: Path,
     reached = threading.Event()
     during: list[str] = []
 
-    class HeldProgress(Progress):
-        def __init__(self, outer: Progress) -> None:
-            super().__init__(None)
-            self.outer = outer
-
-        def step(self, done: float, total: float = 1.0, message: str = "") -> None:
-            if not reached.is_set():
-                during.extend(p.name for p in folder.iterdir())
-            reached.set()
-            for _ in range(1000):
-                if self.outer.cancelled:
-                    break
-                threading.Event().wait(0.01)
-            self.outer.step(done, total, message)
-
     def held_export(store, path, patient_ids=None, deidentify=False, progress=None):
-        return real(store, path, patient_ids=patient_ids, deidentify=deidentify, progress=HeldProgress(progress))
+        held = held_progress(progress, reached, lambda: during.extend(p.name for p in folder.iterdir()))
+        return real(store, path, patient_ids=patient_ids, deidentify=deidentify, progress=held)
 
     monkeypatch.setattr(exporter, "export_store", held_export)
     dialog = window.editing.open_export()

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from ui_helpers import held_progress
 
 from tests.ui import gui2_fixtures
 from y90gui.store.store import Store
@@ -206,25 +207,11 @@ def test_cancel_during_the_import_writes_nothing(window, qtbot, tmp_path: Path,
     import threading
 
     import y90gui.io.importer as importer
-    from y90gui.core.progress import Progress
 
     real = importer.apply_import
     reached = threading.Event()
-
-    class HeldProgress(Progress):
-        def __init__(self, outer: Progress) -> None:
-            super().__init__(None)
-            self.outer = outer
-
-        def step(self, done: float, total: float = 1.0, message: str = "") -> None:
-            reached.set()
-            for _ in range(1000):
-                if self.outer.cancelled:
-                    break
-                threading.Event().wait(0.01)
-            self.outer.step(done, total, message)
-
-    monkeypatch.setattr(importer, "apply_import", lambda s, plan, progress=None: real(s, plan, HeldProgress(progress)))
+    monkeypatch.setattr(importer, "apply_import",
+                        lambda s, plan, progress=None: real(s, plan, held_progress(progress, reached)))
     store = window.store
     before = (_actions(store), store.read_case_data())
     dialog = _checked_dialog(window, qtbot, tmp_path)

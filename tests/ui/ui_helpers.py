@@ -18,3 +18,25 @@ def close_window(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: not window.tasks.running(), timeout=30000)
     window.deleteLater()
     qtbot.wait(10)
+
+
+def held_progress(outer, reached, on_first=None):  # type: ignore[no-untyped-def]
+    """A Progress that holds the worker at its first step until Cancel (or 10 s), so a cancel
+    lands mid-work on every machine, however fast. `reached` (a threading.Event) is set at that
+    step; `on_first()` runs there once, seeing the work half done."""
+    import threading
+
+    from y90gui.core.progress import Progress
+
+    class HeldProgress(Progress):
+        def step(self, done: float, total: float = 1.0, message: str = "") -> None:
+            if not reached.is_set() and on_first is not None:
+                on_first()
+            reached.set()
+            for _ in range(1000):
+                if outer.cancelled:
+                    break
+                threading.Event().wait(0.01)
+            outer.step(done, total, message)
+
+    return HeldProgress(None)
