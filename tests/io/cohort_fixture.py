@@ -70,3 +70,32 @@ def make_cohort(n: int, seed: int = 0, labs_per_patient: int = 8) -> CaseData:
             data["treatments_after"].append({"patient_id": pid, "start_date": re1 + dt.timedelta(days=100),
                                              "treatment": rng.choice(codes.TREATMENT), "notes": None})
     return data
+
+
+def write_with_xlsxwriter(path: Any, data: CaseData, *, dates_as_text: bool = False,
+                          options: dict[str, Any] | None = None, per_sheet: Any = None) -> None:
+    """`data` as a workbook written by xlsxwriter (neither openpyxl nor our writer): a header row
+    per sheet, yes/no for booleans, dates as date cells (or ISO text), `per_sheet(ws, sheet)`
+    for a test's extras (a formula, an error cell). The caller skips when xlsxwriter is missing."""
+    import xlsxwriter
+
+    from y90gui.core.sheets import SHEETS
+
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "default_date_format": "yyyy-mm-dd",
+                                         **(options or {})})
+    for sheet in SHEETS:
+        ws = wb.add_worksheet(sheet.name)
+        ws.write_row(0, 0, list(sheet.column_names))
+        for i, r in enumerate(data[sheet.name], 1):
+            for j, n in enumerate(sheet.column_names):
+                v = r.get(n)
+                if isinstance(v, bool):
+                    ws.write_string(i, j, "yes" if v else "no")
+                elif dates_as_text and isinstance(v, dt.date):
+                    ws.write_string(i, j, v.isoformat())
+                elif v is not None:
+                    ws.write(i, j, v)
+        if per_sheet is not None:
+            per_sheet(ws, sheet)
+    wb.close()
+

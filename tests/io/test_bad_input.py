@@ -13,7 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tests.io.cohort_fixture import make_cohort
+from tests.io.cohort_fixture import make_cohort, write_with_xlsxwriter
 from tests.io.conftest import checksum
 from y90gui.cli import main
 from y90gui.io.exporter import write_workbook
@@ -252,27 +252,15 @@ def test_unknown_sheets_and_columns_are_warnings(tmp_path: Path, db: Path, good:
 
 def test_error_value_cells_are_errors(tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Calamine shows #DIV/0! as an empty cell; the importer must not take it for 'missing'."""
-    xlsxwriter = pytest.importorskip("xlsxwriter")
-    from y90gui.core.sheets import SHEETS
-
+    pytest.importorskip("xlsxwriter")
     data = make_cohort(2, seed=4)
     path = tmp_path / "err.xlsx"
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
-    for sheet in SHEETS:
-        ws = wb.add_worksheet(sheet.name)
-        ws.write_row(0, 0, list(sheet.column_names))
-        for i, r in enumerate(data[sheet.name], 1):
-            for j, n in enumerate(sheet.column_names):
-                v = r.get(n)
-                if isinstance(v, dt.date):
-                    ws.write_string(i, j, v.isoformat())
-                elif isinstance(v, bool):
-                    ws.write_string(i, j, "yes" if v else "no")
-                elif v is not None:
-                    ws.write(i, j, v)
+
+    def div0(ws: Any, sheet: Any) -> None:
         if sheet.name == "labs":
             ws.write_formula(1, sheet.column_names.index("uln"), "=1/0", None, "#DIV/0!")
-    wb.close()
+
+    write_with_xlsxwriter(path, data, dates_as_text=True, per_sheet=div0)
     code, result, _ = run_import(path, db, capsys)
     assert code == 1
     err = first_error(result)

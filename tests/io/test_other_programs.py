@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.io.cohort_fixture import write_with_xlsxwriter
 from tests.io.conftest import canonical
 from y90gui.io.importer import apply_import, prepare_import
 from y90gui.store.store import Store
@@ -83,21 +84,7 @@ def test_xlsxwriter_workbook(tmp_path: Path) -> None:
         assert {e.column for e in plan.errors} == {"patient_id", "center", "vital_status", "followup_date"}
         assert all(e.message == "required value is missing" for e in plan.errors)
     # without that row everything imports exactly
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
-    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
-    for sheet in SHEETS:
-        ws = wb.add_worksheet(sheet.name)
-        ws.write_row(0, 0, list(sheet.column_names))
-        for i, r in enumerate(data[sheet.name], 1):
-            for j, n in enumerate(sheet.column_names):
-                v = r.get(n)
-                if isinstance(v, dt.date):
-                    ws.write_datetime(i, j, v, date_fmt)
-                elif isinstance(v, bool):
-                    ws.write_string(i, j, "yes" if v else "no")
-                elif v is not None:
-                    ws.write(i, j, v)
-    wb.close()
+    write_with_xlsxwriter(path, data)
     with Store.create(tmp_path / "d.y90") as store:
         plan = prepare_import(path, store)
         assert plan.errors == []
@@ -132,25 +119,12 @@ def test_export_resaved_by_libreoffice_imports_unchanged(tmp_path: Path) -> None
 
 def test_1904_date_system(tmp_path: Path) -> None:
     """Workbooks from old Mac Excel count days from 1904; the dates must come out the same."""
-    xlsxwriter = pytest.importorskip("xlsxwriter")
+    pytest.importorskip("xlsxwriter")
     from tests.io.cohort_fixture import make_cohort
-    from y90gui.core.sheets import SHEETS
 
     data = make_cohort(3, seed=21)
     path = tmp_path / "mac.xlsx"
-    wb = xlsxwriter.Workbook(str(path), {"date_1904": True, "strings_to_formulas": False,
-                                         "default_date_format": "yyyy-mm-dd"})
-    for sheet in SHEETS:
-        ws = wb.add_worksheet(sheet.name)
-        ws.write_row(0, 0, list(sheet.column_names))
-        for i, r in enumerate(data[sheet.name], 1):
-            for j, n in enumerate(sheet.column_names):
-                v = r.get(n)
-                if isinstance(v, bool):
-                    ws.write_string(i, j, "yes" if v else "no")
-                elif v is not None:
-                    ws.write(i, j, v)
-    wb.close()
+    write_with_xlsxwriter(path, data, options={"date_1904": True})
     with Store.create(tmp_path / "c.y90") as store:
         plan = prepare_import(path, store)
         assert plan.errors == []
