@@ -72,14 +72,18 @@ class ExchangeMixin:
         dialog.open()
         return dialog
 
+    def _target(self, path: str | Path | None, title: str, start: Path, file_filter: str) -> Path | None:
+        """`path` if given (tests, scripts), else the file the user picks in a save dialog (None: cancelled)."""
+        if path is not None:
+            return Path(path)
+        chosen, _ = QFileDialog.getSaveFileName(self.window, title, str(start), file_filter)
+        return Path(chosen) if chosen else None
+
     def export_template(self, path: str | Path | None = None) -> TaskDialog | None:
-        if path is None:
-            start = str((self.store.path.parent if self.store else Path.home()) / "case-series-template.xlsx")
-            chosen, _ = QFileDialog.getSaveFileName(self.window, "Export template", start, "Excel workbook (*.xlsx)")
-            if not chosen:
-                return None
-            path = chosen
-        target = Path(path)
+        start = (self.store.path.parent if self.store else Path.home()) / "case-series-template.xlsx"
+        target = self._target(path, "Export template", start, "Excel workbook (*.xlsx)")
+        if target is None:
+            return None
 
         def work(_progress: Any) -> Path:
             from y90gui.io.template import write_template
@@ -92,14 +96,11 @@ class ExchangeMixin:
         store = self._need_store("a backup")
         if store is None:
             return None
-        if path is None:
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-            start = str(store.path.with_name(f"{store.path.stem}-backup-{stamp}.y90"))
-            chosen, _ = QFileDialog.getSaveFileName(self.window, "Backup", start, "y90gui case series (*.y90)")
-            if not chosen:
-                return None
-            path = chosen
-        target = Path(path)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        start = store.path.with_name(f"{store.path.stem}-backup-{stamp}.y90")
+        target = self._target(path, "Backup", start, "y90gui case series (*.y90)")
+        if target is None:
+            return None
 
         def work(progress: Any) -> Path:
             from y90gui.ui.dialogs.worker_store import reading
