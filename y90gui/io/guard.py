@@ -55,7 +55,10 @@ def check_workbook_file(path: Path) -> zipfile.ZipFile:
                                 + (" (it is empty)" if not head else ""))
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001
+        # A byte flip in the central directory surfaces as BadZipFile, but also as
+        # NotImplementedError ("zip file version 6.4"), ValueError, struct.error,
+        # UnicodeDecodeError or OverflowError, by the field it hits: all mean a damaged file.
         raise WorkbookFileError(f"{name} is a damaged zip file and cannot be read as a workbook ({exc})") from None
     try:
         _check_entries(zf, name)
