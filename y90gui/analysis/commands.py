@@ -1,4 +1,4 @@
-"""`y90gui report`: the study report as JSON on stdout and/or as a workbook."""
+"""`y90gui report`: the study report as JSON on stdout and/or as a workbook; `y90gui analyse cox`."""
 
 from __future__ import annotations
 
@@ -62,3 +62,46 @@ def _print_summary(r: dict[str, Any]) -> None:
         f"(95% CI {fmt(lo)}-{fmt(hi)}, {os_['ci_method']})",
     ]
     print("\n".join(lines))
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    """`y90gui analyse cox`: the y90gui-cox/1 JSON, or a table to read."""
+    from y90gui.analysis.cox import cox_for_store, parse_covariates
+    from y90gui.store.store import Store
+
+    names = parse_covariates(args.covariates)  # before opening the file: a typo is named first
+    with Store.open(args.db, read_only=True) as store:
+        result = cox_for_store(store, names, args.endpoint)
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        print(cox_text(result.to_json()))
+    return 0
+
+
+def cox_text(res: dict[str, Any]) -> str:
+    """The univariable and multivariable tables as aligned text (HR, 95 % CI, p, N, events)."""
+    def rows(model: dict[str, Any]) -> list[str]:
+        out = []
+        for t in model["terms"]:
+            name = t["covariate"] if t["level"] is None else f"{t['covariate']}: {t['level']} vs {t['reference']}"
+            lo, hi = t["ci95"]
+            out.append(f"  {name:<40} {t['hr']:>8.3f}  {lo:>8.3f}-{hi:<8.3f} {_p(t['p']):>8}")
+        lr = model["lr_test"]
+        out.append(f"  N {model['N']}, events {model['events']}, excluded for missing {model['excluded_missing']}; "
+                   f"LR test chi2 {lr['chi2']:.3f} (df {lr['df']}), p {_p(lr['p'])}; "
+                   f"concordance {model['concordance']:.3f}")
+        return out
+
+    header = f"  {'term':<40} {'HR':>8}  {'95% CI':^17} {'p':>8}"
+    endpoint = {"os": "overall survival", "pfs": "progression-free survival"}[res["endpoint"]]
+    lines = [f"Cox proportional hazards, {endpoint} (Efron ties)", "", "Univariable", header]
+    for m in res["univariable"]:
+        lines += rows(m)
+    lines += ["", "Multivariable", header, *rows(res["multivariable"])]
+    return "\n".join(lines)
+
+
+def _p(p: float) -> str:
+    return "<0.001" if p < 0.001 else f"{p:.3f}"

@@ -124,6 +124,8 @@ def fit_cox(table: pd.DataFrame, covariates: Sequence[str], levels: dict[str, Se
     sub = table[["time", "event", *covariates]]
     complete = sub[covariates].notna().all(axis=1).to_numpy()
     data = sub[complete]
+    if data.empty:
+        raise CoxError(f"no patient has a value of every covariate of the model {' + '.join(covariates)}")
     columns: dict[str, Any] = {}
     meta: list[tuple[str, str | None, str | None]] = []
     for name in covariates:
