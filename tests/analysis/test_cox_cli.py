@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import day
 
-from y90gui.analysis.cox import cox_for_store
 from y90gui.analysis.covariates import covariate_frame
+from y90gui.analysis.cox import cox_for_store
 from y90gui.analysis.frames import from_case_data
 from y90gui.analysis.report import treated
 from y90gui.cli import main
@@ -124,7 +123,7 @@ def test_covariates_by_hand(small_case):
     cov = covariate_frame(fr, ["age", "extent_first", "prrt_cycles", "prrt_gbq", "prrt_to_re_days",
                                "response_3m", "functional_syndrome"], pats)
     rows = {pid: r for pid, r in zip(pats["patient_id"], cov.to_dict("records"), strict=True)}
-    assert rows["P1"]["age"] == day(0).year - 1950 and rows["P2"]["age"] == day(0).year - 1960
+    assert rows["P1"]["age"] == 2018 - 1950 and rows["P2"]["age"] == 2018 - 1960  # first RE in 2018
     assert rows["P3"]["age"] != rows["P3"]["age"]  # no birth year: missing
     assert [rows[p]["extent_first"] for p in ("P1", "P2", "P3")] == ["whole_liver", "whole_liver", "segmental"]
     assert [rows[p]["prrt_cycles"] for p in ("P1", "P2", "P3")] == [2, 1, 0]

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from y90gui.analysis.cox import CoxError, cox_analysis, fit_cox
 from y90gui.analysis.covariates import COVARIATES
+from y90gui.analysis.cox import CoxError, cox_analysis, fit_cox
 from y90gui.analysis.frames import from_case_data
 from y90gui.demo.cohort import build_demo
 

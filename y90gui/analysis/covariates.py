@@ -79,7 +79,7 @@ def covariate_frame(fr: Frames, names: list[str], pats: pd.DataFrame) -> pd.Data
             out[name] = pats[name].where(pats[name].notna(), None)
         elif name in ("functional_syndrome", "extrahepatic_disease"):
             v = pats[name].to_numpy(dtype=float)
-            out[name] = np.where(np.isnan(v), None, np.where(v > 0, "yes", "no"))
+            out[name] = np.array([None if x != x else ("yes" if x > 0 else "no") for x in v], dtype=object)
         elif name in ("ki67_pct", "hepatic_tumour_burden_pct"):
             out[name] = pats[name].to_numpy(dtype=float)
         elif name == "age":

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -109,15 +109,15 @@ def parse_covariates(text: str | Sequence[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def fit_cox(table: pd.DataFrame, covariates: Sequence[str], levels: dict[str, Sequence[str]] | None = None,
+def fit_cox(table: pd.DataFrame, covariates: Sequence[str], levels: Mapping[str, Sequence[str]] | None = None,
             *, endpoint_label: str = "events") -> CoxModel:
     """Fit one model on `table` (columns `time`, `event` and the covariates; a covariate named
     in `levels` is a factor with those levels, the first the reference; None / NaN = missing)."""
     import numpy as np
     import pandas as pd
-    import statsmodels.api as sm
+    import statsmodels.api as sm  # type: ignore[import-untyped]
     from lifelines.utils import concordance_index
-    from scipy.stats import chi2
+    from scipy.stats import chi2  # type: ignore[import-untyped]
 
     levels = levels or {}
     covariates = list(covariates)

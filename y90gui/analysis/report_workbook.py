@@ -1,9 +1,10 @@
 """The study report as an Excel workbook a co-author can open (written by `core.xlsxwrite`).
 
 One sheet per table of spec/report.md, the Kaplan-Meier figure as a picture, the PFS and
-landmark sheets of spec/analysis.md (`endpoint_sheets`), and a Settings sheet. Two rules protect the reader: text cells are always written as text (a centre or patient
-code starting with = + - @ never becomes a formula), and the file appears only when complete
-(written to a temporary file in the same folder, then renamed over the target).
+landmark sheets of spec/analysis.md (`endpoint_sheets`), and a Settings sheet. Two rules protect
+the reader: text cells are always written as text (a centre or patient code starting with
+= + - @ never becomes a formula), and the file appears only when complete (written to a
+temporary file in the same folder, then renamed over the target).
 """
 
 from __future__ import annotations
