@@ -133,3 +133,11 @@ def test_covariates_by_hand(small_case):
     assert rows["P3"]["prrt_to_re_days"] != rows["P3"]["prrt_to_re_days"]
     assert [rows[p]["response_3m"] for p in ("P1", "P2", "P3")] == ["responder", "non_responder", None]
     assert [rows[p]["functional_syndrome"] for p in ("P1", "P2", "P3")] == ["yes", "yes", "no"]
+
+
+def test_report_text_summary_has_the_new_endpoints(demo_db, capsys):
+    assert main(["report", "--db", str(demo_db)]) == 0
+    out = capsys.readouterr().out
+    assert "OS SPSS median 3.5" in out
+    assert "PFS: 30 progressions or deaths of 44" in out
+    assert "OS from day 90 by 3-month response: responders 7" in out

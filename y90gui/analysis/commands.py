@@ -60,8 +60,31 @@ def _print_summary(r: dict[str, Any]) -> None:
         "lab grade 3-4: " + ", ".join(f"{t} {f(v['grade3_4'])}" for t, v in r["lab_toxicity"]["tests"].items()),
         f"OS: {os_['N']} patients, {os_['events']} deaths, median {fmt(os_['median_years'])} years "
         f"(95% CI {fmt(lo)}-{fmt(hi)}, {os_['ci_method']})",
+        *_endpoint_lines(r, fmt),
     ]
     print("\n".join(lines))
+
+
+def _endpoint_lines(r: dict[str, Any], fmt: Any) -> list[str]:
+    """PFS, SPSS's medians and the landmark for the text summary."""
+    pfs, lm = r["pfs"], r["os_landmark_3m"]
+
+    def spss(block: dict[str, Any]) -> str:
+        sp = block["spss_median"]
+        return f"SPSS median {fmt(sp['median_years'])} ({fmt(sp['ci95_years'][0])}-{fmt(sp['ci95_years'][1])})"
+
+    lo, hi = pfs["ci95_years"]
+    groups = "; ".join(f"{name.replace('_', '-')} {g['N']} (median {fmt(g['median_years'])} years)"
+                       for name, g in lm["groups"].items())
+    p = lm["logrank"]["p"]
+    return [
+        f"OS {spss(r['os'])}",
+        f"PFS: {pfs['events']} progressions or deaths of {pfs['N']}, median {fmt(pfs['median_years'])} years "
+        f"(95% CI {fmt(lo)}-{fmt(hi)}); {spss(pfs)}",
+        f"OS from day {lm['landmark_days']} by 3-month response: {groups}; log-rank p "
+        f"{'-' if p is None else f'{p:.3f}'}; left out {lm['excluded']['not_alive_at_landmark']} not alive at the "
+        f"landmark, {lm['excluded']['not_evaluable']} not evaluable",
+    ]
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:
