@@ -62,6 +62,20 @@ def _add_report(p: argparse.ArgumentParser) -> None:
                    help="denominator of the toxicity and complication rates (default procedures)")
 
 
+def _add_analyse(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="analysis", metavar="ANALYSIS", required=True)
+    cox = sub.add_parser("cox", help="Cox proportional hazards: univariable and multivariable hazard ratios",
+                         description="Cox proportional hazards (Efron ties): a univariable model per covariate "
+                                     "and the multivariable model of all of them.")
+    cox.add_argument("--db", required=True, help="the .y90 case series")
+    cox.add_argument("--covariates", required=True, metavar="NAME[,NAME...]",
+                     help="sex, primary_site, who_grade, ki67_pct, functional_syndrome, extrahepatic_disease, "
+                          "hepatic_tumour_burden_pct, age, extent_first, prrt_cycles, prrt_gbq, prrt_to_re_days, "
+                          "response_3m")
+    cox.add_argument("--endpoint", choices=("os", "pfs"), default="os", help="overall or progression-free survival")
+    cox.add_argument("--json", action="store_true", help="print the y90gui-cox/1 JSON object")
+
+
 #: name -> (help, argument builder, handler)
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {
     "demo": ("write the synthetic demo cohort (44 patients) to a new file", _add_demo,
@@ -76,6 +90,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
                "y90gui.io.commands:cmd_import"),
     "export": ("write a case series as a workbook", _add_export, "y90gui.io.commands:cmd_export"),
     "report": ("compute the study report", _add_report, "y90gui.analysis.commands:cmd_report"),
+    "analyse": ("further analyses (cox)", _add_analyse, "y90gui.analysis.commands:cmd_analyse"),
 }
 
 

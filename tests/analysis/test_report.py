@@ -12,7 +12,7 @@ from y90gui.store.store import Store
 
 TOP_KEYS = ["format", "patients", "procedures", "whole_liver", "prrt_to_re_days", "recist_3m",
             "clinical_response_3m", "clinical_toxicity_3m", "lab_toxicity", "complications", "reild", "os",
-            "post_re_treatments"]
+            "pfs", "os_landmark_3m", "post_re_treatments"]
 
 
 def test_keys_exactly_as_spec(small_case):
@@ -20,7 +20,17 @@ def test_keys_exactly_as_spec(small_case):
     assert list(r) == TOP_KEYS
     assert r["format"] == "y90gui-report/1"
     assert set(r["recist_3m"]) == {"CR", "PR", "SD", "PD", "NE", "not_assessed", "orr", "dcr"}
-    assert set(r["os"]) == {"origin", "N", "events", "ci_method", "median_years", "ci95_years", "survival", "at_risk"}
+    assert set(r["os"]) == {"origin", "N", "events", "ci_method", "median_years", "ci95_years", "survival", "at_risk",
+                          "spss_median"}
+    assert set(r["pfs"]) == set(r["os"]) | {"event_definition"}
+    assert r["pfs"]["event_definition"] == "RECIST 1.1 progression or death"
+    assert set(r["os"]["spss_median"]) == {"median_years", "se_years", "ci95_years"}
+    lm = r["os_landmark_3m"]
+    assert set(lm) == {"landmark_days", "N", "excluded", "groups", "logrank"} and lm["landmark_days"] == 90
+    assert set(lm["excluded"]) == {"not_alive_at_landmark", "not_evaluable"}
+    assert set(lm["groups"]) == {"responders", "non_responders"}
+    assert set(lm["groups"]["responders"]) == set(r["os"])
+    assert set(lm["logrank"]) == {"chi2", "df", "p"} and lm["logrank"]["df"] == 1
     assert set(r["prrt_to_re_days"]) == {"median", "q1", "q3", "N"}
     assert set(r["lab_toxicity"]) == {"basis", "window_days", "tests"}
     t = r["lab_toxicity"]["tests"]["lymphocytes"]

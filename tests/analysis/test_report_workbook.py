@@ -16,7 +16,7 @@ from y90gui.analysis.survival import kaplan_meier
 from y90gui.core.progress import Cancelled, Progress
 
 SHEETS = ["Cohort", "Prior PRRT", "Procedures", "Response", "Clinical response", "Toxicity", "Complications",
-          "Survival", "Settings"]
+          "Survival", "PFS", "Landmark OS", "Settings"]
 
 
 def _inject(case):

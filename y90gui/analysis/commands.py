@@ -1,4 +1,4 @@
-"""`y90gui report`: the study report as JSON on stdout and/or as a workbook."""
+"""`y90gui report`: the study report as JSON on stdout and/or as a workbook; `y90gui analyse cox`."""
 
 from __future__ import annotations
 
@@ -60,5 +60,71 @@ def _print_summary(r: dict[str, Any]) -> None:
         "lab grade 3-4: " + ", ".join(f"{t} {f(v['grade3_4'])}" for t, v in r["lab_toxicity"]["tests"].items()),
         f"OS: {os_['N']} patients, {os_['events']} deaths, median {fmt(os_['median_years'])} years "
         f"(95% CI {fmt(lo)}-{fmt(hi)}, {os_['ci_method']})",
+        *_endpoint_lines(r, fmt),
     ]
     print("\n".join(lines))
+
+
+def _endpoint_lines(r: dict[str, Any], fmt: Any) -> list[str]:
+    """PFS, SPSS's medians and the landmark for the text summary."""
+    pfs, lm = r["pfs"], r["os_landmark_3m"]
+
+    def spss(block: dict[str, Any]) -> str:
+        sp = block["spss_median"]
+        return f"SPSS median {fmt(sp['median_years'])} ({fmt(sp['ci95_years'][0])}-{fmt(sp['ci95_years'][1])})"
+
+    lo, hi = pfs["ci95_years"]
+    groups = "; ".join(f"{name.replace('_', '-')} {g['N']} (median {fmt(g['median_years'])} years)"
+                       for name, g in lm["groups"].items())
+    p = lm["logrank"]["p"]
+    return [
+        f"OS {spss(r['os'])}",
+        f"PFS: {pfs['events']} progressions or deaths of {pfs['N']}, median {fmt(pfs['median_years'])} years "
+        f"(95% CI {fmt(lo)}-{fmt(hi)}); {spss(pfs)}",
+        f"OS from day {lm['landmark_days']} by 3-month response: {groups}; log-rank p "
+        f"{'-' if p is None else f'{p:.3f}'}; left out {lm['excluded']['not_alive_at_landmark']} not alive at the "
+        f"landmark, {lm['excluded']['not_evaluable']} not evaluable",
+    ]
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    """`y90gui analyse cox`: the y90gui-cox/1 JSON, or a table to read."""
+    from y90gui.analysis.cox import cox_for_store, parse_covariates
+    from y90gui.store.store import Store
+
+    names = parse_covariates(args.covariates)  # before opening the file: a typo is named first
+    with Store.open(args.db, read_only=True) as store:
+        result = cox_for_store(store, names, args.endpoint)
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        print(cox_text(result.to_json()))
+    return 0
+
+
+def cox_text(res: dict[str, Any]) -> str:
+    """The univariable and multivariable tables as aligned text (HR, 95 % CI, p, N, events)."""
+    def rows(model: dict[str, Any]) -> list[str]:
+        out = []
+        for t in model["terms"]:
+            name = t["covariate"] if t["level"] is None else f"{t['covariate']}: {t['level']} vs {t['reference']}"
+            lo, hi = t["ci95"]
+            out.append(f"  {name:<40} {t['hr']:>8.3f}  {lo:>8.3f}-{hi:<8.3f} {_p(t['p']):>8}")
+        lr = model["lr_test"]
+        out.append(f"  N {model['N']}, events {model['events']}, excluded for missing {model['excluded_missing']}; "
+                   f"LR test chi2 {lr['chi2']:.3f} (df {lr['df']}), p {_p(lr['p'])}; "
+                   f"concordance {model['concordance']:.3f}")
+        return out
+
+    header = f"  {'term':<40} {'HR':>8}  {'95% CI':^17} {'p':>8}"
+    endpoint = {"os": "overall survival", "pfs": "progression-free survival"}[res["endpoint"]]
+    lines = [f"Cox proportional hazards, {endpoint} (Efron ties)", "", "Univariable", header]
+    for m in res["univariable"]:
+        lines += rows(m)
+    lines += ["", "Multivariable", header, *rows(res["multivariable"])]
+    return "\n".join(lines)
+
+
+def _p(p: float) -> str:
+    return "<0.001" if p < 0.001 else f"{p:.3f}"

@@ -59,29 +59,40 @@ def derive(baseline: Any, nadir: Any, current: Any, new_lesions: Any, non_target
 def three_month_frame(fr: Frames) -> pd.DataFrame:
     """One row per treated patient that has a 3-month assessment: the row's columns plus `day`,
     `recorded` (the recist cell), `recist` (recorded or derived), `derived` (bool)."""
-    import numpy as np
+    resp = response_days(fr)
+    cand = resp[(resp["day"] >= WINDOW[0]) & (resp["day"] <= WINDOW[1])].copy()
+    cand["dist"] = (cand["day"] - TARGET_DAY).abs()
+    chosen = cand.sort_values(["patient_id", "dist", "day", "_row"]).groupby("patient_id", sort=False).head(1)
+    return judged(chosen, resp).set_index("patient_id")
 
+
+def response_days(fr: Frames) -> pd.DataFrame:
+    """The response rows of treated patients with `first_re` and `day` (days after it)."""
     re = fr.radioembolization
     first = re.groupby("patient_id")["date"].min().rename("first_re")
     resp = fr.response.merge(first.reset_index(), on="patient_id", how="inner")
     resp["day"] = resp["date"] - resp["first_re"]
-    cand = resp[(resp["day"] >= WINDOW[0]) & (resp["day"] <= WINDOW[1])].copy()
-    cand["dist"] = (cand["day"] - TARGET_DAY).abs()
-    chosen = cand.sort_values(["patient_id", "dist", "day", "_row"]).groupby("patient_id", sort=False).head(1)
-    chosen = chosen.set_index("patient_id")
+    return resp
 
+
+def judged(rows: pd.DataFrame, resp: pd.DataFrame) -> pd.DataFrame:
+    """`rows` (assessments taken from `response_days`) with their RECIST 1.1 response: `recorded`,
+    `recist` (recorded, else derived from the sums), `derived`, `baseline_sum`, `nadir_sum`.
+    Baseline = the patient's last row with a sum on or before the first RE; the smallest sum so
+    far = rows from the baseline up to (not including) the assessment."""
+    import numpy as np
+
+    chosen = rows.reset_index(drop=True)
     sums = resp[resp["target_sum_mm"].notna()]
     base = sums[sums["day"] <= 0].sort_values(["patient_id", "date", "_row"]).groupby("patient_id").tail(1)
     base = base.set_index("patient_id")[["date", "target_sum_mm"]].rename(
         columns={"date": "base_date", "target_sum_mm": "baseline_sum"})
-    chosen = chosen.join(base, how="left")
-    # smallest sum so far: rows from the baseline up to (not including) the assessment
-    limits = chosen[["date", "base_date"]].rename(columns={"date": "assess_date"})
-    limits = limits.rename_axis("patient_id").reset_index()
-    between = sums.reset_index(drop=True).merge(limits, on="patient_id")
+    chosen = chosen.join(base, on="patient_id", how="left")
+    limits = chosen[["patient_id", "date", "base_date"]].rename(columns={"date": "assess_date"})
+    limits = limits.rename_axis("_assessment").reset_index()
+    between = sums[["patient_id", "date", "target_sum_mm"]].reset_index(drop=True).merge(limits, on="patient_id")
     between = between[(between["date"] >= between["base_date"]) & (between["date"] < between["assess_date"])]
-    nadir = between.groupby("patient_id")["target_sum_mm"].min().rename("nadir_sum")
-    chosen = chosen.join(nadir, how="left")
+    chosen["nadir_sum"] = between.groupby("_assessment")["target_sum_mm"].min().reindex(chosen.index)
 
     derived = derive(chosen["baseline_sum"].to_numpy(dtype=float),
                      chosen["nadir_sum"].to_numpy(dtype=float),

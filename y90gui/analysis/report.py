@@ -66,6 +66,29 @@ def treated(fr: Frames) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pats.reset_index(drop=True), procs.reset_index(drop=True)
 
 
+def prrt_before_first_re(fr: Frames, first_re: pd.Series) -> pd.DataFrame:
+    """PRRT cycles strictly before the patient's first radioembolization (`first_re`: patient_id
+    -> day), with a `first_re` column: the prior PRRT of the interval and the Cox covariates."""
+    prrt = fr.prrt.merge(first_re.rename("first_re").reset_index(), on="patient_id")
+    return prrt[prrt["date"] < prrt["first_re"]]
+
+
+def os_times(pats: pd.DataFrame) -> tuple[Any, Any]:
+    """(days from the first RE to death / last follow-up, died) of `treated(fr)[0]`, as arrays."""
+    return ((pats["followup_date"] - pats["first_re"]).to_numpy(dtype=float),
+            (pats["vital_status"] == "dead").to_numpy())
+
+
+def km_block(km: Any, origin: str, **extra: Any) -> dict[str, Any]:
+    """The shape of the report's "os" object for any Kaplan-Meier endpoint (os, pfs, landmark
+    groups): origin, N, events, the R figures of `survival.os_json` and SPSS's median."""
+    from y90gui.analysis import survival
+    from y90gui.analysis.spss_median import spss_median
+
+    return {"origin": origin, **extra, "N": km.n, "events": km.events, **survival.os_json(km),
+            "spss_median": spss_median(km).to_json()}
+
+
 def ae_with_procedure(fr: Frames, procs: pd.DataFrame) -> pd.DataFrame:
     """Adverse events with the procedure they belong to (`proc`, `proc_date`; NaN = none):
     the `procedure` column when filled, else the latest procedure on or before the onset."""
@@ -108,7 +131,7 @@ def _num(x: float) -> int | float:
 
 def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = "procedures",
                         window_days: int = 90) -> dict[str, Any]:
-    from y90gui.analysis import recist, survival, toxicity
+    from y90gui.analysis import landmark, pfs, recist, survival, toxicity
 
     if basis not in BASES:
         raise ValueError(f"unknown basis {basis!r}; use one of {', '.join(BASES)}")
@@ -119,8 +142,7 @@ def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = 
     first = pats.set_index("patient_id")["first_re"]
 
     # PRRT -> RE: last cycle before the first radioembolization
-    prrt = fr.prrt.merge(first.reset_index(), on="patient_id")
-    prrt = prrt[prrt["date"] < prrt["first_re"]]
+    prrt = prrt_before_first_re(fr, first)
     interval = (prrt.groupby("patient_id")["first_re"].first() - prrt.groupby("patient_id")["date"].max())
 
     # RECIST and clinical response at 3 months
@@ -152,9 +174,10 @@ def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = 
     w.per_patient = w.per_patient[w.per_patient["patient_id"].isin(pats["patient_id"])]
 
     # overall survival
-    os_days = (pats["followup_date"] - pats["first_re"]).to_numpy(dtype=float)
-    os_event = (pats["vital_status"] == "dead").to_numpy()
+    os_days, os_event = os_times(pats)
     km = survival.kaplan_meier(os_days, os_event, ci_method=ci_method)
+    pf = pfs.pfs_frame(fr, pats)
+    pfs_km = survival.kaplan_meier(pf["days"].to_numpy(), pf["event"].to_numpy(), ci_method=ci_method)
 
     # treatments after the first RE (start on or after it)
     ta = fr.treatments_after.merge(first.reset_index(), on="patient_id")
@@ -174,8 +197,9 @@ def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = 
         "complications": _per_basis(comp, basis, n_procs, n_pats),
         "reild": {"any": fraction(reild["patient_id"].nunique(), n_pats),
                   "fatal": fraction(reild.loc[reild["grade"] == 5, "patient_id"].nunique(), n_pats)},
-        "os": {"origin": "first_radioembolization", "N": km.n, "events": km.events,
-               **survival.os_json(km)},
+        "os": km_block(km, "first_radioembolization"),
+        "pfs": km_block(pfs_km, "first_radioembolization", event_definition=pfs.EVENT_DEFINITION),
+        "os_landmark_3m": landmark.landmark_json(landmark.landmark_data(pats, tm), ci_method),
         "post_re_treatments": {t: fraction(ta.loc[ta["treatment"] == t, "patient_id"].nunique(), n_pats)
                                for t in TREATMENT},
     }

@@ -1,9 +1,10 @@
 """The study report as an Excel workbook a co-author can open (written by `core.xlsxwrite`).
 
-One sheet per table of spec/report.md, the Kaplan-Meier figure as a picture, and a Settings
-sheet. Two rules protect the reader: text cells are always written as text (a centre or patient
-code starting with = + - @ never becomes a formula), and the file appears only when complete
-(written to a temporary file in the same folder, then renamed over the target).
+One sheet per table of spec/report.md, the Kaplan-Meier figure as a picture, the PFS and
+landmark sheets of spec/analysis.md (`endpoint_sheets`), and a Settings sheet. Two rules protect
+the reader: text cells are always written as text (a centre or patient code starting with
+= + - @ never becomes a formula), and the file appears only when complete (written to a
+temporary file in the same folder, then renamed over the target).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
     `data_or_store` is the `CaseData` or the open `Store` the report was computed from.
     """
     from y90gui import CTCAE_VERSION, __version__
-    from y90gui.analysis import km_figure, recist, strata, survival, toxicity
+    from y90gui.analysis import endpoint_sheets, km_figure, recist, strata, survival, toxicity
     from y90gui.analysis import report as rep
 
     path = Path(path)
@@ -164,7 +165,8 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
     lo, hi = os_["ci95_years"]
     nxt = table(ws, 1, ["Overall survival from first RE", "value"],
                  [["patients", os_["N"]], ["deaths", os_["events"]], ["median (years)", os_["median_years"]],
-                  ["95% CI lower (years)", lo], ["95% CI upper (years)", hi], ["CI method", ci_method]])
+                  ["95% CI lower (years)", lo], ["95% CI upper (years)", hi], ["CI method", ci_method],
+                  *endpoint_sheets.spss_rows(os_)])
     nxt = table(ws, nxt, ["landmark (years)", "survival", "95% CI lower", "95% CI upper"],
                  [[int(k), v["s"], v["ci95"][0], v["ci95"][1]] for k, v in os_["survival"].items()])
     nxt = table(ws, nxt, ["year", "number at risk"], [[int(k), v] for k, v in os_["at_risk"].items()])
@@ -184,6 +186,8 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
     with tempfile.TemporaryDirectory() as tmpdir:
         png = km_figure.render_km_png(km, Path(tmpdir) / "km.png", dpi=200).read_bytes()
     ws.add_picture(png, "F2", scale=0.45)
+    endpoint_sheets.pfs_sheet(new_sheet("PFS"), report, fr)
+    endpoint_sheets.landmark_sheet(new_sheet("Landmark OS"), report)
 
     ws = new_sheet("Settings")
     info = {

@@ -56,6 +56,8 @@ class KMResult:
     landmarks: dict[int, dict[str, Any]] = field(default_factory=dict)
     median_days: float | None = None
     median_ci_days: tuple[float | None, float | None] = (None, None)
+    deaths: Any = None  # deaths at each time of times_years (0 at the prepended 0)
+    std_err: Any = None  # Greenwood standard error of S at each time of times_years (SPSS's median SE)
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,8 @@ def kaplan_meier(durations_days: Sequence[float] | Any, events: Sequence[bool] |
         landmarks=landmarks,
         median_days=median,
         median_ci_days=(med_lo, med_hi),
+        deaths=np.concatenate([[0.0], deaths]),
+        std_err=np.concatenate([[0.0], s * se]),
     )
 
 
