@@ -146,7 +146,7 @@ def _macos_fstype(path: str) -> str | None:  # pragma: no cover - macOS only
     statfs = getattr(libc, "statfs$INODE64", None) or libc.statfs
     if statfs(path.encode(), ctypes.byref(buf)) != 0:
         return None
-    return buf.f_fstypename.decode(errors="replace")
+    return str(buf.f_fstypename.decode(errors="replace"))
 
 
 def _windows_drive_type(path: str) -> str | None:  # pragma: no cover - Windows only
