@@ -217,6 +217,7 @@ def apply_import(store: Store, plan: ImportPlan, progress: Progress | None = Non
     from y90gui.store.store import Change
 
     progress = progress or NO_PROGRESS
+    store.check_writable()  # says who holds the file, rather than "changed since" once they wrote
     if not plan.ok:
         raise Y90Error(f"{plan.workbook.name} has {len(plan.errors)} error(s): nothing imported")
     if _store_mark(store) != plan.store_mark:
