@@ -229,6 +229,8 @@ class Store(UndoMixin):
 
     def check_writable(self) -> None:
         """Raise ReadOnlyError saying why, before anything is done, when the store cannot be written."""
+        if self.read_only and self.read_only_reason == _DISK_FULL:
+            raise disk_full(f"{self.path.name} is unchanged")
         if self.read_only:
             raise ReadOnlyError(f"{self.path.name} is open read-only: {self.read_only_reason}")
 
@@ -489,6 +491,9 @@ def _data_sheet(table: str) -> Sheet:
     return sheet
 
 
+_DISK_FULL = "the disk is full, so it cannot be opened for writing"
+
+
 def _take_write_lock(path: Path) -> tuple[WriteLock | None, LockInfo | None, str | None]:
     """(lock, None, None) when this process may write `path`; else (None, holder or None, why not)."""
     reason = places.read_only_reason(path)
@@ -499,7 +504,7 @@ def _take_write_lock(path: Path) -> tuple[WriteLock | None, LockInfo | None, str
         holder = lock.acquire()
     except LockError as exc:
         if is_disk_full(exc):
-            return None, None, "the disk is full, so it cannot be opened for writing"
+            return None, None, _DISK_FULL
         return None, None, f"the lock file {lock.path.name} cannot be created beside it ({exc.strerror})"
     if holder is None:
         return lock, None, None
