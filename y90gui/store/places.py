@@ -81,6 +81,8 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
 
 # ----------------------------------------------------------------------------- network shares
 
+#: Where Linux lists the mounts this process sees (one line each, with the file system type).
+MOUNTINFO = "/proc/self/mountinfo"
 _OCTAL = re.compile(r"\\([0-7]{3})")
 
 
@@ -112,7 +114,7 @@ def filesystem_type(path: Path) -> str | None:
     real = os.path.realpath(path)
     try:
         if sys.platform.startswith("linux"):
-            with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as f:
+            with open(MOUNTINFO, encoding="utf-8", errors="replace") as f:
                 return type_of_mount(real, parse_mountinfo(f.read()))
         if sys.platform == "darwin":  # pragma: no cover - macOS only
             return _macos_fstype(real)
