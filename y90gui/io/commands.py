@@ -92,7 +92,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     deidentify = bool(getattr(args, "deidentify", False))
     with Store.open(args.db, read_only=not deidentify) as store:
-        out = export_store(store, args.out, patient_ids=args.patient or None, deidentify=deidentify)
+        out = export_store(store, args.out, patient_ids=args.patient or None, deidentify=deidentify,
+                           birth_year=getattr(args, "birth_year", "band"))
         n = len(args.patient) if args.patient else store.counts()["patients"]
         if deidentify and store.read_only:
             print(f"note: {Path(args.db).name} is open read-only ({store.read_only_reason}), so the "
