@@ -77,25 +77,21 @@ class Store(UndoMixin):
             if exist_ok:
                 return cls.open(path)
             raise StoreError(f"{path.name} already exists")
-        try:
-            with atomic_path(path) as tmp:  # a half-created file never appears under the real name
-                conn = sqlite3.connect(tmp, isolation_level=None)
-                _register_functions(conn)
-                try:
-                    conn.execute("BEGIN")
-                    for stmt in schema.create_statements():
-                        conn.execute(stmt)
-                    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
-                    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
-                    conn.execute("INSERT INTO meta VALUES ('created', ?), ('created_by', ?), ('created_on', ?)",
-                                 (dt.datetime.now().isoformat(timespec="seconds"), current_user(), host_name()))
-                    conn.execute("COMMIT")
-                finally:
-                    conn.close()
-        except sqlite3.Error as exc:
-            if is_disk_full(exc):
-                raise disk_full(f"{path.name} was not created") from None
-            raise
+        # A half-created file never appears under the real name; a full disk is DiskFullError.
+        with atomic_path(path) as tmp:
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            _register_functions(conn)
+            try:
+                conn.execute("BEGIN")
+                for stmt in schema.create_statements():
+                    conn.execute(stmt)
+                conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
+                conn.execute("INSERT INTO meta VALUES ('created', ?), ('created_by', ?), ('created_on', ?)",
+                             (dt.datetime.now().isoformat(timespec="seconds"), current_user(), host_name()))
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
         return cls.open(path)
 
     @classmethod
@@ -457,18 +453,13 @@ class Store(UndoMixin):
         if dest.resolve() == self.path.resolve():
             raise StoreError("a backup cannot overwrite the file it copies")
         dest.with_name(dest.name + ".partial").unlink(missing_ok=True)  # what earlier versions left
-        try:
-            with atomic_path(dest) as tmp:
-                target = sqlite3.connect(tmp)
-                try:
-                    self.conn.backup(target)
-                    target.execute("PRAGMA journal_mode = DELETE")
-                finally:
-                    target.close()
-        except sqlite3.Error as exc:
-            if is_disk_full(exc):
-                raise disk_full(f"no backup {dest.name} was made; {self.path.name} is unchanged") from None
-            raise
+        with atomic_path(dest) as tmp:  # complete or absent; a full disk is DiskFullError
+            target = sqlite3.connect(tmp)
+            try:
+                self.conn.backup(target)
+                target.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                target.close()
         return dest
 
     @property
