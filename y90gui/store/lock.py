@@ -172,10 +172,14 @@ class WriteLock:
                     continue  # released between the two calls: try again
                 except OSError as exc:
                     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-                        # we may not write the lock (a read-only place): who holds it still matters
+                        # Another user's lock file, or a read-only place: who holds it still matters.
                         holder = read_lock(self.db_path)
                         if holder is not None and holder.host == self.info.host and not _pid_alive(holder.pid):
-                            holder = None
+                            try:  # a dead holder's file: removable where the folder is writable
+                                self.path.unlink()
+                                continue
+                            except OSError:
+                                holder = None
                         if holder is not None:
                             return holder
                     raise LockError(exc.errno, exc.strerror, str(self.path)) from None
