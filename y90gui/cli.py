@@ -50,6 +50,9 @@ def _add_export(p: argparse.ArgumentParser) -> None:
     p.add_argument("--patient", action="append", metavar="ID", help="export only this patient (repeatable)")
     p.add_argument("--deidentify", action="store_true",
                    help="random patient codes, no free text, dates shifted per patient (intervals kept)")
+    p.add_argument("--birth-year", choices=("band", "shift", "keep"), default="band",
+                   help="with --deidentify: birth year as the first year of its 5-year band (default), "
+                        "shifted by a random -2..+2 years, or kept exact")
 
 
 def _add_report(p: argparse.ArgumentParser) -> None:

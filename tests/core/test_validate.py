@@ -135,3 +135,21 @@ def test_rows_without_a_patient_id_are_not_duplicates_of_each_other() -> None:
     for row in rows[:2]:
         with pytest.raises(FieldError, match="required"):
             parse_value(P["patient_id"], row["patient_id"])
+
+
+def test_text_longer_than_an_excel_cell_is_refused_where_it_is_typed() -> None:
+    """It used to be accepted, and then blocked every export of the case series."""
+    record = {"patient_id": "P1", "center": "A", "sex": "F", "vital_status": "alive",
+              "followup_date": "2020-01-01", "notes": "n" * 32_767}
+    assert validate_record("patients", record)["notes"] == "n" * 32_767  # exactly the limit is fine
+    with pytest.raises(FieldError, match=r"^notes: text of 40,000 characters, longer than an Excel cell holds "
+                                         r"\(32,767\)"):
+        validate_record("patients", {**record, "notes": "n" * 40_000})
+    assert validate_record("patients", {**record, "notes": "  " + "n" * 32_767 + "  "})["notes"] == "n" * 32_767
+
+
+def test_id_lookalikes_differ_only_by_case_or_a_leading_apostrophe() -> None:
+    from y90gui.core.validate import id_lookalikes
+
+    assert id_lookalikes(["p001", "'P002", "P003", "P004"], ["P001", "P002", "P004"]) == {"p001": "P001",
+                                                                                      "'P002": "P002"}

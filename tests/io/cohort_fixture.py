@@ -73,16 +73,19 @@ def make_cohort(n: int, seed: int = 0, labs_per_patient: int = 8) -> CaseData:
 
 
 def write_with_xlsxwriter(path: Any, data: CaseData, *, dates_as_text: bool = False,
-                          options: dict[str, Any] | None = None, per_sheet: Any = None) -> None:
+                          options: dict[str, Any] | None = None, per_sheet: Any = None, per_book: Any = None) -> None:
     """`data` as a workbook written by xlsxwriter (neither openpyxl nor our writer): a header row
     per sheet, yes/no for booleans, dates as date cells (or ISO text), `per_sheet(ws, sheet)`
-    for a test's extras (a formula, an error cell). The caller skips when xlsxwriter is missing."""
+    for a test's extras (a formula, an error cell), `per_book(wb)` first (cell formats).
+    The caller skips when xlsxwriter is missing."""
     import xlsxwriter
 
     from y90gui.core.sheets import SHEETS
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "default_date_format": "yyyy-mm-dd",
                                          **(options or {})})
+    if per_book is not None:
+        per_book(wb)
     for sheet in SHEETS:
         ws = wb.add_worksheet(sheet.name)
         ws.write_row(0, 0, list(sheet.column_names))

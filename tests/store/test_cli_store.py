@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.store.conftest import small_case
+from y90gui.store import schema
 from y90gui.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +30,7 @@ def test_info_json_and_backup(tmp_path: Path) -> None:
     assert info["prrt_cycles"] == 3
     assert info["lab_values"] == 9
     assert info["adverse_events"] == 3
-    assert info["schema_version"] == 1
+    assert info["schema_version"] == schema.SCHEMA_VERSION
     assert info["integrity"] == "ok"
     backup = tmp_path / "b.y90"
     out = y90gui("backup", "--db", str(db), "--out", str(backup))

@@ -151,29 +151,31 @@ def test_lock_from_another_host_is_respected(tmp_path: Path) -> None:
 def test_migration_mechanism_upgrades_step_by_step_after_a_backup(tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     path = make_case_file(tmp_path / "old.y90", n=2)
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
+    v = schema.SCHEMA_VERSION
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", v + 2)
     monkeypatch.setattr(schema, "MIGRATIONS", {
-        1: ["ALTER TABLE patients ADD COLUMN ecog INTEGER"],
-        2: ["UPDATE patients SET ecog = 1"],
+        v: ["ALTER TABLE patients ADD COLUMN ecog INTEGER"],
+        v + 1: ["UPDATE patients SET ecog = 1"],
     })
     with Store.open(path) as s:
-        assert s.schema_version == 3
+        assert s.schema_version == v + 2
         assert {r[0] for r in s.conn.execute("SELECT ecog FROM patients")} == {1}
         assert s.counts()["patients"] == 2
-    backup = path.with_name("old.y90.v1.bak")
+    backup = path.with_name(f"old.y90.v{v}.bak")
     with sqlite3.connect(backup) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == v
 
 
 def test_failed_migration_leaves_the_old_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = make_case_file(tmp_path / "old.y90", n=2)
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(schema, "MIGRATIONS", {1: ["ALTER TABLE patients ADD COLUMN x TEXT", "SELECT * FROM nowhere"]})
-    with pytest.raises(StoreError, match="upgrade from file format 1 failed"):
+    v = schema.SCHEMA_VERSION
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", v + 1)
+    monkeypatch.setattr(schema, "MIGRATIONS", {v: ["ALTER TABLE patients ADD COLUMN x TEXT", "SELECT * FROM nowhere"]})
+    with pytest.raises(StoreError, match=f"upgrade from file format {v} failed"):
         Store.open(path)
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 1)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", v)
     with Store.open(path) as s:
-        assert s.schema_version == 1
+        assert s.schema_version == v
         assert "x" not in [r[1] for r in s.conn.execute("PRAGMA table_info(patients)")]
 
 

@@ -67,13 +67,42 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+#: The most characters an Excel cell holds: longer text would be accepted here and then block
+#: every export of the case series, so it is refused where it enters (import and editing).
+EXCEL_CELL_CHARACTERS = 32_767
+
+
 def parse_text(raw: Any) -> str | None:
     if raw is None:
         return None
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)  # an ID typed as 17 in Excel arrives as 17.0
     text = str(raw).strip()
+    if len(text) > EXCEL_CELL_CHARACTERS:
+        raise FieldError(f"text of {len(text):,} characters, longer than an Excel cell holds "
+                         f"({EXCEL_CELL_CHARACTERS:,}): shorten it (a long text belongs in a document the notes "
+                         "refer to)")
     return text or None
+
+
+def id_lookalikes(new_ids: Iterable[str], existing_ids: Iterable[str]) -> dict[str, str]:
+    """New patient IDs that differ from an existing one only by case or a leading apostrophe.
+
+    {new: existing}. Excel users type 'P001 to keep leading zeros, or p001 for P001; either
+    would silently become a second patient, so the importer warns.
+    """
+    def key(pid: str) -> str:
+        return pid.lstrip("'’ ").casefold()
+
+    by_key: dict[str, str] = {}
+    for pid in existing_ids:
+        by_key.setdefault(key(pid), pid)
+    out: dict[str, str] = {}
+    for pid in new_ids:
+        twin = by_key.get(key(pid))
+        if twin is not None and twin != pid:
+            out[pid] = twin
+    return out
 
 
 def parse_date(raw: Any, *, today_: dt.date | None = None) -> dt.date:

@@ -40,6 +40,8 @@ def _import(args: argparse.Namespace) -> int:
     workbook = Path(args.workbook)
     if db.exists() and db.stat().st_size > 0:
         with Store.open(db, read_only=args.dry_run) as store:
+            if not args.dry_run:
+                store.check_writable()  # one line, before anything is read, copied or written
             plan = prepare_import(workbook, store)
             if not plan.ok or args.dry_run:
                 return _report(args, plan, applied=False)
@@ -90,11 +92,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     deidentify = bool(getattr(args, "deidentify", False))
     with Store.open(args.db, read_only=not deidentify) as store:
-        out = export_store(store, args.out, patient_ids=args.patient or None, deidentify=deidentify)
+        out = export_store(store, args.out, patient_ids=args.patient or None, deidentify=deidentify,
+                           birth_year=getattr(args, "birth_year", "band"))
         n = len(args.patient) if args.patient else store.counts()["patients"]
         if deidentify and store.read_only:
-            print(f"note: {Path(args.db).name} is open read-only, so the code-to-patient mapping was not kept",
-                  file=sys.stderr)
+            print(f"note: {Path(args.db).name} is open read-only ({store.read_only_reason}), so the "
+                  "code-to-patient mapping was not kept", file=sys.stderr)
     print(f"exported {n} patient(s) to {out}" + (" (de-identified)" if deidentify else ""))
     return 0
 

@@ -24,9 +24,11 @@ if TYPE_CHECKING:
 
 
 def write_workbook(data: CaseData, path: str | Path, *, source_name: str | None = None,
-                   progress: Progress | None = None, extra_meta: dict[str, Any] | None = None) -> Path:
-    """Write `data` (parsed values) as a workbook: README, the eight sheets, `_meta`."""
-    sheets = [layout.readme_sheet()]
+                   progress: Progress | None = None, extra_meta: dict[str, Any] | None = None,
+                   readme_notes: Sequence[str] = ()) -> Path:
+    """Write `data` (parsed values) as a workbook: README (with `readme_notes` first), the eight
+    sheets, `_meta`."""
+    sheets = [layout.readme_sheet(readme_notes)]
     for sheet in SHEETS:
         records = data.get(sheet.name, [])
         sheets.append(layout.data_sheet(sheet, layout.record_rows(sheet, records), len(records)))
@@ -65,8 +67,9 @@ def _store_rows(store: Store, sheet: Sheet, patient_ids: Sequence[str] | None) -
 
 
 def export_store(store: Store, path: str | Path, patient_ids: Sequence[str] | None = None,
-                 deidentify: bool = False, progress: Progress | None = None) -> Path:
-    """Export the store (or the listed patients) to `path`; see `deidentify` for that option."""
+                 deidentify: bool = False, progress: Progress | None = None, birth_year: str = "band") -> Path:
+    """Export the store (or the listed patients) to `path`; see `deidentify` for that option
+    (`birth_year`: one of `deidentify.BIRTH_YEAR_OPTIONS`)."""
     progress = progress or NO_PROGRESS
     source = store.path.name
     if patient_ids is not None:
@@ -77,9 +80,10 @@ def export_store(store: Store, path: str | Path, patient_ids: Sequence[str] | No
         from y90gui.io.deidentify import deidentify_data, remember_mapping
 
         data = store.read_case_data(patient_ids)
-        clean, mapping = deidentify_data(data)
+        clean, mapping, rules = deidentify_data(data, birth_year)
         out = write_workbook(clean, path, source_name="(de-identified)", progress=progress,
-                             extra_meta={"deidentified": "yes"})
+                             extra_meta={"deidentified": "yes", "deidentified_birth_year": birth_year},
+                             readme_notes=rules)
         remember_mapping(store, out, mapping)
         return out
     counts = store.counts()

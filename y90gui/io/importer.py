@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from y90gui.core.errors import Y90Error
 from y90gui.core.progress import NO_PROGRESS, Progress
 from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEET_BY_NAME, SHEETS
-from y90gui.core.validate import CaseData, Issue, check_consistency
+from y90gui.core.validate import CaseData, Issue, check_consistency, id_lookalikes
 from y90gui.io.diff import FieldChange, diff_patient, diff_rows, group_by_patient
 
 if TYPE_CHECKING:
@@ -111,6 +111,7 @@ def prepare_import(path: str | Path, store: Store, progress: Progress | None = N
 
     known = set(store.patient_ids())
     listed = {r["patient_id"] for r in data["patients"] if r.get("patient_id")}
+    plan.warnings.extend(_lookalike_warnings(data, known))
     partial = sorted({r["patient_id"] for s in PATIENT_CHILD_SHEETS for r in data[s.name]
                       if r.get("patient_id") and r["patient_id"] not in listed and r["patient_id"] in known})
     wanted = sorted(listed & known) + partial
@@ -144,6 +145,22 @@ def prepare_import(path: str | Path, store: Store, progress: Progress | None = N
     plan.data = _records_to_write(merged, None if everyone else set(write_ids), plan.reference_changes)
     progress.step(1, 1, plan.summary())
     return plan
+
+
+def _lookalike_warnings(data: CaseData, known: set[str]) -> list[Issue]:
+    """A new patient ID that is an existing one but for case or a leading apostrophe: say so."""
+    rows = [r for r in data["patients"] if r.get("patient_id")]
+    new = [r["patient_id"] for r in rows if r["patient_id"] not in known]
+    twins = id_lookalikes(new, [*sorted(known), *(r["patient_id"] for r in rows)])
+    out = []
+    for r in rows:
+        twin = twins.get(r["patient_id"])
+        if twin is not None:
+            whose = "the existing patient" if twin in known else "the patient, also on this sheet,"
+            out.append(Issue("patients", r.get("_row"), "patient_id", r["patient_id"],
+                             f"differs from {whose} {twin!r} only by upper/lower case or a leading apostrophe: "
+                             "it would be a new patient (correct the ID if it is the same person)"))
+    return out
 
 
 def _merge_partial(data: CaseData, partial: Sequence[str], stored: dict[str, dict[str, list[dict[str, Any]]]]
@@ -217,6 +234,7 @@ def apply_import(store: Store, plan: ImportPlan, progress: Progress | None = Non
     from y90gui.store.store import Change
 
     progress = progress or NO_PROGRESS
+    store.check_writable()  # says who holds the file, rather than "changed since" once they wrote
     if not plan.ok:
         raise Y90Error(f"{plan.workbook.name} has {len(plan.errors)} error(s): nothing imported")
     if _store_mark(store) != plan.store_mark:

@@ -82,9 +82,11 @@ def record_rows(sheet: Sheet, records: Sequence[dict[str, Any]]) -> Iterator[lis
         yield row
 
 
-def readme_sheet() -> SheetData:
+def readme_sheet(notes: Sequence[str] = ()) -> SheetData:
+    """The README sheet; `notes` (e.g. the de-identification rules) come first, one row each."""
     header = ["sheet", "column", "type", "required", "allowed values", "unit", "range", "meaning"]
-    rows: list[list[Any]] = [
+    rows: list[list[Any]] = [["(this file)", "", "", "", "", "", "", note] for note in notes]
+    rows += [
         ["(all)", "", "", "", "", "", "",
          f"Case-series workbook format version {WORKBOOK_FORMAT_VERSION}. Sheet names and headers are matched "
          "case-insensitively; column order does not matter; empty rows are skipped. Every sheet but "

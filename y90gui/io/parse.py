@@ -18,7 +18,7 @@ from typing import Any
 from y90gui.core.sheets import SHEET_BY_NAME, SHEETS, Column, Sheet
 from y90gui.core.validate import CaseData, FieldError, Issue, check_row, is_blank, parse_value
 from y90gui.io.layout import OWN_SHEETS
-from y90gui.io.reader import RawSheet
+from y90gui.io.reader import RawSheet, column_letters
 
 #: Sheets a workbook may leave out. Every patient sheet is required because importing
 #: replaces each listed patient's whole record: a sheet deleted by mistake would silently
@@ -70,6 +70,10 @@ def parse_workbook(raw_sheets: Sequence[RawSheet], today: dt.date | None = None,
                                        "and spaces)"))
             continue
         by_norm[key] = raw
+        if raw.hidden:
+            result.warnings.append(Issue(SHEET_BY_NAME[key].name, None, None, None,
+                                         "sheet is hidden in the workbook: it is imported like the others (unhide "
+                                         "it in Excel to see what it holds)"))
     for done, sheet in enumerate(SHEETS):
         if on_sheet is not None:
             on_sheet(done, len(SHEETS), sheet.name)
@@ -85,23 +89,40 @@ def parse_workbook(raw_sheets: Sequence[RawSheet], today: dt.date | None = None,
     return result
 
 
-def _header(raw: RawSheet) -> tuple[int, list[Any]] | None:
-    for i, row in enumerate(raw.rows):
-        if not all(is_blank(v) for v in row):
-            return i, row
-    return None
+#: A title or a note above the header is common; the header is looked for in this many rows.
+HEADER_SEARCH_ROWS = 10
+#: More unknown columns than this on one sheet are one summarised warning, not one each.
+UNKNOWN_COLUMNS_LISTED = 5
+
+
+def _header(raw: RawSheet, sheet: Sheet) -> tuple[int, int, list[Any]] | None:
+    """(first non-blank row, header row, header cells): the row among the first
+    HEADER_SEARCH_ROWS non-blank ones naming the most columns of `sheet` (ties: the upper one)."""
+    first = next((i for i, row in enumerate(raw.rows) if not all(is_blank(v) for v in row)), None)
+    if first is None:
+        return None
+
+    def known(row: list[Any]) -> int:
+        return sum(1 for h in row if not is_blank(h) and _norm(h) in sheet.by_name)
+
+    window = raw.rows[first:first + HEADER_SEARCH_ROWS]
+    best = max(range(len(window)), key=lambda i: (known(window[i]), -i))
+    if known(window[best]) == 0:
+        best = 0
+    return first, first + best, window[best]
 
 
 def _parse_sheet(sheet: Sheet, raw: RawSheet, today: dt.date, out: ParsedWorkbook) -> list[dict[str, Any]]:
-    found = _header(raw)
+    found = _header(raw, sheet)
     name = sheet.name  # canonical name in messages, whatever case the workbook used
     if found is None:
         out.broken_sheets.add(name)
         out.errors.append(Issue(name, None, None, None, "sheet has no header row: copy the headers from the template"))
         return []
-    header_index, header = found
+    first_index, header_index, header = found
     header_row = header_index + 1
     positions: dict[str, int] = {}
+    unknown: list[str] = []
     for j, h in enumerate(header):
         if is_blank(h):
             continue
@@ -112,7 +133,24 @@ def _parse_sheet(sheet: Sheet, raw: RawSheet, today: dt.date, out: ParsedWorkboo
             else:
                 positions[key] = j
         else:
-            out.warnings.append(Issue(name, header_row, str(h).strip(), None, "unknown column, not imported"))
+            unknown.append(str(h).strip())
+    if not positions and any(c.required for c in sheet.columns):
+        out.broken_sheets.add(name)
+        out.errors.append(Issue(name, None, None, None,
+                                f"no header row among the first {HEADER_SEARCH_ROWS} rows: the header (the column "
+                                "names of the template) must be row 1"))
+        return []
+    if header_index > first_index:
+        out.warnings.append(Issue(name, header_row, None, None,
+                                  f"the header is row {header_row}, not row 1: the {header_index} row(s) above it "
+                                  "are not imported"))
+    if len(unknown) > UNKNOWN_COLUMNS_LISTED:
+        shown = ", ".join(unknown[:UNKNOWN_COLUMNS_LISTED])
+        out.warnings.append(Issue(name, header_row, None, None,
+                                  f"{len(unknown):,} unknown columns, not imported: {shown} and "
+                                  f"{len(unknown) - UNKNOWN_COLUMNS_LISTED:,} more"))
+    else:
+        out.warnings.extend(Issue(name, header_row, h, None, "unknown column, not imported") for h in unknown)
     for c in sheet.columns:
         if c.required and c.name not in positions:
             out.errors.append(Issue(name, header_row, c.name, None, "required column is missing"))
@@ -139,14 +177,21 @@ def _parse_sheet(sheet: Sheet, raw: RawSheet, today: dt.date, out: ParsedWorkboo
     col_of = {j: k for k, j in enumerate(used)}
     values_by_col: dict[str, list[Any]] = {}
     bad_rows: set[int] = set()
+    index_of_row = {r: k for k, r in enumerate(excel_rows)} if raw.percent_cells else {}
     for c in sheet.columns:
         if c.name not in positions:
             continue
         raw_values = picked[col_of[positions[c.name]]]
+        if raw.percent_cells and c.type == "number":
+            raw_values = _read_percent_cells(name, c, positions[c.name], raw_values, raw, index_of_row, out)
         parsed, problems = _parse_column(c, raw_values, today)
         for k, message in problems:
             bad_rows.add(k)
             if (excel_rows[k], positions[c.name]) not in raw.problem_cells:  # reported below
+                merged = _merged_range(raw, excel_rows[k], positions[c.name]) if is_blank(raw_values[k]) else None
+                if merged:
+                    message += (f": the cell is part of the merged cells {merged}, and only the first of merged cells "
+                                "holds a value (unmerge them and fill in every cell)")
                 out.errors.append(Issue(name, excel_rows[k], c.name, raw_values[k], message))
         values_by_col[c.name] = parsed
 
@@ -161,6 +206,47 @@ def _parse_sheet(sheet: Sheet, raw: RawSheet, today: dt.date, out: ParsedWorkboo
     rows = list(map(dict, map(partial(zip, names), zip(*columns)))) if n else []
     _row_rules(sheet, rows, bad_rows, out, columns)
     return rows
+
+
+def _read_percent_cells(name: str, column: Column, position: int, raw_values: Sequence[Any], raw: RawSheet,
+                        index_of_row: dict[int, int], out: ParsedWorkbook) -> Sequence[Any]:
+    """Percent-formatted number cells of one column: Excel holds 5% as 0.05.
+
+    In a column measured in % (ki67_pct, ...) the user meant the number shown, so 5% is read
+    as 5; elsewhere the cell keeps the value it holds. Either way a warning names the cell.
+    """
+    values = list(raw_values)
+    for r, j in sorted(raw.percent_cells):
+        k = index_of_row.get(r)
+        if j != position or k is None:
+            continue
+        v = values[k]
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            continue
+        shown = _times_100(v)
+        if column.unit == "%":
+            values[k] = shown
+            message = f"the cell is formatted as a percentage ({shown:g}%): read as {shown:g}, the number shown"
+        else:
+            message = (f"the cell is formatted as a percentage ({shown:g}%): read as {v:g}, the value it holds; "
+                       "check that this is what was meant")
+        out.warnings.append(Issue(name, r, column.name, v, message))
+    return values
+
+
+def _times_100(value: float) -> float:
+    """value x 100 in decimal, as Excel shows it (0.07 -> 7, not 7.000000000000001)."""
+    from decimal import Decimal
+
+    return float(Decimal(repr(float(value))) * 100)
+
+
+def _merged_range(raw: RawSheet, row: int, col: int) -> str | None:
+    """The A1:B2 reference of the merged range holding (row, col) other than as its first cell."""
+    for r1, c1, r2, c2 in raw.merged:
+        if r1 <= row <= r2 and c1 <= col <= c2 and (row, col) != (r1, c1):
+            return f"{column_letters(c1 + 1)}{r1}:{column_letters(c2 + 1)}{r2}"
+    return None
 
 
 def _blank_rows(columns: Sequence[Sequence[Any]], n: int) -> set[int]:

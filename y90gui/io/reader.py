@@ -6,6 +6,13 @@ formula that was never calculated (files written by scripts) as an empty cell. A
 cell that is really an uncalculated formula must be an error, not silently "missing", so
 the parts are streamed once beforehand (bounded, see `guard.scan_entries`), and only a
 sheet that contains formulas is parsed in detail to find those without a cached value.
+
+The same pass measures each sheet's real extent (its last row and column), because calamine
+allocates the whole rectangle up to the farthest cell: one cell at XFD1048576 would ask for
+17 billion cells (512 GiB) and abort the process. A sheet beyond `MAX_CELLS` is refused by
+name before calamine sees it. It also finds cells formatted as percentages (calamine gives
+5% as 0.05 and says nothing of the format; `parse` decides what they mean), and calamine
+tells which sheets are hidden and which cells are merged.
 """
 
 from __future__ import annotations
@@ -21,6 +28,20 @@ from y90gui.io.guard import WorkbookFileError, check_workbook_file, scan_entries
 
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
+_ROW_TAG = b'row r="'
+_DIGITS = re.compile(rb"\d+")
+#: Cell references from column AA on (one-letter columns are harmless): the sheet's width. The
+#: literal start lets `re` skip ahead fast: ~0.5 s over the 100 MB of a 400,000-row lab sheet.
+_WIDE_REF = re.compile(rb' r="([A-Z]{2,3})(\d+)"')
+_SEAM = 96  # bytes kept from the end of a chunk, so that a tag split between chunks is seen
+
+#: The largest rectangle (rows x columns up to the farthest cell) calamine is asked to read.
+#: The 10,000-patient benchmark's lab sheet is ~4 million cells; calamine holds ~32 bytes a
+#: cell, so this is about 1 GB at most; a full-height sheet of one-letter columns (27 million) passes.
+MAX_CELLS = 30_000_000
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
+#: Number formats Excel has built in that show a percentage (0% and 0.00%).
+_BUILTIN_PERCENT_FORMATS = frozenset({"9", "10"})
 
 
 #: Never treated as "the file is bad": the user or the interpreter wants to stop.
@@ -36,16 +57,35 @@ class RawSheet:
     #: (Excel row, 0-based column) -> (shown value, message) for cells calamine shows as empty
     #: but are not: formulas never calculated, and error values such as #VALUE!.
     problem_cells: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+    #: (Excel row, 0-based column) of number cells formatted as a percentage (5% holds 0.05).
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)
+    #: Merged ranges as (first Excel row, first column, last Excel row, last column), 0-based columns.
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    #: Hidden (or "very hidden") in the workbook: imported, but the user should know.
+    hidden: bool = False
+
+
+@dataclass
+class _Scan:
+    """What one streaming pass over the parts found."""
+
+    formula_parts: set[str] = field(default_factory=set)
+    percent_parts: set[str] = field(default_factory=set)
+    #: part -> (last row, last column as 1-based number) of its cells
+    extents: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def read_workbook(path: Path) -> list[RawSheet]:
     """All worksheets of `path`, after the safety checks of `guard`; raises WorkbookFileError."""
     zf = check_workbook_file(path)
     try:
-        with_formulas = _parts_with_formulas(zf, path.name)
-        uncached = {part: _problem_cells(zf, part) for part in with_formulas}
+        percent_styles = _percent_styles(zf)
+        scan = _scan_parts(zf, path.name, percent_styles)
+        detail = {part: _problem_cells(zf, part, percent_styles)
+                  for part in scan.formula_parts | scan.percent_parts}
+        too_big = {part for part, (rows, cols) in scan.extents.items() if rows * cols > MAX_CELLS}
         try:
-            part_of_sheet = _sheet_parts(zf) if uncached else {}
+            part_of_sheet = _sheet_parts(zf) if detail or too_big else {}
         except Exception as exc:  # malformed workbook.xml or relationships
             raise WorkbookFileError(f"{path.name}: the list of sheets cannot be read ({_one_line(exc)})") from None
     finally:
@@ -63,17 +103,46 @@ def read_workbook(path: Path) -> list[RawSheet]:
         for meta in wb.sheets_metadata:
             if "WorkSheet" not in str(meta.typ):
                 continue
+            part = part_of_sheet.get(meta.name)
+            if part in too_big:
+                raise _too_big(path.name, meta.name, *scan.extents[part])
+            merged: list[tuple[int, int, int, int]] = []
             try:
-                rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                sheet = wb.get_sheet_by_name(meta.name)
+                rows = sheet.to_python(skip_empty_area=False)
+                merged = [(r1 + 1, c1, r2 + 1, c2) for (r1, c1), (r2, c2) in getattr(sheet, "merged_cell_ranges", None)
+                          or ()]
             except BaseException as exc:
                 if isinstance(exc, _STOP):
                     raise
                 rows = _read_sheet_slowly(path, meta.name, exc)
-            part = part_of_sheet.get(meta.name)
-            sheets.append(RawSheet(meta.name, rows, uncached.get(part, {}) if part else {}))
+            problems, percent = detail.get(part, ({}, set())) if part else ({}, set())
+            sheets.append(RawSheet(meta.name, rows, problems, percent, merged,
+                                   hidden=str(getattr(meta, "visible", "Visible")).rsplit(".", 1)[-1] != "Visible"))
     finally:
         wb.close()
     return sheets
+
+
+def _too_big(file_name: str, sheet: str, rows: int, cols: int) -> WorkbookFileError:
+    last = f"{column_letters(cols)}{rows}"
+    if rows > EXCEL_ROWS or cols > EXCEL_COLUMNS:
+        what = "more than an Excel sheet can hold (1,048,576 rows, 16,384 columns)"
+    else:
+        what = f"more than this program reads in one sheet ({MAX_CELLS:,} cells)"
+    return WorkbookFileError(
+        f"{file_name}: sheet {sheet!r} reaches cell {last} ({rows:,} rows x {cols:,} columns = {rows * cols:,} "
+        f"cells), {what}: delete the rows and columns beyond the data (Ctrl+End in Excel goes to the last "
+        "cell in use) and save the workbook again")
+
+
+def column_letters(number: int) -> str:
+    """1 -> A, 27 -> AA, 16384 -> XFD."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _read_sheet_slowly(path: Path, name: str, failure: BaseException) -> list[list[Any]]:
@@ -107,24 +176,71 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300] or type(exc).__name__
 
 
-def _parts_with_formulas(zf: zipfile.ZipFile, name: str) -> set[str]:
-    found: set[str] = set()
+def _scan_parts(zf: zipfile.ZipFile, name: str, percent_styles: frozenset[str]) -> _Scan:
+    """One streaming pass: sheets with formulas or error cells, with percent-formatted cells,
+    and every sheet's extent (its largest row number and widest column reference)."""
+    out = _Scan()
     tails: dict[str, bytes] = {}
+    percent_attr = (re.compile(rb'\ss="(?:' + b"|".join(sorted(s.encode() for s in percent_styles)) + rb')"')
+                    if percent_styles else None)
 
     def visit(part: str, chunk: bytes) -> None:
-        if not part.startswith("xl/worksheets/") or part in found:
+        if not part.startswith("xl/worksheets/"):
             return
-        seam = tails.get(part, b"") + chunk[:64]
+        seam = tails.get(part, b"") + chunk[:_SEAM]
         for data in (seam, chunk):
             # Cheap filters first: a formula element ends in "f>" (<f>, </f>, </x:f>; a shared
             # formula without text always has a master cell with </f>); error cells say t="e".
-            if b't="e"' in data or (b"f>" in data and _FORMULA_TAG.search(data)):
-                found.add(part)
-                break
-        tails[part] = chunk[-64:]
+            if part not in out.formula_parts and (b't="e"' in data or (b"f>" in data and _FORMULA_TAG.search(data))):
+                out.formula_parts.add(part)
+            if percent_attr is not None and part not in out.percent_parts and percent_attr.search(data):
+                out.percent_parts.add(part)
+            rows, cols = out.extents.get(part, (0, 0))
+            # Rows come in ascending order (the format says so, and every writer does), so the
+            # last row tag of a chunk is its highest; a wide cell also gives its own row below.
+            at = data.rfind(_ROW_TAG)
+            number = _DIGITS.match(data, at + len(_ROW_TAG)) if at >= 0 else None
+            if number:
+                rows = max(rows, int(number.group()))
+            for letters, row in _WIDE_REF.findall(data):
+                cols = max(cols, _column_index(letters.decode()) + 1)
+                rows = max(rows, int(row))
+            out.extents[part] = (rows, max(cols, 26 if rows else 0))
+        tails[part] = chunk[-_SEAM:]
 
     scan_entries(zf, name, visit)
-    return found
+    return out
+
+
+def _percent_styles(zf: zipfile.ZipFile) -> frozenset[str]:
+    """Indices (as the `s` attribute writes them) of the cell styles whose number format shows a percentage."""
+    from defusedxml.ElementTree import fromstring
+
+    names = {n.lower(): n for n in zf.namelist()}
+    styles = names.get("xl/styles.xml")
+    if styles is None:
+        return frozenset()
+    try:
+        root = fromstring(zf.read(styles), forbid_dtd=True)
+    except Exception:  # noqa: BLE001 - unreadable styles: calamine will judge the file
+        return frozenset()
+    percent_formats = set(_BUILTIN_PERCENT_FORMATS)
+    for elem in root.iter():
+        if _local(elem.tag) == "numFmt" and _shows_percent(elem.get("formatCode", "")):
+            percent_formats.add(elem.get("numFmtId", ""))
+    out: set[str] = set()
+    for elem in root.iter():
+        if _local(elem.tag) == "cellXfs":
+            for i, xf in enumerate(x for x in elem if _local(x.tag) == "xf"):
+                if xf.get("numFmtId", "0") in percent_formats:
+                    out.add(str(i))
+    return frozenset(out - {"0"})  # style 0 is the default of every unstyled cell
+
+
+def _shows_percent(code: str) -> bool:
+    """Whether an Excel number format multiplies by 100 and shows %: a % outside quotes and escapes."""
+    code = re.sub(r'"[^"]*"|\\.', "", code)
+    return "%" in code
 
 
 def _parse_xml_events(stream: Any) -> Any:
@@ -136,9 +252,12 @@ def _parse_xml_events(stream: Any) -> Any:
 UNCACHED = "formula without a saved result: recalculate and save the file in Excel or LibreOffice, or paste the values"
 
 
-def _problem_cells(zf: zipfile.ZipFile, part: str) -> dict[tuple[int, int], tuple[str, str]]:
-    """Formula cells with no cached value (no or empty <v>) and error cells of one sheet part."""
+def _problem_cells(zf: zipfile.ZipFile, part: str, percent_styles: frozenset[str] = frozenset()
+                   ) -> tuple[dict[tuple[int, int], tuple[str, str]], set[tuple[int, int]]]:
+    """Of one sheet part: formula cells with no cached value (no or empty <v>) and error cells,
+    and the number cells whose style shows a percentage."""
     out: dict[tuple[int, int], tuple[str, str]] = {}
+    percent: set[tuple[int, int]] = set()
     try:
         with zf.open(part) as stream:
             for _, elem in _parse_xml_events(stream):
@@ -161,12 +280,15 @@ def _problem_cells(zf: zipfile.ZipFile, part: str) -> dict[tuple[int, int], tupl
                         where = f" of the formula ={f.text}" if f is not None and f.text else ""
                         out[(int(m.group(2)), _column_index(m.group(1)))] = (
                             shown, f"the cell holds the error value {shown}{where}: correct it or clear the cell")
+                    elif (m and elem.get("s") in percent_styles and elem.get("t", "n") == "n" and v is not None
+                          and (v.text or "").strip()):
+                        percent.add((int(m.group(2)), _column_index(m.group(1))))
                     elem.clear()
                 elif tag == "row":
                     elem.clear()
     except Exception as exc:  # malformed XML: calamine will say so with the sheet's name
         raise WorkbookFileError(f"{posixpath.basename(part)} is not well-formed XML ({_one_line(exc)})") from None
-    return out
+    return out, percent
 
 
 def _column_index(letters: str) -> int:

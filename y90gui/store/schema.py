@@ -14,7 +14,9 @@ from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEETS, Column, Sheet
 #: "Y90G": identifies a y90gui file among SQLite databases (PRAGMA application_id).
 APPLICATION_ID = 0x59393047
 #: PRAGMA user_version of files this version writes. Bump it and add a step to MIGRATIONS.
-SCHEMA_VERSION = 1
+#: 1: the first format. 2: audit values keep every digit of a number (`y90_exact`), and the
+#: audit trail (`audit`, `actions`) is append-only.
+SCHEMA_VERSION = 2
 
 _SQL_TYPE = {
     "text": "TEXT",
@@ -83,19 +85,32 @@ def table_ddl(sheet: Sheet) -> str:
     return f'CREATE TABLE "{sheet.name}" (\n    {body}\n) STRICT'
 
 
-def _json_of(sheet: Sheet, ref: str) -> str:
+def audit_json(sheet: Sheet, ref: str, exact: bool = True) -> str:
+    """The row as a JSON object for the audit trail.
+
+    SQLite's json_object writes a REAL with 15 significant digits (1/3 -> 0.333333333333333),
+    so undo would give back a different number. A number column goes in as the exact text of
+    its value instead (`y90_exact`: Python's shortest round-trip repr, "0.3333333333333333"),
+    which `sqlrows.audit_values` turns back into the same float. `exact=False` is the format
+    of file version 1 (its triggers, for the upgrade test; its old audit rows still read).
+    """
     names = (() if sheet.name == "patients" else ("id",)) + sheet.column_names
-    return "json_object(" + ", ".join(f"'{n}', {ref}.\"{n}\"" for n in names) + ")"
+    numbers = {c.name for c in sheet.columns if c.type == "number"} if exact else set()
+
+    def value(n: str) -> str:
+        return f'y90_exact({ref}."{n}")' if n in numbers else f'{ref}."{n}"'
+
+    return "json_object(" + ", ".join(f"'{n}', {value(n)}" for n in names) + ")"
 
 
-def audit_triggers(sheet: Sheet) -> list[str]:
+def audit_triggers(sheet: Sheet, exact: bool = True) -> list[str]:
     key = "patient_id" if sheet.name == "patients" else "id"
     pid = "NULL" if sheet.name == "reference_ranges" else "{ref}.patient_id"
     out = []
     for op, ref, old, new in (
-        ("INSERT", "NEW", "NULL", _json_of(sheet, "NEW")),
-        ("UPDATE", "NEW", _json_of(sheet, "OLD"), _json_of(sheet, "NEW")),
-        ("DELETE", "OLD", _json_of(sheet, "OLD"), "NULL"),
+        ("INSERT", "NEW", "NULL", audit_json(sheet, "NEW", exact)),
+        ("UPDATE", "NEW", audit_json(sheet, "OLD", exact), audit_json(sheet, "NEW", exact)),
+        ("DELETE", "OLD", audit_json(sheet, "OLD", exact), "NULL"),
     ):
         when = f" WHEN {old} IS NOT {new}" if op == "UPDATE" else ""
         out.append(
@@ -140,6 +155,27 @@ BOOKKEEPING_DDL = (
 )
 
 
+#: The store's own tables: never edited through the Store API (`Store._data_sheet`).
+BOOKKEEPING_TABLES = frozenset({"meta", "actions", "audit"})
+#: Tables that are only ever appended to: undo and redo are new actions, never rewrites.
+APPEND_ONLY_TABLES = ("audit", "actions")
+
+
+def append_only_triggers() -> list[str]:
+    """Triggers that refuse to change or delete a row of the audit trail, whoever asks (also raw SQL)."""
+    out = []
+    for table in APPEND_ONLY_TABLES:
+        for op in ("UPDATE", "DELETE"):
+            out.append(
+                f'CREATE TRIGGER "append_only_{table}_{op.lower()}" BEFORE {op} ON "{table}"\n'
+                "BEGIN\n"
+                f"  SELECT RAISE(ABORT, 'the audit trail is append-only: rows of {table} cannot be changed "
+                "or deleted');\n"
+                "END"
+            )
+    return out
+
+
 def _indexes() -> list[str]:
     return [
         f'CREATE INDEX "{s.name}_patient" ON "{s.name}"(patient_id)'
@@ -155,9 +191,20 @@ def create_statements() -> list[str]:
     stmts.extend(_indexes())
     for sheet in SHEETS:
         stmts.extend(audit_triggers(sheet))
+    stmts.extend(append_only_triggers())
+    return stmts
+
+
+def _upgrade_1_to_2() -> list[str]:
+    """Exact numbers in the audit triggers, and the append-only triggers (rows already there stay)."""
+    stmts = [f'DROP TRIGGER IF EXISTS "audit_{s.name}_{op}"' for s in SHEETS for op in ("insert", "update", "delete")]
+    for sheet in SHEETS:
+        stmts.extend(audit_triggers(sheet))
+    stmts.extend(append_only_triggers())
     return stmts
 
 
 #: Upgrade steps: MIGRATIONS[n] takes a file from user_version n to n + 1. Each is a list of
 #: SQL statements run inside the one exclusive upgrade transaction. Version 1 is the first.
-MIGRATIONS: dict[int, list[str]] = {}
+#: (A later step that changes the audit triggers again must freeze version 2's in its own step.)
+MIGRATIONS: dict[int, list[str]] = {1: _upgrade_1_to_2()}

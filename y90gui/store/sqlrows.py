@@ -8,9 +8,11 @@ write and undo, so the three cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from y90gui.core.sheets import SHEET_BY_NAME
 from y90gui.store import schema
 
 
@@ -34,6 +36,28 @@ def from_sql(column_type: str, value: Any) -> Any:
     if column_type == "yesno":
         return bool(value)
     return value
+
+
+def exact_number(value: Any) -> Any:
+    """SQL function `y90_exact`: a REAL as the shortest text that gives back the same float."""
+    return repr(value) if isinstance(value, float) else value
+
+
+def audit_values(table: str, text: str) -> dict[str, Any]:
+    """An audit row's JSON (old or new values) as SQL values, every number exactly as stored.
+
+    Number columns arrive as the exact text `exact_number` wrote (file version 2), or as a
+    JSON number in rows of version 1; both become the float again.
+    """
+    values: dict[str, Any] = json.loads(text)
+    sheet = SHEET_BY_NAME.get(table)
+    if sheet is None:
+        return values
+    for c in sheet.columns:
+        v = values.get(c.name)
+        if c.type == "number" and isinstance(v, str | int) and not isinstance(v, bool):
+            values[c.name] = float(v)
+    return values
 
 
 def insert_sql(table: str, names: Sequence[str]) -> str:
@@ -60,7 +84,7 @@ def audit_select(sheet: Any, op: str, where: str) -> str:
     """INSERT INTO audit ... SELECT: the rows the `schema.audit_triggers` would write."""
     key = "patient_id" if sheet.name == "patients" else "id"
     pid = "NULL" if sheet.name == "reference_ranges" else "t.patient_id"
-    body = schema._json_of(sheet, "t")
+    body = schema.audit_json(sheet, "t")
     old, new = (body, "NULL") if op == "delete" else ("NULL", body)
     return (
         "INSERT INTO audit(action_id, time, user, tbl, row_key, patient_id, op, old, new) "

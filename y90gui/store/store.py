@@ -16,17 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEET_BY_NAME, SHEETS
+from y90gui.core.atomic import atomic_path
+from y90gui.core.errors import disk_full, is_disk_full
+from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEET_BY_NAME, SHEETS, Sheet
 from y90gui.core.validate import CaseData
-from y90gui.store import schema
+from y90gui.store import places, schema
 from y90gui.store.errors import (
     NotACaseSeriesError,
     ReadOnlyError,
     StoreError,
 )
 from y90gui.store.header import check_header
-from y90gui.store.lock import LockInfo, WriteLock, current_user, host_name
-from y90gui.store.sqlrows import audit_select, from_sql, insert_sql, sql_rows, to_sql
+from y90gui.store.lock import LockError, LockInfo, WriteLock, current_user, host_name, how_to_clear
+from y90gui.store.sqlrows import audit_select, exact_number, from_sql, insert_sql, sql_rows, to_sql
 from y90gui.store.undo import UndoMixin
 
 
@@ -44,18 +46,26 @@ class Store(UndoMixin):
     """An open `.y90` file. Use `Store.open` / `Store.create`, and close it (or `with`)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool, lock: WriteLock | None,
-                 locked_by: LockInfo | None) -> None:
+                 locked_by: LockInfo | None, read_only_reason: str | None = None) -> None:
         self.path = path
         self.conn = conn
         self.read_only = read_only
         self._lock = lock
         #: Who holds the write lock when this store was opened read-only because of it.
         self.locked_by = locked_by
+        #: Why the store is read-only, in words for the user (the window's banner, the CLI):
+        #: a read-only drive, folder or file, a full disk, or who holds the write lock.
+        self.read_only_reason = read_only_reason if read_only else None
+        if read_only and self.read_only_reason is None:
+            self.read_only_reason = (f"{locked_by.describe()} has it open for writing" if locked_by
+                                     else "it was opened for reading only")
         self._action_id: int | None = None
         self._action_time = ""
-        # The audit triggers ask these for the action in progress (one time per action).
+        # The audit triggers ask these for the action in progress (one time per action), and
+        # write numbers through y90_exact so that undo gives back every digit.
         conn.create_function("y90_action", 0, lambda: self._action_id)
         conn.create_function("y90_now", 0, lambda: self._action_time or _now())
+        conn.create_function("y90_exact", 1, exact_number, deterministic=True)
 
     # ----------------------------------------------------------------------------- opening
 
@@ -67,22 +77,21 @@ class Store(UndoMixin):
             if exist_ok:
                 return cls.open(path)
             raise StoreError(f"{path.name} already exists")
-        tmp = path.with_name(path.name + ".creating")
-        tmp.unlink(missing_ok=True)
-        conn = sqlite3.connect(tmp, isolation_level=None)
-        _register_functions(conn)
-        try:
-            conn.execute("BEGIN")
-            for stmt in schema.create_statements():
-                conn.execute(stmt)
-            conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
-            conn.execute("INSERT INTO meta VALUES ('created', ?), ('created_by', ?)",
-                         (dt.datetime.now().isoformat(timespec="seconds"), current_user()))
-            conn.execute("COMMIT")
-        finally:
-            conn.close()
-        tmp.replace(path)  # a half-created file never appears under the real name
+        # A half-created file never appears under the real name; a full disk is DiskFullError.
+        with atomic_path(path) as tmp:
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            _register_functions(conn)
+            try:
+                conn.execute("BEGIN")
+                for stmt in schema.create_statements():
+                    conn.execute(stmt)
+                conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
+                conn.execute("INSERT INTO meta VALUES ('created', ?), ('created_by', ?), ('created_on', ?)",
+                             (dt.datetime.now().isoformat(timespec="seconds"), current_user(), host_name()))
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
         return cls.open(path)
 
     @classmethod
@@ -96,24 +105,23 @@ class Store(UndoMixin):
         header = check_header(path, schema.APPLICATION_ID, schema.SCHEMA_VERSION)
         lock: WriteLock | None = None
         locked_by: LockInfo | None = None
+        reason: str | None = None
         if not read_only:
-            lock = WriteLock(path)
-            locked_by = lock.acquire()
-            if locked_by is not None:
-                lock, read_only = None, True
+            lock, locked_by, reason = _take_write_lock(path)
+            read_only = lock is None
         conn: sqlite3.Connection | None = None
         try:
-            if read_only:
-                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
-            else:
-                conn = sqlite3.connect(path, isolation_level=None)
+            conn = places.connect_read_only(path) if read_only else sqlite3.connect(path, isolation_level=None)
             _register_functions(conn)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 5000")
             if not read_only:
-                conn.execute("PRAGMA journal_mode = WAL")
+                # WAL needs shared memory between the processes using the file, which network
+                # file systems do not give between computers: a rollback journal there.
+                mode = "DELETE" if places.is_network_filesystem(path) else "WAL"
+                conn.execute(f"PRAGMA journal_mode = {mode}")
                 conn.execute("PRAGMA synchronous = FULL")
-            store = cls(path, conn, read_only, lock, locked_by)
+            store = cls(path, conn, read_only, lock, locked_by, reason)
             if header.user_version < schema.SCHEMA_VERSION:
                 if read_only:
                     raise StoreError(
@@ -127,6 +135,8 @@ class Store(UndoMixin):
                 conn.close()
             if lock:
                 lock.release()
+            if is_disk_full(exc):
+                raise disk_full(f"{path.name} is unchanged") from None
             raise NotACaseSeriesError(f"{path.name} cannot be read as a case series: {exc}") from None
         except Exception:
             if conn is not None:
@@ -184,13 +194,11 @@ class Store(UndoMixin):
     @contextmanager
     def action(self, description: str, kind: str = "edit", reverses: int | None = None) -> Iterator[Change]:
         """One user action = one transaction = one row in `actions`; undone as a whole."""
-        if self.read_only:
-            who = f" ({self.locked_by.describe()} has it open)" if self.locked_by else ""
-            raise ReadOnlyError(f"{self.path.name} is open read-only{who}")
+        self.check_writable()
         if self._action_id is not None:
             raise StoreError("actions cannot be nested")
-        self.conn.execute("BEGIN IMMEDIATE")
         try:
+            self.conn.execute("BEGIN IMMEDIATE")
             self._action_time = _now()
             cur = self.conn.execute(
                 "INSERT INTO actions(time, user, host, description, kind, reverses) VALUES (?, ?, ?, ?, ?, ?)",
@@ -200,12 +208,27 @@ class Store(UndoMixin):
             change = Change(self._action_id, description)
             yield change
             self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as exc:
+            # SQLite rolls back by itself on some errors (a full disk): a second ROLLBACK would
+            # only hide the cause behind "cannot rollback - no transaction is active".
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            if isinstance(exc, sqlite3.Error) and is_disk_full(exc):
+                raise disk_full(f"{self.path.name} is unchanged") from None
             raise
         finally:
             self._action_id = None
             self._action_time = ""
+
+    def check_writable(self) -> None:
+        """Raise ReadOnlyError saying why, before anything is done, when the store cannot be written."""
+        if self.read_only and self.read_only_reason == _DISK_FULL:
+            raise disk_full(f"{self.path.name} is unchanged")
+        if self.read_only:
+            raise ReadOnlyError(f"{self.path.name} is open read-only: {self.read_only_reason}")
 
     def replace_patients(self, data: CaseData, description: str = "import", kind: str = "import") -> Change:
         """Replace the whole record of every patient in `data` (spec: import semantics).
@@ -256,44 +279,43 @@ class Store(UndoMixin):
         stamp = (self._action_id, self._action_time or _now(), current_user())
         for name, _ in triggers:
             conn.execute(f'DROP TRIGGER "{name}"')
-        try:
-            pids = [r["patient_id"] for r in data.get("patients", [])]
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS _bulk_pids(pid TEXT PRIMARY KEY)")
-            conn.execute("DELETE FROM temp._bulk_pids")
-            conn.executemany("INSERT OR IGNORE INTO temp._bulk_pids VALUES (?)", [(p,) for p in pids])
-            for sheet in (*reversed(PATIENT_CHILD_SHEETS), SHEET_BY_NAME["patients"]):
-                where = "patient_id IN (SELECT pid FROM temp._bulk_pids)"
-                conn.execute(audit_select(sheet, "delete", where), stamp)
-                conn.execute(f'DELETE FROM "{sheet.name}" WHERE {where}')
-            refs = data.get("reference_ranges", [])
-            if refs:
-                conn.execute("CREATE TEMP TABLE IF NOT EXISTS _bulk_refs(center TEXT, test TEXT, unit TEXT)")
-                conn.execute("DELETE FROM temp._bulk_refs")
-                conn.executemany("INSERT INTO temp._bulk_refs VALUES (?, ?, ?)",
-                                 [(r["center"], r["test"], r["unit"]) for r in refs])
-                where = "(center, test, unit) IN (SELECT center, test, unit FROM temp._bulk_refs)"
-                conn.execute(audit_select(SHEET_BY_NAME["reference_ranges"], "delete", where), stamp)
-                conn.execute(f"DELETE FROM reference_ranges WHERE {where}")
-            for sheet in SHEETS:
-                rows = data.get(sheet.name, [])
-                if not rows:
-                    continue
-                before = conn.execute(f'SELECT coalesce(max(rowid), 0) FROM "{sheet.name}"').fetchone()[0]
-                cols = ", ".join(f'"{n}"' for n in sheet.column_names)
-                # Through an unconstrained temp table: one INSERT ... SELECT evaluates the CHECK
-                # constraints' IN-lists once, where executemany rebuilt them for every row (~30 %).
-                conn.execute("DROP TABLE IF EXISTS temp._bulk_rows")
-                conn.execute(f"CREATE TEMP TABLE _bulk_rows ({cols})")
-                conn.executemany(f'INSERT INTO temp._bulk_rows VALUES ({", ".join("?" * len(sheet.columns))})',
-                                 sql_rows(sheet, rows))
-                conn.execute(f'INSERT INTO "{sheet.name}" ({cols}) SELECT {cols} FROM temp._bulk_rows ORDER BY rowid')
-                conn.execute("DROP TABLE temp._bulk_rows")
-                conn.execute(audit_select(sheet, "insert", f"rowid > {int(before)}"), stamp)
-                change.tables.add(sheet.name)
-            change.patient_ids.update(pids)
-        finally:
-            for _, sql in triggers:
-                conn.execute(sql)
+        # No try/finally: on any failure the action's rollback brings the dropped triggers back.
+        pids = [r["patient_id"] for r in data.get("patients", [])]
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS _bulk_pids(pid TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM temp._bulk_pids")
+        conn.executemany("INSERT OR IGNORE INTO temp._bulk_pids VALUES (?)", [(p,) for p in pids])
+        for sheet in (*reversed(PATIENT_CHILD_SHEETS), SHEET_BY_NAME["patients"]):
+            where = "patient_id IN (SELECT pid FROM temp._bulk_pids)"
+            conn.execute(audit_select(sheet, "delete", where), stamp)
+            conn.execute(f'DELETE FROM "{sheet.name}" WHERE {where}')
+        refs = data.get("reference_ranges", [])
+        if refs:
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS _bulk_refs(center TEXT, test TEXT, unit TEXT)")
+            conn.execute("DELETE FROM temp._bulk_refs")
+            conn.executemany("INSERT INTO temp._bulk_refs VALUES (?, ?, ?)",
+                             [(r["center"], r["test"], r["unit"]) for r in refs])
+            where = "(center, test, unit) IN (SELECT center, test, unit FROM temp._bulk_refs)"
+            conn.execute(audit_select(SHEET_BY_NAME["reference_ranges"], "delete", where), stamp)
+            conn.execute(f"DELETE FROM reference_ranges WHERE {where}")
+        for sheet in SHEETS:
+            rows = data.get(sheet.name, [])
+            if not rows:
+                continue
+            before = conn.execute(f'SELECT coalesce(max(rowid), 0) FROM "{sheet.name}"').fetchone()[0]
+            cols = ", ".join(f'"{n}"' for n in sheet.column_names)
+            # Through an unconstrained temp table: one INSERT ... SELECT evaluates the CHECK
+            # constraints' IN-lists once, where executemany rebuilt them for every row (~30 %).
+            conn.execute("DROP TABLE IF EXISTS temp._bulk_rows")
+            conn.execute(f"CREATE TEMP TABLE _bulk_rows ({cols})")
+            conn.executemany(f'INSERT INTO temp._bulk_rows VALUES ({", ".join("?" * len(sheet.columns))})',
+                             sql_rows(sheet, rows))
+            conn.execute(f'INSERT INTO "{sheet.name}" ({cols}) SELECT {cols} FROM temp._bulk_rows ORDER BY rowid')
+            conn.execute("DROP TABLE temp._bulk_rows")
+            conn.execute(audit_select(sheet, "insert", f"rowid > {int(before)}"), stamp)
+            change.tables.add(sheet.name)
+        change.patient_ids.update(pids)
+        for _, sql in triggers:
+            conn.execute(sql)
 
     def delete_patients(self, patient_ids: Sequence[str], description: str | None = None) -> Change:
         with self.action(description or f"delete {len(patient_ids)} patient(s)") as change:
@@ -312,7 +334,7 @@ class Store(UndoMixin):
 
     def insert_row(self, table: str, values: dict[str, Any], description: str | None = None) -> tuple[Change, str]:
         """Insert one parsed row (values from `core.validate.validate_record`)."""
-        sheet = SHEET_BY_NAME[table]
+        sheet = _data_sheet(table)
         names = [c.name for c in sheet.columns]
         with self.action(description or f"add {table} row") as change:
             cur = self.conn.execute(insert_sql(table, names),
@@ -325,7 +347,7 @@ class Store(UndoMixin):
 
     def update_row(self, table: str, key: str | int, values: dict[str, Any], description: str | None = None) -> Change:
         """Set some columns of one row (parsed values); key = patient_id or row id."""
-        sheet = SHEET_BY_NAME[table]
+        sheet = _data_sheet(table)
         key_col = "patient_id" if table == "patients" else "id"
         sets = ", ".join(f'"{n}" = ?' for n in values)
         params = [to_sql(sheet.by_name[n].type, v) for n, v in values.items()]
@@ -343,6 +365,7 @@ class Store(UndoMixin):
         return change
 
     def delete_row(self, table: str, key: str | int, description: str | None = None) -> Change:
+        _data_sheet(table)
         if table == "patients":
             return self.delete_patients([str(key)], description)
         with self.action(description or f"delete {table} row {key}") as change:
@@ -429,20 +452,56 @@ class Store(UndoMixin):
         dest = Path(dest)
         if dest.resolve() == self.path.resolve():
             raise StoreError("a backup cannot overwrite the file it copies")
-        tmp = dest.with_name(dest.name + ".partial")
-        tmp.unlink(missing_ok=True)
-        target = sqlite3.connect(tmp)
-        try:
-            self.conn.backup(target)
-            target.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            target.close()
-        tmp.replace(dest)
+        dest.with_name(dest.name + ".partial").unlink(missing_ok=True)  # what earlier versions left
+        with atomic_path(dest) as tmp:  # complete or absent; a full disk is DiskFullError
+            target = sqlite3.connect(tmp)
+            try:
+                self.conn.backup(target)
+                target.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                target.close()
         return dest
+
+    @property
+    def journal_mode(self) -> str:
+        """"wal", or "delete" on a network file system (see `store.places`)."""
+        return str(self.conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
 
 
 #: From this many rows on, `write_patients` writes set-based (see `_write_patients_bulk`).
 BULK_ROWS = 5000
+
+
+def _data_sheet(table: str) -> Sheet:
+    """The sheet of a table the API may edit; the bookkeeping tables (audit trail) are refused."""
+    sheet = SHEET_BY_NAME.get(table)
+    if sheet is None:
+        if table in schema.BOOKKEEPING_TABLES:
+            raise StoreError(f"{table} is the case series' own record of changes: it cannot be edited")
+        raise StoreError(f"{table} is not a sheet of the case series")
+    return sheet
+
+
+_DISK_FULL = "the disk is full, so it cannot be opened for writing"
+
+
+def _take_write_lock(path: Path) -> tuple[WriteLock | None, LockInfo | None, str | None]:
+    """(lock, None, None) when this process may write `path`; else (None, holder or None, why not)."""
+    reason = places.read_only_reason(path)
+    if reason is not None:
+        return None, None, reason
+    lock = WriteLock(path)
+    try:
+        holder = lock.acquire()
+    except LockError as exc:
+        if is_disk_full(exc):
+            return None, None, _DISK_FULL
+        return None, None, f"the lock file {lock.path.name} cannot be created beside it ({exc.strerror})"
+    if holder is None:
+        return lock, None, None
+    reason = f"{holder.describe()} has it open for writing"
+    hint = how_to_clear(path, holder)
+    return None, holder, f"{reason}; {hint}" if hint else reason
 
 
 def _now() -> str:

@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from y90gui.store.errors import NothingToUndoError
-from y90gui.store.sqlrows import insert_sql
+from y90gui.store.sqlrows import audit_values, insert_sql
 
 if TYPE_CHECKING:
     from y90gui.store.store import Change
@@ -83,11 +83,11 @@ class UndoMixin:
                 if op == "insert":
                     self.conn.execute(f'DELETE FROM "{tbl}" WHERE {key_col} = ?', (key,))
                 elif op == "delete":
-                    values = json.loads(old)
+                    values = audit_values(tbl, old)
                     names = list(values)
                     self.conn.execute(insert_sql(tbl, names), list(values.values()))
                 else:
-                    values = json.loads(old)
+                    values = audit_values(tbl, old)
                     current_key = json.loads(new)[key_col]
                     sets = ", ".join(f'"{n}" = ?' for n in values)
                     self.conn.execute(f'UPDATE "{tbl}" SET {sets} WHERE {key_col} = ?', [*values.values(), current_key])
@@ -110,7 +110,7 @@ class UndoMixin:
         out = []
         for r in rows:
             d = dict(zip(keys, r, strict=True))
-            d["old"] = json.loads(d["old"]) if d["old"] else None
-            d["new"] = json.loads(d["new"]) if d["new"] else None
+            d["old"] = audit_values(d["table"], d["old"]) if d["old"] else None
+            d["new"] = audit_values(d["table"], d["new"]) if d["new"] else None
             out.append(d)
         return out

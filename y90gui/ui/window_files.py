@@ -49,7 +49,7 @@ class FileCommandsMixin:
             text = (f"Read-only: {store.locked_by.describe()} has this file open for editing. "
                     "You can review it; changes are disabled until they close it.")
         else:
-            text = "Read-only: this file was opened without write access. Changes are disabled."
+            text = f"Read-only: {store.read_only_reason or 'opened without write access'}. Changes are disabled."
         self.banner.setText(text)
         self.banner.show()
 
