@@ -109,6 +109,7 @@ def _num(x: float) -> int | float:
 def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = "procedures",
                         window_days: int = 90) -> dict[str, Any]:
     from y90gui.analysis import recist, survival, toxicity
+    from y90gui.analysis.prior_prrt import prior_prrt
 
     if basis not in BASES:
         raise ValueError(f"unknown basis {basis!r}; use one of {', '.join(BASES)}")
@@ -119,9 +120,7 @@ def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = 
     first = pats.set_index("patient_id")["first_re"]
 
     # PRRT -> RE: last cycle before the first radioembolization
-    prrt = fr.prrt.merge(first.reset_index(), on="patient_id")
-    prrt = prrt[prrt["date"] < prrt["first_re"]]
-    interval = (prrt.groupby("patient_id")["first_re"].first() - prrt.groupby("patient_id")["date"].max())
+    interval = prior_prrt(fr, first)["days_to_re"]
 
     # RECIST and clinical response at 3 months
     tm = recist.three_month_frame(fr)
