@@ -163,7 +163,8 @@ def build_figure(desc: FigureDescription, settings: RenderSettings) -> Figure:
     half_number = max([lay.width(n) for n in numbers] + [0.0]) / 2 + 0.06
     row_w = max([lay.width(t) for t in row_labels] + [0.0]) + half_number
     left = pad + max(ytick_w + lh * 1.2, row_w)
-    right = pad + max(lay.width(desc.x.tick_labels[-1]) / 2 if desc.x.tick_labels else 0, 0.05)
+    right = pad + max(lay.width(desc.x.tick_labels[-1]) / 2 if desc.x.tick_labels else 0, 0.05,
+                      max([lay.width(r.label, lay.small) + 0.06 for r in desc.lines if r.label] + [0.0]))
     ax_w, ax_h = w_in - left - right, h_in - top - bottom
     if ax_w < 0.6 or ax_h < 0.5:
         from y90gui.figures.settings import FigureSettingsError
@@ -180,11 +181,14 @@ def build_figure(desc: FigureDescription, settings: RenderSettings) -> Figure:
     ax.set_xticklabels(list(desc.x.tick_labels), fontsize=f, family=family)
     ax.set_yticks(list(desc.y.ticks))
     ax.set_yticklabels(y_labels if y_labels else [""] * len(desc.y.ticks), fontsize=f, family=family)
-    if not y_labels:
-        ax.tick_params(axis="y", length=0)
     ax.set_xlabel(desc.x.label, fontsize=f, family=family, labelpad=2)
     ax.set_ylabel(desc.y.label, fontsize=f, family=family, labelpad=3)
     ax.tick_params(width=THIN_PT, length=3, pad=2)
+    if not y_labels:  # rows too dense for legible labels: no ticks either
+        ax.tick_params(axis="y", length=0)
+    if not desc.x.ticks:  # bars without an x scale (waterfall): no x axis line either
+        ax.tick_params(axis="x", length=0)
+        ax.spines["bottom"].set_visible(False)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     for side in ("left", "bottom"):
@@ -264,8 +268,8 @@ def _draw_data(ax: Axes, desc: FigureDescription, grey: bool, lay: _Layout) -> N
         if r.axis == "y":
             ax.axhline(r.value, **kw)
             if r.label:
-                ax.annotate(r.label, xy=(1, r.value), xycoords=("axes fraction", "data"), xytext=(-2, 1.5),
-                            textcoords="offset points", ha="right", va="bottom", fontsize=lay.small,
+                ax.annotate(r.label, xy=(1, r.value), xycoords=("axes fraction", "data"), xytext=(2, 0),
+                            textcoords="offset points", ha="left", va="center", fontsize=lay.small,
                             family=lay.family, color=kw["color"])
         else:
             ax.axvline(r.value, **kw)
