@@ -62,6 +62,12 @@ def _add_report(p: argparse.ArgumentParser) -> None:
                    help="denominator of the toxicity and complication rates (default procedures)")
 
 
+def _add_figure(p: argparse.ArgumentParser) -> None:
+    from y90gui.figures.commands import add_arguments  # standard library only at import
+
+    add_arguments(p)
+
+
 #: name -> (help, argument builder, handler)
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {
     "demo": ("write the synthetic demo cohort (44 patients) to a new file", _add_demo,
@@ -76,6 +82,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
                "y90gui.io.commands:cmd_import"),
     "export": ("write a case series as a workbook", _add_export, "y90gui.io.commands:cmd_export"),
     "report": ("compute the study report", _add_report, "y90gui.analysis.commands:cmd_report"),
+    "figure": ("write a publication figure (Kaplan-Meier, swimmer, waterfall, laboratory course)", _add_figure,
+               "y90gui.figures.commands:cmd_figure"),
 }
 
 
