@@ -75,6 +75,11 @@ def _style(desc: FigureDescription, key: str, grey: bool) -> tuple[str, str, str
     return (st.grey if grey else st.colour), (st.dash if grey else "solid"), (st.hatch if grey else "")
 
 
+def _bottom_without_caption(desc: FigureDescription, lh: float, pad: float) -> float:
+    under = (len(desc.under.rows) + 1) * lh * 1.15 + 0.04 if desc.under else 0.0
+    return pad + under + (lh * 1.2 if desc.note else 0.0) + lh * 2.4
+
+
 def _wrap(lay: _Layout, text: str, width: float, size: float) -> list[str]:
     """Greedy word wrap by measured width (the caption)."""
     lines: list[str] = []
@@ -115,14 +120,19 @@ def _legend_handles(desc: FigureDescription, grey: bool, lay: _Layout) -> tuple[
     return handles, labels
 
 
-def build_figure(desc: FigureDescription, settings: RenderSettings) -> Figure:
-    """The matplotlib Figure of `desc` at the settings' physical size (not yet written)."""
+def build_figure(desc: FigureDescription, settings: RenderSettings, *, raster: bool = False) -> Figure:
+    """The matplotlib Figure of `desc` at the settings' physical size (not yet written).
+
+    For a raster file the size is nudged to whole pixels (mm / 25.4 x dpi rounded; Agg would
+    truncate 1003.94 to 1003), for a vector file it is the exact physical size."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.transforms import blended_transform_factory
 
     settings.check()
     w_in, h_in = settings.width_mm / 25.4, settings.height_mm / 25.4
+    if raster:
+        w_in, h_in = ((px + 0.25) / settings.dpi for px in settings.pixels)
     fig = Figure(figsize=(w_in, h_in), dpi=settings.dpi)
     FigureCanvasAgg(fig)
     family = _font_family()
@@ -143,6 +153,8 @@ def build_figure(desc: FigureDescription, settings: RenderSettings) -> Figure:
     top = pad + (legend_rows + (1 if desc.legend_title else 0)) * lh * 1.25 + (0.05 if labels else 0)
     caption = _wrap(lay, desc.caption, w_in - 2 * pad, lay.small) if desc.caption else []
     cap_h = len(caption) * lay.small * 1.3 / 72
+    if h_in - top - cap_h - _bottom_without_caption(desc, lh, pad) < 1.0:
+        caption, cap_h = [], 0.0  # a small figure keeps the plot; the caption is also the document's legend
     under_rows = len(desc.under.rows) if desc.under else 0
     under_h = (under_rows + 1) * lh * 1.15 + 0.04 if desc.under else 0.0
     note_h = lh * 1.2 if desc.note else 0.0
@@ -287,10 +299,10 @@ def _draw_bars(ax: Axes, desc: FigureDescription, grey: bool) -> None:
         pos = [b.position for b in bars]
         if horizontal:
             ax.barh(pos, [b.end - b.start for b in bars], left=[b.start for b in bars], height=0.6,
-                    color=colour, edgecolor=edge, hatch=hatch, linewidth=0 if not grey else THIN_PT / 2, zorder=2)
+                    color=colour, edgecolor=edge, hatch=hatch, linewidth=0 if not grey else THIN_PT, zorder=2)
         else:
             ax.bar(pos, [b.end - b.start for b in bars], bottom=[b.start for b in bars], width=0.8,
-                   color=colour, edgecolor=edge, hatch=hatch, linewidth=0 if not grey else THIN_PT / 2, zorder=2)
+                   color=colour, edgecolor=edge, hatch=hatch, linewidth=0 if not grey else THIN_PT, zorder=2)
     for b in desc.bars:
         if b.arrow and horizontal:
             ax.annotate("", xy=(b.end + span * 0.03, b.position), xytext=(b.end, b.position),
@@ -334,7 +346,7 @@ def write_figure(desc: FigureDescription | Sequence[FigureDescription], path: st
             return [path]
         for i, page in enumerate(pages):
             target = path if len(pages) == 1 else path.with_name(f"{path.stem}-{i + 1}{path.suffix}")
-            fig = build_figure(page, settings)
+            fig = build_figure(page, settings, raster=fmt in ("png", "tiff"))
             meta_text = metadata_text(page, settings, extra)
             with atomic_path(target) as tmp:
                 _save(fig, tmp, fmt, page, settings, meta_text)
