@@ -12,7 +12,6 @@ import pytest
 
 from y90gui.analysis import tables_format as tf
 from y90gui.analysis.frames import from_case_data, from_store
-from y90gui.analysis.report import compute_report
 from y90gui.analysis.tables import table1
 from y90gui.analysis.tables_outcomes import all_tables
 from y90gui.cli import main
@@ -76,7 +75,7 @@ def sql(db, query, *args):
 # ------------------------------------------------------------------------------ formats
 
 
-@pytest.mark.parametrize("x, decimals, text", [
+@pytest.mark.parametrize(("x", "decimals", "text"), [
     (2.5, 0, "3"), (3.5, 0, "4"), (0.125, 2, "0.13"), (2.675, 2, "2.68"), (1.45, 1, "1.5"), (-0.4, 0, "0"),
     (353, 0, "353"), (1.0, 2, "1.00"), (12.25, 1, "12.3"),
 ])
@@ -204,7 +203,8 @@ def test_table1_against_sql(demo, tables):
                                   "FROM patients p JOIN radioembolization r USING (patient_id) "
                                   "WHERE p.birth_year IS NOT NULL GROUP BY p.patient_id")]
     med = Decimal(repr(float(statistics.median(ages)))).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    assert cell(t1, "Age at first radioembolization, years, median (min\u2013max)") == f"{med} ({min(ages)}{EN}{max(ages)})"
+    age = cell(t1, "Age at first radioembolization, years, median (min\u2013max)")
+    assert age == f"{med} ({min(ages)}{EN}{max(ages)})"
     grades = dict(sql(db, f"SELECT who_grade, count(*) FROM patients WHERE patient_id IN ({treated}) GROUP BY 1"))
     rec = sum(v for k, v in grades.items() if k)
     assert section(t1, "WHO grade")["G2"] == f"{grades.get('G2', 0)} ({half_up_pct(grades.get('G2', 0), rec)}%)"

@@ -49,7 +49,8 @@ def test_docx_tables_pictures_and_numbers(built):
     assert rows4["Objective response rate (CR + PR)"] == _frac(report["recist_3m"]["orr"])
     assert rows4["Clinical toxicity within 3 months"] == _frac(report["clinical_toxicity_3m"])
     lo, hi = report["os"]["ci95_years"]
-    assert rows4["Overall survival, median, years"] == f"{report['os']['median_years']:.1f} (95% CI {lo:.1f}\u2013{hi:.1f})"
+    median = report["os"]["median_years"]
+    assert rows4["Overall survival, median, years"] == f"{median:.1f} (95% CI {lo:.1f}\u2013{hi:.1f})"
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         dead = conn.execute("SELECT count(*) FROM patients WHERE vital_status = 'dead' AND patient_id IN "
                             "(SELECT patient_id FROM radioembolization)").fetchone()[0]

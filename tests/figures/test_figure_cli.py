@@ -13,7 +13,7 @@ def db(tmp_path_factory):
     return write_demo(tmp_path_factory.mktemp("figcli") / "demo.y90")
 
 
-@pytest.mark.parametrize("extra, option", [
+@pytest.mark.parametrize(("extra", "option"), [
     (["--width-mm", "39.9"], "--width-mm"), (["--width-mm", "401"], "--width-mm"),
     (["--width-mm", "wide"], "--width-mm"), (["--height-mm", "0"], "--height-mm"),
     (["--dpi", "71"], "--dpi"), (["--dpi", "1201"], "--dpi"), (["--dpi", "nan"], "--dpi"),
@@ -29,7 +29,7 @@ def test_bad_argument_one_line_exit_2_no_file(db, tmp_path, capsys, extra, optio
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("extra, option", [([], "--test"), (["--test", "sodium"], "--test")])
+@pytest.mark.parametrize(("extra", "option"), [([], "--test"), (["--test", "sodium"], "--test")])
 def test_labs_needs_a_known_test(db, tmp_path, capsys, extra, option):
     assert main(["figure", "labs", "--db", str(db), "--out", str(tmp_path / "l.svg"), *extra]) == 2
     assert capsys.readouterr().err.startswith(f"y90gui figure: error: {option}: ")
@@ -43,7 +43,7 @@ def test_bad_format_and_folder(db, tmp_path, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("kind, extra", [("km", ["--strata", "extent", "--grey"]), ("swimmer", []),
+@pytest.mark.parametrize(("kind", "extra"), [("km", ["--strata", "extent", "--grey"]), ("swimmer", []),
                                          ("waterfall", ["--width-mm", "85", "--height-mm", "80"]),
                                          ("labs", ["--test", "platelets", "--time-unit", "months"])])
 def test_each_figure_writes_its_file(db, tmp_path, capsys, kind, extra):

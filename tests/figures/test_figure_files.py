@@ -37,7 +37,7 @@ def descriptions(frames):
 
 
 @pytest.mark.parametrize("kind", ["km", "swimmer", "waterfall", "labs"])
-@pytest.mark.parametrize("width, height, dpi", [(85, 85, 300), (170, 120, 150)])
+@pytest.mark.parametrize(("width", "height", "dpi"), [(85, 85, 300), (170, 120, 150)])
 def test_png_and_tiff_pixel_size(descriptions, tmp_path, kind, width, height, dpi):
     s = RenderSettings(width_mm=width, height_mm=height, dpi=dpi)
     expected = (round(width / 25.4 * dpi), round(height / 25.4 * dpi))

@@ -19,7 +19,6 @@ from y90gui.analysis.tables_format import DASH, NOT_RECORDED, continuous, count_
 from y90gui.core.codes import DOSIMETRY_METHOD, EXTENT, MICROSPHERES, PRIMARY_SITE, RADIOPHARMACEUTICAL, WHO_GRADE
 
 if TYPE_CHECKING:
-    import pandas as pd
 
     from y90gui.analysis.frames import Frames
 
@@ -52,24 +51,8 @@ class Table:
     def columns(self) -> int:
         return sum(c.colspan for c in self.header[0])
 
-    def header_grid(self) -> list[list[str]]:
-        """The header as a full grid of texts ("" where a spanned cell continues)."""
-        grid = [[""] * self.columns for _ in self.header]
-        taken = [[False] * self.columns for _ in self.header]
-        for r, cells in enumerate(self.header):
-            c = 0
-            for cell in cells:
-                while taken[r][c]:
-                    c += 1
-                grid[r][c] = cell.text
-                for dr in range(cell.rowspan):
-                    for dc in range(cell.colspan):
-                        taken[r + dr][c + dc] = True
-                c += cell.colspan
-        return grid
-
-    def spans(self) -> list[tuple[int, int, int, int]]:
-        """(row, column, rowspan, colspan) of every header cell that spans more than one."""
+    def placed(self) -> list[tuple[int, int, HeaderCell]]:
+        """Every header cell with the (row, column) it starts at, spans taken into account."""
         out = []
         taken = [[False] * self.columns for _ in self.header]
         for r, cells in enumerate(self.header):
@@ -77,13 +60,24 @@ class Table:
             for cell in cells:
                 while taken[r][c]:
                     c += 1
-                if cell.colspan > 1 or cell.rowspan > 1:
-                    out.append((r, c, cell.rowspan, cell.colspan))
+                out.append((r, c, cell))
                 for dr in range(cell.rowspan):
                     for dc in range(cell.colspan):
                         taken[r + dr][c + dc] = True
                 c += cell.colspan
         return out
+
+    def header_grid(self) -> list[list[str]]:
+        """The header as a full grid of texts ("" where a spanned cell continues)."""
+        grid = [[""] * self.columns for _ in self.header]
+        for r, c, cell in self.placed():
+            grid[r][c] = cell.text
+        return grid
+
+    def spans(self) -> list[tuple[int, int, int, int]]:
+        """(row, column, rowspan, colspan) of every header cell that spans more than one."""
+        return [(r, c, cell.rowspan, cell.colspan) for r, c, cell in self.placed()
+                if cell.colspan > 1 or cell.rowspan > 1]
 
     def text_rows(self) -> list[list[str]]:
         """Header grid then body rows, indented categories prefixed by two spaces (TSV, xlsx)."""

@@ -38,10 +38,10 @@ def _needs(table: Table, font_pt: float) -> tuple[list[float], list[float]]:
     least, full = [0.0] * n, [0.0] * n
     spanned = {(r, c) for r, c, _, cs in table.spans() if cs > 1}
     cells: list[tuple[int, str, bool, int]] = []
-    for r, row in enumerate(table.header_grid()):
-        cells += [(c, t, True, 0) for c, t in enumerate(row) if (r, c) not in spanned]
-    for row in table.rows:
-        cells += [(c, t, row.label, row.indent if c == 0 else 0) for c, t in enumerate(row.cells)]
+    for r, texts in enumerate(table.header_grid()):
+        cells += [(c, t, True, 0) for c, t in enumerate(texts) if (r, c) not in spanned]
+    for body in table.rows:
+        cells += [(c, t, body.label, body.indent if c == 0 else 0) for c, t in enumerate(body.cells)]
     for c, text, bold, indent in cells:
         extra = 2 * PAD_MM + SLACK_MM + indent * INDENT_MM
         words = text.split() or [""]

@@ -68,7 +68,8 @@ def check_arguments(args: argparse.Namespace) -> RenderSettings:
     _choice(args.ci_method, "--ci-method", CI_METHODS)
     _choice(args.lab_scale, "--lab-scale", LAB_SCALES)
     if args.strata is not None and args.strata not in STRATA_FIELDS:
-        raise FigureSettingsError("--strata", f"unknown field {args.strata!r}; fields: {', '.join(sorted(STRATA_FIELDS))}")
+        raise FigureSettingsError("--strata",
+                                  f"unknown field {args.strata!r}; fields: {', '.join(sorted(STRATA_FIELDS))}")
     if args.kind == "labs":
         if args.test is None:
             raise FigureSettingsError("--test", f"the labs figure needs a test: {', '.join(LAB_TEST)}")

@@ -25,10 +25,7 @@ ALL_KEY = "all"
 
 def time_ticks(t_max: float, unit: str) -> tuple[float, ...]:
     """Tick positions: every year (every 2 beyond 10 years), or every 6 months (12 beyond 3 years)."""
-    if unit == "years":
-        step = 1.0 if t_max <= 10 else 2.0
-    else:
-        step = 6.0 if t_max <= 36 else 12.0
+    step = (1.0 if t_max <= 10 else 2.0) if unit == "years" else (6.0 if t_max <= 36 else 12.0)
     top = max(step, math.ceil(t_max / step - 1e-9) * step)
     return tuple(step * i for i in range(int(round(top / step)) + 1))
 
@@ -119,7 +116,8 @@ def describe_fits(fits: dict[str, KMResult], styles: dict[str, Style], *,
                f"({ci_method}, Greenwood); dashed: median.")
     return FigureDescription(
         kind="km",
-        title="Overall survival after the first radioembolization" + (f" by {strata.replace('_', ' ')}" if strata else ""),
+        title="Overall survival after the first radioembolization"
+        + (f" by {strata.replace('_', ' ')}" if strata else ""),
         caption=caption,
         x=Axis(f"{unit_word} since first radioembolization", 0.0, ticks[-1], ticks, tuple(f"{t:g}" for t in ticks)),
         y=Axis("Overall survival", 0.0, 100.0, (0.0, 20.0, 40.0, 60.0, 80.0, 100.0),

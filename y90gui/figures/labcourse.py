@@ -87,8 +87,8 @@ def labs_description(fr: Frames, test: str, *, scale: str = "auto") -> FigureDes
                  "thresholds dotted." if per_uln else
                  f"{name} ({unit}): median and interquartile range per interval relative to each radioembolization "
                  "(baseline: last value from 30 days before up to the procedure day)."),
-        x=Axis("Days relative to radioembolization", -0.5, len(groups) - 0.5, tuple(float(i) for i in range(len(groups))),
-               tuple(labels)),
+        x=Axis("Days relative to radioembolization", -0.5, len(groups) - 0.5,
+               tuple(float(i) for i in range(len(groups))), tuple(labels)),
         y=Axis(f"{name}, {unit}", 0.0, top, ticks, tuple(f"{t:g}" for t in ticks)),
         styles={test: palette.indexed(0)},
         intervals=intervals,

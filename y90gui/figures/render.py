@@ -109,7 +109,7 @@ def _legend_handles(desc: FigureDescription, grey: bool, lay: _Layout) -> tuple[
     for e in desc.legend:
         colour, dash, hatch = _style(desc, e.key, grey)
         if e.kind == "line":
-            h: Any = Line2D([], [], color=colour, linestyle=dash, linewidth=LINE_PT * 1.2)
+            h: Any = Line2D([], [], color=colour, linestyle=dash, linewidth=LINE_PT * 1.2)  # type: ignore[arg-type]
         elif e.kind == "patch":
             h = Patch(facecolor=colour, edgecolor="#000000" if grey else colour, hatch=hatch, linewidth=THIN_PT)
         else:
@@ -212,7 +212,7 @@ def build_figure(desc: FigureDescription, settings: RenderSettings, *, raster: b
                          ncol=ncol, frameon=False, fontsize=f, title=desc.legend_title or None,
                          title_fontsize=f, borderaxespad=0, borderpad=0, handlelength=2.2, columnspacing=1.2,
                          alignment="left", prop={"family": family, "size": f})
-        leg.get_title().set_family(family)
+        leg.get_title().set_fontfamily(family)
 
     # -- the table under the axis, aligned with the ticks -----------------------------------
     y = bottom - xaxis_h - note_h
@@ -263,10 +263,10 @@ def _draw_data(ax: Axes, desc: FigureDescription, grey: bool, lay: _Layout) -> N
         for key in keys:
             pts = [i for i in desc.intervals if i.key == key]
             colour, dash, _ = _style(desc, key, grey)
-            x = [p.x for p in pts]
+            xs = [p.x for p in pts]
             med = [p.median for p in pts]
             err = [[p.median - p.q1 for p in pts], [p.q3 - p.median for p in pts]]
-            ax.errorbar(x, med, yerr=err, color=colour, linestyle=dash, linewidth=LINE_PT, marker="o",
+            ax.errorbar(xs, med, yerr=err, color=colour, linestyle=dash, linewidth=LINE_PT, marker="o",
                         markersize=lay.font * 0.5, capsize=lay.font * 0.35, elinewidth=LINE_PT,
                         markeredgewidth=THIN_PT)
     for m in desc.markers:
@@ -331,18 +331,18 @@ def write_figure(desc: FigureDescription | Sequence[FigureDescription], path: st
     settings.check()
     pages = [desc] if isinstance(desc, FigureDescription) else list(desc)
     path = Path(path)
-    rc = {"pdf.fonttype": 42, "svg.fonttype": "none", "svg.hashsalt": "y90gui", "path.simplify": False}
+    rc: dict[str, Any] = {"pdf.fonttype": 42, "svg.fonttype": "none", "svg.hashsalt": "y90gui", "path.simplify": False}
     written: list[Path] = []
-    with rc_context(rc):
+    with rc_context(rc):  # type: ignore[arg-type]
         if fmt == "pdf":
             from matplotlib.backends.backend_pdf import PdfPages
 
             meta_text = metadata_text(pages[0], settings, extra)
-            with atomic_path(path) as tmp:
-                with PdfPages(tmp, metadata={"Title": f"{pages[0].title} ({settings.describe()})",
-                                             "Subject": meta_text, "Creator": f"y90gui {__version__}"}) as pdf:
-                    for page in pages:
-                        pdf.savefig(build_figure(page, settings))
+            metadata = {"Title": f"{pages[0].title} ({settings.describe()})", "Subject": meta_text,
+                        "Creator": f"y90gui {__version__}"}
+            with atomic_path(path) as tmp, PdfPages(tmp, metadata=metadata) as pdf:
+                for page in pages:
+                    pdf.savefig(build_figure(page, settings))
             return [path]
         for i, page in enumerate(pages):
             target = path if len(pages) == 1 else path.with_name(f"{path.stem}-{i + 1}{path.suffix}")

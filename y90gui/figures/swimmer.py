@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from y90gui.figures import palette
 from y90gui.figures.km import time_ticks
 from y90gui.figures.model import Axis, Bar, FigureDescription, LegendEntry, Markers, Style
 
@@ -32,7 +31,8 @@ MARKS = (  # key, legend text, marker, style
 BAR = Style("#56B4E9", "#cccccc")
 
 
-def swimmer_descriptions(fr: Frames, *, time_unit: str = "years", page_size: int = PAGE_SIZE) -> list[FigureDescription]:
+def swimmer_descriptions(fr: Frames, *, time_unit: str = "years",
+                         page_size: int = PAGE_SIZE) -> list[FigureDescription]:
     """One description per page of at most `page_size` patients (longest follow-up first)."""
     import numpy as np
 

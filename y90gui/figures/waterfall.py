@@ -47,7 +47,8 @@ def waterfall_description(fr: Frames) -> FigureDescription:
                  "(closest to day 90, days 45\u2013135); colour: RECIST 1.1 at 3 months; dashed: +20% (PD) "
                  "and \u221230% (PR)."),
         x=Axis("", 0.3, n + 0.7, (), ()),
-        y=Axis("Change from baseline, %", lo, hi, ticks, tuple(f"{t:+g}%".replace("-", "\u2212") if t else "0%" for t in ticks)),
+        y=Axis("Change from baseline, %", lo, hi, ticks,
+               tuple(f"{t:+g}%".replace("-", "\u2212") if t else "0%" for t in ticks)),
         styles=dict(palette.RECIST),
         bars=bars,
         lines=[RefLine("y", 20.0, "+20%"), RefLine("y", -30.0, "\u221230%"), RefLine("y", 0.0, "", "solid")],
