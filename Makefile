@@ -32,6 +32,7 @@ bench: syscheck
 
 screenshots: syscheck
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py docs/screenshots
+	$(PY) scripts/publication_figures.py docs/screenshots/publication
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -59,6 +59,8 @@ def _add_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", required=True, help="the .y90 case series")
     p.add_argument("--json", action="store_true", help="print the report as one JSON object")
     p.add_argument("--out", help="write the report workbook (.xlsx)")
+    p.add_argument("--docx", help="write the report document as Word (.docx): Tables 1-4, Figures 1-4, methods")
+    p.add_argument("--pdf", help="write the same report document as PDF")
     p.add_argument("--ci-method", choices=("log-log", "log", "plain"), default="log-log",
                    help="confidence interval method of the survival figures (default log-log)")
     p.add_argument("--basis", choices=("procedures", "patients"), default="procedures",
@@ -79,6 +81,12 @@ def _add_analyse(p: argparse.ArgumentParser) -> None:
     cox.add_argument("--json", action="store_true", help="print the y90gui-cox/1 JSON object")
 
 
+def _add_figure(p: argparse.ArgumentParser) -> None:
+    from y90gui.figures.commands import add_arguments  # standard library only at import
+
+    add_arguments(p)
+
+
 #: name -> (help, argument builder, handler)
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {
     "demo": ("write the synthetic demo cohort (44 patients) to a new file", _add_demo,
@@ -94,6 +102,9 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
     "export": ("write a case series as a workbook", _add_export, "y90gui.io.commands:cmd_export"),
     "report": ("compute the study report", _add_report, "y90gui.analysis.commands:cmd_report"),
     "analyse": ("further analyses (cox)", _add_analyse, "y90gui.analysis.commands:cmd_analyse"),
+
+    "figure": ("write a publication figure (Kaplan-Meier, swimmer, waterfall, laboratory course)", _add_figure,
+               "y90gui.figures.commands:cmd_figure"),
 }
 
 

@@ -16,7 +16,7 @@ from y90gui.analysis.survival import kaplan_meier
 from y90gui.core.progress import Cancelled, Progress
 
 SHEETS = ["Cohort", "Prior PRRT", "Procedures", "Response", "Clinical response", "Toxicity", "Complications",
-          "Survival", "PFS", "Landmark OS", "Settings"]
+          "Survival", "PFS", "Landmark OS", "Settings", "Table 1", "Table 2", "Table 3", "Table 4"]
 
 
 def _inject(case):

@@ -23,16 +23,20 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise Y90Error(f"folder {out.parent} does not exist")
         if out.suffix.lower() != ".xlsx":
             raise Y90Error(f"{out.name}: the report file must end in .xlsx")
+    documents = _document_targets(args)
     with Store.open(args.db, read_only=True) as store:
         report = report_for_store(store, ci_method=args.ci_method, basis=args.basis)
         if out is not None:
             from y90gui.analysis.report_workbook import write_report_workbook
 
             write_report_workbook(report, store, out)
+        written = _write_documents(documents, store, report)
+    for path in written:
+        print(f"wrote the report document to {path}", file=sys.stderr if args.json else sys.stdout)
     if args.json:
         json.dump(report, sys.stdout, allow_nan=False)
         sys.stdout.write("\n")
-    elif out is None:
+    elif out is None and not documents:
         _print_summary(report)
     if out is not None:
         print(f"wrote the report to {out}", file=sys.stderr if args.json else sys.stdout)
@@ -128,3 +132,39 @@ def cox_text(res: dict[str, Any]) -> str:
 
 def _p(p: float) -> str:
     return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+def _document_targets(args: argparse.Namespace) -> dict[str, Path]:
+    """{"docx": path, "pdf": path} asked for, each checked before any work is done."""
+    targets = {}
+    for kind in ("docx", "pdf"):
+        name = getattr(args, kind, None)
+        if not name:
+            continue
+        path = Path(name)
+        if path.is_dir():
+            raise Y90Error(f"{path} is a folder: give the name of the .{kind} file to write")
+        if not path.parent.exists():
+            raise Y90Error(f"folder {path.parent} does not exist")
+        if path.suffix.lower() != f".{kind}":
+            raise Y90Error(f"{path.name}: the --{kind} file must end in .{kind}")
+        targets[kind] = path
+    return targets
+
+
+def _write_documents(targets: dict[str, Path], store: Any, report: dict[str, Any]) -> list[Path]:
+    """The report document (one content model) as .docx and/or .pdf."""
+    if not targets:
+        return []
+    from y90gui.documents.model import document_for_store
+
+    document = document_for_store(store, report)
+    written = []
+    if "docx" in targets:
+        from y90gui.documents.docx import write_docx
+
+        written.append(write_docx(document, targets["docx"]))
+    if "pdf" in targets:
+        from y90gui.documents.pdf import write_pdf
+
+        written.append(write_pdf(document, targets["pdf"]))
+    return written

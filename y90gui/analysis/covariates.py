@@ -9,7 +9,7 @@ enter linearly. Derived values (docs/FORMAT-EXTENSIONS.md):
   the year of birth);
 - `extent_first`: `extent` of the first radioembolization;
 - `prrt_cycles`, `prrt_gbq`, `prrt_to_re_days`: PRRT cycles before the first radioembolization
-  (the report's prior-PRRT rule, `report.prrt_before_first_re`): their number (0 without PRRT),
+  (the report's prior-PRRT rule, `prior_prrt.prrt_before_first_re`): their number (0 without PRRT),
   their summed activity (0 without PRRT; missing when a cycle's activity is missing) and the days
   from the last of them to the first RE (missing without PRRT);
 - `response_3m`: `responder` (CR, PR) / `non_responder` (SD, PD) at the 3-month assessment
@@ -68,7 +68,8 @@ def covariate_frame(fr: Frames, names: list[str], pats: pd.DataFrame) -> pd.Data
     import pandas as pd
 
     from y90gui.analysis import landmark, recist
-    from y90gui.analysis.report import prrt_before_first_re, treated
+    from y90gui.analysis.prior_prrt import prrt_before_first_re
+    from y90gui.analysis.report import treated
 
     ids = pats["patient_id"]
     first = pats.set_index("patient_id")["first_re"]

@@ -66,13 +66,6 @@ def treated(fr: Frames) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pats.reset_index(drop=True), procs.reset_index(drop=True)
 
 
-def prrt_before_first_re(fr: Frames, first_re: pd.Series) -> pd.DataFrame:
-    """PRRT cycles strictly before the patient's first radioembolization (`first_re`: patient_id
-    -> day), with a `first_re` column: the prior PRRT of the interval and the Cox covariates."""
-    prrt = fr.prrt.merge(first_re.rename("first_re").reset_index(), on="patient_id")
-    return prrt[prrt["date"] < prrt["first_re"]]
-
-
 def os_times(pats: pd.DataFrame) -> tuple[Any, Any]:
     """(days from the first RE to death / last follow-up, died) of `treated(fr)[0]`, as arrays."""
     return ((pats["followup_date"] - pats["first_re"]).to_numpy(dtype=float),
@@ -132,6 +125,7 @@ def _num(x: float) -> int | float:
 def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = "procedures",
                         window_days: int = 90) -> dict[str, Any]:
     from y90gui.analysis import landmark, pfs, recist, survival, toxicity
+    from y90gui.analysis.prior_prrt import prior_prrt
 
     if basis not in BASES:
         raise ValueError(f"unknown basis {basis!r}; use one of {', '.join(BASES)}")
@@ -142,8 +136,7 @@ def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = 
     first = pats.set_index("patient_id")["first_re"]
 
     # PRRT -> RE: last cycle before the first radioembolization
-    prrt = prrt_before_first_re(fr, first)
-    interval = (prrt.groupby("patient_id")["first_re"].first() - prrt.groupby("patient_id")["date"].max())
+    interval = prior_prrt(fr, first)["days_to_re"]
 
     # RECIST and clinical response at 3 months
     tm = recist.three_month_frame(fr)

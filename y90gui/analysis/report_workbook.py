@@ -180,8 +180,7 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
                         test.p_value])
     table(ws, nxt, ["stratum field", "value", "patients", "deaths", "median OS (years)", "95% CI lower",
                      "95% CI upper", "log-rank chi-square", "df", "log-rank p"], out)
-    days = (pats["followup_date"] - pats["first_re"]).to_numpy(dtype=float)
-    km = survival.kaplan_meier(days, (pats["vital_status"] == "dead").to_numpy(), ci_method=ci_method)
+    km = survival.kaplan_meier(*strata.os_arrays(pats), ci_method=ci_method)
     step(8, 10, "Kaplan-Meier figure")
     with tempfile.TemporaryDirectory() as tmpdir:
         png = km_figure.render_km_png(km, Path(tmpdir) / "km.png", dpi=200).read_bytes()
@@ -204,6 +203,7 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
         **(settings or {}),
     }
     table(ws, 1, ["setting", "value"], [[k, v] for k, v in info.items()])
+    _add_paper_tables(new_sheet, fr, report)
     step(9, 10, "writing the file")
     with atomic_file(path) as f:
         write_xlsx(f, [sheet_data(sheet) for sheet in sheets])
@@ -242,3 +242,19 @@ def _d(day: Any) -> dt.date | None:
     from y90gui.analysis.frames import to_date
 
     return to_date(None if day is None else float(day))
+
+
+def _add_paper_tables(new_sheet: Any, fr: Frames, report: dict[str, Any]) -> None:
+    """Tables 1-4 of the paper (spec/publication.md), one sheet each, cells as finished text."""
+    from y90gui.analysis.tables_outcomes import all_tables
+
+    for t in all_tables(fr, report):
+        ws = new_sheet(f"Table {t.number}")
+        grid = t.text_rows()
+        ws.bold.add(len(ws.rows))
+        ws.rows.append([f"Table {t.number}. {t.title}"])
+        for group_row in grid[: len(t.header) - 1]:  # spanned group titles above the column header
+            ws.bold.add(len(ws.rows))
+            ws.rows.append(group_row)
+        table(ws, len(ws.rows) + 1, grid[len(t.header) - 1], grid[len(t.header):])
+        ws.rows.extend([note] for note in t.footnotes)

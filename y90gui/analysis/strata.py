@@ -37,6 +37,13 @@ def _label(value: Any, kind: str) -> str | None:
     return str(value)
 
 
+def os_arrays(pats: Any) -> tuple[Any, Any]:
+    """(days from the first RE to death / last follow-up, died) of `report.treated` patients:
+    overall survival as spec/report.md defines it."""
+    days = (pats["followup_date"] - pats["first_re"]).to_numpy(dtype=float)
+    return days, (pats["vital_status"] == "dead").to_numpy()
+
+
 def os_by_stratum(fr: Frames, field: str) -> dict[str, tuple[Any, Any]]:
     """{stratum label: (days from first RE, death bool)} for the patients with a value."""
     import numpy as np
@@ -53,8 +60,7 @@ def os_by_stratum(fr: Frames, field: str) -> dict[str, tuple[Any, Any]]:
     else:
         first = procs.groupby("patient_id", sort=False).head(1).set_index("patient_id")[column]
         values = pats["patient_id"].map(first)
-    days = (pats["followup_date"] - pats["first_re"]).to_numpy(dtype=float)
-    dead = (pats["vital_status"] == "dead").to_numpy()
+    days, dead = os_arrays(pats)
     labels = np.array([_label(v, kind) for v in values], dtype=object)
     out = {}
     for label in sorted({x for x in labels if x is not None}):

@@ -158,10 +158,8 @@ def kaplan_meier(durations_days: Sequence[float] | Any, events: Sequence[bool] |
         else:
             landmarks[k] = {"s": float(s[i]), "ci95": [_none_if_nan(lower[i]), _none_if_nan(upper[i])]}
 
-    sorted_d = np.sort(d)
-    at_risk = {}
-    for year in range(int(math.floor(t_max / DAYS_PER_YEAR)) + 1):
-        at_risk[year] = int(len(d) - np.searchsorted(sorted_d, year * DAYS_PER_YEAR, side="left"))
+    years_at = range(int(math.floor(t_max / DAYS_PER_YEAR)) + 1)
+    at_risk = dict(zip(years_at, number_at_risk(d, [y * DAYS_PER_YEAR for y in years_at]), strict=True))
 
     cens = censored > 0
 
@@ -187,6 +185,15 @@ def kaplan_meier(durations_days: Sequence[float] | Any, events: Sequence[bool] |
         deaths=np.concatenate([[0.0], deaths]),
         std_err=np.concatenate([[0.0], s * se]),
     )
+
+
+def number_at_risk(durations_days: Sequence[float] | Any, at_days: Sequence[float]) -> list[int]:
+    """Number at risk at each time t (days) = patients with time >= t, as R's survfit counts it
+    (0 once every patient of the group has left: after a stratum ended)."""
+    import numpy as np
+
+    sorted_d = np.sort(np.asarray(durations_days, dtype=float))
+    return [int(len(sorted_d) - np.searchsorted(sorted_d, t, side="left")) for t in at_days]
 
 
 def logrank(groups: dict[str, tuple[Sequence[float], Sequence[bool]]]) -> LogRankResult:
