@@ -46,8 +46,11 @@ $$""",
 LANGUAGE sql STABLE {_DEFINER} AS $$
     SELECT coalesce(array_agg(center), '{{}}') FROM {SCHEMA}.members WHERE login = session_user AND role = 'editor'
 $$""",
-        f"""CREATE OR REPLACE FUNCTION {SCHEMA}.last_action() RETURNS bigint
-LANGUAGE sql STABLE {_DEFINER} AS $$ SELECT coalesce(max(id), 0) FROM {SCHEMA}.actions $$""",
+        # Every user's last action (below p_before), for "has the registry moved on?" checks.
+        f"""CREATE OR REPLACE FUNCTION {SCHEMA}.last_action(p_before bigint DEFAULT NULL) RETURNS bigint
+LANGUAGE sql STABLE {_DEFINER} AS $$
+    SELECT coalesce(max(id), 0) FROM {SCHEMA}.actions WHERE p_before IS NULL OR id < p_before
+$$""",
         # One user action = one transaction = one row in actions; the audit links to it.
         f"""CREATE OR REPLACE FUNCTION {SCHEMA}.begin_action(p_description text, p_kind text, p_host text,
                                                    p_reverses bigint) RETURNS bigint
@@ -76,7 +79,8 @@ BEGIN
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF NOT groups ? p_role THEN
-        RAISE EXCEPTION 'unknown role %: coordinator, editor or reviewer', p_role USING ERRCODE = 'invalid_parameter_value';
+        RAISE EXCEPTION 'unknown role %: coordinator, editor or reviewer', p_role
+            USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF p_role = 'editor' AND p_center IS NULL THEN
         RAISE EXCEPTION 'an editor is an editor of a centre: give --center' USING ERRCODE = 'invalid_parameter_value';
@@ -93,7 +97,8 @@ BEGIN
     DELETE FROM {SCHEMA}.members WHERE login = p_login AND (p_center IS NULL OR center IS NULL)
         AND coalesce(center, '') <> coalesce(p_center, '');
     INSERT INTO {SCHEMA}.members(login, role, center) VALUES (p_login, p_role, p_center) ON CONFLICT DO NOTHING;
-    EXECUTE format('REVOKE %I, %I, %I FROM %I', groups->>'coordinator', groups->>'editor', groups->>'reviewer', p_login);
+    EXECUTE format('REVOKE %I, %I, %I FROM %I', groups->>'coordinator', groups->>'editor', groups->>'reviewer',
+                   p_login);
     EXECUTE format('GRANT %I TO %I', groups->>p_role, p_login);
 END $$""",
         f"""CREATE OR REPLACE FUNCTION {SCHEMA}.revoke_role(p_login text) RETURNS boolean

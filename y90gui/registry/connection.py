@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from y90gui.registry.errors import ConflictError, NotARegistryError, RegistryAccessError, RegistryError
+from y90gui.registry.schema import SCHEMA
 from y90gui.registry.url import RegistryUrl, parse_registry_url
 
 if TYPE_CHECKING:
@@ -31,7 +32,9 @@ def connect(url: str | RegistryUrl, *, application: str = "y90gui") -> Connectio
     except ImportError:
         raise RegistryError(INSTALL_HINT) from None
     try:
-        return psycopg.connect(target.url, autocommit=True, application_name=application, connect_timeout=15)
+        # search_path: the registry's schema first, so plain table names mean its tables
+        return psycopg.connect(target.url, autocommit=True, application_name=application, connect_timeout=15,
+                               options=f"-c search_path={SCHEMA},public")
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise RegistryError(f"cannot connect to {target.label}: {first}") from None

@@ -120,10 +120,11 @@ class Registry:
         login, admin, roles, centres = row
         return Membership(login, (roles or [None])[0], tuple(sorted(centres or ())), bool(admin))
 
-    def mark(self) -> int:
-        """The registry's last action id: an import plan made at one mark is applied only at it."""
+    def mark(self, before: int | None = None) -> int:
+        """The registry's last action id (of anyone; below `before`): an import plan made at one
+        mark is applied only at it."""
         with translated("reading the registry"):
-            row = self.conn.execute(f"SELECT {SCHEMA}.last_action()").fetchone()
+            row = self.conn.execute(f"SELECT {SCHEMA}.last_action(%s)", (before,)).fetchone()
         return int(row[0]) if row else 0
 
     def integrity(self) -> str:
@@ -143,7 +144,7 @@ class Registry:
         """Row counts per sheet, of what this login may see (row-level security counts too)."""
         sql = " UNION ALL ".join(f"SELECT {i}, count(*) FROM {table(s.name)}" for i, s in enumerate(SHEETS))
         with translated("counting"):
-            rows = dict(self.conn.execute(sql).fetchall())
+            rows: dict[int, int] = dict(self.conn.execute(sql).fetchall())
         return {s.name: int(rows[i]) for i, s in enumerate(SHEETS)}
 
     def patient_ids(self) -> list[str]:
