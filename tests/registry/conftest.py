@@ -20,7 +20,7 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,7 +138,38 @@ def admin_url(pg_cluster: Cluster, registry_db: str) -> str:
 
 
 @pytest.fixture
-def login_name() -> Iterator[object]:
-    """Unique login names for one test (roles are cluster-wide): login_name("alice") -> "alice_1a2b3c"."""
+def registry_url(admin_url: str) -> str:
+    """The fresh database with `registry init` run on it by the superuser."""
+    from y90gui.registry.setup import init
+
+    init(admin_url)
+    return admin_url
+
+
+@pytest.fixture
+def login(pg_cluster: Cluster, registry_db: str) -> Callable[[str], str]:
+    """login("alice") -> a login name unique to this test (roles are cluster-wide)."""
     tag = uuid.uuid4().hex[:6]
-    return lambda base: f"{base}_{tag}"  # type: ignore[return-value]
+    return lambda base: f"{base}_{tag}"
+
+
+@pytest.fixture
+def url_of(pg_cluster: Cluster, registry_db: str) -> Callable[[str], str]:
+    """url_of(login) -> the registry's URL as that login (trust authentication: no password)."""
+    return lambda user: pg_cluster.url(user, registry_db)
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    """y90gui's command line in this process: (exit code, stdout, stderr)."""
+    import contextlib
+    import io
+
+    from y90gui.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:  # argparse's usage errors
+            code = int(exc.code or 0)
+    return code, out.getvalue(), err.getvalue()

@@ -37,6 +37,10 @@ $$""",
 LANGUAGE sql STABLE {_DEFINER} AS $$
     SELECT EXISTS (SELECT 1 FROM {SCHEMA}.members WHERE login = session_user AND role = 'coordinator')
 $$""",
+        f"""CREATE OR REPLACE FUNCTION {SCHEMA}.my_role() RETURNS text
+LANGUAGE sql STABLE {_DEFINER} AS $$
+    SELECT min(role) FROM {SCHEMA}.members WHERE login = session_user
+$$""",
         f"""CREATE OR REPLACE FUNCTION {SCHEMA}.my_centres() RETURNS text[]
 LANGUAGE sql STABLE {_DEFINER} AS $$
     SELECT coalesce(array_agg(center), '{{}}') FROM {SCHEMA}.members

@@ -113,12 +113,10 @@ class Registry:
     def membership(self) -> Membership:
         with translated("reading the roles"):
             row = self.conn.execute(
-                f"SELECT session_user, {SCHEMA}.is_admin(), "
-                f"(SELECT array_agg(DISTINCT role) FROM {SCHEMA}.members WHERE login = session_user), "
-                f"{SCHEMA}.my_centres()").fetchone()
+                f"SELECT session_user, {SCHEMA}.is_admin(), {SCHEMA}.my_role(), {SCHEMA}.my_centres()").fetchone()
         assert row is not None
-        login, admin, roles, centres = row
-        return Membership(login, (roles or [None])[0], tuple(sorted(centres or ())), bool(admin))
+        login, admin, role, centres = row
+        return Membership(login, role, tuple(sorted(centres or ())), bool(admin))
 
     def mark(self, before: int | None = None) -> int:
         """The registry's last action id (of anyone; below `before`): an import plan made at one
