@@ -9,8 +9,6 @@ can be shown, logged and remembered without leaking one. No psycopg import here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
-
 from y90gui.registry.errors import RegistryError
 
 SCHEMES = ("postgresql://", "postgres://")
@@ -41,6 +39,8 @@ class RegistryUrl:
 
 def parse_registry_url(text: str) -> RegistryUrl:
     """Check `text` is a registry URL without a password; raise RegistryError saying what is wrong."""
+    from urllib.parse import unquote, urlsplit  # not at import: `is_registry_url` runs on every command
+
     if not is_registry_url(text):
         raise RegistryError(f"{text!r} is not a registry URL (postgresql://USER@HOST[:PORT]/DBNAME)")
     parts = urlsplit(text)

@@ -1,0 +1,88 @@
+"""`import`, `report`, `info` and `snapshot` on a registry URL give what they give on a `.y90` file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.registry.conftest import run_cli
+from y90gui.demo.cohort import build_demo
+from y90gui.io.exporter import write_workbook
+
+AURORA = "Fictional Centre Aurora (synthetic demo)"
+
+
+@pytest.fixture(scope="module")
+def demo_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_workbook(build_demo(), tmp_path_factory.mktemp("wb") / "demo.xlsx")
+
+
+@pytest.fixture
+def coordinator(registry_url: str, login, url_of) -> str:
+    user = login("coord")
+    assert run_cli("registry", "grant", "--db", registry_url, "--user", user, "--role", "coordinator")[0] == 0
+    return url_of(user)
+
+
+def _report(db: str) -> dict[str, object]:
+    code, out, err = run_cli("report", "--db", db, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_import_then_report_equals_the_file(demo_workbook: Path, coordinator: str, tmp_path: Path) -> None:
+    code, out, err = run_cli("import", str(demo_workbook), "--db", coordinator, "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["applied"] and len(result["new"]) == 44
+    y90 = tmp_path / "same.y90"
+    assert run_cli("import", str(demo_workbook), "--db", str(y90))[0] == 0
+    from_file, from_registry = _report(str(y90)), _report(coordinator)
+    assert from_registry == from_file
+    assert from_registry["patients"] == 44
+    # importing the same workbook again changes nothing
+    code, out, _ = run_cli("import", str(demo_workbook), "--db", coordinator, "--json")
+    assert code == 0 and len(json.loads(out)["unchanged"]) == 44
+
+
+def test_info_on_a_url_counts_like_the_file(demo_workbook: Path, coordinator: str, tmp_path: Path) -> None:
+    run_cli("import", str(demo_workbook), "--db", coordinator)
+    y90 = tmp_path / "same.y90"
+    run_cli("import", str(demo_workbook), "--db", str(y90))
+    file_info = json.loads(run_cli("info", "--db", str(y90), "--json")[1])
+    code, out, _ = run_cli("info", "--db", coordinator, "--json")
+    url_info = json.loads(out)
+    assert code == 0 and url_info["role"] == "coordinator"
+    for key in ("patients", "procedures", "prrt_cycles", "assessments", "lab_values", "adverse_events",
+                "treatments_after", "reference_ranges", "schema_version", "integrity"):
+        assert url_info[key] == file_info[key], key
+
+
+def test_snapshot_is_a_y90_with_the_same_report(demo_workbook: Path, coordinator: str, tmp_path: Path) -> None:
+    run_cli("import", str(demo_workbook), "--db", coordinator)
+    out = tmp_path / "offline.y90"
+    code, text, err = run_cli("snapshot", "--db", coordinator, "--out", str(out))
+    assert code == 0, err
+    assert "44 patient(s)" in text
+    assert _report(str(out)) == _report(coordinator)
+    code, _, err = run_cli("snapshot", "--db", coordinator, "--out", str(out))
+    assert code == 1 and "already exists" in err
+
+
+def test_an_editor_importing_another_centre_gets_an_error_naming_it(
+        demo_workbook: Path, coordinator: str, registry_url: str, login, url_of) -> None:
+    editor = login("ed")
+    run_cli("registry", "grant", "--db", registry_url, "--user", editor, "--role", "editor", "--center", AURORA)
+    code, _, err = run_cli("import", str(demo_workbook), "--db", url_of(editor))
+    assert code == 1
+    first_other = next(r for r in build_demo()["patients"] if r["center"] != AURORA)
+    assert f"{first_other['patient_id']} belongs to centre {first_other['center']}" in err
+    assert "nothing was imported" in err
+    assert json.loads(run_cli("info", "--db", coordinator, "--json")[1])["patients"] == 0
+
+
+def test_a_command_that_does_not_take_a_url_says_so(coordinator: str, tmp_path: Path) -> None:
+    code, _, err = run_cli("export", "--db", coordinator, "--out", str(tmp_path / "x.xlsx"))
+    assert code == 2 and "not yet on a registry URL" in err
