@@ -9,6 +9,7 @@ can be shown, logged and remembered without leaking one. No psycopg import here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from y90gui.registry.errors import RegistryError
 
 SCHEMES = ("postgresql://", "postgres://")
