@@ -86,3 +86,21 @@ def test_an_editor_importing_another_centre_gets_an_error_naming_it(
 def test_a_command_that_does_not_take_a_url_says_so(coordinator: str, tmp_path: Path) -> None:
     code, _, err = run_cli("export", "--db", coordinator, "--out", str(tmp_path / "x.xlsx"))
     assert code == 2 and "not yet on a registry URL" in err
+
+
+def test_summary_rows_and_export_rows_equal_the_file(coordinator: str, tmp_path: Path) -> None:
+    """The review table's rows and the exporter's rows, read through `backend.CaseSeries`."""
+    from y90gui.core.sheets import SHEETS
+    from y90gui.registry.database import Registry
+    from y90gui.store.store import Store
+    from y90gui.store.summary import patient_summary
+
+    data = build_demo()
+    with Store.create(tmp_path / "same.y90") as store, Registry.open(coordinator) as reg:
+        store.replace_patients(data, "demo")
+        reg.replace_patients(data, "demo")
+        assert reg.patient_summary() == patient_summary(store.conn)
+        for sheet in SHEETS:
+            expected = [tuple(r[n] for n in sheet.column_names) for r in store.read_table(sheet.name)]
+            assert list(reg.iter_rows(sheet)) == expected, sheet.name
+            assert reg.read_table(sheet.name) == store.read_table(sheet.name), sheet.name

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from y90gui.core.validate import CaseData
     from y90gui.registry.connection import Connection
     from y90gui.store.store import Change
+    from y90gui.store.summary import PatientSummary
 
 #: The order rows are read in, per sheet: the file's `Store.read_table` order.
 READ_ORDER = {"patients": "patient_id", "reference_ranges": "center, test, unit", "prrt": "patient_id, cycle",
@@ -203,6 +204,24 @@ class Registry:
         with translated(f"reading {sheet.name}"):
             return self.conn.execute(sql, params).fetchall()
 
+    def iter_rows(self, sheet: Sheet, patient_ids: Sequence[str] | None = None) -> Iterator[tuple[Any, ...]]:
+        """A sheet's rows as value tuples in the sheet's column order (dates `datetime.date`,
+        yes/no bool), in the order `read_table` gives: the exporter's rows, without dicts."""
+        order = READ_ORDER.get(sheet.name, "patient_id, id")
+        sql, params = self._select(sheet, _cols(sheet.column_names), patient_ids, order)
+        with translated(f"reading {sheet.name}"):
+            cur = self.conn.execute(sql, params)
+            while chunk := cur.fetchmany(5000):
+                yield from chunk
+
+    def patient_summary(self) -> PatientSummary:
+        """The review table's rows, as `store.summary.patient_summary` computes them from a file."""
+        from y90gui.store.summary import SUMMARY_COLUMNS, PatientSummary
+
+        with translated("reading the patients"):
+            rows = self.conn.execute(_SUMMARY_SQL).fetchall()
+        return PatientSummary(SUMMARY_COLUMNS, rows)
+
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """Reads inside see one consistent state of the registry (REPEATABLE READ, read only)."""
@@ -344,6 +363,37 @@ class Registry:
                 f"ac.id, ac.description, ac.kind FROM {SCHEMA}.audit a LEFT JOIN {SCHEMA}.actions ac "
                 f"ON ac.id = a.action_id {where} ORDER BY a.id DESC LIMIT %s", [*params, limit]).fetchall()
         return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+#: `store.summary._SQL` in PostgreSQL: the same columns, values and order (dates as ISO text).
+_SUMMARY_SQL = f"""
+WITH first_re AS (
+    SELECT patient_id, MIN(date) AS first_date, COUNT(*) AS n_re FROM {table("radioembolization")} GROUP BY patient_id
+),
+prrt_all AS (
+    SELECT p.patient_id, COUNT(*) AS cycles, SUM(p.activity_gbq) AS gbq, COUNT(p.activity_gbq) AS n_gbq,
+           MAX(CASE WHEN p.date <= f.first_date THEN p.date END) AS last_before
+    FROM {table("prrt")} p LEFT JOIN first_re f ON f.patient_id = p.patient_id
+    GROUP BY p.patient_id
+)
+SELECT pt.patient_id, pt.center, pt.sex,
+       EXTRACT(YEAR FROM f.first_date)::bigint - pt.birth_year,
+       pt.primary_site, pt.who_grade,
+       COALESCE(pa.cycles, 0),
+       CASE WHEN pa.n_gbq > 0 THEN pa.gbq END,
+       f.first_date - pa.last_before,
+       COALESCE(f.n_re, 0),
+       (SELECT r.extent FROM {table("radioembolization")} r WHERE r.patient_id = pt.patient_id
+        ORDER BY r.date, r.procedure LIMIT 1),
+       pt.vital_status,
+       (pt.followup_date - f.first_date) / 365.25::float8,
+       to_char(f.first_date, 'YYYY-MM-DD'),
+       pt.notes
+FROM {table("patients")} pt
+LEFT JOIN first_re f ON f.patient_id = pt.patient_id
+LEFT JOIN prrt_all pa ON pa.patient_id = pt.patient_id
+ORDER BY pt.patient_id
+"""
 
 
 def _when(value: dt.datetime) -> str:
