@@ -116,6 +116,8 @@ URL_COMMANDS: dict[str, Handler] = {
     "import": "y90gui.registry.commands:cmd_import",
     "registry": "y90gui.registry.commands:cmd_registry",
     "snapshot": "y90gui.registry.commands:cmd_snapshot",
+    "backup": "y90gui.registry.commands:cmd_snapshot",  # spec: backup on a URL is a snapshot
+    "export": "y90gui.registry.commands:cmd_export",
 }
 
 

@@ -84,8 +84,32 @@ def test_an_editor_importing_another_centre_gets_an_error_naming_it(
 
 
 def test_a_command_that_does_not_take_a_url_says_so(coordinator: str, tmp_path: Path) -> None:
-    code, _, err = run_cli("export", "--db", coordinator, "--out", str(tmp_path / "x.xlsx"))
+    code, _, err = run_cli("template", "--out", str(tmp_path / "t.xlsx"))
+    assert code == 0, err
+    code, _, err = run_cli("demo", "--db", coordinator)
     assert code == 2 and "not yet on a registry URL" in err
+
+
+def test_export_and_backup_on_a_url(demo_workbook: Path, coordinator: str, registry_url: str, login, url_of,
+                                    tmp_path: Path) -> None:
+    run_cli("import", str(demo_workbook), "--db", coordinator)
+    out = tmp_path / "back.xlsx"
+    code, text, err = run_cli("export", "--db", coordinator, "--out", str(out))
+    assert code == 0 and "44 patient(s)" in text, err
+    again = tmp_path / "again.y90"
+    assert run_cli("import", str(out), "--db", str(again))[0] == 0
+    assert _report(str(again)) == _report(coordinator)
+    # an editor exports their centre only, and another centre's patient does not exist for them
+    editor = login("ed")
+    run_cli("registry", "grant", "--db", registry_url, "--user", editor, "--role", "editor", "--center", AURORA)
+    code, text, _ = run_cli("export", "--db", url_of(editor), "--out", str(tmp_path / "mine.xlsx"))
+    n_aurora = sum(r["center"] == AURORA for r in build_demo()["patients"])
+    assert code == 0 and f"exported {n_aurora} patient(s)" in text
+    other = next(r["patient_id"] for r in build_demo()["patients"] if r["center"] != AURORA)
+    code, _, err = run_cli("export", "--db", url_of(editor), "--out", str(tmp_path / "x.xlsx"), "--patient", other)
+    assert code == 1 and f"no patient {other}" in err
+    code, text, err = run_cli("backup", "--db", url_of(editor), "--out", str(tmp_path / "mine.y90"))
+    assert code == 0 and f"{n_aurora} patient(s)" in text, err
 
 
 def test_summary_rows_and_export_rows_equal_the_file(coordinator: str, tmp_path: Path) -> None:

@@ -152,3 +152,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     with Registry.open(_url(args)) as reg:
         plan, applied = import_workbook(reg, Path(args.workbook), dry_run=args.dry_run)
     return _report(args, plan, applied=applied)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """`export --db URL`: what this login may see, as a workbook (de-identification: not yet)."""
+    from y90gui.io.exporter import write_workbook
+    from y90gui.registry.database import Registry
+
+    if getattr(args, "deidentify", False):
+        raise Y90Error("--deidentify is not available on a registry yet: export a snapshot's .y90 instead")
+    with Registry.open(_url(args)) as reg:
+        wanted = list(args.patient) if args.patient else None
+        data = reg.read_case_data(wanted)
+        if wanted is not None:
+            missing = sorted(set(wanted) - {r["patient_id"] for r in data["patients"]})
+            if missing:  # another centre's patient is as absent as one that does not exist
+                raise Y90Error(f"no patient {', '.join(missing[:10])} in {reg.name}")
+        out = write_workbook(data, args.out, source_name=reg.name)
+    print(f"exported {len(data['patients'])} patient(s) to {out}")
+    return 0
