@@ -62,6 +62,10 @@ def test_grant_checks_the_centre_option(registry_url: str, login) -> None:
     code, _, err = run_cli("registry", "grant", "--db", registry_url, "--user", login("y"), "--role",
                            "coordinator", "--center", "Aurora")
     assert code == 2
+    for not_a_person in ("postgres", f"y90_editor@{registry_url.rsplit('/', 1)[1]}"):
+        code, _, err = run_cli("registry", "grant", "--db", registry_url, "--user", not_a_person, "--role",
+                               "reviewer")
+        assert code == 1 and "not a login for a person" in err
 
 
 def test_revoke_takes_the_role_and_its_rows_away(registry_url: str, login, url_of) -> None:

@@ -92,6 +92,10 @@ BEGIN
     IF p_role = 'coordinator' AND p_center IS NOT NULL THEN
         RAISE EXCEPTION 'a coordinator covers every centre: no --center' USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_login AND (rolsuper OR NOT rolcanlogin)) THEN
+        RAISE EXCEPTION '% is a superuser or a group role, not a login for a person', p_login
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_login) THEN
         EXECUTE format('CREATE ROLE %I LOGIN', p_login);
     END IF;
