@@ -87,6 +87,32 @@ def _add_figure(p: argparse.ArgumentParser) -> None:
     add_arguments(p)
 
 
+def _add_registry(p: argparse.ArgumentParser) -> None:
+    from y90gui.registry.commands import add_registry_arguments
+
+    add_registry_arguments(p)
+
+
+def _add_snapshot(p: argparse.ArgumentParser) -> None:
+    from y90gui.registry.commands import add_snapshot_arguments
+
+    add_snapshot_arguments(p)
+
+
+def _handler(args: argparse.Namespace) -> Handler:
+    """The handler of the command: its registry form when --db is a registry URL."""
+    from y90gui.registry.url import is_registry_url
+
+    db = getattr(args, "db", None)
+    if args.command in ("registry", "snapshot") or not is_registry_url(db):
+        return COMMANDS[args.command][2]
+    if args.command not in URL_COMMANDS:
+        print(f"y90gui {args.command}: error: works on a .y90 file, not yet on a registry URL "
+              "(y90gui snapshot gives a .y90 copy)", file=sys.stderr)
+        return ""
+    return URL_COMMANDS[args.command]
+
+
 #: name -> (help, argument builder, handler)
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {
     "demo": ("write the synthetic demo cohort (44 patients) to a new file", _add_demo,
@@ -102,9 +128,24 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
     "export": ("write a case series as a workbook", _add_export, "y90gui.io.commands:cmd_export"),
     "report": ("compute the study report", _add_report, "y90gui.analysis.commands:cmd_report"),
     "analyse": ("further analyses (cox)", _add_analyse, "y90gui.analysis.commands:cmd_analyse"),
-
     "figure": ("write a publication figure (Kaplan-Meier, swimmer, waterfall, laboratory course)", _add_figure,
                "y90gui.figures.commands:cmd_figure"),
+    "registry": ("set up a shared PostgreSQL registry: init, grant, revoke, users", _add_registry,
+                 "y90gui.registry.commands:cmd_registry"),
+    "snapshot": ("consistent copy of a registry as a .y90 file for offline review", _add_snapshot,
+                 "y90gui.registry.commands:cmd_snapshot"),
+}
+
+#: The commands that take a registry URL as --db, and who does them then (spec/registry.md).
+#: `registry.url.is_registry_url` is the one test of "URL or file"; other commands refuse a URL.
+URL_COMMANDS: dict[str, Handler] = {
+    "info": "y90gui.registry.commands:cmd_info",
+    "report": "y90gui.registry.commands:cmd_report",
+    "import": "y90gui.registry.commands:cmd_import",
+    "registry": "y90gui.registry.commands:cmd_registry",
+    "snapshot": "y90gui.registry.commands:cmd_snapshot",
+    "backup": "y90gui.registry.commands:cmd_snapshot",  # spec: backup on a URL is a snapshot
+    "export": "y90gui.registry.commands:cmd_export",
 }
 
 
@@ -155,7 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in COMMANDS:
         args = build_parser().parse_args(argv)
-        return run_command(COMMANDS[args.command][2], args)
+        handler = _handler(args)
+        return run_command(handler, args) if handler else 2
     if argv and argv[0] in ("-h", "--help"):
         build_parser().print_help()
         print("\nWithout a command:")

@@ -123,9 +123,6 @@ def _read_all(conn: sqlite3.Connection, store: Store, patient_ids: Iterable[str]
 
 def _read_sheet(conn: Any, sheet: Sheet, where: str) -> pd.DataFrame:
     """One sheet as a frame: column-wise arrays straight from the rows (None -> NaN in floats)."""
-    import numpy as np
-    import pandas as pd
-
     exprs = []
     for c in sheet.columns:
         q = f'"{c.name}"'
@@ -140,7 +137,15 @@ def _read_sheet(conn: Any, sheet: Sheet, where: str) -> pd.DataFrame:
     if sheet.name != "reference_ranges":
         sql += where
     sql += f" ORDER BY {order}"
-    rows = conn.execute(sql).fetchall()
+    return frame_from_rows(sheet, conn.execute(sql).fetchall())
+
+
+def frame_from_rows(sheet: Sheet, rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """A sheet's frame from rows in the analysis' shape (dates as day numbers, numbers, integers
+    and yes/no as floats or None, texts as they are): every back end's reader ends here."""
+    import numpy as np
+    import pandas as pd
+
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(sheet.columns)
     data = {}
     for c, values in zip(sheet.columns, columns, strict=True):

@@ -1,0 +1,130 @@
+"""`import`, `report`, `info` and `snapshot` on a registry URL give what they give on a `.y90` file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.registry.conftest import run_cli
+from y90gui.demo.cohort import build_demo
+from y90gui.io.exporter import write_workbook
+
+AURORA = "Fictional Centre Aurora (synthetic demo)"
+
+
+@pytest.fixture(scope="module")
+def demo_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_workbook(build_demo(), tmp_path_factory.mktemp("wb") / "demo.xlsx")
+
+
+@pytest.fixture
+def coordinator(registry_url: str, login, url_of) -> str:
+    user = login("coord")
+    assert run_cli("registry", "grant", "--db", registry_url, "--user", user, "--role", "coordinator")[0] == 0
+    return url_of(user)
+
+
+def _report(db: str) -> dict[str, object]:
+    code, out, err = run_cli("report", "--db", db, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_import_then_report_equals_the_file(demo_workbook: Path, coordinator: str, tmp_path: Path) -> None:
+    code, out, err = run_cli("import", str(demo_workbook), "--db", coordinator, "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["applied"] and len(result["new"]) == 44
+    y90 = tmp_path / "same.y90"
+    assert run_cli("import", str(demo_workbook), "--db", str(y90))[0] == 0
+    from_file, from_registry = _report(str(y90)), _report(coordinator)
+    assert from_registry == from_file
+    assert from_registry["patients"] == 44
+    # importing the same workbook again changes nothing
+    code, out, _ = run_cli("import", str(demo_workbook), "--db", coordinator, "--json")
+    assert code == 0 and len(json.loads(out)["unchanged"]) == 44
+
+
+def test_info_on_a_url_counts_like_the_file(demo_workbook: Path, coordinator: str, tmp_path: Path) -> None:
+    run_cli("import", str(demo_workbook), "--db", coordinator)
+    y90 = tmp_path / "same.y90"
+    run_cli("import", str(demo_workbook), "--db", str(y90))
+    file_info = json.loads(run_cli("info", "--db", str(y90), "--json")[1])
+    code, out, _ = run_cli("info", "--db", coordinator, "--json")
+    url_info = json.loads(out)
+    assert code == 0 and url_info["role"] == "coordinator"
+    for key in ("patients", "procedures", "prrt_cycles", "assessments", "lab_values", "adverse_events",
+                "treatments_after", "reference_ranges", "schema_version", "integrity"):
+        assert url_info[key] == file_info[key], key
+
+
+def test_snapshot_is_a_y90_with_the_same_report(demo_workbook: Path, coordinator: str, tmp_path: Path) -> None:
+    run_cli("import", str(demo_workbook), "--db", coordinator)
+    out = tmp_path / "offline.y90"
+    code, text, err = run_cli("snapshot", "--db", coordinator, "--out", str(out))
+    assert code == 0, err
+    assert "44 patient(s)" in text
+    assert _report(str(out)) == _report(coordinator)
+    code, _, err = run_cli("snapshot", "--db", coordinator, "--out", str(out))
+    assert code == 1 and "already exists" in err
+
+
+def test_an_editor_importing_another_centre_gets_an_error_naming_it(
+        demo_workbook: Path, coordinator: str, registry_url: str, login, url_of) -> None:
+    editor = login("ed")
+    run_cli("registry", "grant", "--db", registry_url, "--user", editor, "--role", "editor", "--center", AURORA)
+    code, _, err = run_cli("import", str(demo_workbook), "--db", url_of(editor))
+    assert code == 1
+    first_other = next(r for r in build_demo()["patients"] if r["center"] != AURORA)
+    assert f"{first_other['patient_id']} belongs to centre {first_other['center']}" in err
+    assert "nothing was imported" in err
+    assert json.loads(run_cli("info", "--db", coordinator, "--json")[1])["patients"] == 0
+
+
+def test_a_command_that_does_not_take_a_url_says_so(coordinator: str, tmp_path: Path) -> None:
+    code, _, err = run_cli("template", "--out", str(tmp_path / "t.xlsx"))
+    assert code == 0, err
+    code, _, err = run_cli("demo", "--db", coordinator)
+    assert code == 2 and "not yet on a registry URL" in err
+
+
+def test_export_and_backup_on_a_url(demo_workbook: Path, coordinator: str, registry_url: str, login, url_of,
+                                    tmp_path: Path) -> None:
+    run_cli("import", str(demo_workbook), "--db", coordinator)
+    out = tmp_path / "back.xlsx"
+    code, text, err = run_cli("export", "--db", coordinator, "--out", str(out))
+    assert code == 0 and "44 patient(s)" in text, err
+    again = tmp_path / "again.y90"
+    assert run_cli("import", str(out), "--db", str(again))[0] == 0
+    assert _report(str(again)) == _report(coordinator)
+    # an editor exports their centre only, and another centre's patient does not exist for them
+    editor = login("ed")
+    run_cli("registry", "grant", "--db", registry_url, "--user", editor, "--role", "editor", "--center", AURORA)
+    code, text, _ = run_cli("export", "--db", url_of(editor), "--out", str(tmp_path / "mine.xlsx"))
+    n_aurora = sum(r["center"] == AURORA for r in build_demo()["patients"])
+    assert code == 0 and f"exported {n_aurora} patient(s)" in text
+    other = next(r["patient_id"] for r in build_demo()["patients"] if r["center"] != AURORA)
+    code, _, err = run_cli("export", "--db", url_of(editor), "--out", str(tmp_path / "x.xlsx"), "--patient", other)
+    assert code == 1 and f"no patient {other}" in err
+    code, text, err = run_cli("backup", "--db", url_of(editor), "--out", str(tmp_path / "mine.y90"))
+    assert code == 0 and f"{n_aurora} patient(s)" in text, err
+
+
+def test_summary_rows_and_export_rows_equal_the_file(coordinator: str, tmp_path: Path) -> None:
+    """The review table's rows and the exporter's rows, read through `backend.CaseSeries`."""
+    from y90gui.core.sheets import SHEETS
+    from y90gui.registry.database import Registry
+    from y90gui.store.store import Store
+    from y90gui.store.summary import patient_summary
+
+    data = build_demo()
+    with Store.create(tmp_path / "same.y90") as store, Registry.open(coordinator) as reg:
+        store.replace_patients(data, "demo")
+        reg.replace_patients(data, "demo")
+        assert reg.patient_summary() == patient_summary(store.conn)
+        for sheet in SHEETS:
+            expected = [tuple(r[n] for n in sheet.column_names) for r in store.read_table(sheet.name)]
+            assert list(reg.iter_rows(sheet)) == expected, sheet.name
+            assert reg.read_table(sheet.name) == store.read_table(sheet.name), sheet.name

@@ -1,0 +1,173 @@
+"""The command-line side of the registry: `registry init|grant|revoke|users`, `snapshot`, and the
+URL forms of `info`, `report` and `import` (cli.py sends a `--db postgresql://...` here)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from y90gui.core.errors import Y90Error
+
+
+def add_registry_arguments(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="registry_command", metavar="SUBCOMMAND", required=True)
+    url_help = "the registry, postgresql://USER@HOST[:PORT]/DBNAME (password: PGPASSWORD or ~/.pgpass)"
+    init = sub.add_parser("init", help="create or upgrade the schema, constraints, audit and roles (idempotent)")
+    init.add_argument("--db", required=True, help=url_help)
+    grant = sub.add_parser("grant", help="give a database login a role (creating the login without a password)")
+    grant.add_argument("--db", required=True, help=url_help)
+    grant.add_argument("--user", required=True, help="the database login")
+    grant.add_argument("--role", required=True, choices=("coordinator", "editor", "reviewer"))
+    grant.add_argument("--center", help="the centre (required for an editor, optional for a reviewer)")
+    revoke = sub.add_parser("revoke", help="take a login's role in this registry away (the login stays)")
+    revoke.add_argument("--db", required=True, help=url_help)
+    revoke.add_argument("--user", required=True, help="the database login")
+    users = sub.add_parser("users", help="who has which role for which centre")
+    users.add_argument("--db", required=True, help=url_help)
+    users.add_argument("--json", action="store_true", help="print one JSON array")
+
+
+def add_snapshot_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", required=True, help="the registry URL, postgresql://USER@HOST[:PORT]/DBNAME")
+    p.add_argument("--out", required=True, help="the .y90 file to write (must not exist)")
+
+
+def _url(args: argparse.Namespace) -> str:
+    from y90gui.registry.url import parse_registry_url
+
+    return parse_registry_url(args.db).url
+
+
+def cmd_registry(args: argparse.Namespace) -> int:
+    from y90gui.registry import setup
+
+    url = _url(args)
+    label = url.split("://", 1)[1]
+    if args.registry_command == "init":
+        print(setup.init(url).describe(label))
+    elif args.registry_command == "grant":
+        if args.role == "editor" and not args.center:
+            return _usage("an editor is an editor of a centre: give --center")
+        if args.role == "coordinator" and args.center:
+            return _usage("a coordinator covers every centre: drop --center")
+        setup.grant(url, args.user, args.role, args.center)
+        print(f"{args.user} is now {args.role}" + (f" of {args.center}" if args.center else ""))
+    elif args.registry_command == "revoke":
+        had = setup.revoke(url, args.user)
+        print(f"{args.user} has no role in {label} now" + ("" if had else " (had none)"))
+    else:
+        rows = setup.users(url)
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False))
+        else:
+            for r in rows:
+                where = ", ".join(r["centers"]) or "every centre"
+                login = "" if r["can_login"] else "  (cannot log in)"
+                print(f"{r['user']:<20} {r['role']:<12} {where}{login}")
+    return 0
+
+
+def _usage(message: str) -> int:
+    """A wrong combination of options: exit 2, as argparse's own usage errors."""
+    print(f"y90gui registry: error: {message}", file=sys.stderr)
+    return 2
+
+
+def info(url: str) -> dict[str, Any]:
+    """`info` on a registry: the file's fields (counts as this login sees them) plus who is asking."""
+    from y90gui.registry.database import Registry
+
+    with Registry.open(url) as reg:
+        with reg.snapshot():
+            counts = reg.counts()
+        me = reg.membership()
+        return {
+            "registry": reg.url.label,
+            "patients": counts["patients"],
+            "procedures": counts["radioembolization"],
+            "prrt_cycles": counts["prrt"],
+            "assessments": counts["response"],
+            "lab_values": counts["labs"],
+            "adverse_events": counts["adverse_events"],
+            "treatments_after": counts["treatments_after"],
+            "reference_ranges": counts["reference_ranges"],
+            "schema_version": reg.schema_version,
+            "integrity": reg.integrity(),
+            "user": me.login,
+            "role": me.role or ("owner" if me.admin else None),
+            "centers": list(me.centres),
+        }
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    data = info(_url(args))
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        width = max(len(k) for k in data)
+        for key, value in data.items():
+            shown = ", ".join(value) if isinstance(value, list) else value
+            print(f"{key:<{width}}  {shown}")
+    return 0 if data["integrity"] == "ok" else 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from y90gui.analysis.commands import _print_summary
+    from y90gui.analysis.report import compute_from_frames
+    from y90gui.registry.database import Registry
+    from y90gui.registry.frames import frames_from_registry
+
+    if args.out:
+        raise Y90Error("the report workbook (--out) is not written from a registry yet: "
+                       "use `y90gui snapshot` and report on the .y90 file")
+    with Registry.open(_url(args)) as reg:
+        report = compute_from_frames(frames_from_registry(reg), ci_method=args.ci_method, basis=args.basis)
+    if args.json:
+        json.dump(report, sys.stdout, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        _print_summary(report)
+    return 0
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    from y90gui.registry.database import Registry
+    from y90gui.registry.snapshot import snapshot
+
+    with Registry.open(_url(args)) as reg:
+        out, n = snapshot(reg, Path(args.out))
+    print(f"wrote a snapshot of {n} patient(s) to {out}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Validate, preview and write in one go; the registry refuses rows of another centre."""
+    from y90gui.io.commands import _report
+    from y90gui.registry.database import Registry
+    from y90gui.registry.imports import import_workbook
+
+    with Registry.open(_url(args)) as reg:
+        plan, applied = import_workbook(reg, Path(args.workbook), dry_run=args.dry_run)
+    return _report(args, plan, applied=applied)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """`export --db URL`: what this login may see, as a workbook (de-identification: not yet)."""
+    from y90gui.io.exporter import write_workbook
+    from y90gui.registry.database import Registry
+
+    if getattr(args, "deidentify", False):
+        raise Y90Error("--deidentify is not available on a registry yet: export a snapshot's .y90 instead")
+    with Registry.open(_url(args)) as reg:
+        wanted = list(args.patient) if args.patient else None
+        data = reg.read_case_data(wanted)
+        if wanted is not None:
+            missing = sorted(set(wanted) - {r["patient_id"] for r in data["patients"]})
+            if missing:  # another centre's patient is as absent as one that does not exist
+                raise Y90Error(f"no patient {', '.join(missing[:10])} in {reg.name}")
+        out = write_workbook(data, args.out, source_name=reg.name)
+    print(f"exported {len(data['patients'])} patient(s) to {out}")
+    return 0

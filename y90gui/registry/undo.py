@@ -1,0 +1,92 @@
+"""Undo on a registry: one's own last action, and only while nobody has changed its rows since.
+
+As in the file (`store.undo`), nothing is undone in place: the audit rows of the action are
+replayed backwards as a new action of kind "undo", so the audit is only appended to. Unlike
+the file, several people write at once, so each replayed row is first matched against the
+action's result (`audit.new`): a row someone else changed, re-created or deleted afterwards
+makes the whole undo fail with who changed it and when (the transaction leaves nothing),
+because undoing it would silently throw their change away. Redo is not offered on a registry
+yet.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from y90gui.core.sheets import SHEET_BY_NAME
+from y90gui.registry.connection import translated
+from y90gui.registry.errors import ConflictError, RegistryError
+from y90gui.registry.schema import HIDDEN_COLUMNS, SCHEMA, quote_ident, table
+
+if TYPE_CHECKING:
+    from y90gui.registry.database import Registry
+    from y90gui.store.store import Change
+
+_HIDDEN = "ARRAY[" + ", ".join(f"'{c}'" for c in HIDDEN_COLUMNS) + "]"
+
+
+def last_undoable(reg: Registry) -> tuple[int, str] | None:
+    """(id, description) of this login's latest edit or import not undone yet."""
+    with translated("reading the actions"):
+        row = reg.conn.execute(
+            f'SELECT a.id, a.description FROM {SCHEMA}.actions a WHERE a."user" = session_user '
+            "AND a.kind IN ('edit', 'import') AND NOT EXISTS (SELECT 1 FROM "
+            f"{SCHEMA}.actions u WHERE u.reverses = a.id AND u.kind = 'undo') ORDER BY a.id DESC LIMIT 1").fetchone()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+def undo(reg: Registry) -> Change:
+    target = last_undoable(reg)
+    if target is None:
+        raise RegistryError("nothing of yours to undo")
+    action_id, description = target
+    with translated("reading the audit"):
+        rows = reg.conn.execute(
+            f"SELECT tbl, row_key, op, old, new FROM {SCHEMA}.audit WHERE action_id = %s ORDER BY id DESC",
+            (action_id,)).fetchall()
+    with reg.action(f"undo: {description}", kind="undo", reverses=action_id) as change:
+        for tbl, row_key, op, old, new in rows:
+            _reverse_row(reg, tbl, row_key, op, old, new)
+            change.tables.add(tbl)
+            patient = (new or old).get("patient_id")
+            if patient:
+                change.patient_ids.add(patient)
+    return change
+
+
+def _reverse_row(reg: Registry, tbl: str, row_key: str, op: str, old: dict[str, Any] | None,
+                 new: dict[str, Any] | None) -> None:
+    sheet = SHEET_BY_NAME[tbl]
+    key_col = "patient_id" if tbl == "patients" else "id"
+    key: Any = row_key if tbl == "patients" else int(row_key)
+    names = list(sheet.column_names) if tbl == "patients" else ["id", *sheet.column_names]
+    cols = ", ".join(quote_ident(n) for n in names)
+    unchanged = f"(to_jsonb(t) - {_HIDDEN}) = %s::jsonb"
+    conn = reg.conn
+    from psycopg.types.json import Jsonb
+
+    if op == "insert":
+        done = conn.execute(f"DELETE FROM {table(tbl)} t WHERE {key_col} = %s AND {unchanged}",
+                            (key, Jsonb(new))).rowcount
+    elif op == "update":
+        assert new is not None
+        done = conn.execute(
+            f"UPDATE {table(tbl)} t SET ({cols}) = (SELECT {cols} FROM jsonb_populate_record(NULL::{table(tbl)}, %s)) "
+            f"WHERE {key_col} = %s AND {unchanged}", (Jsonb(old), new[key_col], Jsonb(new))).rowcount
+    else:
+        exists = conn.execute(f"SELECT 1 FROM {table(tbl)} WHERE {key_col} = %s", (key,)).fetchone()
+        done = 0 if exists else conn.execute(
+            f"INSERT INTO {table(tbl)} ({cols}) SELECT {cols} FROM jsonb_populate_record(NULL::{table(tbl)}, %s)",
+            (Jsonb(old),)).rowcount
+    if done != 1:
+        _refuse(reg, tbl, key_col, key if op != "update" else (new or {}).get(key_col, key))
+
+
+def _refuse(reg: Registry, tbl: str, key_col: str, key: Any) -> None:
+    row = reg.conn.execute(f"SELECT changed_by, changed_at FROM {table(tbl)} WHERE {key_col} = %s",
+                           (key,)).fetchone()
+    if row is None:
+        who = "was deleted since by someone else"
+    else:
+        who = f"was changed by {row[0]} at {row[1].astimezone().isoformat(timespec='seconds')}"
+    raise ConflictError(f"{tbl} row {key} {who}: undoing would lose that change, so nothing was undone")
