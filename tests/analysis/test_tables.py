@@ -142,32 +142,45 @@ def test_table4_is_the_report(tables, report_json):
     assert cell(t4, "Complications") == f"{f['n']}/{f['N']} ({half_up_pct(f['n'], f['N'])}%)"
     os_ = r["os"]
     lo, hi = os_["ci95_years"]
-    d = Decimal
-
-    def one(x):
-        return str(d(repr(x)).quantize(d("0.1"), rounding=ROUND_HALF_UP))
-
     assert cell(t4, "Overall survival, median, years") == f"{one(os_['median_years'])} (95% CI {one(lo)}{EN}{one(hi)})"
     s2 = os_["survival"]["2"]
     assert cell(t4, "Overall survival at 2 years") == (
         f"{half(s2['s'])}% (95% CI {half(s2['ci95'][0])}{EN}{half(s2['ci95'][1])}%)")
 
 
+def one(x):
+    """One decimal, half up (independent of tables_format)."""
+    return "NR" if x is None else str(Decimal(repr(x)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def half(x):
     return str((Decimal(repr(x)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def test_table4_optional_rows_from_other_report_keys(tables, report_json):
-    assert not any("Progression-free" in r.cells[0] for r in tables[4].rows)
+def test_table4_pfs_and_landmark_rows_are_the_reports(tables, report_json):
+    t4 = tables[4]
+    pfs = report_json["pfs"]
+    lo, hi = pfs["ci95_years"]
+    assert cell(t4, "Progression-free survival, median, years") == (
+        f"{one(pfs['median_years'])} (95% CI {one(lo)}{EN}{one(hi)})")
+    lm = report_json["os_landmark_3m"]
+    for key, name in (("responders", "Responders (CR, PR)"), ("non_responders", "Non-responders (SD, PD)")):
+        g = lm["groups"][key]
+        text = cell(t4, f"{name} (n = {g['N']}), median, years")
+        assert text.startswith(one(g["median_years"]))
+    p = lm["logrank"]["p"]
+    assert cell(t4, "log-rank") == ("p < 0.001" if p < 0.001 else f"p = {p:.3f}")
+    ex = lm["excluded"]
+    assert cell(t4, "left out: not alive at the landmark / not evaluable") == (
+        f"{ex['not_alive_at_landmark']} / {ex['not_evaluable']}")
+
+
+def test_table4_without_pfs_or_landmark_keys_leaves_them_out(report_json):
     from y90gui.analysis.tables_outcomes import table4
 
-    extended = dict(report_json, pfs=dict(report_json["os"], median_years=None, ci95_years=[0.5, None]),
-                    os_landmark_3m={"responders": dict(report_json["os"], N=7),
-                                    "non_responders": dict(report_json["os"], N=33), "logrank_p": 0.0004})
-    t = table4(extended)
-    assert cell(t, "Progression-free survival, median, years") == f"NR (95% CI 0.5{EN}NR)"
-    assert cell(t, "responders (n = 7), median, years").startswith("3.5 (95% CI")
-    assert cell(t, "log-rank") == "p < 0.001"
+    bare = {k: v for k, v in report_json.items() if k not in ("pfs", "os_landmark_3m")}
+    assert not any("Progression-free" in r.cells[0] or "by 3-month response" in r.cells[0]
+                   for r in table4(bare).rows)
 
 
 def test_table3_counts_are_the_reports(tables, report_json):

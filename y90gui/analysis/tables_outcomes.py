@@ -93,21 +93,23 @@ def _survival_rows(name: str, obj: dict[str, Any], unit: str = "years") -> list[
     return rows
 
 
+#: The landmark groups of spec/analysis.md, as a reader names them.
+LANDMARK_GROUPS = {"responders": "Responders (CR, PR)", "non_responders": "Non-responders (SD, PD)"}
+
+
 def _landmark_rows(obj: dict[str, Any]) -> list[Row]:
-    """The 3-month landmark analysis, whatever groups it holds (each a survival object)."""
-    rows = [Row(("Overall survival from the 3-month landmark", ""), label=True)]
-    if "median_years" in obj:
-        return rows + _survival_rows("all", obj)
-    for key, group in obj.items():
-        if isinstance(group, dict) and "median_years" in group:
-            n = f" (n = {group['N']})" if "N" in group else ""
-            rows.append(Row((f"{label(str(key))}{n}, median, years",
-                             survival_time(group["median_years"], group.get("ci95_years") or [None, None])),
-                            indent=1))
-    for key in ("logrank_p", "p_value", "p"):
-        if isinstance(obj.get(key), int | float):
-            rows.append(Row(("log-rank", p_value(float(obj[key]))), indent=1))
-            break
+    """The 3-month landmark analysis of spec/analysis.md: each group's median from day 90, the
+    log-rank p, and who was left out (not alive at the landmark, not evaluable)."""
+    rows = [Row((f"Overall survival from day {obj['landmark_days']} by 3-month response", ""), label=True)]
+    for key, group in obj["groups"].items():
+        rows.append(Row((f"{LANDMARK_GROUPS.get(key, label(key))} (n = {group['N']}), median, years",
+                         survival_time(group["median_years"], group.get("ci95_years") or [None, None])),
+                        indent=1))
+    p = obj["logrank"]["p"]
+    rows.append(Row(("log-rank", DASH if p is None else p_value(float(p))), indent=1))
+    ex = obj["excluded"]
+    rows.append(Row(("left out: not alive at the landmark / not evaluable",
+                     f"{ex['not_alive_at_landmark']} / {ex['not_evaluable']}"), indent=1))
     return rows
 
 
