@@ -56,8 +56,10 @@ def test_info_on_a_url_counts_like_the_file(demo_workbook: Path, coordinator: st
     url_info = json.loads(out)
     assert code == 0 and url_info["role"] == "coordinator"
     for key in ("patients", "procedures", "prrt_cycles", "assessments", "lab_values", "adverse_events",
-                "treatments_after", "reference_ranges", "schema_version", "integrity"):
+                "treatments_after", "reference_ranges", "integrity"):
         assert url_info[key] == file_info[key], key
+    # each back end counts its own schema steps (store.schema vs registry.schema MIGRATIONS)
+    assert isinstance(url_info["schema_version"], int)
 
 
 def test_snapshot_is_a_y90_with_the_same_report(demo_workbook: Path, coordinator: str, tmp_path: Path) -> None:
