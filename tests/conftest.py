@@ -7,7 +7,6 @@ import os
 import pytest
 from hypothesis import settings
 
-
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from y90gui.analysis.survival import KMResult
+from y90gui.analysis.survival import KMResult, plotted_band
 from y90gui.core.atomic import atomic_path
 
 COLOURS = ("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6")
@@ -47,8 +47,7 @@ def render_km_png(km: KMResult | Sequence[Any], path: str | Path, dpi: int = 300
     for i, (label, k) in enumerate(curves):
         colour = COLOURS[i % len(COLOURS)]
         x = np.asarray(k.times_years, dtype=float)
-        lo = np.asarray(k.ci_lower, dtype=float)
-        hi = np.asarray(k.ci_upper, dtype=float)
+        lo, hi = plotted_band(k)  # 1 before the first death, as on screen and in R
         ax.fill_between(x, lo, hi, step="post", color=colour, alpha=0.15, linewidth=0,
                         label=None)
         ax.step(x, k.survival, where="post", color=colour, linewidth=1.6,

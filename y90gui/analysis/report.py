@@ -66,6 +66,18 @@ def treated(fr: Frames) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pats.reset_index(drop=True), procs.reset_index(drop=True)
 
 
+def prrt_to_re_days(prrt: pd.DataFrame, first_re: pd.Series) -> pd.Series:
+    """Days from the last PRRT cycle before the first RE to the first RE, per patient with such a
+    cycle (`first_re`: first RE day by patient_id). "Before" is `core.definitions`' comparison,
+    the one the patient table's SQL uses too."""
+    from y90gui.core.definitions import prrt_before_first_re
+
+    prrt = prrt.merge(first_re.rename("first_re").reset_index(), on="patient_id")
+    prrt = prrt[prrt_before_first_re(prrt["date"], prrt["first_re"])]
+    groups = prrt.groupby("patient_id")
+    return groups["first_re"].first() - groups["date"].max()
+
+
 def ae_with_procedure(fr: Frames, procs: pd.DataFrame) -> pd.DataFrame:
     """Adverse events with the procedure they belong to (`proc`, `proc_date`; NaN = none):
     the `procedure` column when filled, else the latest procedure on or before the onset."""
@@ -118,10 +130,7 @@ def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = 
     n_pats, n_procs = len(pats), len(procs)
     first = pats.set_index("patient_id")["first_re"]
 
-    # PRRT -> RE: last cycle before the first radioembolization
-    prrt = fr.prrt.merge(first.reset_index(), on="patient_id")
-    prrt = prrt[prrt["date"] < prrt["first_re"]]
-    interval = (prrt.groupby("patient_id")["first_re"].first() - prrt.groupby("patient_id")["date"].max())
+    interval = prrt_to_re_days(fr.prrt, first)
 
     # RECIST and clinical response at 3 months
     tm = recist.three_month_frame(fr)
@@ -152,9 +161,8 @@ def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = 
     w.per_patient = w.per_patient[w.per_patient["patient_id"].isin(pats["patient_id"])]
 
     # overall survival
-    os_days = (pats["followup_date"] - pats["first_re"]).to_numpy(dtype=float)
-    os_event = (pats["vital_status"] == "dead").to_numpy()
-    km = survival.kaplan_meier(os_days, os_event, ci_method=ci_method)
+    os_rows = survival.os_frame(fr, pats)
+    km = survival.kaplan_meier(os_rows["days"], os_rows["event"], ci_method=ci_method)
 
     # treatments after the first RE (start on or after it)
     ta = fr.treatments_after.merge(first.reset_index(), on="patient_id")

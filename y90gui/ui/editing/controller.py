@@ -1,8 +1,8 @@
 """Wires editing into gui1's MainWindow: actions, validated detail tables, History tab, safe close.
 
-The window owns the store and broadcasts every write as `store_changed(Change)`; this
-controller makes sure each write made here (a cell edit, an added or deleted row, undo, redo,
-an import) is broadcast exactly once, keeps "Undo <what>" / "Redo <what>" in step with the
+The window's `Session` owns the store and broadcasts every write as `changed(Change)`; this
+controller hands each write made here (a cell edit, an added or deleted row, undo, redo, an
+import) to `session.apply` exactly once, keeps "Undo <what>" / "Redo <what>" in step with the
 store's undo stack, and refuses to quit while an import or export is still running unless the
 user agrees (then the workers are cancelled and waited for by the window's own shutdown).
 """
@@ -13,7 +13,7 @@ import logging
 import sqlite3
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMessageBox
 
@@ -67,20 +67,19 @@ class EditingController(RowActionsMixin, UndoMixin, ExchangeMixin, QObject):
         hub = edit_hub()
         hub.committed.connect(self._model_committed)
         hub.refused.connect(self._model_refused)
-        window.store_changed.connect(self._store_changed)
-        window.patient_selected.connect(self._patient_selected)
+        self.session = window.session
+        self.session.changed.connect(self._store_changed)
+        self.session.patient_selected.connect(self._patient_selected)
+        self.session.opened.connect(lambda _store: self.sync_store())
+        self.session.closed.connect(self.sync_store)
         window.detail_tabs.currentChanged.connect(self._tab_changed)
-        window.windowTitleChanged.connect(lambda _t: self.sync_store())
-        window.installEventFilter(self)
-        detail = window.detail_tabs.parentWidget()
-        if detail is not None:
-            detail.installEventFilter(self)  # models are rebuilt (ChildAdded) when a file opens
+        window.installEventFilter(self)  # asks before quitting with an import running
         self.sync_store()
 
     # ------------------------------------------------------------------ store following
     def sync_store(self) -> None:
-        """Follow the window's current store (it opens and closes files without telling us)."""
-        store = self.window.store
+        """Follow the session's store (`opened` / `closed`)."""
+        store = self.session.store
         if store is not self.store:
             self.store = store
             self.history.set_store(store)
@@ -120,22 +119,19 @@ class EditingController(RowActionsMixin, UndoMixin, ExchangeMixin, QObject):
             action.setToolTip(verb)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            if not self.confirm_close():
-                event.ignore()
-                return True
-        elif watched is not self.window and event.type() == QEvent.Type.ChildAdded:
-            QTimer.singleShot(0, self, self.sync_store)  # dies with us
+        if watched is self.window and event.type() == QEvent.Type.Close and not self.confirm_close():
+            event.ignore()
+            return True
         return False
 
     # ------------------------------------------------------------------ broadcasts
     def _model_committed(self, model: Any, change: Change) -> None:
-        if getattr(model, "store", None) is self.window.store and self.window.store is not None:
+        if getattr(model, "store", None) is self.session.store and self.session.store is not None:
             self.message.hide()
-            self.window.store_changed.emit(change)
+            self.session.apply(change)
 
     def _model_refused(self, model: Any, reason: str) -> None:
-        if getattr(model, "store", None) is not self.window.store:
+        if getattr(model, "store", None) is not self.session.store:
             return
         self.message.setText(f"Not saved — {reason}")
         self.message.show()

@@ -54,7 +54,7 @@ class ExchangeMixin:
 
     def _imported(self, change: Change) -> None:
         self.window.statusBar().showMessage(f"Imported: {change.description}", 8000)
-        self.window.store_changed.emit(change)
+        self.window.session.apply(change)
 
     def open_export(self) -> Any:
         from y90gui.ui.dialogs.export_dialog import ExportDialog
@@ -62,11 +62,7 @@ class ExchangeMixin:
         store = self._need_store("exporting")
         if store is None:
             return None
-        shown = None
-        try:
-            shown = self.window.filtered_patient_ids()
-        except Exception:  # the table has no filter API in this build
-            shown = None
+        shown = self.window.filtered_patient_ids()
         dialog = ExportDialog(store, self.window.tasks, self.window, shown)
         self._keep(dialog)
         dialog.open()

@@ -82,11 +82,10 @@ class UndoMixin:
     def _reversed(self, which: str, change: Change) -> None:
         verb = "Undone" if which == "undo" else "Redone"
         self.window.statusBar().showMessage(f"{verb}: {change.description.removeprefix('undo: ')}", 8000)
-        self.window.store_changed.emit(change)
+        self.window.session.apply(change)
         # Show what was undone: an edit of another patient brings that patient up.
         if len(change.patient_ids) == 1:
             (pid,) = change.patient_ids
-            select = getattr(getattr(self.window, "patient_panel", None), "select_patient", None)
-            if pid != self.window.current_patient_id() and select is not None:
-                select(pid)
+            if pid != self.window.current_patient_id():
+                self.window.patient_panel.select_patient(pid)
 
