@@ -119,4 +119,5 @@ def build_menus(window: Any, panel: PatientPanel, step_patient: Callable[[int], 
         else:
             toolbar.addAction(a[key])
     window.addToolBar(toolbar)
+    assert isinstance(recent, QMenu)
     return recent

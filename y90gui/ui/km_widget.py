@@ -174,7 +174,7 @@ class KaplanMeierWidget(QWidget):
         groups = self.groups()
         ci = self.session.settings.ci_method
         self.results = {name: survival.kaplan_meier(d, e, ci_method=ci) for name, (d, e) in groups.items()}
-        self.logrank = survival.logrank(dict(groups)) if len(groups) > 1 else None  # type: ignore[arg-type]
+        self.logrank = survival.logrank(dict(groups)) if len(groups) > 1 else None
         self._draw()
         self.last_refit_ms = (time.perf_counter() - started) * 1000
         self.redrawn.emit()

@@ -250,7 +250,8 @@ class PatientPanel(QWidget):
         index = self.table.currentIndex()
         if not index.isValid():
             return None
-        return index.data(PID_ROLE)
+        pid = index.data(PID_ROLE)
+        return None if pid is None else str(pid)
 
     def select_patient(self, patient_id: str) -> bool:
         row = self.model.row_of(patient_id)

@@ -89,7 +89,7 @@ class SelfTest:
         self.db = folder / "selftest-demo.y90"
         self.n_patients = 0
         self.errors: list[str] = []
-        self.reports: list[dict] = []  # reports computed after our file was opened
+        self.reports: list[dict[str, Any]] = []  # reports computed after our file was opened
 
     # --------------------------------------------------------------- steps
     def environment(self) -> str:
