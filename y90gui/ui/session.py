@@ -6,7 +6,8 @@ It holds the open store, the case series in memory (`cohort`), the current filte
 into another widget. Writes go through one path, `run_op` / `apply` (Anki's CollectionOp ->
 OpChanges): the core function runs off the GUI thread with progress (or, for a cell edit of a few
 milliseconds, has just run), then the session emits one `changed(Change)`. Nothing else emits
-store changes.
+store changes. (The import dialog runs its check and write stages with its own progress strip
+and hands the write's Change to `apply`.)
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ from y90gui.services.cohort_view import EVERYONE, CohortView
 from y90gui.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from y90gui.core.progress import Progress
     from y90gui.services.cohort import CohortData
     from y90gui.store.store import Change, Store
+    from y90gui.ui.dialogs.progress import TaskDialog
 
 
 @dataclass(frozen=True)
@@ -104,19 +108,18 @@ class Session(QObject):
         """A write has happened (a cell edit on the GUI thread, or an op's result): tell every view once."""
         self.changed.emit(change)
 
-    def run_op(self, key: str, fn: Callable[[Progress], Change], description: str,
-               on_success: Callable[[Change], None] | None = None) -> Any:
-        """Run a core write `fn(progress) -> Change` on a worker, then `apply` its Change (one broadcast)."""
-        self.busy.emit(description)
+    def run_op(self, key: str, title: str, fn: Callable[[Progress], Change], parent: QWidget | None, *,
+               on_success: Callable[[Change], None] | None = None, show_after_ms: int | None = None,
+               cancellable: bool = True) -> TaskDialog:
+        """Run a core write `fn(progress) -> Change` on a worker behind a progress dialog, then
+        `apply` its Change (the one broadcast), then `on_success(change)`. Anki's CollectionOp."""
+        from y90gui.ui.dialogs.progress import SHOW_AFTER_MS, run_task
 
         def done(change: Change) -> None:
-            self.idle.emit()
             self.apply(change)
             if on_success is not None:
                 on_success(change)
 
-        def failed(exc: BaseException) -> None:
-            self.idle.emit()
-            self.failed.emit(f"{description} failed", exc)
-
-        return self.tasks.start(key, fn, done, failed, on_cancelled=self.idle.emit)
+        return run_task(parent, self.tasks, key, title, fn, done,
+                        show_after_ms=SHOW_AFTER_MS if show_after_ms is None else show_after_ms,
+                        cancellable=cancellable)
