@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from ui_helpers import close_window
+from ui_helpers import close_window, open_ready_window
 
 from y90gui.analysis import survival
 from y90gui.store.store import Store
@@ -66,16 +66,10 @@ WHO_LEFT_OUT = 2
 
 @pytest.fixture
 def boundary_window(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
-    from y90gui.ui.main_window import MainWindow
-
     path = tmp_path / "boundary.y90"
     with Store.create(path) as store:
         store.replace_patients(boundary_cohort(), "boundary cohort")
-    win = MainWindow()
-    assert win.open_file(path)
-    win.show()
-    qtbot.waitUntil(lambda: win.plots_built and win.cohort is not None, timeout=60000)
-    qtbot.waitUntil(lambda: not win.tasks.running(), timeout=60000)
+    win = open_ready_window(qtbot, path)
     yield win
     close_window(qtbot, win)
 
