@@ -37,6 +37,7 @@ screenshots: syscheck
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 package: syscheck
 	bash packaging/linux/build_deb.sh

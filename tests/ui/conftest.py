@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from cohort_fixture import build_small_cohort
-from ui_helpers import close_window
+from ui_helpers import close_window, open_ready_window
 
 from y90gui.store.store import Store
 
@@ -40,13 +40,7 @@ def small_store_path(small_store_template: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot, small_store_path: Path) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    from y90gui.ui.main_window import MainWindow
-
-    win = MainWindow()
-    assert win.open_file(small_store_path)
-    win.show()
-    qtbot.waitUntil(lambda: win.plots_built and win.cohort is not None, timeout=60000)
-    qtbot.waitUntil(lambda: not win.tasks.running(), timeout=60000)
+    win = open_ready_window(qtbot, small_store_path)
     yield win
     close_window(qtbot, win)
 

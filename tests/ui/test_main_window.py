@@ -158,8 +158,9 @@ def test_a_write_refreshes_table_cohort_and_survival_for_just_that_patient(windo
     after = dict((pid, ev) for pid, _d, ev in window.cohort.os_rows)
     assert after["T002"] is False
     assert {k: v for k, v in after.items() if k != "T002"} == {k: v for k, v in before.items() if k != "T002"}
-    assert len(window.cohort.data["patients"]) == 12
-    assert [p for p in window.cohort.data["patients"] if p["patient_id"] == "T002"][0]["vital_status"] == "alive"
+    patients = window.cohort.frames.patients  # (the cohort holds analysis frames, not CaseData, since issue 11)
+    assert len(patients) == 12
+    assert patients.loc[patients["patient_id"] == "T002", "vital_status"].tolist() == ["alive"]
     window.views.setCurrentWidget(window.survival_page)
     qtbot.waitUntil(lambda: window.km.results["all patients"].events == 2, timeout=30000)
 

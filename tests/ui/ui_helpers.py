@@ -8,6 +8,18 @@ module with a name of its own.
 from __future__ import annotations
 
 
+def open_ready_window(qtbot, path):  # type: ignore[no-untyped-def]
+    """A shown MainWindow on `path`, once its plot pages are built and its cohort is loaded."""
+    from y90gui.ui.main_window import MainWindow
+
+    win = MainWindow()
+    assert win.open_file(path)
+    win.show()
+    qtbot.waitUntil(lambda: win.plots_built and win.cohort is not None, timeout=60000)
+    qtbot.waitUntil(lambda: not win.tasks.running(), timeout=60000)
+    return win
+
+
 def close_window(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QThreadPool
 

@@ -188,7 +188,8 @@ def endpoint_table(fr: Frames, covariates: Sequence[str], endpoint: str = "os") 
     """One row per treated patient: `patient_id`, `time` (days), `event` and the covariates."""
     from y90gui.analysis.covariates import covariate_frame
     from y90gui.analysis.pfs import pfs_frame
-    from y90gui.analysis.report import os_times, treated
+    from y90gui.analysis.report import treated
+    from y90gui.analysis.survival import os_arrays
 
     if endpoint not in ENDPOINTS:
         raise CoxError(f"unknown endpoint {endpoint!r}; use one of {', '.join(ENDPOINTS)}")
@@ -196,7 +197,7 @@ def endpoint_table(fr: Frames, covariates: Sequence[str], endpoint: str = "os") 
     table = covariate_frame(fr, list(covariates), pats)
     table.insert(0, "patient_id", pats["patient_id"].to_numpy())
     if endpoint == "os":
-        days, dead = os_times(pats)
+        days, dead = os_arrays(pats)
         table.insert(1, "time", days)
         table.insert(2, "event", dead)
     else:

@@ -33,9 +33,9 @@ class LandmarkData:
 
 def landmark_data(pats: pd.DataFrame, three_month: pd.DataFrame) -> LandmarkData:
     """`pats` = `report.treated(fr)[0]`, `three_month` = `recist.three_month_frame(fr)`."""
-    from y90gui.analysis.report import os_times
+    from y90gui.analysis.survival import os_arrays
 
-    days, dead = os_times(pats)
+    days, dead = os_arrays(pats)
     beyond = days > LANDMARK_DAYS
     category = pats["patient_id"].map(three_month["recist"])
     out = LandmarkData(not_alive_at_landmark=int((~beyond).sum()))

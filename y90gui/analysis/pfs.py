@@ -33,7 +33,8 @@ def pfs_frame(fr: Frames, pats: pd.DataFrame | None = None) -> pd.DataFrame:
     import pandas as pd
 
     from y90gui.analysis import recist
-    from y90gui.analysis.report import os_times, treated
+    from y90gui.analysis.report import treated
+    from y90gui.analysis.survival import os_arrays
 
     if pats is None:
         pats = treated(fr)[0]
@@ -43,7 +44,7 @@ def pfs_frame(fr: Frames, pats: pd.DataFrame | None = None) -> pd.DataFrame:
     first_pd = after[after["recist"] == "PD"].groupby("patient_id")["day"].min()
     last = after.groupby("patient_id")["day"].max()
 
-    os_days, dead = os_times(pats)
+    os_days, dead = os_arrays(pats)
     ids = pats["patient_id"]
     pd_day = ids.map(first_pd).to_numpy(dtype=float)
     death_day = np.where(dead, os_days, np.nan)

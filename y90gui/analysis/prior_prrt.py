@@ -20,9 +20,11 @@ def prrt_before_first_re(fr: Frames, first_re: Any) -> pd.DataFrame:
     a Series patient_id -> day), with a `first_re` column: the one definition of "prior"."""
     import pandas as pd
 
+    from y90gui.core.definitions import prrt_before_first_re as prrt_before
+
     prrt = fr.prrt.merge(pd.Series(first_re, name="first_re").rename_axis("patient_id").reset_index(),
                          on="patient_id")
-    return prrt[prrt["date"] < prrt["first_re"]]
+    return prrt[prrt_before(prrt["date"], prrt["first_re"])]
 
 
 def prior_prrt(fr: Frames, first_re: Any) -> pd.DataFrame:

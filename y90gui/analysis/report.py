@@ -66,12 +66,6 @@ def treated(fr: Frames) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pats.reset_index(drop=True), procs.reset_index(drop=True)
 
 
-def os_times(pats: pd.DataFrame) -> tuple[Any, Any]:
-    """(days from the first RE to death / last follow-up, died) of `treated(fr)[0]`, as arrays."""
-    return ((pats["followup_date"] - pats["first_re"]).to_numpy(dtype=float),
-            (pats["vital_status"] == "dead").to_numpy())
-
-
 def km_block(km: Any, origin: str, **extra: Any) -> dict[str, Any]:
     """The shape of the report's "os" object for any Kaplan-Meier endpoint (os, pfs, landmark
     groups): origin, N, events, the R figures of `survival.os_json` and SPSS's median."""
@@ -167,8 +161,7 @@ def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = 
     w.per_patient = w.per_patient[w.per_patient["patient_id"].isin(pats["patient_id"])]
 
     # overall survival
-    os_days, os_event = os_times(pats)
-    km = survival.kaplan_meier(os_days, os_event, ci_method=ci_method)
+    km = survival.kaplan_meier(*survival.os_arrays(pats), ci_method=ci_method)
     pf = pfs.pfs_frame(fr, pats)
     pfs_km = survival.kaplan_meier(pf["days"].to_numpy(), pf["event"].to_numpy(), ci_method=ci_method)
 

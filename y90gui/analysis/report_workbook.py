@@ -32,8 +32,10 @@ def _frac(label: str, f: dict[str, Any], denominator: str) -> list[Any]:
 
 
 def _frames(data_or_store: Any) -> Frames:
-    from y90gui.analysis.frames import from_case_data, from_store
+    from y90gui.analysis.frames import Frames, from_case_data, from_store
 
+    if isinstance(data_or_store, Frames):  # derived once by the caller (the window's cohort)
+        return data_or_store
     if isinstance(data_or_store, dict):
         return from_case_data(data_or_store)
     return from_store(data_or_store)
@@ -180,7 +182,8 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
                         test.p_value])
     table(ws, nxt, ["stratum field", "value", "patients", "deaths", "median OS (years)", "95% CI lower",
                      "95% CI upper", "log-rank chi-square", "df", "log-rank p"], out)
-    km = survival.kaplan_meier(*strata.os_arrays(pats), ci_method=ci_method)
+    os_rows = survival.os_frame(fr, pats)
+    km = survival.kaplan_meier(os_rows["days"], os_rows["event"], ci_method=ci_method)
     step(8, 10, "Kaplan-Meier figure")
     with tempfile.TemporaryDirectory() as tmpdir:
         png = km_figure.render_km_png(km, Path(tmpdir) / "km.png", dpi=200).read_bytes()
@@ -224,8 +227,10 @@ def _prior_prrt_rows(prrt: Any, first_re: Any) -> list[list[Any]]:
     cycles = groups.size()
     gbq = groups["activity_gbq"].sum(min_count=1)
     first_cycle = groups["date"].min()
-    first = prrt["patient_id"].map(first_re)
-    last = prrt[prrt["date"] < first].groupby("patient_id")["date"].max().reindex(cycles.index)
+    from y90gui.core.definitions import prrt_before_first_re
+
+    before = prrt[prrt_before_first_re(prrt["date"], prrt["patient_id"].map(first_re))]
+    last = before.groupby("patient_id")["date"].max().reindex(cycles.index)
     pharma = (prrt.dropna(subset=["radiopharmaceutical"]).drop_duplicates(["patient_id", "radiopharmaceutical"])
               .sort_values(["patient_id", "radiopharmaceutical"])
               .groupby("patient_id")["radiopharmaceutical"].agg(", ".join).reindex(cycles.index, fill_value=""))

@@ -1,18 +1,23 @@
-"""Overall survival by stratum: any categorical patient field, or a field of the first procedure.
+"""Survival by stratum: any categorical patient field, a field of the first procedure, or RECIST at 3 months.
 
-`os_by_stratum(fr, "center")`, `os_by_stratum(fr, "extent")` (extent of the first
-radioembolization), `"extrahepatic_disease"`, `"who_grade"`, ... give {label: (days, events)}
-ready for `survival.logrank` and `survival.kaplan_meier`. Patients whose value is missing are left
-out (as R's survdiff drops NA strata).
+One rule for every consumer (the KM view, the report workbook, the documents): `stratify(fr,
+field, keep_missing=...)` splits an endpoint's (patient, days, event) rows by the patient's
+value of `field`. Patients without a value are either left out and counted (`keep_missing=False`,
+what R's survdiff does with NA strata: the default everywhere in y90gui, and every view says how
+many were left out) or kept as the stratum `MISSING` ("not recorded"). The caller must say which.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from y90gui.core.sheets import SHEET_BY_NAME
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from y90gui.analysis.frames import Frames
 
 #: Fields offered for stratification: (sheet, column). Procedure fields are those of the first RE.
@@ -28,6 +33,30 @@ STRATA_FIELDS.update({
 })
 STRATA_FIELDS.pop("vital_status", None)  # the outcome itself
 
+#: The label of the patients without a value when they are kept (`keep_missing=True`).
+MISSING = "not recorded"
+
+
+def _recist_3m(fr: Frames) -> pd.Series:
+    from y90gui.analysis import recist
+
+    return recist.three_month_frame(fr)["recist"]
+
+
+#: Strata derived by an analysis rule rather than read from a column: field -> frames -> values by patient.
+DERIVED_FIELDS: dict[str, Callable[[Frames], Any]] = {"recist_3m": _recist_3m}
+
+
+@dataclass(frozen=True)
+class Strata:
+    """`groups`: {label: (days, events)} in label order (`MISSING` last); `left_out`: patients
+    of the endpoint without a value that are in no group (always 0 with `keep_missing`)."""
+
+    field: str
+    groups: dict[str, tuple[Any, Any]]
+    left_out: int
+    keep_missing: bool
+
 
 def _label(value: Any, kind: str) -> str | None:
     if value is None or (isinstance(value, float) and value != value):
@@ -37,33 +66,65 @@ def _label(value: Any, kind: str) -> str | None:
     return str(value)
 
 
-def os_arrays(pats: Any) -> tuple[Any, Any]:
-    """(days from the first RE to death / last follow-up, died) of `report.treated` patients:
-    overall survival as spec/report.md defines it."""
-    days = (pats["followup_date"] - pats["first_re"]).to_numpy(dtype=float)
-    return days, (pats["vital_status"] == "dead").to_numpy()
+def stratum_values(fr: Frames, field: str) -> dict[str, str]:
+    """{patient_id: label} of every treated patient with a value of `field` (codes, "yes"/"no")."""
+    from y90gui.analysis.report import treated
+
+    if field in DERIVED_FIELDS:
+        values = DERIVED_FIELDS[field](fr)
+        pairs: Iterable[tuple[Any, Any]] = zip(values.index, values.to_numpy(), strict=True)
+        kind = "code"
+    elif field in STRATA_FIELDS:
+        sheet, column = STRATA_FIELDS[field]
+        kind = SHEET_BY_NAME[sheet].by_name[column].type
+        pats, procs = treated(fr)
+        if sheet == "patients":
+            col = pats[column]
+        else:
+            first = procs.groupby("patient_id", sort=False).head(1).set_index("patient_id")[column]
+            col = pats["patient_id"].map(first)
+        pairs = zip(pats["patient_id"].to_numpy(), col.to_numpy(), strict=True)
+    else:
+        offered = sorted([*STRATA_FIELDS, *DERIVED_FIELDS])
+        raise ValueError(f"cannot stratify by {field!r}; fields: {', '.join(offered)}")
+    out = {}
+    for pid, value in pairs:
+        label = _label(value, kind)
+        if label is not None:
+            out[str(pid)] = label
+    return out
+
+
+def split(rows: pd.DataFrame, values: dict[str, str], field: str, *, keep_missing: bool) -> Strata:
+    """Split (patient_id, days, event) rows by `values` (the one place the missing-value rule lives)."""
+    import numpy as np
+
+    pids = rows["patient_id"].to_numpy(dtype=object)
+    days = rows["days"].to_numpy(dtype=float)
+    events = rows["event"].to_numpy(dtype=bool)
+    labels = np.array([values.get(p, MISSING if keep_missing else None) for p in pids], dtype=object)
+    present = {x for x in labels if x is not None}
+    order = sorted(present - {MISSING}) + ([MISSING] if MISSING in present else [])
+    groups = {}
+    for label in order:
+        mask = labels == label
+        groups[label] = (days[mask], events[mask])
+    left_out = 0 if keep_missing else int(sum(1 for x in labels if x is None))
+    return Strata(field, groups, left_out, keep_missing)
+
+
+def stratify(fr: Frames, field: str, *, keep_missing: bool, endpoint: str = "os",
+             patient_ids: Iterable[str] | None = None) -> Strata:
+    """An endpoint's rows of the treated patients (optionally only `patient_ids`) by `field`."""
+    from y90gui.analysis.survival import endpoint_rows
+
+    values = stratum_values(fr, field)
+    rows = endpoint_rows(fr, endpoint)
+    if patient_ids is not None:
+        rows = rows[rows["patient_id"].isin(set(patient_ids))]
+    return split(rows, values, field, keep_missing=keep_missing)
 
 
 def os_by_stratum(fr: Frames, field: str) -> dict[str, tuple[Any, Any]]:
-    """{stratum label: (days from first RE, death bool)} for the patients with a value."""
-    import numpy as np
-
-    from y90gui.analysis.report import treated
-
-    if field not in STRATA_FIELDS:
-        raise ValueError(f"cannot stratify by {field!r}; fields: {', '.join(sorted(STRATA_FIELDS))}")
-    sheet, column = STRATA_FIELDS[field]
-    kind = SHEET_BY_NAME[sheet].by_name[column].type
-    pats, procs = treated(fr)
-    if sheet == "patients":
-        values = pats[column]
-    else:
-        first = procs.groupby("patient_id", sort=False).head(1).set_index("patient_id")[column]
-        values = pats["patient_id"].map(first)
-    days, dead = os_arrays(pats)
-    labels = np.array([_label(v, kind) for v in values], dtype=object)
-    out = {}
-    for label in sorted({x for x in labels if x is not None}):
-        mask = labels == label
-        out[label] = (days[mask], dead[mask])
-    return out
+    """{stratum label: (days from first RE, death bool)}; patients without a value left out (R's rule)."""
+    return stratify(fr, field, keep_missing=False).groups

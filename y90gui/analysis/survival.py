@@ -20,14 +20,16 @@ check (spec/report.md):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
+    import pandas as pd
 
+    from y90gui.analysis.frames import Frames
     from y90gui.core.validate import CaseData
 
 DAYS_PER_YEAR = 365.25
@@ -216,26 +218,77 @@ def logrank(groups: dict[str, tuple[Sequence[float], Sequence[bool]]]) -> LogRan
                          _none_if_nan(float(res.p_value)))
 
 
-def os_rows(patients: Iterable[dict[str, Any]], first_re: dict[str, Any]) -> list[tuple[str, int, bool]]:
-    """(patient_id, days from first RE to death / last follow-up, died) for patients with an RE."""
-    out = []
-    for p in patients:
-        pid = p["patient_id"]
-        start = first_re.get(pid)
-        if start is None or p.get("followup_date") is None:
-            continue
-        out.append((pid, (p["followup_date"] - start).days, p.get("vital_status") == "dead"))
-    return out
+def os_arrays(pats: pd.DataFrame) -> tuple[Any, Any]:
+    """(days from the first RE to death or last follow-up, died) of `report.treated` patients, as
+    arrays: overall survival as spec/report.md defines it (end - start, no +1). Every OS consumer
+    (os_frame, report, PFS, landmark, Cox, figures, tables) calls this."""
+    days = (pats["followup_date"] - pats["first_re"]).to_numpy(dtype=float)
+    return days, (pats["vital_status"] == "dead").to_numpy(dtype=bool)
+
+
+def os_frame(fr: Frames, treated_patients: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Overall survival, the one definition every consumer uses (table, KM view, report, workbook).
+
+    One row per patient with a radioembolization: `patient_id`, `days` from the first RE to death
+    or last follow-up (end - start, no +1), `event` (died). `treated_patients` is
+    `report.treated(fr)[0]` when the caller has it already (saves a sort of the RE sheet).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from y90gui.analysis.report import treated
+
+    pats = treated(fr)[0] if treated_patients is None else treated_patients
+    days, died = os_arrays(pats)
+    out = pd.DataFrame({"patient_id": pats["patient_id"].to_numpy(dtype=object), "days": days, "event": died})
+    return out[~np.isnan(days)].reset_index(drop=True)
+
+
+#: Time-to-event endpoints by name: frames -> (patient_id, days, event) rows. Stratification,
+#: the KM view and the report take an endpoint name, so PFS is one more entry (analysis owns it).
+def _pfs_rows(fr: Frames) -> pd.DataFrame:
+    from y90gui.analysis.pfs import pfs_frame
+
+    return pfs_frame(fr)[["patient_id", "days", "event"]]
+
+
+ENDPOINTS: dict[str, Callable[[Frames], pd.DataFrame]] = {"os": os_frame, "pfs": _pfs_rows}
+
+
+def endpoint_rows(fr: Frames, endpoint: str = "os") -> pd.DataFrame:
+    """The (patient_id, days, event) rows of a registered endpoint (`ENDPOINTS`)."""
+    try:
+        rows = ENDPOINTS[endpoint]
+    except KeyError:
+        raise ValueError(f"unknown endpoint {endpoint!r}; use one of {', '.join(ENDPOINTS)}") from None
+    return rows(fr)
 
 
 def os_data(data: CaseData) -> list[tuple[str, int, bool]]:
-    """Overall survival from the first radioembolization: (patient_id, days, event)."""
-    first: dict[str, Any] = {}
-    for r in data.get("radioembolization", []):
-        pid, date = r.get("patient_id"), r.get("date")
-        if pid is not None and date is not None and (pid not in first or date < first[pid]):
-            first[pid] = date
-    return os_rows(data.get("patients", []), first)
+    """Overall survival from the first radioembolization: (patient_id, days, event), from `os_frame`."""
+    from y90gui.analysis.frames import from_case_data
+
+    rows = os_frame(from_case_data(data))
+    return [(str(p), int(d), bool(e)) for p, d, e in zip(rows["patient_id"], rows["days"], rows["event"],
+                                                          strict=True)]
+
+
+def plotted_band(km: KMResult) -> tuple[np.ndarray, np.ndarray]:
+    """The band as a figure draws it (screen and file): R's survfit plots it as 1 while S = 1.
+
+    Before the first death S = 1 and the log-log band is undefined (NaN in `KMResult`, and
+    `null` in the report's landmarks, as R's summary gives NA); a plot shows it as [1, 1] there.
+    Where the band becomes undefined later (S = 0) it stays NaN: the figure stops drawing it.
+    """
+    import numpy as np
+
+    s = np.asarray(km.survival, dtype=float)
+    lo = np.asarray(km.ci_lower, dtype=float).copy()
+    hi = np.asarray(km.ci_upper, dtype=float).copy()
+    flat = s >= 1.0
+    lo[flat & np.isnan(lo)] = 1.0
+    hi[flat & np.isnan(hi)] = 1.0
+    return lo, hi
 
 
 def os_json(km: KMResult) -> dict[str, Any]:

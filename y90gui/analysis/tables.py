@@ -133,7 +133,7 @@ def table1(fr: Frames, *, iqr: bool = False) -> Table:
     from y90gui.analysis import survival
     from y90gui.analysis.prior_prrt import prior_prrt
     from y90gui.analysis.report import treated
-    from y90gui.analysis.strata import os_arrays
+    from y90gui.analysis.survival import os_arrays
 
     pats, _ = treated(fr)
     n = len(pats)

@@ -1,7 +1,7 @@
 """Figure 1: the Kaplan-Meier description of overall survival (all patients or by stratum).
 
 The curves are `survival.kaplan_meier` of the same (days, event) pairs the report uses
-(`strata.os_arrays` / `strata.os_by_stratum`), the p-value is `survival.logrank`, the numbers at
+(`survival.os_arrays` / `strata.os_by_stratum`), the p-value is `survival.logrank`, the numbers at
 risk are `survival.number_at_risk` at the tick times (patients with time >= t; 0 once a stratum
 has ended), and every number in the legend is formatted by `analysis.tables_format`, so the
 figure, Table 4 and `report --json` agree by construction.
@@ -53,7 +53,8 @@ def km_description(fr: Frames, *, strata: str | None = None, ci_method: str = "l
     """Overall survival from the first radioembolization, by `strata` (a `STRATA_FIELDS` key)."""
     from y90gui.analysis import survival
     from y90gui.analysis.report import treated
-    from y90gui.analysis.strata import os_arrays, os_by_stratum
+    from y90gui.analysis.strata import os_by_stratum
+    from y90gui.analysis.survival import os_arrays
 
     if strata:
         groups = os_by_stratum(fr, strata)
@@ -88,8 +89,11 @@ def describe_fits(fits: dict[str, KMResult], styles: dict[str, Style], *,
     tick_days = [t / scale * survival.DAYS_PER_YEAR for t in ticks]
 
     curves, rows, legend = [], [], []
+    from y90gui.analysis.survival import plotted_band
+
     for key, km in fits.items():
         name = "All patients" if key == ALL_KEY else key
+        band_lo, band_hi = plotted_band(km)  # 1 before the first death, as on screen and in R
         med = None if km.median_years is None else km.median_years * scale
         ci = [None if v is None else v * scale for v in km.median_ci_years]
         label = f"{name} (n = {km.n}, events = {km.events}); median {survival_time(med, ci)}"
@@ -97,8 +101,8 @@ def describe_fits(fits: dict[str, KMResult], styles: dict[str, Style], *,
             key=key, label=label,
             x=tuple(float(v) * scale for v in km.times_years),
             y=tuple(float(v) * 100 for v in km.survival),
-            band_lo=tuple(_none(float(v) * 100) for v in km.ci_lower),
-            band_hi=tuple(_none(float(v) * 100) for v in km.ci_upper),
+            band_lo=tuple(_none(float(v) * 100) for v in band_lo),
+            band_hi=tuple(_none(float(v) * 100) for v in band_hi),
             censor_x=tuple(float(v) * scale for v in km.censor_years),
             censor_y=tuple(float(v) * 100 for v in km.censor_survival),
             median=med,

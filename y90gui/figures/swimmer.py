@@ -1,7 +1,7 @@
 """Figure 2: the cohort swimmer plot, split into pages of at most 100 patients.
 
 One bar per treated patient from the first radioembolization (day 0) to death or last
-follow-up (`strata.os_arrays`: the overall-survival times), sorted by length, longest on top;
+follow-up (`survival.os_arrays`: the overall-survival times), sorted by length, longest on top;
 markers for each radioembolization, the first PD, adverse events of grade >= 3, REILD
 (`report.REILD_TERMS`) and the start of each later treatment (on or after the first RE, the
 report's rule); an arrow where the patient was alive at last follow-up. First PD is the first
@@ -38,8 +38,7 @@ def swimmer_descriptions(fr: Frames, *, time_unit: str = "years",
 
     from y90gui.analysis import recist
     from y90gui.analysis.report import REILD_TERMS, ae_with_procedure, treated
-    from y90gui.analysis.strata import os_arrays
-    from y90gui.analysis.survival import DAYS_PER_YEAR
+    from y90gui.analysis.survival import DAYS_PER_YEAR, os_arrays
 
     pats, procs = treated(fr)
     days, dead = os_arrays(pats)

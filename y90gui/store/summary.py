@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from y90gui.core.definitions import PRRT_BEFORE_FIRST_RE
+
 #: Column keys of a summary row, in order (the table shows them in this order too).
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "patient_id",
@@ -32,13 +34,13 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "notes",
 )
 
-_SQL = """
+_SQL = f"""
 WITH first_re AS (
     SELECT patient_id, MIN(date) AS first_date, COUNT(*) AS n_re FROM radioembolization GROUP BY patient_id
 ),
 prrt_all AS (
     SELECT p.patient_id, COUNT(*) AS cycles, SUM(p.activity_gbq) AS gbq, COUNT(p.activity_gbq) AS n_gbq,
-           MAX(CASE WHEN p.date <= f.first_date THEN p.date END) AS last_before
+           MAX(CASE WHEN p.date {PRRT_BEFORE_FIRST_RE} f.first_date THEN p.date END) AS last_before
     FROM prrt p LEFT JOIN first_re f ON f.patient_id = p.patient_id
     GROUP BY p.patient_id
 )
@@ -87,7 +89,8 @@ def patient_summary(conn: sqlite3.Connection) -> PatientSummary:
     """Every patient's summary row (ages in years from the birth year; follow-up from the first RE).
 
     Age is year of the first RE minus birth year, because the format keeps only the birth year.
-    The PRRT -> RE interval is the report's definition: last cycle on or before the first RE.
+    The PRRT -> RE interval is the report's definition (`core.definitions`, one comparison for
+    this SQL and the report's pandas): the last cycle strictly before the first RE.
     """
     rows = conn.execute(_SQL).fetchall()
     return PatientSummary(SUMMARY_COLUMNS, rows)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
+from y90gui.services.logfile import setup_logging  # noqa: E402  (after the Qt binding is chosen)
+
 RESOURCES = Path(__file__).with_name("resources")
 log = logging.getLogger("y90gui")
 
@@ -30,22 +32,6 @@ def seconds_since_process_start() -> float:
         return max(0.0, uptime - start_ticks / os.sysconf("SC_CLK_TCK"))
     except (OSError, ValueError, IndexError, AttributeError):
         return time.perf_counter()  # perf_counter starts near interpreter start on most platforms
-
-
-def setup_logging() -> Path | None:
-    """Log to a file in the user's data folder (frozen windowed builds have no stderr)."""
-    try:
-        from y90gui.paths import user_data_dir
-
-        path = user_data_dir() / "y90gui.log"
-        handler = logging.FileHandler(path, encoding="utf-8")
-    except OSError:
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return path
 
 
 #: palette roles of the calm clinical look (the stylesheet adds shapes for specific widgets)

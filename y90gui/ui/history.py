@@ -14,8 +14,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
 from y90gui.core.sheets import SHEET_BY_NAME
+from y90gui.services.edit_rules import format_value
 from y90gui.store.store import Change, Store
-from y90gui.ui.editing.rules import format_value
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 _Index = QModelIndex | QPersistentModelIndex

@@ -44,25 +44,25 @@ def write_png(image: QImage, path: Path, progress: Any) -> Path:
     return path
 
 
-def export_png(window: Any, scene: Any, path: Path, dpi: int = 300) -> Any:
-    """Render now, write on a worker; the status bar says when it is saved (or why not)."""
-    window.statusBar().showMessage("Rendering the figure…")
+def export_png(session: Any, scene: Any, path: Path, dpi: int = 300) -> Any:
+    """Render now, write on a worker; the session's status says when it is saved (or why not)."""
+    session.message.emit("Rendering the figure…", 0)
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         image = render_png(scene, dpi)
     finally:
         QApplication.restoreOverrideCursor()
-    window._busy(f"Writing {path.name}…")
+    session.busy.emit(f"Writing {path.name}…")
 
     def done(p: Path) -> None:
-        window._idle()
-        window.statusBar().showMessage(f"Figure saved: {p} ({image.width()} × {image.height()} px, {dpi} dpi)", 8000)
+        session.idle.emit()
+        session.message.emit(f"Figure saved: {p} ({image.width()} × {image.height()} px, {dpi} dpi)", 8000)
 
     def failed(exc: BaseException) -> None:
-        window._idle()
-        window.show_error("The figure could not be saved", exc)
+        session.idle.emit()
+        session.failed.emit("The figure could not be saved", exc)
 
-    return window.tasks.start(f"export:{path}", lambda p: write_png(image, path, p), done, failed)
+    return session.tasks.start(f"export:{path}", lambda p: write_png(image, path, p), done, failed)
 
 
 def export_svg(scene: Any, path: Path, title: str = "Kaplan-Meier overall survival") -> Path:

@@ -34,13 +34,9 @@ def num(v: float | None, k: float) -> str:
 
 def add_band(plot: Any, x: np.ndarray, res: Any, last: float, colour: str, alpha: int) -> None:
     """The pointwise 95 % band as R's survfit draws it: 1 before the first death, cut where undefined."""
-    s = np.asarray(res.survival, dtype=float)
-    lo = np.asarray(res.ci_lower, dtype=float).copy()
-    hi = np.asarray(res.ci_upper, dtype=float).copy()
-    # before the first death S = 1 and the log-log band is undefined; R draws it as 1 there
-    flat = s >= 1.0
-    lo[flat & np.isnan(lo)] = 1.0
-    hi[flat & np.isnan(hi)] = 1.0
+    from y90gui.analysis.survival import plotted_band
+
+    lo, hi = plotted_band(res)  # 1 before the first death, as R draws it (the analysis' rule)
     defined = ~(np.isnan(lo) | np.isnan(hi))
     if not defined.any():
         return

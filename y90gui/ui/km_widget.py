@@ -26,38 +26,39 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from y90gui.analysis.survival import CI_METHODS
 from y90gui.ui.km_export import export_png, export_svg
 from y90gui.ui.km_items import add_band, add_median, describe, fmt_p, step_xy, survival_at
 from y90gui.ui.palette import SERIES
 
 if TYPE_CHECKING:
-    from y90gui.ui.main_window import MainWindow
+    from y90gui.ui.session import Session
 
-#: (column key of the patient table, label)
-STRATA: tuple[tuple[str | None, str], ...] = (
-    (None, "none"),
-    ("center", "centre"),
-    ("sex", "sex"),
-    ("primary_site", "primary site"),
-    ("who_grade", "WHO grade"),
-    ("first_extent", "extent of the first RE"),
-    ("recist_3m", "RECIST at 3 months"),
+#: (key of the combo = the patient table's column, field of `analysis.strata`, label)
+STRATA: tuple[tuple[str | None, str | None, str], ...] = (
+    (None, None, "none"),
+    ("center", "center", "centre"),
+    ("sex", "sex", "sex"),
+    ("primary_site", "primary_site", "primary site"),
+    ("who_grade", "who_grade", "WHO grade"),
+    ("first_extent", "extent", "extent of the first RE"),
+    ("recist_3m", "recist_3m", "RECIST at 3 months"),
 )
-CI_METHODS = ("log-log", "log", "plain")
-MISSING = "not recorded"
+_FIELD = {key: field for key, field, _label in STRATA}
 
 
 class KaplanMeierWidget(QWidget):
     redrawn = Signal()
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window_ = window
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
         self.results: dict[str, Any] = {}
+        self.left_out = 0
         self.logrank: Any = None
         self.last_refit_ms = 0.0
         self.strata_combo = QComboBox(self)
-        for key, label in STRATA:
+        for key, _field, label in STRATA:
             self.strata_combo.addItem(label, key)
         self.strata_combo.setAccessibleName("stratify by")
         self.strata_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -66,6 +67,7 @@ class KaplanMeierWidget(QWidget):
         self.time_combo.setAccessibleName("time unit")
         self.ci_combo = QComboBox(self)
         self.ci_combo.addItems(CI_METHODS)
+        self.ci_combo.setCurrentText(session.settings.ci_method)
         self.ci_combo.setAccessibleName("confidence interval method")
         self.band_check = QCheckBox("95 % CI ban&d", self)
         self.band_check.setChecked(True)
@@ -122,31 +124,35 @@ class KaplanMeierWidget(QWidget):
         layout.addLayout(bar2)
         layout.addWidget(self.summary)
         layout.addWidget(self.graphics, 1)
-        for combo in (self.strata_combo, self.time_combo, self.ci_combo):
+        for combo in (self.strata_combo, self.time_combo):
             combo.currentIndexChanged.connect(self.refresh)
+        self.ci_combo.currentTextChanged.connect(lambda text: session.update_settings(ci_method=text))
         self.band_check.toggled.connect(self.refresh)
         self._risk_texts: list[pg.TextItem] = []
         self.stale = True
-        window.cohort_changed.connect(self.request_refresh)
-        window.cohort_loaded.connect(self.request_refresh)
+        session.cohort_changed.connect(self.request_refresh)
+        session.cohort_loaded.connect(self.request_refresh)
+        session.settings_changed.connect(self._settings_changed)
+
+    def _settings_changed(self, settings: Any) -> None:
+        if self.ci_combo.currentText() != settings.ci_method:
+            self.ci_combo.blockSignals(True)
+            self.ci_combo.setCurrentText(settings.ci_method)
+            self.ci_combo.blockSignals(False)
+        self.request_refresh()
 
     # ------------------------------------------------------------------ fitting
-    def groups(self) -> dict[str, tuple[list[float], list[bool]]]:
-        """OS rows of the filtered patients, split by the chosen stratum (None -> one group)."""
-        cohort = self.window_.cohort
+    def groups(self) -> dict[str, tuple[Any, Any]]:
+        """OS rows of the filtered patients, split by the chosen stratum (`analysis.strata`: the
+        patients without a value are left out and counted in `left_out`, as in the report)."""
+        cohort = self.session.cohort
         if cohort is None:
+            self.left_out = 0
             return {}
-        keep = self.window_.patient_panel.proxy.visible_set()
-        rows = cohort.os_rows if keep is None else [r for r in cohort.os_rows if r[0] in keep]
-        key = self.strata_combo.currentData()
-        groups: dict[str, tuple[list[float], list[bool]]] = {}
-        model = self.window_.patient_panel.model
-        for pid, days, event in rows:
-            name = "all patients" if key is None else str(model.value(pid, key) or MISSING).replace("_", " ")
-            d, e = groups.setdefault(name, ([], []))
-            d.append(days)
-            e.append(event)
-        return dict(sorted(groups.items(), key=lambda kv: (kv[0] == MISSING, kv[0])))
+        st = cohort.strata(_FIELD[self.strata_combo.currentData()], self.session.view.patient_ids,
+                           keep_missing=False)
+        self.left_out = st.left_out
+        return {str(label).replace("_", " "): g for label, g in st.groups.items()}
 
     def request_refresh(self) -> None:
         """Refit now when shown; otherwise when the page is next shown (no work for hidden plots)."""
@@ -166,9 +172,9 @@ class KaplanMeierWidget(QWidget):
 
         started = time.perf_counter()
         groups = self.groups()
-        ci = self.ci_combo.currentText()
+        ci = self.session.settings.ci_method
         self.results = {name: survival.kaplan_meier(d, e, ci_method=ci) for name, (d, e) in groups.items()}
-        self.logrank = survival.logrank(dict(groups)) if len(groups) > 1 else None  # type: ignore[arg-type]
+        self.logrank = survival.logrank(dict(groups)) if len(groups) > 1 else None
         self._draw()
         self.last_refit_ms = (time.perf_counter() - started) * 1000
         self.redrawn.emit()
@@ -208,12 +214,15 @@ class KaplanMeierWidget(QWidget):
             add_median(self.plot, res, colour, k, labelled=len(self.results) == 1)
             lines.append(describe(name, res, colour, unit, k))
         self._at_risk(k, x_end)
+        if self.left_out:
+            lines.append(f"{self.left_out} patient{'s' if self.left_out != 1 else ''} without a value of "
+                         f"{self.strata_combo.currentText()} left out (as R's survdiff does).")
         if self.logrank is not None:
             lines.append(f"log-rank p = {fmt_p(self.logrank.p_value)} (χ² = "
                          f"{'—' if self.logrank.statistic is None else f'{self.logrank.statistic:.2f}'}, "
                          f"df = {self.logrank.df})")
         if not self.results:
-            lines.append("Loading the case series…" if self.window_.cohort is None
+            lines.append("Loading the case series…" if self.session.cohort is None
                          else "No patients with a radioembolization in the current filter.")
         self.summary.setText("<br>".join(lines))
         self.plot.setYRange(0, 1.04, padding=0)
@@ -263,7 +272,7 @@ class KaplanMeierWidget(QWidget):
 
     # ------------------------------------------------------------------ export
     def export_dialog(self, kind: str) -> None:
-        store = self.window_.store
+        store = self.session.store
         start = (str(store.path.with_suffix("")) + f"-survival.{kind}") if store else f"survival.{kind}"
         flt = "PNG image, 300 dpi (*.png)" if kind == "png" else "SVG vector image (*.svg)"
         path, _ = QFileDialog.getSaveFileName(self, "Save the survival figure", start, flt)
@@ -276,9 +285,9 @@ class KaplanMeierWidget(QWidget):
         path = Path(path)
         if path.suffix.lower() == ".svg":
             export_svg(self.graphics.scene(), path)
-            self.window_.statusBar().showMessage(f"Figure saved: {path}", 8000)
+            self.session.message.emit(f"Figure saved: {path}", 8000)
             return None
-        return export_png(self.window_, self.graphics.scene(), path, dpi)
+        return export_png(self.session, self.graphics.scene(), path, dpi)
 
     def at_risk_texts(self) -> list[tuple[float, float, str]]:
         """(x, row, text) of the at-risk table as drawn (for tests)."""

@@ -1,12 +1,10 @@
 """The review window: patient list on the left, the selected patient or a cohort view on the right.
 
+This module only builds the layout and wires signals. State lives in the `Session` (store, case
+series, the filter as a `CohortView`, the selected patient, settings); the work lives in composed
+controllers (`controllers.files`, `controllers.patient`, `controllers.background`, `editing`).
 First paint needs only PySide6 and sqlite3: the patient table comes from one SQL query
-(`store.summary`). After the window is shown, two workers start: one imports the plotting
-stack (then the plot pages are built), one loads the whole case series and derives the
-columns that need the analysis rules (that part lives in `window_background`; file commands,
-message boxes and the title in `window_files`, the shown patient in `window_patient`, menus in
-`window_actions`). Cohort panels follow the table's filter, debounced so typing in the search
-box stays instant.
+(`store.summary`); after it the plot pages and the case series follow (`controllers.background`).
 """
 
 from __future__ import annotations
@@ -15,63 +13,45 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QLabel,
-    QMainWindow,
-    QProgressBar,
-    QSplitter,
-    QTabWidget,
-    QWidget,
-)
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from y90gui.core.errors import Y90Error
-from y90gui.store.store import Change, Store
+from y90gui.store.store import Store
 from y90gui.store.summary import patient_summary
 from y90gui.ui import settings as app_settings_mod
-from y90gui.ui.cohort_tasks import CohortData
+from y90gui.ui.actions import build_actions, build_menus
+from y90gui.ui.controllers.background import BackgroundController
+from y90gui.ui.controllers.files import FileController
+from y90gui.ui.controllers.patient import FILTER_DEBOUNCE_MS, PATIENT_DEBOUNCE_MS, PatientController
 from y90gui.ui.detail_area import DetailArea, LazyPage
 from y90gui.ui.patient_panel import PatientPanel
-from y90gui.ui.tasks import TaskRunner
-from y90gui.ui.window_actions import build_actions, build_menus
-from y90gui.ui.window_background import BackgroundWorkMixin
-from y90gui.ui.window_files import FileCommandsMixin
-from y90gui.ui.window_patient import PatientSelectionMixin
+from y90gui.ui.report_view import ReportView
+from y90gui.ui.session import Session
 
 log = logging.getLogger(__name__)
-FILTER_DEBOUNCE_MS = 120
-#: a patient's details load once the selection has rested this long (typing a filter that
-#: moves the current row must not redraw the timeline on every keystroke)
-PATIENT_DEBOUNCE_MS = 60
+__all__ = ["FILTER_DEBOUNCE_MS", "FIRST_ROWS", "PATIENT_DEBOUNCE_MS", "MainWindow"]
 #: rows listed at the first paint of a large file at start-up (more than any screen shows); the
 #: rest is read right after it, so 10,000 rows do not hold up the first paint (~20 ms)
 FIRST_ROWS = 200
 
 
-class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, QMainWindow):
-    store_changed = Signal(object)  # a store Change, after every write
-    patient_selected = Signal(str)
-    #: the cohort shown changed (filter or data); cohort panels refresh from filtered_patient_ids()
-    cohort_changed = Signal()
-    #: the plot pages exist (pyqtgraph imported)
-    plots_ready = Signal()
-    #: the whole case series is in memory (`cohort`)
-    cohort_loaded = Signal()
-
+class MainWindow(QMainWindow):
     def __init__(self, settings: Any = None) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
         self.settings = settings if settings is not None else app_settings_mod.app_settings()
-        self.store: Store | None = None
-        self.cohort: CohortData | None = None
+        self.session = Session(self)
+        s = self.session
+        # the session's signals under the names the window always had (tests, scripts)
+        self.store_changed = s.changed
+        self.patient_selected = s.patient_selected
+        self.cohort_changed = s.cohort_changed
+        self.cohort_loaded = s.cohort_loaded
+        self.tasks = s.tasks
         self._summary_rest: Any = None  # a SummaryPrefetch whose rows are not all listed yet
-        self.tasks = TaskRunner(self)
-        self.plots_built = False
-        self.timeline: Any = None
-        self.patient_toxicity: Any = None
-        self.km: Any = None
-        self.cohort_toxicity: Any = None
+        self._closed = False
 
         self.patient_panel = PatientPanel(self)
         self.detail = DetailArea(self)
@@ -83,9 +63,7 @@ class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, 
         self.cohort_toxicity_page = LazyPage(parent=self)
         self.views.addTab(self.survival_page, "Survival")
         self.views.addTab(self.cohort_toxicity_page, "Cohort toxicity")
-        from y90gui.ui.report_view import ReportView
-
-        self.report_view = ReportView(self)
+        self.report_view = ReportView(s, self, extra_pages=(self.cohort_toxicity_page,))
         self.views.addTab(self.report_view, "Report")
 
         self.banner = QLabel(self)
@@ -99,8 +77,6 @@ class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, 
         self.splitter.setStretchFactor(0, 5)
         self.splitter.setStretchFactor(1, 6)
         central = QWidget(self)
-        from PySide6.QtWidgets import QVBoxLayout
-
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -115,48 +91,73 @@ class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, 
         self.busy.hide()
         self.statusBar().addPermanentWidget(self.busy)
 
+        self.patients = PatientController(self, s, self.patient_panel, self.detail)
+        self.background = BackgroundController(self, s, self.patients, self.detail, self.survival_page,
+                                               self.cohort_toxicity_page, self.report_view, self._first_paint_work)
+        self.plots_ready = self.background.plots_ready
         # the API's `actions` dict deliberately shadows QWidget.actions() (not used by Qt itself)
         self.actions: dict[str, Any] = build_actions(self)  # type: ignore[assignment]
         self.edit_menu: Any = None
-        self.recent_menu = build_menus(self)
-        self.actions["new"].triggered.connect(self.new_file)
-        self.actions["open"].triggered.connect(self.choose_file)
+        self.recent_menu = build_menus(self, self.patient_panel, self.patients.step)
+        self.files = FileController(self, s, self.settings, self.banner, self.recent_menu, self.open_file)
+        self.actions["new"].triggered.connect(self.files.new_file)
+        self.actions["open"].triggered.connect(self.files.choose_file)
         self.actions["quit"].triggered.connect(self.close)
-        self.actions["about"].triggered.connect(self.show_about)
+        self.actions["about"].triggered.connect(self.files.show_about)
         self.actions["export_report"].triggered.connect(self.report_view.export_dialog)
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-
-        self._filter_timer = QTimer(self)
-        self._filter_timer.setSingleShot(True)
-        self._filter_timer.setInterval(FILTER_DEBOUNCE_MS)
-        self._filter_timer.timeout.connect(self.cohort_changed)
-        self.patient_panel.filter_changed.connect(self._filter_timer.start)
-        self.patient_panel.patient_activated.connect(self._queue_patient)
-        self.store_changed.connect(self._on_store_changed)
-        self.cohort_changed.connect(self.report_view.request_refresh)
-        self._started_background = False
-        self._painted = False
-        self._closed = False
-        self._pending_patient: str | None = None
-        self._pending_reload: set[str] = set()
-        self._cohort_generation = 0
-        self._patient_timer = QTimer(self)
-        self._patient_timer.setSingleShot(True)
-        self._patient_timer.setInterval(PATIENT_DEBOUNCE_MS)
-        self._patient_timer.timeout.connect(self._apply_patient)
-        self.views.currentChanged.connect(self._view_changed)
+        s.busy.connect(self._busy)
+        s.idle.connect(self._idle)
+        s.message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        s.changed.connect(self._on_changed)
+        s.cohort_loaded.connect(self._on_cohort_loaded)
+        self.views.currentChanged.connect(lambda _i: self.background.view_changed(self.views.currentWidget()))
 
         self._editing: Any = None
-        self._update_title()
+        self.files.update_status()
         self._restore_layout()
 
     # ------------------------------------------------------------------ public API
+    @property
+    def store(self) -> Store | None:
+        return self.session.store
+
+    @property
+    def cohort(self) -> Any:
+        return self.session.cohort
+
+    @property
+    def plots_built(self) -> bool:
+        return self.background.plots_built
+
+    @property
+    def km(self) -> Any:
+        return self.background.km
+
+    @property
+    def cohort_toxicity(self) -> Any:
+        return self.background.cohort_toxicity
+
+    @property
+    def timeline(self) -> Any:
+        return self.patients.timeline
+
+    @property
+    def patient_toxicity(self) -> Any:
+        return self.patients.patient_toxicity
+
     def current_patient_id(self) -> str | None:
-        return self.patient_panel.current_patient_id()
+        return self.patients.current()
 
     def filtered_patient_ids(self) -> list[str]:
+        """The patients of the table's filter (every row listed first, if only a first screenful is)."""
         self._complete_summary()
         return self.patient_panel.filtered_ids()
+
+    def show_error(self, title: str, exc: BaseException) -> None:
+        self.files.show_error(title, exc)
+
+    def step_patient(self, delta: int) -> None:
+        self.patients.step(delta)
 
     def open_file(self, path: str | Path, prefetched: Any = None) -> bool:
         """Open a case series (closing the current one); errors are shown, never raised.
@@ -165,53 +166,40 @@ class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, 
         """
         try:
             store = Store.open(Path(path))
-        except Y90Error as exc:
+        except (Y90Error, OSError) as exc:
             self.show_error(f"Cannot open {Path(path).name}", exc)
             return False
-        except OSError as exc:
-            self.show_error(f"Cannot open {Path(path).name}", exc)
-            return False
-        self._set_store(store, prefetched)
+        self.close_store()
+        self.detail.set_store(store)
+        self.session.set_store(store)
+        self._show_rows(store, prefetched)
+        self.patients.publish_view()
+        self.background.load_cohort()
         app_settings_mod.add_recent(self.settings, str(Path(path).resolve()))
         self.settings.setValue("last_file", str(Path(path).resolve()))
         return True
 
     def close_store(self) -> None:
         self._drop_summary_rest()
-        self.tasks.cancel("cohort")
         self.detail.set_store(None)
-        if self.store is not None:
-            self.store.close()
-        self.store = None
-        self.cohort = None
+        self.session.set_store(None)
 
     def refresh_summary(self) -> None:
         """Re-read the table rows (cheap SQL) and reload the cohort in the background."""
         if self.store is None:
             return
         self._reread_rows()
-        self.cohort_changed.emit()
-        self._load_cohort()
+        self.patients.publish_view()
+        self.background.load_cohort()
 
-    # ------------------------------------------------------------------ store
-    def _set_store(self, store: Store, prefetched: Any = None) -> None:
-        self.close_store()
-        self.store = store
-        self.detail.set_store(store)
-        self._update_title()
-        self._update_banner()
-        self._show_rows(store, prefetched)
-        self.cohort_changed.emit()
-        if self._started_background:
-            self._load_cohort()
-
+    # ------------------------------------------------------------------ table rows
     def _show_rows(self, store: Store, prefetched: Any) -> None:
         """The patient table's rows: all at once, or at start-up on a large file a first screenful
         now and the rest just after the first paint (`_complete_summary`)."""
         if prefetched is not None:
             first = prefetched.first_rows(store.conn, FIRST_ROWS)
             total = prefetched.patient_count
-            if first is not None and total is not None and len(first.rows) < total and not self._painted:
+            if first is not None and total is not None and len(first.rows) < total and not self.background.painted:
                 self.patient_panel.set_summary(first, loading_total=total)
                 self._summary_rest = prefetched
                 return
@@ -230,7 +218,7 @@ class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, 
             rest.close()
             return
         self.patient_panel.set_summary(rest.result(self.store.conn) or patient_summary(self.store.conn))
-        self.cohort_changed.emit()
+        self.patients.publish_view()
 
     def _drop_summary_rest(self) -> None:
         rest, self._summary_rest = self._summary_rest, None
@@ -243,18 +231,13 @@ class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, 
         self._drop_summary_rest()
         self.patient_panel.set_summary(patient_summary(self.store.conn))
 
-    def _on_store_changed(self, change: Change) -> None:
+    def _on_changed(self, change: Any) -> None:
         self.detail.on_store_changed(change)
         if self.store is not None:
             self._reread_rows()
-            self._update_title()
-        pid = self.current_patient_id()
-        if pid and (not change.patient_ids or pid in change.patient_ids):
-            self._show_patient_plots(pid)
-        if self.cohort is not None and change.patient_ids and "reference_ranges" not in change.tables:
-            self._reload_patients(set(change.patient_ids))
-        else:
-            self._load_cohort()
+
+    def _on_cohort_loaded(self, cohort: Any) -> None:
+        self.patient_panel.set_derived(cohort.derived)
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -266,8 +249,8 @@ class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, 
     def finish_building(self) -> None:
         """Build what the first paint does not show: the sheet tables and editing (once).
 
-        Runs right after the first paint (`_after_first_paint`), or earlier when something asks
-        for `editing`. Until then the editing actions are disabled (`window_actions`).
+        Runs right after the first paint, or earlier when something asks for `editing`. Until
+        then the editing actions are disabled (`actions.EDITING_KEYS`).
         """
         if self._editing is not None or self._closed:
             return
@@ -275,6 +258,28 @@ class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, 
         from y90gui.ui import editing
 
         self._editing = editing.install(self)
+
+    def _first_paint_work(self) -> None:
+        self._complete_summary()
+        self.finish_building()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self.background.window_painted()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.background.window_shown()
+
+    def _busy(self, message: str) -> None:
+        self.statusBar().showMessage(message)
+        self.busy.setRange(0, 0)
+        self.busy.show()
+
+    def _idle(self) -> None:
+        if not self.tasks.running() or self.tasks.running() == ["warmup"]:
+            self.busy.hide()
+            self.statusBar().clearMessage()
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -293,6 +298,7 @@ class MainWindow(FileCommandsMixin, PatientSelectionMixin, BackgroundWorkMixin, 
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closed = True
+        self.background.closed = True
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/splitter", self.splitter.saveState())

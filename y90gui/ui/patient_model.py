@@ -159,7 +159,7 @@ class PatientTableModel(QAbstractTableModel):
         return len(self._all)
 
     def pid_at(self, row: int) -> str:
-        return self._rows[row][0]
+        return str(self._rows[row][0])
 
     def row_of(self, patient_id: str) -> int:
         for i, r in enumerate(self._rows):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from y90gui.core import codes
+from y90gui.services.cohort_view import CohortView
 from y90gui.store.summary import PatientSummary
 from y90gui.ui.patient_model import ALL, COLUMN_KEYS, PID_ROLE, PatientFilterProxy, PatientTableModel, pretty_code
 
@@ -224,6 +225,18 @@ class PatientPanel(QWidget):
     def filtered_ids(self) -> list[str]:
         return self.proxy.accepted_ids(self.model.patient_ids())
 
+    def cohort_view(self) -> CohortView:
+        """The current filter as data: the IDs shown (None: no filter) and what the filter says."""
+        text, filters = self.proxy.criteria()
+        parts = [f"search “{text.strip()}”"] if text.strip() else []
+        labels = {key: label.replace("&", "") for key, label, _c in FILTERS}
+        for key, value in filters.items():
+            if value is not ALL:
+                shown = pretty_code(value) if value is not None else NOT_RECORDED
+                parts.append(f"{labels.get(key, key).lower()} = {shown}")
+        ids = None if self.proxy.visible_set() is None else tuple(self.filtered_ids())
+        return CohortView(ids, ", ".join(parts) or "all patients", self.model.total())
+
     def _update_count(self) -> None:
         if self._loading_total is not None:
             self.count_label.setText(f"reading {self._loading_total} patients…")
@@ -237,7 +250,8 @@ class PatientPanel(QWidget):
         index = self.table.currentIndex()
         if not index.isValid():
             return None
-        return index.data(PID_ROLE)
+        pid = index.data(PID_ROLE)
+        return None if pid is None else str(pid)
 
     def select_patient(self, patient_id: str) -> bool:
         row = self.model.row_of(patient_id)

@@ -1,8 +1,8 @@
-"""The study report as a page, for the table's current filter, computed off the GUI thread.
+"""The study report as a page, for the session's current cohort view, computed off the GUI thread.
 
-The report is `analysis.report.compute_report` of the filtered patients; this view only
-renders it (`report_html`) and exports it: HTML, PDF (QTextDocument -> QPdfWriter) or the
-report workbook (analysis' `write_report_workbook`, on a worker).
+The report is `analysis.report.compute_from_frames` of the shown patients' frames (derived once
+per load, `services.cohort`); this view only renders it (`services.report_html`) and exports it:
+HTML, PDF (QTextDocument -> QPdfWriter) or the report workbook (`write_report_workbook`, on a worker).
 """
 
 from __future__ import annotations
@@ -23,40 +23,47 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from y90gui.analysis.report import BASES
+from y90gui.analysis.survival import CI_METHODS
+
 if TYPE_CHECKING:
-    from y90gui.ui.main_window import MainWindow
+    from y90gui.ui.session import Session
 
 log = logging.getLogger(__name__)
-CI_METHODS = ("log-log", "log", "plain")
 
 
 def report_to_html(report: dict[str, Any], shown: int, total: int) -> str:
     """`report_html.report_to_html`, imported when a report is first shown (not on the first-paint path)."""
-    from y90gui.ui.report_html import report_to_html as render
+    from y90gui.services.report_html import report_to_html as render
 
     return render(report, shown, total)
 
 
-def compute_report(data: Any, ci_method: str, basis: str, progress: Any) -> dict[str, Any]:
-    from y90gui.analysis.report import compute_report as compute
+def compute_report(frames: Any, ci_method: str, basis: str, window_days: int, progress: Any) -> dict[str, Any]:
+    from y90gui.analysis.report import compute_from_frames
 
     progress.step(0.1, 1, "computing the report")
-    return compute(data, ci_method=ci_method, basis=basis)
+    return compute_from_frames(frames, ci_method=ci_method, basis=basis, window_days=window_days)
 
 
 class ReportView(QWidget):
     report_ready = Signal(object)  # the report dict, after each computation
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window_ = window
+    def __init__(self, session: Session, parent: QWidget | None = None,
+                 extra_pages: tuple[QWidget, ...] = ()) -> None:
+        super().__init__(parent)
+        self.session = session
+        #: other pages that show this report (the cohort toxicity page): it is kept fresh for them too
+        self.extra_pages = extra_pages
         self.report: dict[str, Any] | None = None
         self.report_ids: list[str] = []
+        self._frames: Any = None  # the frames the shown report was computed from (its workbook)
+        self._total = 0
         self.ci_combo = QComboBox(self)
         self.ci_combo.addItems(CI_METHODS)
         self.ci_combo.setAccessibleName("confidence interval method")
         self.basis_combo = QComboBox(self)
-        self.basis_combo.addItems(["procedures", "patients"])
+        self.basis_combo.addItems(BASES)
         self.basis_combo.setAccessibleName("toxicity denominator")
         ci_label = QLabel("&Median CI:", self)
         ci_label.setBuddy(self.ci_combo)
@@ -79,15 +86,25 @@ class ReportView(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(bar)
         layout.addWidget(self.browser, 1)
-        self.ci_combo.currentTextChanged.connect(self.refresh)
-        self.basis_combo.currentTextChanged.connect(self.refresh)
+        self.ci_combo.currentTextChanged.connect(lambda text: session.update_settings(ci_method=text))
+        self.basis_combo.currentTextChanged.connect(lambda text: session.update_settings(basis=text))
         self.stale = True
         self._export_when_ready = False
+        session.cohort_changed.connect(lambda _view: self.request_refresh())
+        session.cohort_loaded.connect(lambda _cohort: self.request_refresh())
+        session.settings_changed.connect(self._settings_changed)
+
+    def _settings_changed(self, settings: Any) -> None:
+        for combo, value in ((self.ci_combo, settings.ci_method), (self.basis_combo, settings.basis)):
+            if combo.currentText() != value:
+                combo.blockSignals(True)
+                combo.setCurrentText(value)
+                combo.blockSignals(False)
+        self.refresh()
 
     def shown(self) -> bool:
         """Whether anyone looks at the report: this page or the cohort toxicity page."""
-        tox = getattr(self.window_, "cohort_toxicity_page", None)
-        return self.isVisible() or bool(tox is not None and tox.isVisible())
+        return self.isVisible() or any(p.isVisible() for p in self.extra_pages)
 
     def request_refresh(self) -> None:
         """Recompute now when shown, else when next shown (a 10,000-patient report takes seconds)."""
@@ -101,31 +118,35 @@ class ReportView(QWidget):
             self.refresh()
 
     def set_basis(self, basis: str) -> None:
-        self.basis_combo.setCurrentText(basis)
+        self.session.update_settings(basis=basis)
 
     def settings(self) -> tuple[str, str]:
-        return self.ci_combo.currentText(), self.basis_combo.currentText()
+        return self.session.settings.ci_method, self.session.settings.basis
 
     def refresh(self) -> None:
-        """Recompute for the current filter (a newer request cancels an older one)."""
-        cohort = self.window_.cohort
+        """Recompute for the current cohort view (a newer request cancels an older one)."""
+        cohort = self.session.cohort
         if cohort is None:
             self.stale = True
             return
         self.stale = False
-        ids = self.window_.filtered_patient_ids()
-        ci_method, basis = self.settings()
+        view = self.session.view
+        ids = self.session.shown_ids()
+        st = self.session.settings
         self.status.setText("computing…")
-        data = cohort.subset(ids)
+        frames = cohort.subset(None if view.patient_ids is None else ids)
+
         def shown(report: dict[str, Any]) -> None:
-            self._show(report, ids)
+            self._frames = frames
+            self._show(report, ids, view.total)
 
-        self.window_.tasks.start("report", lambda p: compute_report(data, ci_method, basis, p), shown, self._failed)
+        self.session.tasks.start("report", lambda p: compute_report(frames, st.ci_method, st.basis,
+                                                                    st.window_days, p), shown, self._failed)
 
-    def _show(self, report: dict[str, Any], ids: list[str]) -> None:
+    def _show(self, report: dict[str, Any], ids: list[str], total: int) -> None:
         self.report = report
         self.report_ids = ids
-        total = self.window_.patient_panel.model.total()
+        self._total = total
         scroll = self.browser.verticalScrollBar().value()
         self.browser.setHtml(report_to_html(report, len(ids), total))
         self.browser.verticalScrollBar().setValue(scroll)
@@ -137,19 +158,20 @@ class ReportView(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.status.setText("report failed")
-        self.window_.show_error("The report could not be computed", exc)
+        self.session.failed.emit("The report could not be computed", exc)
 
     # ------------------------------------------------------------------ export
     def export_dialog(self) -> None:
         if self.report is None or self.stale:
-            if self.window_.cohort is None:
-                self.window_.show_error("Nothing to export yet",
-                                        ValueError("the case series is still loading; try again in a moment"))
+            if self.session.cohort is None:
+                self.session.failed.emit("Nothing to export yet",
+                                         ValueError("the case series is still loading; try again in a moment"))
                 return
             self._export_when_ready = True  # compute for the current filter first, then ask where
             self.refresh()
             return
-        start = str(self.window_.store.path.with_suffix("")) + "-report" if self.window_.store else "report"
+        store = self.session.store
+        start = str(store.path.with_suffix("")) + "-report" if store else "report"
         path, chosen = QFileDialog.getSaveFileName(
             self, "Export report", start, "Excel workbook (*.xlsx);;PDF (*.pdf);;Web page (*.html)")
         if path:
@@ -163,12 +185,11 @@ class ReportView(QWidget):
             path = path.with_suffix(suffix)
         assert self.report is not None
         if suffix in (".html", ".htm"):
-            total = self.window_.patient_panel.model.total()
-            path.write_text(report_to_html(self.report, len(self.report_ids), total), encoding="utf-8")
-            self.window_.statusBar().showMessage(f"Report saved: {path}", 8000)
+            path.write_text(report_to_html(self.report, len(self.report_ids), self._total), encoding="utf-8")
+            self.session.message.emit(f"Report saved: {path}", 8000)
         elif suffix == ".pdf":
             self._write_pdf(path)
-            self.window_.statusBar().showMessage(f"Report saved: {path}", 8000)
+            self.session.message.emit(f"Report saved: {path}", 8000)
         else:
             self._write_xlsx(path)
 
@@ -181,29 +202,26 @@ class ReportView(QWidget):
         writer.setResolution(300)
         writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                          QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter))
-        total = self.window_.patient_panel.model.total()
         assert self.report is not None
         doc = QTextDocument()
-        doc.setHtml(report_to_html(self.report, len(self.report_ids), total))
+        doc.setHtml(report_to_html(self.report, len(self.report_ids), self._total))
         doc.print_(writer)
 
     def _write_xlsx(self, path: Path) -> None:
-        report = self.report
-        cohort = self.window_.cohort
-        assert report is not None and cohort is not None
-        data = cohort.subset(self.report_ids)
+        report, frames = self.report, self._frames
+        assert report is not None
 
         def work(progress: Any) -> Path:
             from y90gui.analysis.report_workbook import write_report_workbook
 
-            write_report_workbook(report, data, path, progress=progress)
+            write_report_workbook(report, frames, path, progress=progress)
             return path
 
-        self.window_.statusBar().showMessage("Writing the report workbook…")
-        self.window_.tasks.start(
+        self.session.message.emit("Writing the report workbook…", 0)
+        self.session.tasks.start(
             "export_report", work,
-            lambda p: self.window_.statusBar().showMessage(f"Report saved: {p}", 8000),
-            lambda exc: self.window_.show_error("The report could not be saved", exc))
+            lambda p: self.session.message.emit(f"Report saved: {p}", 8000),
+            lambda exc: self.session.failed.emit("The report could not be saved", exc))
 
     def text(self) -> str:
         return self.browser.toPlainText()

@@ -35,12 +35,12 @@ def _say(line: str) -> None:
 
 
 def _ensure_log_file() -> Path | None:
-    """The app's log file (app.setup_logging) — added here when the caller did not set it up."""
+    """The app's log file (services.logfile.setup_logging) — added here when the caller did not set it up."""
     root = logging.getLogger()
     for handler in root.handlers:
         if isinstance(handler, logging.FileHandler):
             return Path(handler.baseFilename)
-    from y90gui.ui.app import setup_logging
+    from y90gui.services.logfile import setup_logging
 
     return setup_logging()
 

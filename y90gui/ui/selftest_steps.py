@@ -89,7 +89,7 @@ class SelfTest:
         self.db = folder / "selftest-demo.y90"
         self.n_patients = 0
         self.errors: list[str] = []
-        self.reports: list[dict] = []  # reports computed after our file was opened
+        self.reports: list[dict[str, Any]] = []  # reports computed after our file was opened
 
     # --------------------------------------------------------------- steps
     def environment(self) -> str:
@@ -177,9 +177,9 @@ class SelfTest:
         _wait(self.app, lambda: bool(self.reports) and view.report is not None
               and len(view.report_ids) == self.n_patients, "the report of all patients", errors=self.errors)
         rep = view.report
-        from y90gui.analysis.report import compute_report
+        from y90gui.analysis.report import report_for_store
 
-        direct = compute_report(w.cohort.subset(None))
+        direct = report_for_store(w.store)  # straight from the file, not through the window's cohort
         for key in ("patients", "procedures"):
             if rep.get(key) != direct.get(key):
                 raise StepFailed(f"report '{key}' is {rep.get(key)} in the window, {direct.get(key)} computed directly")
@@ -227,7 +227,7 @@ class SelfTest:
         from y90gui.analysis import survival
         from y90gui.analysis.km_figure import render_km_png
 
-        rows = survival.os_data(self.window.cohort.data)
+        rows = self.window.cohort.os_rows
         km = survival.kaplan_meier([d for _p, d, _e in rows], [e for _p, _d, e in rows])
         out = self.folder / "selftest-km.png"
         render_km_png(km, out, dpi=150)

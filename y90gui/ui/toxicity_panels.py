@@ -178,19 +178,26 @@ class PatientToxicityPanel(QWidget):
 
 
 class CohortToxicityPanel(QWidget):
-    """Per test: patients/procedures by worst grade, grade 3–4 n/N; table and stacked bar chart."""
+    """Per test: patients/procedures by worst grade, grade 3–4 n/N; table and stacked bar chart.
+
+    Draws the report the report view computed (`set_report`); its "count per" choice is the
+    session's `basis` setting, shared with the report."""
 
     basis_changed = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        from y90gui.analysis.report import BASES
+
+        self.session = session
         self.report: dict[str, Any] | None = None
         self.basis = QComboBox(self)
-        self.basis.addItems(["procedures", "patients"])
+        self.basis.addItems(BASES)
         self.basis.setAccessibleName("denominator")
         basis_label = QLabel("Count &per:", self)
         basis_label.setBuddy(self.basis)
         self.basis.currentTextChanged.connect(self.basis_changed)
+        self.basis.currentTextChanged.connect(lambda text: session.update_settings(basis=text))
         self.summary = QLabel(self)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setWordWrap(True)
@@ -228,7 +235,7 @@ class CohortToxicityPanel(QWidget):
             self.basis.blockSignals(True)
             self.basis.setCurrentText(basis)
             self.basis.blockSignals(False)
-        from y90gui.ui.report_html import rate
+        from y90gui.services.report_html import rate
 
         ct, comp = report.get("clinical_toxicity_3m") or {}, report.get("complications") or {}
         reild = (report.get("reild") or {}).get("fatal")

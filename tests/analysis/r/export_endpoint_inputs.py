@@ -6,7 +6,7 @@
   tests/analysis/endpoint_cases.py (not y90gui's derivation: that is what the tests check);
 - r_input_cox/*.csv: seeded synthetic data sets (a three-level factor; a continuous covariate;
   heavy ties with missing covariates) and the demo cohort's covariates as y90gui derives them
-  (`covariates.covariate_frame`, OS from `report.os_times`); models.json says which models R fits.
+  (`covariates.covariate_frame`, OS from `survival.os_arrays`); models.json says which models R fits.
 """
 
 from __future__ import annotations
@@ -81,13 +81,14 @@ def cox_sets() -> dict[str, dict[str, object]]:
 def demo_set(models: dict[str, dict[str, object]]) -> None:
     from y90gui.analysis.covariates import COVARIATES, covariate_frame
     from y90gui.analysis.frames import from_case_data
-    from y90gui.analysis.report import os_times, treated
+    from y90gui.analysis.report import treated
+    from y90gui.analysis.survival import os_arrays
     from y90gui.demo.cohort import build_demo
 
     fr = from_case_data(build_demo())
     pats = treated(fr)[0]
     cov = covariate_frame(fr, DEMO_COVARIATES, pats)
-    days, dead = os_times(pats)
+    days, dead = os_arrays(pats)
     rows = [[int(d), int(e), *[None if v is None or v != v else v for v in r]]
             for d, e, r in zip(days, dead, cov[DEMO_COVARIATES].itertuples(index=False), strict=True)]
     _write(DATA / "r_input_cox" / "demo_os.csv", ["time", "status", *DEMO_COVARIATES], rows)

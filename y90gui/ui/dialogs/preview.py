@@ -10,8 +10,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from y90gui.services.edit_rules import format_value
 from y90gui.ui.dialogs.issues import IssuesTable
-from y90gui.ui.editing.rules import format_value
 
 #: Above this many field changes the changed patients start collapsed (a whole-centre resend).
 EXPAND_LIMIT = 300

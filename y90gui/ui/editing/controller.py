@@ -1,8 +1,8 @@
 """Wires editing into gui1's MainWindow: actions, validated detail tables, History tab, safe close.
 
-The window owns the store and broadcasts every write as `store_changed(Change)`; this
-controller makes sure each write made here (a cell edit, an added or deleted row, undo, redo,
-an import) is broadcast exactly once, keeps "Undo <what>" / "Redo <what>" in step with the
+The window's `Session` owns the store and broadcasts every write as `changed(Change)`; this
+controller hands each write made here (a cell edit, an added or deleted row, undo, redo, an
+import) to `session.apply` exactly once, keeps "Undo <what>" / "Redo <what>" in step with the
 store's undo stack, and refuses to quit while an import or export is still running unless the
 user agrees (then the workers are cancelled and waited for by the window's own shutdown).
 """
@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from y90gui.store.store import Change, Store
-from y90gui.ui.editing.exchange import ExchangeMixin
-from y90gui.ui.editing.row_dialog import ERROR_STYLE
-from y90gui.ui.editing.rows import RowActionsMixin
-from y90gui.ui.editing.undo import UndoMixin
+from y90gui.ui.editing.exchange import Exchange
+from y90gui.ui.editing.row_dialog import ERROR_STYLE, AddRowDialog
+from y90gui.ui.editing.rows import RowActions
+from y90gui.ui.editing.undo import UndoRedo
 from y90gui.ui.editing.work_strip import WorkStrip
 from y90gui.ui.history import HistoryPanel
 from y90gui.ui.models.sheet_model import edit_hub
@@ -31,25 +32,19 @@ log = logging.getLogger(__name__)
 BACKGROUND_TASKS = frozenset({"cohort", "warmup", "report", "km", "summary"})
 
 
-class EditingController(RowActionsMixin, UndoMixin, ExchangeMixin, QObject):
-    """One per window: `window.editing`. Rows, undo and exchange live in their mixin modules."""
+class EditingController(QObject):
+    """One per window: `window.editing`. Composed of `RowActions` (rows), `UndoRedo` and
+    `Exchange` (File menu), each its own object; this one wires them to the window's actions."""
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
+        self.session = window.session
         self.store: Store | None = None
         self.dialog: Any = None  # the last dialog opened (tests, screenshots)
-        a = window.actions
-        for key, slot in (("import", self.open_import), ("export", self.open_export),
-                          ("template", self.export_template), ("backup", self.backup),
-                          ("undo", self.undo), ("redo", self.redo)):
-            a[key].triggered.connect(lambda _=False, slot=slot: slot())
-
         self.history = HistoryPanel(parent=window.detail_tabs)
         self.history.setObjectName("HistoryPanel")
         window.detail_tabs.addTab(self.history, "Hi&story")  # Alt+H is the Help menu
-        self._make_tables_editable()
-        self._build_row_toolbar()
         self.message = QLabel()
         self.message.setObjectName("EditMessage")
         self.message.setStyleSheet(ERROR_STYLE)
@@ -58,6 +53,17 @@ class EditingController(RowActionsMixin, UndoMixin, ExchangeMixin, QObject):
         parent = window.detail_tabs.parentWidget()
         if parent is not None and parent.layout() is not None:
             parent.layout().addWidget(self.message)
+        self.rows = RowActions(window, window.detail_tabs, self.message, self._keep)
+        self.row_toolbar = self.rows.row_toolbar
+        self.add_row_action = self.rows.add_row_action
+        self.delete_row_action = self.rows.delete_row_action
+        self.undo_redo = UndoRedo(window, self.session, self.update_actions, self._keep)
+        self.exchange = Exchange(window, self.session, self._keep, window.filtered_patient_ids)
+        a = window.actions
+        for key, slot in (("import", self.open_import), ("export", self.open_export),
+                          ("template", self.export_template), ("backup", self.backup),
+                          ("undo", self.undo), ("redo", self.redo)):
+            a[key].triggered.connect(lambda _=False, slot=slot: slot())
 
         self.work_strip: WorkStrip | None = None
         if hasattr(window.tasks, "started"):
@@ -67,20 +73,18 @@ class EditingController(RowActionsMixin, UndoMixin, ExchangeMixin, QObject):
         hub = edit_hub()
         hub.committed.connect(self._model_committed)
         hub.refused.connect(self._model_refused)
-        window.store_changed.connect(self._store_changed)
-        window.patient_selected.connect(self._patient_selected)
+        self.session.changed.connect(self._store_changed)
+        self.session.patient_selected.connect(self._patient_selected)
+        self.session.opened.connect(lambda _store: self.sync_store())
+        self.session.closed.connect(self.sync_store)
         window.detail_tabs.currentChanged.connect(self._tab_changed)
-        window.windowTitleChanged.connect(lambda _t: self.sync_store())
-        window.installEventFilter(self)
-        detail = window.detail_tabs.parentWidget()
-        if detail is not None:
-            detail.installEventFilter(self)  # models are rebuilt (ChildAdded) when a file opens
+        window.installEventFilter(self)  # asks before quitting with an import running
         self.sync_store()
 
     # ------------------------------------------------------------------ store following
     def sync_store(self) -> None:
-        """Follow the window's current store (it opens and closes files without telling us)."""
-        store = self.window.store
+        """Follow the session's store (`opened` / `closed`)."""
+        store = self.session.store
         if store is not self.store:
             self.store = store
             self.history.set_store(store)
@@ -106,7 +110,7 @@ class EditingController(RowActionsMixin, UndoMixin, ExchangeMixin, QObject):
                 pass
         self._set_undo_text(a["undo"], "Undo", undoable)
         self._set_undo_text(a["redo"], "Redo", redoable)
-        self._update_row_actions()
+        self.rows.update()
 
     def _set_undo_text(self, action: QAction, verb: str, ids: list[int]) -> None:
         action.setEnabled(bool(ids))
@@ -120,22 +124,19 @@ class EditingController(RowActionsMixin, UndoMixin, ExchangeMixin, QObject):
             action.setToolTip(verb)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            if not self.confirm_close():
-                event.ignore()
-                return True
-        elif watched is not self.window and event.type() == QEvent.Type.ChildAdded:
-            QTimer.singleShot(0, self, self.sync_store)  # dies with us
+        if watched is self.window and event.type() == QEvent.Type.Close and not self.confirm_close():
+            event.ignore()
+            return True
         return False
 
     # ------------------------------------------------------------------ broadcasts
     def _model_committed(self, model: Any, change: Change) -> None:
-        if getattr(model, "store", None) is self.window.store and self.window.store is not None:
+        if getattr(model, "store", None) is self.session.store and self.session.store is not None:
             self.message.hide()
-            self.window.store_changed.emit(change)
+            self.session.apply(change)
 
     def _model_refused(self, model: Any, reason: str) -> None:
-        if getattr(model, "store", None) is not self.window.store:
+        if getattr(model, "store", None) is not self.session.store:
             return
         self.message.setText(f"Not saved — {reason}")
         self.message.show()
@@ -151,7 +152,32 @@ class EditingController(RowActionsMixin, UndoMixin, ExchangeMixin, QObject):
         self.history.set_patient(pid)
 
     def _tab_changed(self, _index: int) -> None:
-        self._update_row_actions()
+        self.rows.update()
+
+    # ------------------------------------------------------------------ the parts' commands
+    def add_row(self) -> AddRowDialog | None:
+        return self.rows.add_row()
+
+    def delete_row(self) -> Change | None:
+        return self.rows.delete_row()
+
+    def undo(self) -> Change | None:
+        return self.undo_redo.undo()
+
+    def redo(self) -> Change | None:
+        return self.undo_redo.redo()
+
+    def open_import(self, path: str | Path | None = None) -> Any:
+        return self.exchange.open_import(path)
+
+    def open_export(self) -> Any:
+        return self.exchange.open_export()
+
+    def export_template(self, path: str | Path | None = None) -> Any:
+        return self.exchange.export_template(path)
+
+    def backup(self, path: str | Path | None = None) -> Any:
+        return self.exchange.backup(path)
 
     def _keep(self, dialog: Any) -> None:
         """Remember the newest dialog (tests, screenshots) and free the previous one if it is done."""

@@ -8,6 +8,7 @@ scripts); otherwise a file dialog asks.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,24 +17,27 @@ from PySide6.QtWidgets import QFileDialog
 
 from y90gui.store.store import Change, Store
 from y90gui.ui.dialogs.progress import TaskDialog, run_task
+from y90gui.ui.session import Session
 
 
-class ExchangeMixin:
-    """Part of `EditingController` (needs `window`, `store`, `sync_store`, `_keep`)."""
+class Exchange:
+    """Part of the editing controller: the File menu's exchange commands; `keep(dialog)` remembers
+    the dialog each opens. `shown_ids()` is the table's filter (the export offers "shown only")."""
 
-    window: Any
-    store: Store | None
+    def __init__(self, window: Any, session: Session, keep: Callable[[Any], None],
+                 shown_ids: Callable[[], list[str]]) -> None:
+        self.window = window
+        self.session = session
+        self.keep = keep
+        self.shown_ids = shown_ids
 
-    def sync_store(self) -> None:
-        raise NotImplementedError
-
-    def _keep(self, dialog: Any) -> None:
-        raise NotImplementedError
+    @property
+    def store(self) -> Store | None:
+        return self.session.store
 
     def _need_store(self, what: str) -> Store | None:
-        self.sync_store()
         if self.store is None:
-            self.window.statusBar().showMessage(f"Open or create a case series before {what}.", 8000)
+            self.session.message.emit(f"Open or create a case series before {what}.", 8000)
         return self.store
 
     def open_import(self, path: str | Path | None = None) -> Any:
@@ -42,9 +46,9 @@ class ExchangeMixin:
         store = self._need_store("importing")
         if store is None:
             return None
-        dialog = ImportDialog(store, self.window.tasks, self.window)
+        dialog = ImportDialog(store, self.session.tasks, self.window)
         dialog.imported.connect(self._imported)
-        self._keep(dialog)
+        self.keep(dialog)
         dialog.open()
         if path is not None:
             dialog.check(path)
@@ -53,8 +57,9 @@ class ExchangeMixin:
         return dialog
 
     def _imported(self, change: Change) -> None:
-        self.window.statusBar().showMessage(f"Imported: {change.description}", 8000)
-        self.window.store_changed.emit(change)
+        """The import dialog ran the write on a worker with its own progress: broadcast it once."""
+        self.session.apply(change)
+        self.session.message.emit(f"Imported: {change.description}", 8000)
 
     def open_export(self) -> Any:
         from y90gui.ui.dialogs.export_dialog import ExportDialog
@@ -62,13 +67,8 @@ class ExchangeMixin:
         store = self._need_store("exporting")
         if store is None:
             return None
-        shown = None
-        try:
-            shown = self.window.filtered_patient_ids()
-        except Exception:  # the table has no filter API in this build
-            shown = None
-        dialog = ExportDialog(store, self.window.tasks, self.window, shown)
-        self._keep(dialog)
+        dialog = ExportDialog(store, self.session.tasks, self.window, self.shown_ids())
+        self.keep(dialog)
         dialog.open()
         return dialog
 
@@ -114,8 +114,8 @@ class ExchangeMixin:
         return self._run("backup", f"Backing up {store.path.name}", work, "Backup written")
 
     def _run(self, key: str, title: str, work: Any, done: str) -> TaskDialog:
-        dialog = run_task(self.window, self.window.tasks, key, title, work,
-                          lambda p: self.window.statusBar().showMessage(f"{done}: {p}", 10000))
-        self._keep(dialog)
+        dialog = run_task(self.window, self.session.tasks, key, title, work,
+                          lambda p: self.session.message.emit(f"{done}: {p}", 10000))
+        self.keep(dialog)
         return dialog
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from y90gui.core.sheets import Column
-from y90gui.ui.editing.rules import RowErrors
+from y90gui.services.edit_rules import RowErrors
 from y90gui.ui.models.sheet_model import SheetRowsModel, column_tooltip
 
 ERROR_STYLE = "color: #b00020;"

@@ -1,18 +1,19 @@
 """Add and delete rows from the detail tables: a small toolbar beside the sheet tabs.
 
-gui1's detail area builds one plain table per sheet over our models; this mixin gives those
-tables the validating editor and a shared "Add row… / Delete row" toolbar in the tab bar's
-corner, acting on the table shown. Each add or delete is one action (undoable); a deletion
+The detail area builds one plain table per sheet over the editing models; this part of the
+editing controller gives those tables the validating editor and a shared "Add row… / Delete
+row" toolbar in the tab bar's corner, acting on the table shown. Each add or delete is one action (undoable); a deletion
 that would break the record (an adverse event naming the procedure) is refused with the reason.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QTableView, QToolBar
+from PySide6.QtWidgets import QLabel, QMainWindow, QTableView, QTabWidget, QToolBar
 
 from y90gui.store.store import Change
 from y90gui.ui.editing.delegate import ValidatingDelegate, show_refusal, source_of
@@ -21,20 +22,21 @@ from y90gui.ui.editing.sheet_editor import make_editable
 from y90gui.ui.models.sheet_model import SheetRowsModel
 
 
-class RowActionsMixin:
-    """Part of `EditingController` (needs `window`, `message`, `_keep`)."""
+class RowActions(QObject):
+    """The row toolbar of the detail tabs; `keep(dialog)` remembers the dialog it opens."""
 
-    window: Any
-    message: QLabel
-    add_row_action: QAction
-    delete_row_action: QAction
-
-    def _keep(self, dialog: Any) -> None:
-        raise NotImplementedError
+    def __init__(self, window: QMainWindow, tabs: QTabWidget, message: QLabel, keep: Callable[[Any], None]) -> None:
+        super().__init__(window)
+        self.window = window
+        self.tabs = tabs
+        self.message = message
+        self.keep = keep
+        self._make_tables_editable()
+        self._build_row_toolbar()
 
     def _tables(self) -> list[QTableView]:
-        tabs = self.window.detail_tabs
-        return [tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), QTableView)]
+        tabs = self.tabs
+        return [w for i in range(tabs.count()) if isinstance(w := tabs.widget(i), QTableView)]
 
     def _make_tables_editable(self) -> None:
         for view in self._tables():
@@ -53,20 +55,20 @@ class RowActionsMixin:
         bar.addAction(self.add_row_action)
         bar.addAction(self.delete_row_action)
         self.row_toolbar = bar
-        self.window.detail_tabs.setCornerWidget(bar, Qt.Corner.TopRightCorner)
+        self.tabs.setCornerWidget(bar, Qt.Corner.TopRightCorner)
         bar.show()  # a child added to a window already on screen stays hidden until asked (editing
         # is installed just after the first paint)
         for view in self._tables():
-            view.clicked.connect(lambda _i: self._update_row_actions())
+            view.clicked.connect(lambda _i: self.update())
 
     def current_sheet(self) -> tuple[QTableView | None, SheetRowsModel | None]:
-        view = self.window.detail_tabs.currentWidget()
+        view = self.tabs.currentWidget()
         if not isinstance(view, QTableView):
             return None, None
         model, _ = source_of(view.model(), view.rootIndex())
         return view, model if isinstance(model, SheetRowsModel) else None
 
-    def _update_row_actions(self) -> None:
+    def update(self) -> None:
         view, model = self.current_sheet()
         ok = model is not None and model.writable and model.patient_id is not None
         self.add_row_action.setEnabled(ok)
@@ -79,7 +81,7 @@ class RowActionsMixin:
         if model is None or not model.writable or model.patient_id is None:
             return None
         dialog = AddRowDialog(model, self.window)
-        self._keep(dialog)
+        self.keep(dialog)
         dialog.open()
         return dialog
 

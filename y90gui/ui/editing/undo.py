@@ -9,31 +9,29 @@ non-cancellable dialog (one transaction cannot stop half-way).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from y90gui.core.errors import Y90Error
 from y90gui.store.store import Change, Store
-from y90gui.ui.dialogs.progress import TaskDialog, run_task
+from y90gui.ui.dialogs.progress import TaskDialog
+from y90gui.ui.session import Session
 
 #: Undo/redo of an action with more row changes than this runs on a worker (an import's undo
 #: rewrites thousands of rows: seconds, which must not freeze the window).
 SYNC_REVERSE_ROWS = 2000
 
 
-class UndoMixin:
-    """Part of `EditingController` (needs `window`, `store`, `sync_store`, `update_actions`, `_keep`)."""
+class UndoRedo:
+    """Part of the editing controller: `update_actions()` after each attempt, `keep(dialog)` for
+    the dialog of a big one; the window's `select_patient` brings up an undone patient."""
 
-    window: Any
-    store: Store | None
-
-    def sync_store(self) -> None:
-        raise NotImplementedError
-
-    def update_actions(self) -> None:
-        raise NotImplementedError
-
-    def _keep(self, dialog: Any) -> None:
-        raise NotImplementedError
+    def __init__(self, window: Any, session: Session, update_actions: Callable[[], None],
+                 keep: Callable[[Any], None]) -> None:
+        self.window = window
+        self.session = session
+        self.update_actions = update_actions
+        self.keep = keep
 
     def undo(self) -> Change | None:
         return self._reverse("undo")
@@ -43,9 +41,8 @@ class UndoMixin:
 
     def _reverse(self, which: str) -> Change | None:
         """Undo/redo the newest action; a big one (an import) on a worker behind a modal dialog."""
-        self.sync_store()
-        store = self.store
-        if store is None or store.read_only or self.window.tasks.running().count("undo"):
+        store = self.session.store
+        if store is None or store.read_only or self.session.tasks.running().count("undo"):
             return None
         undoable, redoable = store.undo_stack()
         stack = undoable if which == "undo" else redoable
@@ -59,9 +56,10 @@ class UndoMixin:
         try:
             change = store.undo() if which == "undo" else store.redo()
         except (Y90Error, sqlite3.Error) as exc:
-            self.window.statusBar().showMessage(f"Cannot {which}: {exc}", 10000)
+            self.session.message.emit(f"Cannot {which}: {exc}", 10000)
             self.update_actions()
             return None
+        self.session.apply(change)
         self._reversed(which, change)
         return change
 
@@ -73,20 +71,20 @@ class UndoMixin:
                 return worker.undo() if which == "undo" else worker.redo()
 
         what = description.removeprefix("undo: ")
-        dialog = run_task(self.window, self.window.tasks, "undo", f"{which.capitalize()} {what}", work,
-                          lambda change: self._reversed(which, change), show_after_ms=0, cancellable=False)
+        dialog = self.session.run_op("undo", f"{which.capitalize()} {what}", work, self.window,
+                                     on_success=lambda change: self._reversed(which, change),
+                                     show_after_ms=0, cancellable=False)
         dialog.progress.failed.connect(lambda _exc: self.update_actions())
-        self._keep(dialog)
+        self.keep(dialog)
         return dialog
 
     def _reversed(self, which: str, change: Change) -> None:
+        """After the session has broadcast it: say what was undone and show its patient."""
         verb = "Undone" if which == "undo" else "Redone"
-        self.window.statusBar().showMessage(f"{verb}: {change.description.removeprefix('undo: ')}", 8000)
-        self.window.store_changed.emit(change)
+        self.session.message.emit(f"{verb}: {change.description.removeprefix('undo: ')}", 8000)
         # Show what was undone: an edit of another patient brings that patient up.
         if len(change.patient_ids) == 1:
             (pid,) = change.patient_ids
-            select = getattr(getattr(self.window, "patient_panel", None), "select_patient", None)
-            if pid != self.window.current_patient_id() and select is not None:
-                select(pid)
+            if pid != self.window.current_patient_id():
+                self.window.patient_panel.select_patient(pid)
 

@@ -1,6 +1,6 @@
 """What the editable models share: roles, the commit path through core validation, refusal marks.
 
-A typed value goes through `editing.rules` (that is, `core.validate`) before the store writes
+A typed value goes through `services.edit_rules` (that is, `core.validate`) before the store writes
 it as one action; a refused value never reaches the file: the model keeps the stored value,
 marks the cell, puts the reason in its tooltip and emits `edit_refused(reason)`. Every model
 also reports to one `EditHub`, so the window can broadcast edits of models it did not create.
@@ -17,8 +17,8 @@ from PySide6.QtGui import QColor
 from y90gui.core.errors import Y90Error
 from y90gui.core.sheets import SHEET_BY_NAME, Column
 from y90gui.core.validate import FieldError
+from y90gui.services import edit_rules as rules
 from y90gui.store.store import Change, Store
-from y90gui.ui.editing import rules
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 RAW_ROLE = int(Qt.ItemDataRole.UserRole) + 2

@@ -2,7 +2,7 @@
 
 Thin adapters (conventions §4): the store gives parsed values; the model shows them as text
 (DisplayRole/EditRole), hands the raw value to sorting (SORT_ROLE), and sends whatever a user
-types through `editing.rules` (that is, `core.validate`) before `store.update_row` writes it as
+types through `services.edit_rules` (that is, `core.validate`) before `store.update_row` writes it as
 one action (see `editing_base`). A committed edit emits `committed(Change)`; the window
 broadcasts it. `PatientFieldsModel` lives in `patient_fields` and is re-exported here.
 """
@@ -16,8 +16,8 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from y90gui.core.sheets import Column
 from y90gui.core.validate import FieldError
+from y90gui.services import edit_rules as rules
 from y90gui.store.store import Change, Store
-from y90gui.ui.editing import rules
 from y90gui.ui.models.editing_base import (
     KEY_ROLE,
     RAW_ROLE,

@@ -50,7 +50,8 @@ def sort_value(value: Any) -> Any:
 
 
 def row_key(sheet: str, row: Mapping[str, Any]) -> str | int:
-    return row["patient_id"] if sheet == "patients" else row["id"]
+    key: str | int = row["patient_id"] if sheet == "patients" else row["id"]
+    return key
 
 
 def _record(store: Store, sheet: str, patient_id: str | None) -> CaseData:

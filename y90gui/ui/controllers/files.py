@@ -1,47 +1,56 @@
-"""The main window's file commands, message boxes and file status (title, read-only banner).
+"""File commands, message boxes and file status (title, read-only banner) of the window.
 
-A mixin of `MainWindow`, kept apart so the window module holds layout and data flow only.
-It uses the window's `store`, `settings`, `banner`, `open_file` and `statusBar`.
+A controller object of `MainWindow`: it opens and closes files through the session and keeps
+the title and the banner in step with `session.opened` / `closed` / `changed`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox
 
 from y90gui import __version__
 from y90gui.core.errors import Y90Error
 from y90gui.store.store import Store
 from y90gui.ui import settings as app_settings_mod
+from y90gui.ui.session import Session
 
 
-class FileCommandsMixin:
-    """Needs `store`, `settings`, `recent_menu`, `open_file` and QMainWindow's `statusBar`."""
-
-    store: Store | None
-    settings: Any
-    recent_menu: Any
-    banner: Any
-    if TYPE_CHECKING:  # provided by MainWindow / QMainWindow (a stub here would shadow Qt's method)
-        def open_file(self, path: str | Path, prefetched: Any = None) -> bool: ...
-        def statusBar(self) -> Any: ...  # noqa: N802
-        def setWindowTitle(self, title: str) -> None: ...  # noqa: N802
-        def setWindowFilePath(self, path: str) -> None: ...  # noqa: N802
+class FileController(QObject):
+    def __init__(self, window: QMainWindow, session: Session, settings: Any, banner: QLabel,
+                 recent_menu: QMenu, open_file: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = session
+        self.settings = settings
+        self.banner = banner
+        self.recent_menu = recent_menu
+        self.open_file = open_file  # the window's open (it also lists the rows)
+        recent_menu.aboutToShow.connect(self.fill_recent)
+        session.opened.connect(lambda _s: self.update_status())
+        session.closed.connect(self.update_status)
+        session.changed.connect(lambda _c: self.update_title())
+        session.failed.connect(self.show_error)
 
     # ------------------------------------------------------------------ file status
-    def _update_title(self) -> None:
-        if self.store is None:
-            self.setWindowTitle("y90gui")
-            return
-        ro = " — read-only" if self.store.read_only else ""
-        self.setWindowTitle(f"{self.store.path.name}{ro} — y90gui")
-        self.setWindowFilePath(str(self.store.path))
+    def update_status(self) -> None:
+        self.update_title()
+        self.update_banner()
 
-    def _update_banner(self) -> None:
-        store = self.store
+    def update_title(self) -> None:
+        store = self.session.store
+        if store is None:
+            self.window.setWindowTitle("y90gui")
+            return
+        ro = " — read-only" if store.read_only else ""
+        self.window.setWindowTitle(f"{store.path.name}{ro} — y90gui")
+        self.window.setWindowFilePath(str(store.path))
+
+    def update_banner(self) -> None:
+        store = self.session.store
         if store is None or not store.read_only:
             self.banner.hide()
             return
@@ -59,22 +68,25 @@ class FileCommandsMixin:
             text = str(exc) if not isinstance(exc, OSError) else f"{exc.strerror or exc}: {exc.filename or ''}"
         else:
             text = f"Unexpected error ({type(exc).__name__}): {exc}\nDetails are in the log file."
-        self.statusBar().showMessage(f"{title}: {text}", 10000)
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)  # type: ignore[arg-type]
+        self.window.statusBar().showMessage(f"{title}: {text}", 10000)
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.window)
         box.setObjectName("ErrorBox")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
+    def _start_dir(self) -> str:
+        store = self.session.store
+        return str(store.path.parent) if store else str(Path.home())
+
     def choose_file(self) -> None:
-        start = str(self.store.path.parent) if self.store else str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, "Open case series", start,
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open case series", self._start_dir(),
                                               "y90gui case series (*.y90);;All files (*)")
         if path:
             self.open_file(path)
 
     def new_file(self) -> None:
-        start = str(self.store.path.parent) if self.store else str(Path.home())
-        path, _ = QFileDialog.getSaveFileName(self, "New case series", start, "y90gui case series (*.y90)")
+        path, _ = QFileDialog.getSaveFileName(self.window, "New case series", self._start_dir(),
+                                              "y90gui case series (*.y90)")
         if not path:
             return
         if not path.endswith(".y90"):
@@ -86,7 +98,7 @@ class FileCommandsMixin:
             return
         self.open_file(path)
 
-    def _fill_recent(self) -> None:
+    def fill_recent(self) -> None:
         self.recent_menu.clear()
         files = app_settings_mod.recent_files(self.settings)
         for i, f in enumerate(files):
@@ -101,7 +113,7 @@ class FileCommandsMixin:
         from y90gui.store import schema
 
         QMessageBox.about(
-            self, "About y90gui",
+            self.window, "About y90gui",
             f"<h3>y90gui {__version__}</h3>"
             "<p>Review and analysis of case series of Y-90 radioembolization of neuroendocrine liver "
             "metastases after PRRT.</p>"
@@ -110,4 +122,3 @@ class FileCommandsMixin:
             "Toxicity grading: CTCAE v4.03<br>Response: RECIST 1.1<br>"
             "Survival: Kaplan–Meier with Greenwood confidence bands (R <i>survival</i> conventions)</p>",
         )
-

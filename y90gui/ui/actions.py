@@ -7,13 +7,13 @@ by `y90gui.ui.editing.install(window)`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QStyle, QToolBar
+from PySide6.QtWidgets import QMainWindow, QMenu, QStyle, QToolBar
 
-if TYPE_CHECKING:
-    from y90gui.ui.main_window import MainWindow
+from y90gui.ui.patient_panel import PatientPanel
 
 #: key -> (text with mnemonic, shortcut, status tip, standard icon or None)
 ACTION_SPECS: dict[str, tuple[str, Any, str, QStyle.StandardPixmap | None]] = {
@@ -39,7 +39,7 @@ ACTION_SPECS: dict[str, tuple[str, Any, str, QStyle.StandardPixmap | None]] = {
 EDITING_KEYS = ("backup", "import", "export", "template", "undo", "redo")
 
 
-def build_actions(window: MainWindow) -> dict[str, QAction]:
+def build_actions(window: QMainWindow) -> dict[str, QAction]:
     style = window.style()
     actions: dict[str, QAction] = {}
     for key, (text, shortcut, tip, icon) in ACTION_SPECS.items():
@@ -59,9 +59,10 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     return actions
 
 
-def build_menus(window: MainWindow) -> QMenu:
-    """Menus and toolbar; returns the "Open recent" menu (filled from QSettings)."""
-    a = window.actions
+def build_menus(window: Any, panel: PatientPanel, step_patient: Callable[[int], None]) -> QMenu:
+    """Menus and toolbar of `window` (its `actions` dict and `views` tabs); returns the "Open
+    recent" menu (filled from QSettings)."""
+    a: dict[str, QAction] = window.actions
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addAction(a["new"])
@@ -84,10 +85,10 @@ def build_menus(window: MainWindow) -> QMenu:
     edit_menu.addSeparator()
     find = edit_menu.addAction("&Find patient")
     find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
-    find.triggered.connect(window.patient_panel.focus_search)
+    find.triggered.connect(panel.focus_search)
     clear = edit_menu.addAction("&Clear filters")
     clear.setShortcut(QKeySequence("Ctrl+Shift+L"))
-    clear.triggered.connect(window.patient_panel.clear_filters)
+    clear.triggered.connect(panel.clear_filters)
     window.edit_menu = edit_menu
 
     view_menu = bar.addMenu("&View")
@@ -100,10 +101,10 @@ def build_menus(window: MainWindow) -> QMenu:
     view_menu.addSeparator()
     nxt = view_menu.addAction("&Next patient")
     nxt.setShortcut(QKeySequence("Alt+Down"))
-    nxt.triggered.connect(lambda: window.step_patient(1))
+    nxt.triggered.connect(lambda: step_patient(1))
     prev = view_menu.addAction("Pre&vious patient")
     prev.setShortcut(QKeySequence("Alt+Up"))
-    prev.triggered.connect(lambda: window.step_patient(-1))
+    prev.triggered.connect(lambda: step_patient(-1))
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(a["about"])
@@ -118,4 +119,5 @@ def build_menus(window: MainWindow) -> QMenu:
         else:
             toolbar.addAction(a[key])
     window.addToolBar(toolbar)
+    assert isinstance(recent, QMenu)
     return recent

@@ -1,0 +1,137 @@
+"""The whole case series in memory for the window: its analysis frames, derived ONCE per load.
+
+Plain functions of a path and a `Progress` (no Qt), run by the window on a worker: the worker
+reads through its own read-only connection (a sqlite3 connection belongs to its thread). The
+frames come straight from SQL (`analysis.frames.from_store`) and every figure the window shows
+is computed from them with the analysis layer's own functions: the table's derived columns
+(RECIST at 3 months, worst lab grade), the OS rows of the KM view (`survival.os_frame`), its
+strata (`strata.stratum_values` / `strata.split`) and the report (`report.compute_from_frames`).
+An earlier version kept `CaseData` dicts and rebuilt frames from them twice per load (3.1 GB
+for 50,000 patients); an import error of the analysis package now fails loudly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from y90gui.analysis import recist, strata, survival, toxicity
+from y90gui.analysis.frames import Frames, from_store
+from y90gui.core.progress import Progress
+from y90gui.core.sheets import SHEETS
+from y90gui.store.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def subset_frames(fr: Frames, patient_ids: Iterable[str] | None) -> Frames:
+    """The frames of some patients (None: all); reference ranges are always kept whole."""
+    if patient_ids is None:
+        return fr
+    keep = set(patient_ids)
+    parts = {s.name: (fr.sheet(s.name) if s.name == "reference_ranges"
+                      else fr.sheet(s.name)[fr.sheet(s.name)["patient_id"].isin(keep)].reset_index(drop=True))
+             for s in SHEETS}
+    return Frames(**parts, source=fr.source)
+
+
+def derive_columns(fr: Frames) -> dict[str, dict[str, Any]]:
+    """The table's columns that need the analysis rules: RECIST at 3 months and the worst lab
+    grade on days 1..90 after any procedure, per patient (the report's own functions)."""
+    tm = recist.three_month_frame(fr)
+    recist_3m = {str(pid): (v if isinstance(v, str) else None)
+                 for pid, v in zip(tm.index, tm["recist"].to_numpy(), strict=True)}
+    pp = toxicity.lab_windows(fr, toxicity.WINDOW_DAYS).per_procedure
+    graded = pp[(pp["n_values"] > 0) & pp["worst"].notna() & (pp["worst"] >= 0)]
+    worst = graded.groupby("patient_id")["worst"].max()
+    return {"recist_3m": recist_3m,
+            "worst_lab_grade": {str(p): int(g) for p, g in zip(worst.index, worst.to_numpy(), strict=True)}}
+
+
+@dataclass
+class CohortData:
+    """The case series as analysis frames plus what the table and the KM view need."""
+
+    frames: Frames
+    #: derived table columns: {"recist_3m": {pid: code}, "worst_lab_grade": {pid: int}}
+    derived: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: `survival.os_frame`: (patient_id, days from first RE, event) of every treated patient
+    os: Any = None
+    _values: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+
+    @property
+    def os_rows(self) -> list[tuple[str, float, bool]]:
+        """The OS rows as tuples (tests, the self-test)."""
+        return [(str(p), float(d), bool(e)) for p, d, e in zip(self.os["patient_id"], self.os["days"],
+                                                                self.os["event"], strict=True)]
+
+    def subset(self, patient_ids: Iterable[str] | None) -> Frames:
+        return subset_frames(self.frames, patient_ids)
+
+    def stratum_values(self, field_name: str) -> dict[str, str]:
+        """{patient_id: label} of a stratification field, computed once per load and field."""
+        if field_name not in self._values:
+            self._values[field_name] = strata.stratum_values(self.frames, field_name)
+        return self._values[field_name]
+
+    def strata(self, field_name: str | None, patient_ids: Iterable[str] | None, *,
+               keep_missing: bool = False) -> strata.Strata:
+        """OS of these patients (None: all) split by `field_name` (None: one group, "all patients")."""
+        rows: pd.DataFrame = self.os
+        if patient_ids is not None:
+            rows = rows[rows["patient_id"].isin(set(patient_ids))]
+        if field_name is None:
+            days, events = rows["days"].to_numpy(dtype=float), rows["event"].to_numpy(dtype=bool)
+            return strata.Strata("", {"all patients": (days, events)} if len(rows) else {}, 0, keep_missing)
+        return strata.split(rows, self.stratum_values(field_name), field_name, keep_missing=keep_missing)
+
+
+def cohort_from_frames(fr: Frames, progress: Progress | None = None) -> CohortData:
+    if progress is not None:
+        progress.step(0.5, 1, "grading labs and responses")
+    derived = derive_columns(fr)
+    if progress is not None:
+        progress.step(0.9, 1, "survival data")
+    return CohortData(fr, derived, survival.os_frame(fr))
+
+
+def load_cohort(path: Path, progress: Progress) -> CohortData:
+    progress.step(0, 1, "reading the case series")
+    with Store.open(path, read_only=True) as store:
+        fr = from_store(store)
+    cohort = cohort_from_frames(fr, progress)
+    progress.step(1, 1, "ready")
+    return cohort
+
+
+def reload_patients(path: Path, cohort: CohortData, patient_ids: set[str], progress: Progress) -> CohortData:
+    """A new `CohortData` with just these patients re-read and re-derived (after an edit).
+
+    Re-reading 10,000 patients after every cell edit would keep a worker busy for seconds; one
+    patient's rows take milliseconds. The old object is not modified (other workers may hold it).
+    """
+    import pandas as pd
+
+    progress.step(0, 1, "reading the changed patients")
+    with Store.open(path, read_only=True) as store:
+        fresh = from_store(store, sorted(patient_ids))
+    parts = {}
+    for s in SHEETS:
+        old, new = cohort.frames.sheet(s.name), fresh.sheet(s.name)
+        if s.name == "reference_ranges":
+            parts[s.name] = new
+            continue
+        merged = pd.concat([old[~old["patient_id"].isin(patient_ids)], new], ignore_index=True)
+        merged["_row"] = range(len(merged))
+        parts[s.name] = merged
+    frames = Frames(**parts, source=cohort.frames.source)
+    derived = {k: {p: v for p, v in values.items() if p not in patient_ids} for k, values in cohort.derived.items()}
+    for key, values in derive_columns(fresh).items():
+        derived.setdefault(key, {}).update(values)
+    os_ = pd.concat([cohort.os[~cohort.os["patient_id"].isin(patient_ids)], survival.os_frame(fresh)],
+                    ignore_index=True)
+    progress.step(1, 1, "ready")
+    return CohortData(frames, derived, os_)
