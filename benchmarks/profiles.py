@@ -88,6 +88,9 @@ def profile_refresh(n: int, db: Path) -> None:
     from y90gui.ui.report_view import compute_report
 
     cohort = load_cohort(db, NO_PROGRESS)
+    few = [r[0] for r in cohort.os_rows[:50]]  # warm-up: first-call imports (scipy, pandas) are not a refresh
+    survival.kaplan_meier(np.array([r[1] for r in cohort.os_rows[:50]]), np.array([r[2] for r in cohort.os_rows[:50]]))
+    compute_report(cohort.subset(few), "log-log", "procedures", NO_PROGRESS)
 
     def run() -> None:
         days = np.array([r[1] for r in cohort.os_rows])
