@@ -1,4 +1,4 @@
-"""How long generating a 10,000-patient synthetic cohort and writing it to a store take.
+"""How long generating a synthetic cohort (10,000 and 100,000 patients) and writing it to a store take.
 
 Baselines measured in the same run: a plain `sqlite3` `executemany` of exactly the same rows
 (same value conversion) into tables without constraints, indexes or triggers, and the same
@@ -12,12 +12,15 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
+from benchmarks import harness
 from y90gui.core.sheets import SHEETS
 from y90gui.core.validate import CaseData
 
-N_PATIENTS = 10_000
+MODULE = "generate"
+SIZES = (10_000, 100_000)
 
 
 def _sql_rows(sheet, rows):  # type: ignore[no-untyped-def]
@@ -61,45 +64,59 @@ def plain_insert(data: CaseData, path: Path, ddl: list[str] | None = None) -> fl
     return elapsed
 
 
-def main() -> int:
+def main(argv: Sequence[str]) -> int:
+    """Generation at each size (repeated), then the store write at the smallest size against its peers."""
     from y90gui.demo.synthetic import build_cohort
     from y90gui.store import schema
     from y90gui.store.store import Store
 
-    t0 = time.perf_counter()
-    data = build_cohort(N_PATIENTS, seed=0)
-    generate = time.perf_counter() - t0
+    opts = harness.Options.parse(argv)
+    sizes = opts.sizes_for(SIZES)
+    if opts.wants(MODULE, "generate"):
+        for n in sizes:
+            samples = []
+            for _ in range(opts.pairs(n)):
+                t0 = time.perf_counter()
+                data = build_cohort(n, seed=0)
+                samples.append(time.perf_counter() - t0)
+                rows = sum(len(v) for v in data.values())
+                del data
+            harness.record(MODULE, "generate", n, f"generate a synthetic cohort (build_cohort), {n:,} patients",
+                           samples, "s", goal_row=False, save=opts.save, note=f"{rows:,} rows")
+    if not opts.wants(MODULE, "store_write"):
+        return 0
+    n = min(sizes)
+    data = build_cohort(n, seed=0)
     rows = sum(len(v) for v in data.values())
-    print(f"cohort: {N_PATIENTS} patients, {len(data['radioembolization'])} procedures, "
-          f"{len(data['labs'])} lab values, {rows} rows in all")
-    print(f"generate (build_cohort)          {generate:7.2f} s   {rows / generate:10,.0f} rows/s")
-
+    constrained_ddl = [s for s in schema.create_statements() if not s.startswith("CREATE TRIGGER")]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        plain = plain_insert(data, folder / "plain.sqlite")
-        constrained_ddl = [s for s in schema.create_statements() if not s.startswith("CREATE TRIGGER")]
-        constrained = plain_insert(data, folder / "constrained.sqlite", constrained_ddl)
-        t0 = time.perf_counter()
-        store = Store.create(folder / "store.y90")
-        created = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        store.replace_patients(data, "benchmark cohort")
-        write = time.perf_counter() - t0
-        audit_rows = store.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
-        t0 = time.perf_counter()
-        store.close()
-        closed = time.perf_counter() - t0
 
-    print(f"baseline: plain executemany      {plain:7.2f} s   {rows / plain:10,.0f} rows/s   (1.00x)")
-    print(f"store tables, no audit           {constrained:7.2f} s   {rows / constrained:10,.0f} rows/s   "
-          f"({constrained / plain:.2f}x baseline: CHECKs, foreign keys, indexes)")
-    print(f"Store.replace_patients           {write:7.2f} s   {rows / write:10,.0f} rows/s   "
-          f"({write / plain:.2f}x baseline; {audit_rows} audit rows)")
-    print(f"Store.create {created:.2f} s, close (WAL checkpoint) {closed:.2f} s")
-    print(f"generate + write                 {generate + write:7.2f} s   "
-          f"({(generate + write) / plain:.2f}x the plain insert alone)")
+        def fresh(name: str) -> Path:
+            path = folder / name
+            for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                p.unlink(missing_ok=True)
+            return path
+
+        def store_write() -> float:
+            with Store.create(fresh("store.y90")) as store:
+                t0 = time.perf_counter()
+                store.replace_patients(data, "benchmark cohort")
+                return time.perf_counter() - t0
+
+        s = harness.interleaved({
+            "store": store_write,
+            "plain": lambda: plain_insert(data, fresh("plain.sqlite")),
+            "constrained": lambda: plain_insert(data, fresh("constrained.sqlite"), constrained_ddl)},
+            opts.pairs(n))
+    harness.record(MODULE, "store_write", n, f"Store.replace_patients, {n:,} patients ({rows:,} rows)", s["store"],
+                   "s", peer=s["plain"], peer_name="plain sqlite3 executemany, no constraints", goal_row=False,
+                   save=opts.save)
+    harness.record(MODULE, "store_tables", n, f"executemany into the store's tables, no audit, {n:,} patients",
+                   s["constrained"], "s", peer=s["plain"], peer_name="plain sqlite3 executemany, no constraints",
+                   goal_row=False, save=opts.save)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -9,6 +9,8 @@ into row dicts at the end, so 10,000 patients take a few seconds, not minutes. D
 
 from __future__ import annotations
 
+import gc
+from itertools import repeat
 from typing import Any, cast
 
 import numpy as np
@@ -55,11 +57,27 @@ def _rows(columns: dict[str, Any], n: int) -> list[dict[str, Any]]:
     names = list(columns)
     values = [v.tolist() if isinstance(v, np.ndarray) and v.dtype.kind != "M" else
               (_dates(v) if isinstance(v, np.ndarray) else [v] * n) for v in columns.values()]
-    return [dict(zip(names, row)) for row in zip(*values)]
+    # map(dict, map(zip, ...)) runs the per-row loop in C: twice as fast as a comprehension
+    return list(map(dict, map(zip, repeat(names), zip(*values))))
 
 
 def build_cohort(n_patients: int, seed: int = 0) -> CaseData:
-    """A valid synthetic case series of `n_patients` patients (IDs SYN-000001 …)."""
+    """A valid synthetic case series of `n_patients` patients (IDs SYN-000001 …).
+
+    The cyclic garbage collector is paused while the rows are made: millions of fresh dicts
+    (none of them in a cycle) would otherwise trigger a full collection again and again, a
+    third of the time at 100,000 patients.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(n_patients, seed)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(n_patients: int, seed: int) -> CaseData:
     rng = np.random.default_rng(seed)
     n = n_patients
     pids = np.array([f"SYN-{i + 1:06d}" for i in range(n)], dtype=object)
@@ -203,7 +221,7 @@ def _labs(rng: np.random.Generator, pids: np.ndarray, dates: np.ndarray, convent
     visit_date = dates[visit_proc] + np.tile(offsets, len(pids)) + rng.integers(-3, 4, len(visit_proc))
     visit_keep = visit_date < nxt[visit_proc] - 3
     visit_proc, visit_date = visit_proc[visit_keep], visit_date[visit_keep]
-    out: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, list[str], list[float | None], list[float | None]]] = []
+    out: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     for test in LAB_TEST:
         median, sd, si_unit, uln, lln = _SI[test]
         present = rng.random(len(visit_proc)) < _TEST_PRESENT
@@ -212,34 +230,40 @@ def _labs(rng: np.random.Generator, pids: np.ndarray, dates: np.ndarray, convent
         conv = convention[vp]
         unit = np.full(len(vp), si_unit, dtype=object)
         value = np.round(value_si, _SI_DECIMALS.get(test, 0))
-        row_uln = np.full(len(vp), uln, dtype=object)
-        row_lln = np.full(len(vp), lln, dtype=object)
+        # limits as floats with NaN for "none": turned into None in one vectorised step below
+        row_uln = np.full(len(vp), np.nan if uln is None else float(uln))
+        row_lln = np.full(len(vp), np.nan if lln is None else float(lln))
         for c, table in enumerate(_CONVENTIONS):
             mask = conv == c
             if test in table:
                 u, factor, decimals = table[test]
                 unit[mask] = u
                 value[mask] = np.round(value_si[mask] * factor, decimals)
-                row_uln[mask] = None if uln is None else round(uln * factor, max(decimals, 2))
-                row_lln[mask] = None if lln is None else round(lln * factor, max(decimals, 2))
+                row_uln[mask] = np.nan if uln is None else round(uln * factor, max(decimals, 2))
+                row_lln[mask] = np.nan if lln is None else round(lln * factor, max(decimals, 2))
             if c == 4 and test in _REF_TESTS:
-                row_uln[mask] = None
-                row_lln[mask] = None
-        out.append((LAB_TEST.index(test), np.flatnonzero(present), vd, np.maximum(value, 0.0), unit.tolist(),
-                    [_lim(x) for x in row_uln.tolist()], [_lim(x) for x in row_lln.tolist()]))
+                row_uln[mask] = np.nan
+                row_lln[mask] = np.nan
+        out.append((LAB_TEST.index(test), np.flatnonzero(present), vd, np.maximum(value, 0.0), unit,
+                    row_uln, row_lln))
     # One visit's tests together, visits in date order per patient (as a lab export would list them).
     test_idx = np.concatenate([np.full(len(o[1]), o[0]) for o in out])
     visit = np.concatenate([o[1] for o in out])
     order = np.lexsort((test_idx, visit))
-    tests = np.array(LAB_TEST, dtype=object)[test_idx[order]].tolist()
-    dates_ = _dates(np.concatenate([o[2] for o in out])[order])
-    values = np.concatenate([o[3] for o in out])[order].tolist()
-    units = np.array(sum((o[4] for o in out), []), dtype=object)[order].tolist()
-    ulns = np.array(sum((o[5] for o in out), []), dtype=object)[order].tolist()
-    llns = np.array(sum((o[6] for o in out), []), dtype=object)[order].tolist()
-    return [{"patient_id": p, "date": d, "test": t, "value": v, "unit": u, "uln": hi, "lln": lo}
-            for p, d, t, v, u, hi, lo in zip(pids[visit_proc[visit[order]]].tolist(), dates_, tests, values, units,
-                                             ulns, llns)]
+    return _rows({"patient_id": pids[visit_proc[visit[order]]],
+                  "date": np.concatenate([o[2] for o in out])[order],
+                  "test": np.array(LAB_TEST, dtype=object)[test_idx[order]],
+                  "value": np.concatenate([o[3] for o in out])[order],
+                  "unit": np.concatenate([o[4] for o in out])[order],
+                  "uln": _nullable(np.concatenate([o[5] for o in out])[order]),
+                  "lln": _nullable(np.concatenate([o[6] for o in out])[order])}, len(order))
+
+
+def _nullable(values: np.ndarray) -> np.ndarray:
+    """A float array with NaN for a missing value as Python floats and None (vectorised: no per-cell call)."""
+    out = values.astype(object)
+    out[np.isnan(values)] = None
+    return out
 
 
 def _adverse_events(rng: np.random.Generator, pids: np.ndarray, proc_no: np.ndarray, dates: np.ndarray,

@@ -1,0 +1,123 @@
+"""cProfile summaries (top 25 by cumulative time) of the slowest rows, for the optimisation round.
+
+    python -m benchmarks.profiles [import|loaded|summary|refresh ...] [--sizes 100000]
+
+Each profile runs in this one thread, so the window's background work (which runs on worker
+threads, out of cProfile's sight) is profiled by calling the same functions the window's
+tasks call: `load_cohort` + `compute_report` for "loaded", `patient_summary` for the first
+paint's query, and a refresh's KM refit + cohort toxicity + report for "refresh" (written by
+`bench_gui --profile`, which has the loaded window at hand).
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import os
+import pstats
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from benchmarks import harness
+
+OUT = harness.HERE / "profiles"
+TOP = 25
+
+
+def save(name: str, fn: Callable[[], Any], title: str) -> Any:
+    """Run `fn` under cProfile; write the top entries by cumulative time to profiles/<name>.txt."""
+    OUT.mkdir(exist_ok=True)
+    prof = cProfile.Profile()
+    t0 = time.perf_counter()
+    result = prof.runcall(fn)
+    wall = time.perf_counter() - t0
+    buf = io.StringIO()
+    stats = pstats.Stats(prof, stream=buf)
+    stats.strip_dirs().sort_stats("cumulative").print_stats(TOP)
+    text = buf.getvalue().replace(str(harness.HERE.parent) + os.sep, "")
+    (OUT / f"{name}.txt").write_text(
+        f"# {title}\n# wall {wall:.2f} s under cProfile, peak RSS {harness.peak_mib():.0f} MiB, "
+        f"load average {os.getloadavg()[0]:.1f}; {time.strftime('%Y-%m-%d %H:%M')}\n{text}", encoding="utf-8")
+    print(f"profile {name}: {wall:.1f} s -> {OUT / (name + '.txt')}", flush=True)
+    return result
+
+
+def profile_import(n: int, xlsx: Path) -> None:
+    from y90gui.io.importer import apply_import, prepare_import
+    from y90gui.store.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        def run() -> None:
+            with Store.create(Path(tmp) / "p.y90") as store:
+                apply_import(store, prepare_import(xlsx, store))
+        save(f"import-{n}", run, f"import of the {n:,}-patient workbook (prepare_import + apply_import)")
+
+
+def profile_summary(n: int, db: Path) -> None:
+    from y90gui.store.store import Store
+    from y90gui.store.summary import patient_summary
+
+    with Store.open(db, read_only=True) as store:
+        save(f"first-paint-summary-{n}", lambda: patient_summary(store.conn),
+             f"the patient table's summary query at first paint, {n:,} patients")
+
+
+def profile_loaded(n: int, db: Path) -> None:
+    from y90gui.core.progress import NO_PROGRESS
+    from y90gui.ui.cohort_tasks import load_cohort
+    from y90gui.ui.report_view import compute_report
+
+    def run() -> None:
+        cohort = load_cohort(db, NO_PROGRESS)
+        compute_report(cohort.subset(None), "log-log", "procedures", NO_PROGRESS)
+    save(f"window-loaded-{n}", run, f"the window's background load: load_cohort + the report, {n:,} patients")
+
+
+def profile_refresh(n: int, db: Path) -> None:
+    """What one cohort refresh of all patients computes: the report (cohort toxicity shows its
+    tables) and the KM fit of every patient's OS row; the cohort is loaded before the clock."""
+    import numpy as np
+
+    from y90gui.analysis import survival
+    from y90gui.core.progress import NO_PROGRESS
+    from y90gui.ui.cohort_tasks import load_cohort
+    from y90gui.ui.report_view import compute_report
+
+    cohort = load_cohort(db, NO_PROGRESS)
+    few = [r[0] for r in cohort.os_rows[:50]]  # warm-up: first-call imports (scipy, pandas) are not a refresh
+    survival.kaplan_meier(np.array([r[1] for r in cohort.os_rows[:50]]), np.array([r[2] for r in cohort.os_rows[:50]]))
+    compute_report(cohort.subset(few), "log-log", "procedures", NO_PROGRESS)
+
+    def run() -> None:
+        days = np.array([r[1] for r in cohort.os_rows])
+        events = np.array([r[2] for r in cohort.os_rows])
+        survival.kaplan_meier(days, events, ci_method="log-log")
+        compute_report(cohort.subset(list({r[0] for r in cohort.os_rows})), "log-log", "procedures", NO_PROGRESS)
+    save(f"cohort-refresh-{n}", run, f"one cohort refresh's computation (KM of all + report on the filtered "
+                                      f"subset = all), {n:,} patients; the KM drawing is not in it")
+
+
+def main(argv: Sequence[str]) -> int:
+    from benchmarks.cohorts import ensure_cohort
+
+    names = [a for a in argv if not a.startswith("-") and not a[0].isdigit()] or ["import", "summary", "loaded"]
+    opts = harness.Options.parse([a for a in argv if a not in names])
+    for n in opts.sizes_for((100_000,)):
+        db, xlsx = ensure_cohort(n)
+        if "summary" in names:
+            profile_summary(n, db)
+        if "loaded" in names:
+            profile_loaded(n, db)
+        if "refresh" in names:
+            profile_refresh(n, db)
+        if "import" in names:
+            profile_import(n, xlsx)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
