@@ -21,6 +21,8 @@ BENCHMARKS: list[tuple[str, tuple[str, ...]]] = [
     ("bench_report", ("report_workbook", "report_json", "report_cli", "km_fit")),
     ("bench_generate", ("generate", "store_write")),
     ("bench_editing", ("editing",)),
+    ("bench_cox", ("cox",)),
+    ("bench_publication", ("report_docx", "report_pdf", "km_png")),
 ]
 
 
