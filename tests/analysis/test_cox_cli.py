@@ -141,3 +141,17 @@ def test_report_text_summary_has_the_new_endpoints(demo_db, capsys):
     assert "OS SPSS median 3.5" in out
     assert "PFS: 30 progressions or deaths of 44" in out
     assert "OS from day 90 by 3-month response: responders 7" in out
+
+
+def test_cox_without_statsmodels_is_one_clear_error(monkeypatch):
+    """The installer bundle leaves statsmodels out this round: a message, not a traceback."""
+    import sys
+
+    import pandas as pd
+
+    from y90gui.analysis.cox import CoxError, fit_cox
+
+    monkeypatch.setitem(sys.modules, "statsmodels.api", None)
+    table = pd.DataFrame({"time": [1.0, 2.0, 3.0], "event": [True, False, True], "x": [1.0, 2.0, 3.0]})
+    with pytest.raises(CoxError, match="needs the statsmodels package"):
+        fit_cox(table, ["x"])

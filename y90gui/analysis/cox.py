@@ -115,7 +115,12 @@ def fit_cox(table: pd.DataFrame, covariates: Sequence[str], levels: Mapping[str,
     in `levels` is a factor with those levels, the first the reference; None / NaN = missing)."""
     import numpy as np
     import pandas as pd
-    import statsmodels.api as sm  # type: ignore[import-untyped]
+
+    try:
+        import statsmodels.api as sm  # type: ignore[import-untyped]
+    except ImportError:  # a third-party package, left out of this round's installer bundle
+        raise CoxError("Cox regression needs the statsmodels package, which this installation lacks: "
+                       "install y90gui with pip (pip install y90gui), or run a later installer") from None
     from lifelines.utils import concordance_index
     from scipy.stats import chi2  # type: ignore[import-untyped]
 
