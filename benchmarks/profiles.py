@@ -68,12 +68,12 @@ def profile_summary(n: int, db: Path) -> None:
 
 def profile_loaded(n: int, db: Path) -> None:
     from y90gui.core.progress import NO_PROGRESS
-    from y90gui.ui.cohort_tasks import load_cohort
+    from y90gui.services.cohort import load_cohort
     from y90gui.ui.report_view import compute_report
 
     def run() -> None:
         cohort = load_cohort(db, NO_PROGRESS)
-        compute_report(cohort.subset(None), "log-log", "procedures", NO_PROGRESS)
+        compute_report(cohort.subset(None), "log-log", "procedures", 90, NO_PROGRESS)
     save(f"window-loaded-{n}", run, f"the window's background load: load_cohort + the report, {n:,} patients")
 
 
@@ -84,19 +84,20 @@ def profile_refresh(n: int, db: Path) -> None:
 
     from y90gui.analysis import survival
     from y90gui.core.progress import NO_PROGRESS
-    from y90gui.ui.cohort_tasks import load_cohort
+    from y90gui.services.cohort import load_cohort
     from y90gui.ui.report_view import compute_report
 
     cohort = load_cohort(db, NO_PROGRESS)
     few = [r[0] for r in cohort.os_rows[:50]]  # warm-up: first-call imports (scipy, pandas) are not a refresh
     survival.kaplan_meier(np.array([r[1] for r in cohort.os_rows[:50]]), np.array([r[2] for r in cohort.os_rows[:50]]))
-    compute_report(cohort.subset(few), "log-log", "procedures", NO_PROGRESS)
+    compute_report(cohort.subset(few), "log-log", "procedures", 90, NO_PROGRESS)
 
     def run() -> None:
         days = np.array([r[1] for r in cohort.os_rows])
         events = np.array([r[2] for r in cohort.os_rows])
         survival.kaplan_meier(days, events, ci_method="log-log")
-        compute_report(cohort.subset(list({r[0] for r in cohort.os_rows})), "log-log", "procedures", NO_PROGRESS)
+        compute_report(cohort.subset(list({r[0] for r in cohort.os_rows})), "log-log", "procedures", 90,
+                       NO_PROGRESS)
     save(f"cohort-refresh-{n}", run, f"one cohort refresh's computation (KM of all + report on the filtered "
                                       f"subset = all), {n:,} patients; the KM drawing is not in it")
 
