@@ -79,6 +79,7 @@ def _usage(message: str) -> int:
 def info(url: str) -> dict[str, Any]:
     """`info` on a registry: the file's fields (counts as this login sees them) plus who is asking."""
     from y90gui.registry.database import Registry
+    from y90gui.store.commands import info_counts
 
     with Registry.open(url) as reg:
         with reg.snapshot():
@@ -86,14 +87,7 @@ def info(url: str) -> dict[str, Any]:
         me = reg.membership()
         return {
             "registry": reg.url.label,
-            "patients": counts["patients"],
-            "procedures": counts["radioembolization"],
-            "prrt_cycles": counts["prrt"],
-            "assessments": counts["response"],
-            "lab_values": counts["labs"],
-            "adverse_events": counts["adverse_events"],
-            "treatments_after": counts["treatments_after"],
-            "reference_ranges": counts["reference_ranges"],
+            **info_counts(counts),
             "schema_version": reg.schema_version,
             "integrity": reg.integrity(),
             "user": me.login,

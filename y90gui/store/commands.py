@@ -8,23 +8,21 @@ from pathlib import Path
 
 from y90gui.store.store import Store
 
+#: `info`'s count fields and the sheet each counts: one list for the file and the registry.
+INFO_COUNTS = (("patients", "patients"), ("procedures", "radioembolization"), ("prrt_cycles", "prrt"),
+               ("assessments", "response"), ("lab_values", "labs"), ("adverse_events", "adverse_events"),
+               ("treatments_after", "treatments_after"), ("reference_ranges", "reference_ranges"))
+
+
+def info_counts(counts: dict[str, int]) -> dict[str, object]:
+    """The `info` count fields from a back end's rows-per-sheet counts."""
+    return {field: counts[sheet] for field, sheet in INFO_COUNTS}
+
 
 def info(db: str | Path) -> dict[str, object]:
     with Store.open(db, read_only=True) as store:
-        counts = store.counts()
-        return {
-            "file": str(Path(db)),
-            "patients": counts["patients"],
-            "procedures": counts["radioembolization"],
-            "prrt_cycles": counts["prrt"],
-            "assessments": counts["response"],
-            "lab_values": counts["labs"],
-            "adverse_events": counts["adverse_events"],
-            "treatments_after": counts["treatments_after"],
-            "reference_ranges": counts["reference_ranges"],
-            "schema_version": store.schema_version,
-            "integrity": store.integrity(),
-        }
+        return {"file": str(Path(db)), **info_counts(store.counts()),
+                "schema_version": store.schema_version, "integrity": store.integrity()}
 
 
 def cmd_info(args: argparse.Namespace) -> int:
