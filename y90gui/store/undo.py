@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from y90gui.store.errors import NothingToUndoError
+from y90gui.store.history import ReverseCounts, reverse_counts
 from y90gui.store.sqlrows import audit_values, insert_sql
 
 if TYPE_CHECKING:
@@ -69,6 +70,18 @@ class UndoMixin:
             raise NothingToUndoError("nothing to redo")
         target = redoable[-1]
         return self._reverse(target, "redo", self.action_description(target).removeprefix("undo: "))
+
+    def undo_preview(self, which: str = "undo") -> ReverseCounts | None:
+        """What `undo()` (or `redo()`) would remove, restore and change; None when nothing to do.
+
+        GUI-free, one SQL pass over the audit rows of the action (`store.history.reverse_counts`),
+        so the window can ask before an undo deletes a whole cohort.
+        """
+        undoable, redoable = self.undo_stack()
+        stack = undoable if which == "undo" else redoable
+        if not stack:
+            return None
+        return reverse_counts(self.conn, stack[-1], self.action_description(stack[-1]))
 
     def _reverse(self, action_id: int, kind: str, description: str) -> Change:
         rows = self.conn.execute(

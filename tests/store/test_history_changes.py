@@ -1,0 +1,80 @@
+"""What an action changed, grouped from its audit rows: an import's row replacements become field
+changes, and the undo preview counts exactly what an undo would remove."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from tests.store.conftest import small_case
+from y90gui.demo.commands import write_demo
+from y90gui.io.exporter import export_store
+from y90gui.io.importer import apply_import, prepare_import
+from y90gui.store.history import action_changes, change_count, changes_page
+from y90gui.store.store import Store
+
+
+def _import_two_changed_fields(store: Store, tmp_path: Path) -> int:
+    """Export, change ki67_pct and grade of P000's first rows in Excel's way, import back."""
+    path = export_store(store, tmp_path / "centre.xlsx")
+    wb = openpyxl.load_workbook(path)
+    header = [c.value for c in wb["patients"][1]]
+    wb["patients"].cell(2, header.index("birth_year") + 1, 1956)
+    ae_header = [c.value for c in wb["adverse_events"][1]]
+    wb["adverse_events"].cell(2, ae_header.index("grade") + 1, 3)
+    wb.save(path)
+    plan = prepare_import(path, store)
+    assert plan.ok, plan.errors
+    apply_import(store, plan)
+    return store.undo_stack()[0][-1]
+
+
+def test_an_import_of_two_changed_fields_shows_two_field_changes(tmp_path: Path) -> None:
+    with Store.create(tmp_path / "s.y90") as store:
+        store.replace_patients(small_case(n=3), "initial import")
+        action = _import_two_changed_fields(store, tmp_path)
+        raw = store.conn.execute("SELECT count(*) FROM audit WHERE action_id = ?", (action,)).fetchone()[0]
+        assert raw > 10  # the import replaced P000's whole record: many deletes and inserts
+        changes = action_changes(store.conn, action)
+        assert sorted((c.op, c.sheet, c.key) for c in changes) == [
+            ("update", "adverse_events", "P000 adverse_events 2017-02-01 fatigue"), ("update", "patients", "P000")]
+        fields = sorted((f.sheet, f.patient_id, f.column, f.old, f.new) for c in changes for f in c.fields)
+        assert fields == [("adverse_events", "P000", "grade", 2, 3), ("patients", "P000", "birth_year", 1955, 1956)]
+        assert change_count(store.conn, action_id=action) == 2
+        assert change_count(store.conn, "P000") == 2 + 9  # its initial rows (1+1+1+1+3+1+1) and the two changes
+        preview = store.undo_preview()
+        assert preview is not None and preview.removed_rows == 0
+        assert {k: n for k, n in preview.changes.items() if n} == {"patients": 1, "adverse_events": 1}
+        assert preview.describe().startswith("Undo “import centre.xlsx")
+        assert preview.describe().endswith("” changes 1 patient, 1 adverse event.")
+        assert not preview.needs_confirmation()
+
+
+def test_pages_of_changes_cover_every_change_once(tmp_path: Path) -> None:
+    with Store.create(tmp_path / "s.y90") as store:
+        store.replace_patients(small_case(n=4), "initial import")
+        total = change_count(store.conn)
+        assert total == store.conn.execute("SELECT count(*) FROM audit").fetchone()[0]  # all inserts
+        seen = [c.audit_id for off in range(0, total, 7) for c in changes_page(store.conn, offset=off, limit=7)]
+        assert len(seen) == total and len(set(seen)) == total
+        assert seen == sorted(seen, reverse=True)  # newest first
+
+
+def test_undo_preview_of_the_demo_says_it_removes_the_cohort(tmp_path: Path) -> None:
+    path = write_demo(tmp_path / "demo.y90")
+    with Store.open(path) as store:
+        counts = store.counts()
+        preview = store.undo_preview("undo")
+        assert preview is not None
+        assert preview.removes["patients"] == counts["patients"] == 44
+        assert preview.removes["radioembolization"] == counts["radioembolization"]
+        assert preview.needs_confirmation()
+        text = preview.describe()
+        assert text.startswith(f"Undo “demo cohort” removes 44 patients, {counts['prrt']} PRRT cycles, "
+                               f"{counts['radioembolization']} procedures")
+        assert store.undo_preview("redo") is None
+        store.undo()
+        redo = store.undo_preview("redo")
+        assert redo is not None and redo.removes.get("patients", 0) == 0 and redo.restores["patients"] == 44
+        assert not redo.needs_confirmation()
