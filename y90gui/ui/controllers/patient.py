@@ -96,6 +96,23 @@ class PatientController(QObject):
         pid = self.current()
         if pid and (not change.patient_ids or pid in change.patient_ids):
             self.show_plots(pid)
+        shown = self.detail.patient_id
+        if shown and (not change.patient_ids or shown in change.patient_ids):
+            # after the table has re-read its rows (a later slot of the same signal)
+            QTimer.singleShot(0, self._follow_removed)
+
+    def _follow_removed(self) -> None:
+        """The shown patient was deleted (an undo of its import): show the table's current
+        patient instead, or nothing, never the header of a patient the file no longer has."""
+        store, shown = self.session.store, self.detail.patient_id
+        if store is None or shown is None or store.conn.execute(
+                "SELECT 1 FROM patients WHERE patient_id = ?", (shown,)).fetchone():
+            return
+        pid = self.current()
+        if pid is not None and pid != shown:
+            self.show(pid)
+        else:
+            self.detail.set_patient(None)
 
     def header(self, pid: str) -> str:
         m = self.panel.model

@@ -12,7 +12,10 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtWidgets import QMessageBox
+
 from y90gui.core.errors import Y90Error
+from y90gui.store.history import ReverseCounts
 from y90gui.store.store import Change, Store
 from y90gui.ui.dialogs.progress import TaskDialog
 from y90gui.ui.session import Session
@@ -49,6 +52,10 @@ class UndoRedo:
         if not stack:
             self.update_actions()
             return None
+        preview = store.undo_preview(which)
+        if preview is not None and preview.needs_confirmation() and not self.confirm(which, preview):
+            self.session.message.emit(f"Not {which}ne: {preview.description.removeprefix('undo: ')}", 8000)
+            return None
         rows = store.conn.execute("SELECT count(*) FROM audit WHERE action_id = ?", (stack[-1],)).fetchone()[0]
         if rows > SYNC_REVERSE_ROWS:
             self._reverse_on_worker(which, store, store.action_description(stack[-1]))
@@ -62,6 +69,19 @@ class UndoRedo:
         self.session.apply(change)
         self._reversed(which, change)
         return change
+
+    def confirm(self, which: str, preview: ReverseCounts) -> bool:
+        """Ask before an undo/redo that deletes more than a handful of rows; No is the default."""
+        verb = which.capitalize()
+        box = QMessageBox(QMessageBox.Icon.Warning, f"{verb}?", preview.describe(verb),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self.window)
+        box.setObjectName("ConfirmUndo")
+        box.setInformativeText(f"{verb} it? {'Redo' if which == 'undo' else 'Undo'} brings it back.")
+        box.button(QMessageBox.StandardButton.Yes).setText(verb)
+        box.button(QMessageBox.StandardButton.No).setText("Keep")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        self.keep(box)
+        return box.exec() == int(QMessageBox.StandardButton.Yes)
 
     def _reverse_on_worker(self, which: str, store: Store, description: str) -> TaskDialog:
         from y90gui.ui.dialogs.worker_store import writing
