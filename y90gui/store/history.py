@@ -218,7 +218,8 @@ def _group(action_id: int, sheet: str, pid: str | None, members: list[tuple[Any,
 
 
 def _where(patient_id: str | None, action_id: int | None) -> tuple[str, list[Any]]:
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     if patient_id is not None:
         clauses.append("patient_id = ?")
         params.append(patient_id)
