@@ -23,6 +23,7 @@ from y90gui.store.summary import patient_summary
 from y90gui.ui import settings as app_settings_mod
 from y90gui.ui.actions import build_actions, build_menus
 from y90gui.ui.controllers.background import BackgroundController
+from y90gui.ui.controllers.drop import DropController
 from y90gui.ui.controllers.files import FileController
 from y90gui.ui.controllers.patient import FILTER_DEBOUNCE_MS, PATIENT_DEBOUNCE_MS, PatientController
 from y90gui.ui.detail_area import DetailArea, LazyPage
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         self.actions["quit"].triggered.connect(self.close)
         self.actions["about"].triggered.connect(self.files.show_about)
         self.actions["export_report"].triggered.connect(self.report_view.export_dialog)
+        self.drops = DropController(self)  # a dropped .xlsx opens the import preview, a .y90 opens
         s.busy.connect(self._busy)
         s.idle.connect(self._idle)
         s.message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
