@@ -38,7 +38,7 @@ def test_an_import_of_two_changed_fields_shows_two_field_changes(tmp_path: Path)
         assert raw > 10  # the import replaced P000's whole record: many deletes and inserts
         changes = action_changes(store.conn, action)
         assert sorted((c.op, c.sheet, c.key) for c in changes) == [
-            ("update", "adverse_events", "P000 adverse_events 2017-02-01 fatigue"), ("update", "patients", "P000")]
+            ("update", "adverse_events", "P000 · 2017-02-01 fatigue"), ("update", "patients", "P000")]
         fields = sorted((f.sheet, f.patient_id, f.column, f.old, f.new) for c in changes for f in c.fields)
         assert fields == [("adverse_events", "P000", "grade", 2, 3), ("patients", "P000", "birth_year", 1955, 1956)]
         assert change_count(store.conn, action_id=action) == 2

@@ -170,7 +170,8 @@ def _key_text(sheet: str, values: dict[str, Any], patient_id: str | None) -> str
     if not bits:
         first = next((c.name for c in (spec.columns if spec else ()) if c.name != "patient_id"), None)
         bits = [str(values.get(first))] if first else []
-    return " ".join([*([patient_id] if patient_id else []), sheet, *bits])
+    what = " ".join(bits) or sheet
+    return f"{patient_id} · {what}" if patient_id else what
 
 
 def _field_changes(sheet: str, pid: str | None, key: str, old: dict[str, Any], new: dict[str, Any]

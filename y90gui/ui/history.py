@@ -1,9 +1,11 @@
 """The "History" tab: the audit trail of the selected patient, field by field.
 
 The store's triggers record every row change with the action (one user action = one
-transaction) that caused it; this view lays those rows out as the reviewer asks the question
-"who changed what, when": one line per changed field for an edit, one line per added or
-deleted row. Nothing here writes; undo is the Edit menu's job.
+transaction) that caused it; `store.history` groups an action's delete and re-insert of the
+same row (an import) into field changes, and this view lays them out as the reviewer asks
+"who changed what, when": one line per changed field, one line per really added or deleted
+row. Long histories come in pages (`PAGE_ROWS` row changes), and the title says which part
+of how many is shown. Nothing here writes; undo is the Edit menu's job.
 """
 
 from __future__ import annotations
@@ -11,16 +13,28 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from y90gui.core.sheets import SHEET_BY_NAME
 from y90gui.services.edit_rules import format_value
+from y90gui.store.history import RowChange, change_count, changes_page
 from y90gui.store.store import Change, Store
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 _Index = QModelIndex | QPersistentModelIndex
 _OPS = {"insert": "added", "update": "changed", "delete": "deleted"}
 _SKIP = ("id",)
+#: Row changes per page of the history (a field change of one row is one change).
+PAGE_ROWS = 500
 
 
 def _show(table: str, name: str, value: Any) -> str:
@@ -39,31 +53,31 @@ def _summary(table: str, values: dict[str, Any] | None) -> str:
                      if k not in _SKIP and k != "patient_id" and v is not None)
 
 
-def history_lines(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Expand audit rows (newest first) into one line per changed field."""
+def history_lines(changes: list[RowChange]) -> list[dict[str, Any]]:
+    """Grouped row changes (newest first) as lines: one per changed field, one per added or
+    deleted row."""
     out: list[dict[str, Any]] = []
-    for r in rows:
-        base = {"time": r["time"], "user": r["user"], "action": r["action"] or "", "kind": r["kind"] or "",
-                "op": _OPS.get(r["op"], r["op"]), "table": r["table"], "key": r["key"], "audit_id": r["id"]}
-        if r["op"] == "update":
-            old, new = r["old"] or {}, r["new"] or {}
-            for name in new:
-                if name in _SKIP or old.get(name) == new.get(name):
+    for c in changes:
+        base = {"time": c.time, "user": c.user, "action": c.action, "kind": c.kind,
+                "op": _OPS.get(c.op, c.op), "table": c.sheet, "row": c.key, "audit_id": c.audit_id}
+        if c.op == "update":
+            for f in c.fields:
+                if f.column in _SKIP:
                     continue
-                out.append({**base, "field": name, "old": _show(r["table"], name, old.get(name)),
-                            "new": _show(r["table"], name, new.get(name))})
-        elif r["op"] == "insert":
-            out.append({**base, "field": "", "old": "", "new": _summary(r["table"], r["new"])})
+                out.append({**base, "field": f.column, "old": _show(c.sheet, f.column, f.old),
+                            "new": _show(c.sheet, f.column, f.new)})
+        elif c.op == "insert":
+            out.append({**base, "field": "", "old": "", "new": _summary(c.sheet, c.new)})
         else:
-            out.append({**base, "field": "", "old": _summary(r["table"], r["old"]), "new": ""})
+            out.append({**base, "field": "", "old": _summary(c.sheet, c.old), "new": ""})
     return out
 
 
 class HistoryModel(QAbstractTableModel):
     """Read-only table of `history_lines`; raw sort keys keep newest-first order stable."""
 
-    COLUMNS = (("time", "Time"), ("user", "User"), ("op", "Operation"), ("table", "Table"), ("field", "Field"),
-               ("old", "Old"), ("new", "New"), ("action", "Action"))
+    COLUMNS = (("time", "Time"), ("user", "User"), ("op", "Operation"), ("table", "Table"), ("row", "Row"),
+               ("field", "Field"), ("old", "Old"), ("new", "New"), ("action", "Action"))
 
     def __init__(self, store: Store | None = None, patient_id: str | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -71,13 +85,30 @@ class HistoryModel(QAbstractTableModel):
         self.patient_id = patient_id
         self.all_patients = False
         self.lines: list[dict[str, Any]] = []
+        #: first row change shown (0-based), and how many the whole history holds
+        self.offset = 0
+        self.total = 0
+        self.shown = 0
         self._load()
 
     def _load(self) -> None:
         if self.store is None or (self.patient_id is None and not self.all_patients):
-            self.lines = []
-        else:
-            self.lines = history_lines(self.store.history(None if self.all_patients else self.patient_id))
+            self.lines, self.total, self.shown, self.offset = [], 0, 0, 0
+            return
+        who = None if self.all_patients else self.patient_id
+        self.total = change_count(self.store.conn, who)
+        self.offset = max(0, min(self.offset, (self.total - 1) // PAGE_ROWS * PAGE_ROWS))
+        changes = changes_page(self.store.conn, who, self.offset, PAGE_ROWS)
+        self.shown = len(changes)
+        self.lines = history_lines(changes)
+
+    def page(self, step: int) -> None:
+        """Show the next (+1, older) or previous (-1, newer) page."""
+        self.offset = max(0, self.offset + step * PAGE_ROWS)
+        self.refresh()
+
+    def has_more(self) -> bool:
+        return self.offset + self.shown < self.total
 
     def refresh(self) -> None:
         self.beginResetModel()
@@ -89,6 +120,8 @@ class HistoryModel(QAbstractTableModel):
         self.refresh()
 
     def set_patient(self, patient_id: str | None) -> None:
+        if patient_id != self.patient_id:
+            self.offset = 0
         self.patient_id = patient_id
         self.refresh()
 
@@ -109,7 +142,7 @@ class HistoryModel(QAbstractTableModel):
             return line[key]
         if role == SORT_ROLE:
             return (line[key], -line["audit_id"]) if key != "time" else line["audit_id"]
-        if role == Qt.ItemDataRole.ToolTipRole and key in ("old", "new", "action", "time"):
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("old", "new", "action", "time", "row"):
             return line[key] or None
         return None
 
@@ -148,8 +181,19 @@ class HistoryPanel(QWidget):
         self.all_box = QCheckBox("All patients")
         self.all_box.setToolTip("Show the audit trail of the whole case series")
         self.all_box.toggled.connect(self._set_all)
+        self.newer = QPushButton("◂ Newer")
+        self.newer.setObjectName("HistoryNewer")
+        self.newer.setToolTip(f"The previous {PAGE_ROWS} changes (more recent)")
+        self.newer.clicked.connect(lambda: self.model.page(-1))
+        self.older = QPushButton("Older ▸")
+        self.older.setObjectName("HistoryOlder")
+        self.older.setToolTip(f"The next {PAGE_ROWS} changes (further back)")
+        self.older.clicked.connect(lambda: self.model.page(+1))
+        self.title.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.newer)
+        top.addWidget(self.older)
         top.addWidget(self.all_box)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -169,12 +213,23 @@ class HistoryPanel(QWidget):
 
     def _set_all(self, on: bool) -> None:
         self.model.all_patients = on
+        self.model.offset = 0
         self.model.refresh()
 
     def _update_title(self) -> None:
-        who = "all patients" if self.model.all_patients else (self.model.patient_id or "no patient selected")
-        self.title.setText(f"History of {who}: {len(self.model.lines)} change(s), newest first")
+        m = self.model
+        who = "all patients" if m.all_patients else (m.patient_id or "no patient selected")
+        if m.total > m.shown:
+            what = f"showing {m.offset + 1:,}–{m.offset + m.shown:,} of {m.total:,} changes"
+        else:
+            what = f"{m.total:,} change(s)"
+        self.title.setText(f"History of {who}: {what}, newest first")
+        self.newer.setVisible(m.total > m.shown)
+        self.older.setVisible(m.total > m.shown)
+        self.newer.setEnabled(m.offset > 0)
+        self.older.setEnabled(m.has_more())
         for col in range(self.model.columnCount() - 1):
             self.view.resizeColumnToContents(col)
-            if col in (5, 6):  # old / new: whole rows of an insert can be long; the tooltip has them
+            # old / new: whole rows of an insert can be long; the tooltip has them
+            if self.model.COLUMNS[col][0] in ("old", "new", "row"):
                 self.view.setColumnWidth(col, min(self.view.columnWidth(col), 200))
