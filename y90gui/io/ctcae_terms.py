@@ -26,9 +26,15 @@ def _key(term: str) -> str:
 
 @cache
 def _controlled() -> frozenset[str]:
+    return frozenset(_key(t) for t in terms())
+
+
+@cache
+def terms() -> tuple[str, ...]:
+    """Every CTCAE v4.03 term as written there, and the study's own terms (the add-AE completer)."""
     text = resources.files("y90gui.io").joinpath("data/ctcae_v4_03_terms.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
-    return frozenset(_key(r["term"]) for r in rows) | {_key(t) for t in STUDY_TERMS}
+    return tuple(sorted({r["term"] for r in rows} | set(STUDY_TERMS), key=str.lower))
 
 
 def is_controlled_term(term: str | None) -> bool:

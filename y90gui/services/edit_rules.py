@@ -116,6 +116,21 @@ def check_edit(store: Store, sheet: str, row: Mapping[str, Any], column_name: st
     return value
 
 
+def field_error(sheet: str, column_name: str, raw: Any) -> str | None:
+    """Why one typed value of a new row cannot be stored, or None: the add-row form's live check
+    while typing (the record-wide rules run when the row is added, in `check_insert`)."""
+    try:
+        parse_value(SHEET_BY_NAME[sheet].by_name[column_name], raw)
+    except FieldError as exc:
+        return str(exc)
+    return None
+
+
+def code_label(code: str) -> str:
+    """A code as a drop-down shows it ("whole_liver" → "whole liver"); the code is what is stored."""
+    return code.replace("_", " ")
+
+
 def check_insert(store: Store, sheet: str, raw_values: Mapping[str, Any]) -> dict[str, Any]:
     """Parse a new row typed into the add-row form; every bad field is reported, not the first.
 
