@@ -163,6 +163,70 @@ def _scaled_child(outdir: Path) -> None:
             _close(win)
 
 
+#: The two screens issue 12 is checked on.
+SCREENS = ((1920, 1080), (1366, 768))
+
+
+def _import_two_changes(win, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    """Export the demo, change two fields of PATIENT in the workbook, import it back."""
+    import openpyxl
+
+    from y90gui.io.exporter import export_store
+
+    path = export_store(win.store, folder / "centre.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["patients"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == PATIENT)
+    ki67 = ws.cell(row, header.index("ki67_pct") + 1)
+    ki67.value = (ki67.value or 0) + 3
+    birth = ws.cell(row, header.index("birth_year") + 1)
+    birth.value = int(birth.value) + 1
+    wb.save(path)
+    dialog = win.editing.open_import(path)
+    _wait(lambda: dialog.plan is not None)
+    dialog.import_button.click()
+    _wait(lambda: not win.tasks.running() and not dialog.isVisible())
+
+
+def shot_issue12_editing(outdir: Path) -> list[Path]:
+    """The add-AE dialog (with a missing value marked), the history after an import that changed
+    two fields, and the undo question, at 1920 x 1080 and 1366 x 768."""
+    global SIZE
+    out: list[Path] = []
+    for width, height in SCREENS:
+        SIZE = (width, height)
+        tag = f"{width}x{height}"
+        with tempfile.TemporaryDirectory() as tmp:
+            win = _window(Path(tmp))
+            try:
+                win.detail_tabs.setCurrentWidget(win.detail.tables["adverse_events"])
+                _settle()
+                dialog = win.editing.add_row()
+                dialog.set_value("term", "Fatig")
+                dialog.set_value("onset_date", "2017-03-09")
+                dialog.try_accept()  # category and grade missing: marked under their fields
+                _settle()
+                out.append(_save(dialog, outdir / f"add_ae_dialog_{tag}.png"))
+                dialog.reject()
+                _import_two_changes(win, Path(tmp))
+                win.detail_tabs.setCurrentWidget(win.editing.history)
+                _settle()
+                out.append(_save(win, outdir / f"history_after_import_{tag}.png"))
+                undo = win.editing.undo_redo
+                win.store.undo()  # the import, so the demo cohort itself is next on the stack
+                preview = win.store.undo_preview("undo")
+                box = undo.question_box("undo", preview)
+                box.show()
+                _settle()
+                out.append(_save(box, outdir / f"undo_confirm_{tag}.png"))
+                box.reject()
+            finally:
+                _close(win)
+    SIZE = (1440, 900)
+    return out
+
+
 def _gui2_shots() -> list[Callable[[Path], object]]:
     path = ROOT / "scripts" / "screenshots_gui2.py"
     if not path.exists():
@@ -175,6 +239,7 @@ def _gui2_shots() -> list[Callable[[Path], object]]:
 
 
 SHOTS: list[Callable[[Path], object]] = [shot_review_views, shot_scaled_200]
+SHOTS.append(shot_issue12_editing)
 
 
 def main(argv: list[str]) -> int:
@@ -186,7 +251,10 @@ def main(argv: list[str]) -> int:
     if "--only-scaled" in argv:
         _scaled_child(outdir)
         return 0
+    only = [a.removeprefix("--only=") for a in argv if a.startswith("--only=")]
     for shot in SHOTS + _gui2_shots():
+        if only and shot.__name__ not in only:
+            continue
         result = shot(outdir)
         for p in result if isinstance(result, list) else [result]:
             print(p)

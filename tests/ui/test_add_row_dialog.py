@@ -37,13 +37,14 @@ def test_adverse_event_dialog_has_the_right_editor_per_column(window, qtbot) -> 
     category = e["category"]
     assert isinstance(category, QComboBox)
     assert [category.itemData(i) for i in range(category.count())] == [None, "clinical", "complication"]
+    assert category.currentText() == "— choose —"
     grade = e["grade"]
     assert isinstance(grade, QSpinBox) and (grade.minimum(), grade.maximum()) == (0, 5)
     assert grade.text() == "—"  # blank until chosen: a forgotten grade is not silently 1
     procedure = e["procedure"]
     assert isinstance(procedure, QComboBox)
     items = [procedure.itemText(i) for i in range(procedure.count())]
-    assert items == ["", "Procedure 1 — 2014-03-05 (right lobe)", "Procedure 2 — 2014-04-02 (left lobe)"]
+    assert items == ["— none —", "Procedure 1 — 2014-03-05 (right lobe)", "Procedure 2 — 2014-04-02 (left lobe)"]
     term = e["term"]
     assert isinstance(term, QLineEdit) and term.completer() is not None
     completions = term.completer().model()

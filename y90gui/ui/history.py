@@ -76,8 +76,10 @@ def history_lines(changes: list[RowChange]) -> list[dict[str, Any]]:
 class HistoryModel(QAbstractTableModel):
     """Read-only table of `history_lines`; raw sort keys keep newest-first order stable."""
 
-    COLUMNS = (("time", "Time"), ("user", "User"), ("op", "Operation"), ("table", "Table"), ("row", "Row"),
-               ("field", "Field"), ("old", "Old"), ("new", "New"), ("action", "Action"))
+    #: What changed first (row, field, old → new), who and why after it: at 1366 px the
+    #: question "what changed" is answered without scrolling sideways.
+    COLUMNS = (("time", "Time"), ("op", "Operation"), ("row", "Row"), ("field", "Field"), ("old", "Old"),
+               ("new", "New"), ("table", "Table"), ("user", "User"), ("action", "Action"))
 
     def __init__(self, store: Store | None = None, patient_id: str | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -232,4 +234,4 @@ class HistoryPanel(QWidget):
             self.view.resizeColumnToContents(col)
             # old / new: whole rows of an insert can be long; the tooltip has them
             if self.model.COLUMNS[col][0] in ("old", "new", "row"):
-                self.view.setColumnWidth(col, min(self.view.columnWidth(col), 200))
+                self.view.setColumnWidth(col, min(self.view.columnWidth(col), 180))

@@ -59,6 +59,11 @@ COMPLETIONS[("adverse_events", "term")] = _ctcae_terms
 SPIN_MAX = 999
 
 
+def _blank(column: Column) -> str:
+    """The first entry of a drop-down: nothing chosen yet (required) or deliberately nothing."""
+    return "— choose —" if column.required else "— none —"
+
+
 def sheet_title(sheet: str) -> str:
     """'adverse event', 'procedure', … (the row nouns of `store.history`)."""
     return ROW_NOUNS.get(sheet, (f"{sheet} row", ""))[0]
@@ -127,7 +132,7 @@ class AddRowDialog(QDialog):
             editor = self._reference_combo(column, *ref)
         elif column.type in ("code", "yesno"):
             editor = QComboBox()
-            editor.addItem("", None)
+            editor.addItem(_blank(column), None)
             if column.type == "code":
                 for code in column.codes:
                     editor.addItem(rules.code_label(code), code)
@@ -173,7 +178,7 @@ class AddRowDialog(QDialog):
     def _reference_combo(self, column: Column, sheet: str, key: str) -> QComboBox:
         """This patient's rows of `sheet` to choose from, by number and date."""
         combo = QComboBox()
-        combo.addItem("" if not column.required else "— choose —", None)
+        combo.addItem(_blank(column), None)
         for row in sorted(self._rows(sheet), key=lambda r: r.get(key) or 0):
             date = row.get("date")
             extent = row.get("extent")

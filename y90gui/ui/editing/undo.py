@@ -72,16 +72,23 @@ class UndoRedo:
 
     def confirm(self, which: str, preview: ReverseCounts) -> bool:
         """Ask before an undo/redo that deletes more than a handful of rows; No is the default."""
+        return self.question_box(which, preview).exec() == int(QMessageBox.StandardButton.Yes)
+
+    def question_box(self, which: str, preview: ReverseCounts) -> QMessageBox:
+        """The question `confirm` asks (built apart so screenshots can show it)."""
         verb = which.capitalize()
         box = QMessageBox(QMessageBox.Icon.Warning, f"{verb}?", preview.describe(verb),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self.window)
         box.setObjectName("ConfirmUndo")
-        box.setInformativeText(f"{verb} it? {'Redo' if which == 'undo' else 'Undo'} brings it back.")
+        store = self.session.store
+        left = store.counts().get("patients", 0) - preview.removes.get("patients", 0) if store else 1
+        empty = "Afterwards the file holds no patients. " if left <= 0 and preview.removes.get("patients") else ""
+        box.setInformativeText(f"{empty}{verb} it? {'Redo' if which == 'undo' else 'Undo'} brings it back.")
         box.button(QMessageBox.StandardButton.Yes).setText(verb)
         box.button(QMessageBox.StandardButton.No).setText("Keep")
         box.setDefaultButton(QMessageBox.StandardButton.No)
         self.keep(box)
-        return box.exec() == int(QMessageBox.StandardButton.Yes)
+        return box
 
     def _reverse_on_worker(self, which: str, store: Store, description: str) -> TaskDialog:
         from y90gui.ui.dialogs.worker_store import writing
