@@ -120,3 +120,31 @@ def test_toxicity_grade_tables_copy_too(window, qtbot) -> None:
     assert len(lines) == model.rowCount() + 1
     assert lines[1].split("\t") == [_shown(view, 0, c) for c in range(model.columnCount())]
     assert html.count("<tr>") == model.rowCount() + 1
+
+
+def test_the_import_preview_tree_and_the_history_copy_too(window, qtbot, tmp_path: Path) -> None:
+    from y90gui.io.exporter import export_store
+
+    path = export_store(window.store, tmp_path / "centre.xlsx")
+    wb = openpyxl.load_workbook(path)
+    header = [c.value for c in wb["patients"][1]]
+    wb["patients"].cell(2, header.index("ki67_pct") + 1, 15)
+    wb.save(path)
+    dialog = window.editing.open_import(path)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20000)
+    tree = dialog.preview.tree
+    tree.expandAll()
+    group = dialog.preview.groups["changed"]
+    tree.setCurrentItem(group)  # one row at a time: the group is copied with what is under it
+    text, html = _ctrl_c(qtbot, tree)
+    lines = text.splitlines()
+    assert any(line.startswith("Changed patients (1)") for line in lines)
+    assert any("ki67_pct" in line and "12" in line and "15" in line for line in lines)
+    assert "<table>" in html
+    dialog.reject()
+
+    history = window.editing.history.view
+    window.detail_tabs.setCurrentWidget(window.editing.history)
+    history.selectRow(0)
+    text, _html = _ctrl_c(qtbot, history)
+    assert text.splitlines()[0].split("\t")[:3] == ["Time", "Operation", "Row"]

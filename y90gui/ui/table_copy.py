@@ -79,6 +79,29 @@ def _all_rows(view: QAbstractItemView) -> list[QModelIndex]:
     return out
 
 
+def _with_descendants(view: QAbstractItemView, indexes: list[QModelIndex]) -> list[QModelIndex]:
+    """A tree that selects one row at a time: its row is copied with everything under it (a
+    group of the import preview with its patients and their field changes)."""
+    model = view.model()
+    out = list(indexes)
+    seen = {(i.parent(), i.row(), i.column()) for i in indexes}
+    stack = list({(i.parent(), i.row()): i.sibling(i.row(), 0) for i in indexes}.values())
+    while stack:
+        parent = stack.pop()
+        for r in range(model.rowCount(parent)):
+            for c in range(model.columnCount(parent)):
+                child = model.index(r, c, parent)
+                if (child.parent(), r, c) not in seen:
+                    seen.add((child.parent(), r, c))
+                    out.append(child)
+            stack.append(model.index(r, 0, parent))
+    if len(out) > len(indexes):  # whole rows of the tree: every column of the first row too
+        first = indexes[0]
+        out += [first.sibling(first.row(), c) for c in range(model.columnCount(first.parent()))
+                if (first.parent(), first.row(), c) not in seen]
+    return out
+
+
 def selection_cells(view: QAbstractItemView) -> Cells:
     """The selected cells as a rectangle (header, rows): rows and columns in display order, a
     gap left empty; the header row is included when whole rows or whole columns are selected."""
@@ -92,6 +115,8 @@ def selection_cells(view: QAbstractItemView) -> Cells:
     if not indexes:
         return None, []
     order = {(i.parent(), i.row()): n for n, i in enumerate(_all_rows(view))} if isinstance(view, QTreeView) else {}
+    if order and view.selectionMode() == QAbstractItemView.SelectionMode.SingleSelection:
+        indexes = _with_descendants(view, indexes)
     columns = [c for c in _visible_columns(view) if any(i.column() == c for i in indexes)]
     by_row: dict[tuple[Any, int], dict[int, str]] = {}
     for index in indexes:
