@@ -79,3 +79,19 @@ def test_yes_undoes_and_the_header_follows(demo_window, qtbot, monkeypatch: pyte
     assert len(asked) == 1
     qtbot.waitUntil(lambda: win.patient_panel.proxy.rowCount() == 44, timeout=30000)
     assert QApplication.instance() is not None
+
+
+def test_a_big_undo_is_counted_on_a_worker_before_the_question(demo_window, qtbot,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from y90gui.ui.editing import undo
+
+    win = demo_window
+    monkeypatch.setattr(undo, "SYNC_PREVIEW_ROWS", 0)  # every action counts as big
+    asked = _answer(monkeypatch, QMessageBox.StandardButton.No)
+    assert win.editing.undo() is None
+    assert not asked  # not yet: the worker counts first, the window stays responsive
+    assert "Checking what the undo changes" in win.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: bool(asked), timeout=30000)
+    assert asked[0].startswith("Undo “demo cohort” removes 44 patients")
+    qtbot.waitUntil(lambda: not win.tasks.running(), timeout=30000)
+    assert win.store.counts()["patients"] == 44

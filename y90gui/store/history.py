@@ -67,6 +67,9 @@ def _identity_sql() -> str:
 _IDENTITY = _identity_sql()
 #: The row's content without its surrogate id: a delete and an insert with equal content cancel.
 _CONTENT = "json_remove(coalesce(new, old), '$.id')"
+#: Over one identity's audit rows: its deletes and inserts all carry the same content (a row an
+#: import wrote back unchanged), so nothing happened to it.
+_SAME = f"(count(DISTINCT {_CONTENT}) = 1 AND sum(op = 'update') = 0)"
 
 
 @dataclass(frozen=True)
@@ -146,13 +149,19 @@ def reverse_counts(conn: sqlite3.Connection, action_id: int, description: str = 
     row it deleted is restored; a replaced row (delete + insert) or an update is a change,
     unless the replacement was identical (then nothing happens to it).
     """
-    rows = conn.execute(
-        "SELECT tbl, sum(max(i - d, 0)), sum(max(d - i, 0)), sum(u + CASE WHEN same THEN 0 ELSE min(i, d) END) "
-        f"FROM (SELECT tbl, sum(op = 'insert') AS i, sum(op = 'delete') AS d, sum(op = 'update') AS u, "
-        f"count(DISTINCT {_CONTENT}) = 1 AND sum(op = 'update') = 0 AS same "
-        f"FROM audit WHERE action_id = ? GROUP BY tbl, {_IDENTITY}) GROUP BY tbl",
-        (action_id,),
-    ).fetchall()
+    ops = conn.execute("SELECT tbl, sum(op = 'insert'), sum(op = 'delete'), sum(op = 'update') FROM audit "
+                       "WHERE action_id = ? GROUP BY tbl", (action_id,)).fetchall()
+    # A sheet the action only inserted into (or only deleted from) needs no pairing: the common
+    # case of a first import or the demo, counted from the index alone.
+    rows = [(tbl, i, d, u) for tbl, i, d, u in ops if not (i and d)]
+    mixed = [tbl for tbl, i, d, _u in ops if i and d]
+    if mixed:
+        marks = ", ".join("?" * len(mixed))
+        rows += conn.execute(
+            "SELECT tbl, sum(max(i - d, 0)), sum(max(d - i, 0)), sum(u + CASE WHEN same THEN 0 ELSE min(i, d) END) "
+            f"FROM (SELECT tbl, sum(op = 'insert') AS i, sum(op = 'delete') AS d, sum(op = 'update') AS u, "
+            f"{_SAME} AS same FROM audit WHERE action_id = ? AND tbl IN ({marks}) GROUP BY tbl, {_IDENTITY}) "
+            "GROUP BY tbl", (action_id, *mixed)).fetchall()
     out = ReverseCounts(action_id, description)
     for tbl, inserted, deleted, changed in rows:
         out.removes[tbl] = int(inserted or 0)
@@ -231,8 +240,7 @@ def _where(patient_id: str | None, action_id: int | None) -> tuple[str, list[Any
 
 
 #: Groups whose delete and insert carry the same content: a row an import wrote back unchanged.
-_NOT_UNCHANGED = (f"HAVING NOT (sum(op = 'insert') = 1 AND sum(op = 'delete') = 1 AND sum(op = 'update') = 0 "
-                  f"AND count(DISTINCT {_CONTENT}) = 1)")
+_NOT_UNCHANGED = f"HAVING NOT (sum(op = 'insert') = sum(op = 'delete') AND sum(op = 'insert') > 0 AND {_SAME})"
 
 
 def change_count(conn: sqlite3.Connection, patient_id: str | None = None, action_id: int | None = None) -> int:

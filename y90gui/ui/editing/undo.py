@@ -23,6 +23,10 @@ from y90gui.ui.session import Session
 #: Undo/redo of an action with more row changes than this runs on a worker (an import's undo
 #: rewrites thousands of rows: seconds, which must not freeze the window).
 SYNC_REVERSE_ROWS = 2000
+#: Counting what an undo removes pairs the audit rows of the sheets an action both deleted from
+#: and inserted into (~4 µs a row): up to this many rows on the GUI thread (< 100 ms), more on
+#: a worker before the question.
+SYNC_PREVIEW_ROWS = 20000
 
 
 class UndoRedo:
@@ -52,11 +56,12 @@ class UndoRedo:
         if not stack:
             self.update_actions()
             return None
-        preview = store.undo_preview(which)
-        if preview is not None and preview.needs_confirmation() and not self.confirm(which, preview):
-            self.session.message.emit(f"Not {which}ne: {preview.description.removeprefix('undo: ')}", 8000)
-            return None
         rows = store.conn.execute("SELECT count(*) FROM audit WHERE action_id = ?", (stack[-1],)).fetchone()[0]
+        if rows > SYNC_PREVIEW_ROWS:  # counting what it removes reads every audit row: a worker's job
+            self._preview_on_worker(which, store, stack[-1])
+            return None
+        if not self._agreed(which, store.undo_preview(which)):
+            return None
         if rows > SYNC_REVERSE_ROWS:
             self._reverse_on_worker(which, store, store.action_description(stack[-1]))
             return None
@@ -69,6 +74,37 @@ class UndoRedo:
         self.session.apply(change)
         self._reversed(which, change)
         return change
+
+    def _agreed(self, which: str, preview: ReverseCounts | None) -> bool:
+        """True unless the reversal removes more than a handful of rows and the user says Keep."""
+        if preview is None or not preview.needs_confirmation() or self.confirm(which, preview):
+            return True
+        self.session.message.emit(f"Not {which}ne: {preview.description.removeprefix('undo: ')}", 8000)
+        return False
+
+    def _preview_on_worker(self, which: str, store: Store, action_id: int) -> None:
+        """Count what a big undo/redo removes on a worker, then ask, then reverse it on a worker."""
+        from y90gui.ui.dialogs.worker_store import reading
+
+        def work(_progress: Any) -> ReverseCounts | None:
+            with reading(store) as worker:
+                preview = worker.undo_preview(which)
+            return preview if preview is not None and preview.action_id == action_id else None
+
+        def counted(preview: ReverseCounts | None) -> None:
+            self.session.message.emit("", 1)
+            if self.session.store is not store or preview is None:
+                self.update_actions()
+                return
+            if self._agreed(which, preview):
+                self._reverse_on_worker(which, store, preview.description)
+
+        def failed(exc: BaseException) -> None:
+            self.session.message.emit(f"Cannot {which}: {exc}", 10000)
+            self.update_actions()
+
+        self.session.message.emit(f"Checking what the {which} changes…", 0)
+        self.session.tasks.start("undo", work, on_finished=counted, on_failed=failed)
 
     def confirm(self, which: str, preview: ReverseCounts) -> bool:
         """Ask before an undo/redo that deletes more than a handful of rows; No is the default."""
