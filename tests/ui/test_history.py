@@ -64,6 +64,9 @@ def test_history_follows_the_selected_patient(window, qtbot) -> None:
     top = _rows(panel)[0]
     assert (top["Field"], top["Old"], top["New"]) == ("functional_syndrome", "yes", "no")
     panel.all_box.setChecked(True)
+    assert "History of all patients: loading…" in panel.title.text()  # on a worker
+    qtbot.waitUntil(lambda: not panel.model.loading, timeout=30000)
+    assert "History of all patients:" in panel.title.text() and "loading" not in panel.title.text()
     fields = [r["Field"] for r in _rows(panel)]
     assert "value" in fields and "functional_syndrome" in fields
 

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -81,6 +88,9 @@ class HistoryModel(QAbstractTableModel):
     COLUMNS = (("time", "Time"), ("op", "Operation"), ("row", "Row"), ("field", "Field"), ("old", "Old"),
                ("new", "New"), ("table", "Table"), ("user", "User"), ("action", "Action"))
 
+    #: a page of the whole series' history started or stopped loading on a worker
+    loading_changed = Signal()
+
     def __init__(self, store: Store | None = None, patient_id: str | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self.store = store
@@ -91,16 +101,26 @@ class HistoryModel(QAbstractTableModel):
         self.offset = 0
         self.total = 0
         self.shown = 0
+        #: the window's TaskRunner (set by the editing controller): all-patient pages on a worker
+        self.tasks: Any = None
+        self.loading = False
         self._load()
 
     def _load(self) -> None:
         if self.store is None or (self.patient_id is None and not self.all_patients):
             self.lines, self.total, self.shown, self.offset = [], 0, 0, 0
             return
-        who = None if self.all_patients else self.patient_id
-        self.total = change_count(self.store.conn, who)
-        self.offset = max(0, min(self.offset, (self.total - 1) // PAGE_ROWS * PAGE_ROWS))
-        changes = changes_page(self.store.conn, who, self.offset, PAGE_ROWS)
+        self._take(self._read(self.store, None if self.all_patients else self.patient_id, self.offset))
+
+    @staticmethod
+    def _read(store: Store, who: str | None, offset: int) -> tuple[int, int, list[RowChange]]:
+        """(total, offset, the page): GUI-free, so a worker can run it on its own connection."""
+        total = change_count(store.conn, who)
+        offset = max(0, min(offset, (total - 1) // PAGE_ROWS * PAGE_ROWS))
+        return total, offset, changes_page(store.conn, who, offset, PAGE_ROWS)
+
+    def _take(self, result: tuple[int, int, list[RowChange]]) -> None:
+        self.total, self.offset, changes = result
         self.shown = len(changes)
         self.lines = history_lines(changes)
 
@@ -113,6 +133,32 @@ class HistoryModel(QAbstractTableModel):
         return self.offset + self.shown < self.total
 
     def refresh(self) -> None:
+        """Re-read the page; the whole case series' history (seconds on a large file: every audit
+        row is grouped) on a worker of `tasks` when there is one, the title saying so meanwhile."""
+        if self.tasks is not None and self.all_patients and self.store is not None:
+            from y90gui.ui.dialogs.worker_store import reading
+
+            store, offset = self.store, self.offset
+
+            def work(_progress: Any) -> tuple[int, int, list[RowChange]]:
+                with reading(store) as worker:
+                    return self._read(worker, None, offset)
+
+            def done(result: tuple[int, int, list[RowChange]]) -> None:
+                if self.store is store and self.all_patients:
+                    self.loading = False
+                    self.beginResetModel()
+                    self._take(result)
+                    self.endResetModel()
+
+            def failed(_exc: BaseException) -> None:
+                self.loading = False
+                self.loading_changed.emit()
+
+            self.loading = True
+            self.loading_changed.emit()  # the title says "loading"
+            self.tasks.start("history", work, on_finished=done, on_failed=failed)
+            return
         self.beginResetModel()
         self._load()
         self.endResetModel()
@@ -201,6 +247,7 @@ class HistoryPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.view)
         self.model.modelReset.connect(self._update_title)
+        self.model.loading_changed.connect(self._update_title)
         self._update_title()
 
     def set_store(self, store: Store | None) -> None:
@@ -225,6 +272,8 @@ class HistoryPanel(QWidget):
             what = f"showing {m.offset + 1:,}–{m.offset + m.shown:,} of {m.total:,} changes"
         else:
             what = f"{m.total:,} change(s)"
+        if m.loading:
+            what = "loading…"
         self.title.setText(f"History of {who}: {what}, newest first")
         self.newer.setVisible(m.total > m.shown)
         self.older.setVisible(m.total > m.shown)

@@ -29,7 +29,7 @@ from y90gui.ui.models.sheet_model import edit_hub
 
 log = logging.getLogger(__name__)
 #: Tasks that only recompute what is on screen: quitting does not need to ask about them.
-BACKGROUND_TASKS = frozenset({"cohort", "warmup", "report", "km", "summary"})
+BACKGROUND_TASKS = frozenset({"cohort", "warmup", "report", "km", "summary", "history"})
 
 
 class EditingController(QObject):
@@ -44,6 +44,7 @@ class EditingController(QObject):
         self.dialog: Any = None  # the last dialog opened (tests, screenshots)
         self.history = HistoryPanel(parent=window.detail_tabs)
         self.history.setObjectName("HistoryPanel")
+        self.history.model.tasks = window.tasks  # the whole series' history loads on a worker
         window.detail_tabs.addTab(self.history, "Hi&story")  # Alt+H is the Help menu
         self.message = QLabel()
         self.message.setObjectName("EditMessage")
