@@ -69,7 +69,15 @@ _IDENTITY = _identity_sql()
 _CONTENT = "json_remove(coalesce(new, old), '$.id')"
 #: Over one identity's audit rows: its deletes and inserts all carry the same content (a row an
 #: import wrote back unchanged), so nothing happened to it.
-_SAME = f"(count(DISTINCT {_CONTENT}) = 1 AND sum(op = 'update') = 0)"
+def _net_rows(where: str) -> str:
+    """One row per (action, sheet, row identity): `i`, `d`, `u` the inserts, deletes and updates
+    left once every delete/insert pair of equal content (a row written back unchanged) is
+    cancelled, `top` the newest audit id, `ids` all its audit ids. The one grouping rule."""
+    inner = (f"SELECT action_id, tbl, {_IDENTITY} AS k, sum(op = 'insert') AS i, sum(op = 'delete') AS d, "
+             f"sum(op = 'update') AS u, max(id) AS top, group_concat(id) AS ids FROM audit {where} "
+             f"GROUP BY action_id, tbl, k, {_CONTENT}")
+    return ("SELECT action_id, tbl, k, sum(i) - sum(min(i, d)) AS i, sum(d) - sum(min(i, d)) AS d, sum(u) AS u, "
+            f"max(top) AS top, group_concat(ids) AS ids FROM ({inner}) GROUP BY action_id, tbl, k")
 
 
 @dataclass(frozen=True)
@@ -158,10 +166,9 @@ def reverse_counts(conn: sqlite3.Connection, action_id: int, description: str = 
     if mixed:
         marks = ", ".join("?" * len(mixed))
         rows += conn.execute(
-            "SELECT tbl, sum(max(i - d, 0)), sum(max(d - i, 0)), sum(u + CASE WHEN same THEN 0 ELSE min(i, d) END) "
-            f"FROM (SELECT tbl, sum(op = 'insert') AS i, sum(op = 'delete') AS d, sum(op = 'update') AS u, "
-            f"{_SAME} AS same FROM audit WHERE action_id = ? AND tbl IN ({marks}) GROUP BY tbl, {_IDENTITY}) "
-            "GROUP BY tbl", (action_id, *mixed)).fetchall()
+            "SELECT tbl, sum(max(i - d, 0)), sum(max(d - i, 0)), sum(u + min(i, d)) "
+            f"FROM ({_net_rows(f'WHERE action_id = ? AND tbl IN ({marks})')}) GROUP BY tbl",
+            (action_id, *mixed)).fetchall()
     out = ReverseCounts(action_id, description)
     for tbl, inserted, deleted, changed in rows:
         out.removes[tbl] = int(inserted or 0)
@@ -239,15 +246,15 @@ def _where(patient_id: str | None, action_id: int | None) -> tuple[str, list[Any
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-#: Groups whose delete and insert carry the same content: a row an import wrote back unchanged.
-_NOT_UNCHANGED = f"HAVING NOT (sum(op = 'insert') = sum(op = 'delete') AND sum(op = 'insert') > 0 AND {_SAME})"
+#: Identities with something left after the unchanged pairs cancelled.
+_CHANGED = "WHERE i + d + u > 0"
 
 
 def change_count(conn: sqlite3.Connection, patient_id: str | None = None, action_id: int | None = None) -> int:
     """How many row changes `changes_page` can show (rows written back unchanged do not count)."""
     where, params = _where(patient_id, action_id)
     row = conn.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM audit {where} GROUP BY action_id, tbl, {_IDENTITY} {_NOT_UNCHANGED})",
+        f"SELECT count(*) FROM ({_net_rows(where)}) {_CHANGED}",
         params).fetchone()
     return int(row[0])
 
@@ -255,12 +262,19 @@ def change_count(conn: sqlite3.Connection, patient_id: str | None = None, action
 def changes_page(conn: sqlite3.Connection, patient_id: str | None = None, offset: int = 0, limit: int = 500,
                  action_id: int | None = None) -> list[RowChange]:
     """Row changes newest first (by their newest audit row), `limit` identities from `offset`."""
+    return history_page(conn, patient_id, offset, limit, action_id)[1]
+
+
+def history_page(conn: sqlite3.Connection, patient_id: str | None = None, offset: int = 0, limit: int = 500,
+                 action_id: int | None = None) -> tuple[int, list[RowChange]]:
+    """(how many row changes there are, the page of them): one grouping pass for both."""
     where, params = _where(patient_id, action_id)
     groups = conn.execute(
-        f"SELECT group_concat(id) FROM audit {where} GROUP BY action_id, tbl, {_IDENTITY} {_NOT_UNCHANGED} "
-        "ORDER BY max(id) DESC LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
+        f"SELECT ids, count(*) OVER () FROM ({_net_rows(where)}) {_CHANGED} ORDER BY top DESC LIMIT ? OFFSET ?",
+        [*params, limit, offset]).fetchall()
+    total = int(groups[0][1]) if groups else change_count(conn, patient_id, action_id)
     out: list[RowChange] = []
-    for (ids_text,) in groups:
+    for ids_text, _total in groups:
         ids = sorted(int(i) for i in str(ids_text).split(","))
         marks = ",".join("?" * len(ids))
         rows = conn.execute(
@@ -270,7 +284,7 @@ def changes_page(conn: sqlite3.Connection, patient_id: str | None = None, offset
         first = rows[-1]
         meta = {"time": first[7], "user": first[8], "action": first[9], "kind": first[10]}
         out.extend(_group(first[4], first[5], first[6], [r[:4] for r in rows], meta))
-    return out
+    return total, out
 
 
 def action_changes(conn: sqlite3.Connection, action_id: int) -> list[RowChange]:
