@@ -189,6 +189,8 @@ class HistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if key == "time":  # ISO with offset in the file; local wall-clock time to read
                 return str(line[key])[:19].replace("T", " ")
+            if key == "row" and not self.all_patients and self.patient_id:  # the tab names the patient
+                return str(line[key]).removeprefix(f"{self.patient_id} · ")
             return line[key]
         if role == SORT_ROLE:
             return (line[key], -line["audit_id"]) if key != "time" else line["audit_id"]
