@@ -11,7 +11,7 @@ from tests.store.conftest import small_case
 from y90gui.demo.commands import write_demo
 from y90gui.io.exporter import export_store
 from y90gui.io.importer import apply_import, prepare_import
-from y90gui.store.history import action_changes, change_count, changes_page
+from y90gui.store.history import action_changes, change_count, changes_page, history_page
 from y90gui.store.store import Store
 
 
@@ -43,6 +43,11 @@ def test_an_import_of_two_changed_fields_shows_two_field_changes(tmp_path: Path)
         assert fields == [("adverse_events", "P000", "grade", 2, 3), ("patients", "P000", "birth_year", 1955, 1956)]
         assert change_count(store.conn, action_id=action) == 2
         assert change_count(store.conn, "P000") == 2 + 9  # its initial rows (1+1+1+1+3+1+1) and the two changes
+        initial = store.conn.execute("SELECT count(*) FROM audit WHERE action_id = 1").fetchone()[0]
+        assert change_count(store.conn) == initial + 2  # the whole trail pairs the import's rows too
+        total, page = history_page(store.conn, None, 0, 2)
+        assert total == initial + 2
+        assert sorted(f.column for c in page for f in c.fields) == ["birth_year", "grade"]
         preview = store.undo_preview()
         assert preview is not None and preview.removed_rows == 0
         assert {k: n for k, n in preview.changes.items() if n} == {"patients": 1, "adverse_events": 1}

@@ -69,13 +69,28 @@ _IDENTITY = _identity_sql()
 _CONTENT = "json_remove(coalesce(new, old), '$.id')"
 #: Over one identity's audit rows: its deletes and inserts all carry the same content (a row an
 #: import wrote back unchanged), so nothing happened to it.
-def _net_rows(where: str) -> str:
+#: The (action, sheet) pairs with both deletes and inserts: only their rows need pairing.
+_MIXED = ("SELECT action_id, tbl FROM audit GROUP BY action_id, tbl "
+          "HAVING sum(op = 'insert') > 0 AND sum(op = 'delete') > 0")
+
+
+def _net_rows(where: str, whole_trail: bool = False) -> str:
     """One row per (action, sheet, row identity): `i`, `d`, `u` the inserts, deletes and updates
     left once every delete/insert pair of equal content (a row written back unchanged) is
-    cancelled, `top` the newest audit id, `ids` all its audit ids. The one grouping rule."""
-    inner = (f"SELECT action_id, tbl, {_IDENTITY} AS k, sum(op = 'insert') AS i, sum(op = 'delete') AS d, "
+    cancelled, `top` the newest audit id, `ids` all its audit ids. The one grouping rule.
+
+    `whole_trail`: over the whole audit trail, the JSON identity is computed only for the sheets
+    an action both deleted from and inserted into (an import's replacements); every other audit
+    row is a change of its own (a first import of 10,000 patients needs no pairing).
+    """
+    identity, content = _IDENTITY, _CONTENT
+    if whole_trail:
+        mixed = f"(action_id, tbl) IN ({_MIXED})"
+        identity = f"CASE WHEN {mixed} THEN {_IDENTITY} ELSE 'a' || id END"
+        content = f"CASE WHEN {mixed} THEN {_CONTENT} ELSE '' END"
+    inner = (f"SELECT action_id, tbl, {identity} AS k, sum(op = 'insert') AS i, sum(op = 'delete') AS d, "
              f"sum(op = 'update') AS u, max(id) AS top, group_concat(id) AS ids FROM audit {where} "
-             f"GROUP BY action_id, tbl, k, {_CONTENT}")
+             f"GROUP BY action_id, tbl, k, {content}")
     return ("SELECT action_id, tbl, k, sum(i) - sum(min(i, d)) AS i, sum(d) - sum(min(i, d)) AS d, sum(u) AS u, "
             f"max(top) AS top, group_concat(ids) AS ids FROM ({inner}) GROUP BY action_id, tbl, k")
 
@@ -254,7 +269,7 @@ def change_count(conn: sqlite3.Connection, patient_id: str | None = None, action
     """How many row changes `changes_page` can show (rows written back unchanged do not count)."""
     where, params = _where(patient_id, action_id)
     row = conn.execute(
-        f"SELECT count(*) FROM ({_net_rows(where)}) {_CHANGED}",
+        f"SELECT count(*) FROM ({_net_rows(where, not params)}) {_CHANGED}",
         params).fetchone()
     return int(row[0])
 
@@ -270,7 +285,8 @@ def history_page(conn: sqlite3.Connection, patient_id: str | None = None, offset
     """(how many row changes there are, the page of them): one grouping pass for both."""
     where, params = _where(patient_id, action_id)
     groups = conn.execute(
-        f"SELECT ids, count(*) OVER () FROM ({_net_rows(where)}) {_CHANGED} ORDER BY top DESC LIMIT ? OFFSET ?",
+        f"SELECT ids, count(*) OVER () FROM ({_net_rows(where, not params)}) {_CHANGED} "
+        "ORDER BY top DESC LIMIT ? OFFSET ?",
         [*params, limit, offset]).fetchall()
     total = int(groups[0][1]) if groups else change_count(conn, patient_id, action_id)
     out: list[RowChange] = []
