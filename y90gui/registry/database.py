@@ -23,16 +23,15 @@ from y90gui.registry.connection import connect, translated
 from y90gui.registry.errors import ConflictError, NotARegistryError, RegistryAccessError, RegistryError
 from y90gui.registry.schema import SCHEMA, SCHEMA_VERSION, quote_ident, table
 from y90gui.registry.url import RegistryUrl, parse_registry_url
+from y90gui.store.sqlrows import read_order
 
 if TYPE_CHECKING:
     from y90gui.core.validate import CaseData
     from y90gui.registry.connection import Connection
+    from y90gui.store.backend import CaseSeries
     from y90gui.store.store import Change
     from y90gui.store.summary import PatientSummary
 
-#: The order rows are read in, per sheet: the file's `Store.read_table` order.
-READ_ORDER = {"patients": "patient_id", "reference_ranges": "center, test, unit", "prrt": "patient_id, cycle",
-              "radioembolization": "patient_id, procedure"}
 
 
 @dataclass(frozen=True)
@@ -173,7 +172,7 @@ class Registry:
         if with_versions:
             names += ["row_version", "changed_by", "changed_at"]
         ids = list(patient_ids) if patient_ids is not None else None
-        order = READ_ORDER.get(table_name, "patient_id, id")
+        order = read_order(table_name)
         sql, params = self._select(sheet, _cols(names), ids, order)
         with translated(f"reading {table_name}"):
             cur = self.conn.execute(sql, params)
@@ -207,7 +206,7 @@ class Registry:
     def iter_rows(self, sheet: Sheet, patient_ids: Sequence[str] | None = None) -> Iterator[tuple[Any, ...]]:
         """A sheet's rows as value tuples in the sheet's column order (dates `datetime.date`,
         yes/no bool), in the order `read_table` gives: the exporter's rows, without dicts."""
-        order = READ_ORDER.get(sheet.name, "patient_id, id")
+        order = read_order(sheet.name)
         sql, params = self._select(sheet, _cols(sheet.column_names), patient_ids, order)
         with translated(f"reading {sheet.name}"):
             cur = self.conn.execute(sql, params)
@@ -221,6 +220,17 @@ class Registry:
         with translated("reading the patients"):
             rows = self.conn.execute(_SUMMARY_SQL).fetchall()
         return PatientSummary(SUMMARY_COLUMNS, rows)
+
+    @contextmanager
+    def reader(self) -> Iterator[Registry]:
+        """`CaseSeries.reader`: reads from one snapshot (a psycopg connection serves any thread)."""
+        with self.snapshot():
+            yield self
+
+    def remember(self, key: str, value: str) -> bool:
+        """A de-identification's mapping is not kept on a shared registry (it would be readable
+        by every coordinator); the exporter says so."""
+        return False
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -398,3 +408,8 @@ ORDER BY pt.patient_id
 
 def _when(value: dt.datetime) -> str:
     return value.astimezone().isoformat(timespec="seconds")
+
+
+if TYPE_CHECKING:
+    def _registry_is_a_case_series(reg: Registry) -> CaseSeries:
+        return reg  # mypy checks that Registry implements the whole interface (store.backend)
