@@ -362,6 +362,60 @@ class Registry:
             change.tables.add(table_name)
         return int(row[0])
 
+    def insert_row(self, table_name: str, values: dict[str, Any], description: str | None = None
+                   ) -> tuple[Change, str]:
+        """Insert one parsed row (as `Store.insert_row`); (the change, the new row's key).
+
+        The server's row-level security refuses a row of a centre this login may not write;
+        the statement trigger writes its audit row with the new values and `session_user`.
+        """
+        sheet = SHEET_BY_NAME[table_name]
+        unknown = [n for n in values if n not in sheet.by_name]
+        if unknown:
+            raise RegistryError(f"{table_name} has no column {', '.join(unknown)}")
+        names = [c.name for c in sheet.columns if c.name in values]
+        key_col = "patient_id" if table_name == "patients" else "id"
+        with self.action(description or f"add {table_name} row") as change:
+            row = self.conn.execute(
+                f"INSERT INTO {table(table_name)} ({_cols(names)}) VALUES ({', '.join(['%s'] * len(names))}) "
+                f"RETURNING {key_col}", [values[n] for n in names]).fetchone()
+            assert row is not None
+            change.tables.add(table_name)
+            if values.get("patient_id"):
+                change.patient_ids.add(str(values["patient_id"]))
+        return change, str(row[0])
+
+    def delete_row(self, table_name: str, key: str | int, row_version: int, description: str | None = None
+                   ) -> Change:
+        """Delete one row (a patient with all their rows), if it is still at `row_version`.
+
+        A row someone else changed since it was read is refused with who and when, as in
+        `update_row`: deleting it would throw their change away unseen.
+        """
+        sheet = SHEET_BY_NAME[table_name]
+        key_col = "patient_id" if table_name == "patients" else "id"
+        with self.action(description or f"delete {table_name} row {key}") as change:
+            now = self.conn.execute(
+                f"SELECT row_version, changed_by, changed_at{', patient_id' if sheet.name != 'reference_ranges' else ''} "
+                f"FROM {table(table_name)} WHERE {key_col} = %s FOR UPDATE", (key,)).fetchone()
+            if now is None:
+                raise RegistryError(f"{table_name} row {key} no longer exists")
+            if now[0] != row_version:
+                raise ConflictError(
+                    f"{table_name} row {key} was changed by {now[1]} at {_when(now[2])} after you read it "
+                    f"(version {row_version}, now {now[0]}): nothing was deleted; reload it and decide again")
+            if table_name == "patients":
+                # children first, so that the audit (and undo, which replays it backwards) has
+                # the patient's row last
+                for child in reversed(PATIENT_CHILD_SHEETS):
+                    if self.conn.execute(f"DELETE FROM {table(child.name)} WHERE patient_id = %s", (key,)).rowcount:
+                        change.tables.add(child.name)
+            self.conn.execute(f"DELETE FROM {table(table_name)} WHERE {key_col} = %s", (key,))
+            change.tables.add(table_name)
+            if len(now) > 3 and now[3]:
+                change.patient_ids.add(str(now[3]))
+        return change
+
     def history(self, patient_id: str | None = None, limit: int = 5000) -> list[dict[str, Any]]:
         """Audit rows this login may see, newest first, with the action that caused them."""
         where, params = ("WHERE a.patient_id = %s", [patient_id]) if patient_id else ("", [])
