@@ -108,7 +108,8 @@ def test_redo_refuses_to_lose_a_later_change_by_someone_else(editors) -> None:
     with Registry.open(anna) as reg:
         undo(reg)
     _edit(ben, "P-1", "ben's, after anna's undo")
-    with Registry.open(anna) as reg, pytest.raises(ConflictError, match=f"changed by {ben_login} at .*nothing was redone"):
+    refused = f"changed by {ben_login} at .*nothing was redone"
+    with Registry.open(anna) as reg, pytest.raises(ConflictError, match=refused):
         redo(reg)
     assert _notes(anna)["P-1"] == "ben's, after anna's undo"
 

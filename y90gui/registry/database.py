@@ -58,6 +58,12 @@ class Registry:
     """A connection to a registry as one login. Use `Registry.open(url)`; close it (or `with`)."""
 
     read_only = False
+    #: What a window says about this session (set by the window's registry controller).
+    read_only_reason: str | None = None
+    #: A registry has no write lock: concurrency is per row (row versions).
+    locked_by: None = None
+    #: The window only reviews it: its file-only commands (import dialog, backup) stay off.
+    review_only = False
 
     def __init__(self, url: RegistryUrl, conn: Connection) -> None:
         self.url = url
@@ -65,9 +71,9 @@ class Registry:
         self._action_id: int | None = None
 
     @classmethod
-    def open(cls, url: str | RegistryUrl) -> Registry:
+    def open(cls, url: str | RegistryUrl, *, password: str | None = None) -> Registry:
         target = url if isinstance(url, RegistryUrl) else parse_registry_url(url)
-        conn = connect(target)
+        conn = connect(target, password=password)
         try:
             registry = cls(target, conn)
             version = registry.schema_version
@@ -88,6 +94,16 @@ class Registry:
     def name(self) -> str:
         """What reports and exports call the case series (the file's name, for a file)."""
         return self.url.label
+
+    def is_alive(self) -> bool:
+        """Whether the server still answers (a cheap round trip); False once the connection dropped."""
+        if self.conn.closed or self.conn.broken:
+            return False
+        try:
+            self.conn.execute("SELECT 1")
+        except Exception:  # noqa: BLE001 - any failure of the round trip means the connection is gone
+            return False
+        return True
 
     def close(self) -> None:
         self.conn.close()
@@ -300,6 +316,8 @@ class Registry:
         if self._action_id is None:
             raise RegistryError("write_patients needs an action")
         conn = self.conn
+        if sum(len(rows) for rows in data.values()) > 50_000:  # the staging sort stays in memory
+            conn.execute("SET LOCAL work_mem = '128MB'")
         pids = [r["patient_id"] for r in data.get("patients", [])]
         if pids:
             for sheet in (*reversed(PATIENT_CHILD_SHEETS), SHEET_BY_NAME["patients"]):
@@ -395,9 +413,10 @@ class Registry:
         sheet = SHEET_BY_NAME[table_name]
         key_col = "patient_id" if table_name == "patients" else "id"
         with self.action(description or f"delete {table_name} row {key}") as change:
+            pid = ", patient_id" if sheet.name != "reference_ranges" else ""
             now = self.conn.execute(
-                f"SELECT row_version, changed_by, changed_at{', patient_id' if sheet.name != 'reference_ranges' else ''} "
-                f"FROM {table(table_name)} WHERE {key_col} = %s FOR UPDATE", (key,)).fetchone()
+                f"SELECT row_version, changed_by, changed_at{pid} FROM {table(table_name)} "
+                f"WHERE {key_col} = %s FOR UPDATE", (key,)).fetchone()
             if now is None:
                 raise RegistryError(f"{table_name} row {key} no longer exists")
             if now[0] != row_version:
