@@ -82,8 +82,8 @@ def test_an_editor_sees_their_centre_and_their_role(qtbot, win, filled: str, log
     role = win.statusBar().findChild(type(win.registry.role_label), "RegistryRole")
     assert role.isVisible() and role.text() == f"Registry: {editor} (editor of {AURORA})"
     assert editor in win.windowTitle()
-    assert "reviews a registry" in win.banner.text() and win.banner.isVisible()
-    for key in ("import", "export", "backup", "undo", "redo"):
+    assert not win.banner.isVisible()  # an editor writes: no read-only banner
+    for key in ("import", "export", "backup", "undo", "redo"):  # the file's dialogs: the CLI on a URL
         assert not win.actions[key].isEnabled(), key
     # remembered without the password
     win.settings.sync()
@@ -127,3 +127,67 @@ def test_a_killed_connection_closes_the_registry_with_one_message(qtbot, win, fi
     assert win.store is None and win.patient_panel.filtered_ids() == []
     assert win.registry.check_connection()  # nothing left to check: no second message
     assert len([b for b in win.findChildren(QMessageBox, "RegistryLostBox") if b.isVisible()]) == 1
+
+
+def _select(qtbot, win, patient_id: str) -> None:  # type: ignore[no-untyped-def]
+    assert win.patient_panel.select_patient(patient_id)
+    qtbot.waitUntil(lambda: win.detail.patient_id == patient_id, timeout=30000)
+
+
+def _notes_index(win):  # type: ignore[no-untyped-def]
+    model = win.detail.models["patients"]
+    return model, model.index(model.row_for_key("notes"), 1)
+
+
+def test_an_edit_is_saved_with_the_row_version_and_audited(qtbot, win, filled: str, login, url_of) -> None:  # type: ignore[no-untyped-def]
+    editor = login("ed")
+    run_cli("registry", "grant", "--db", filled, "--user", editor, "--role", "editor", "--center", AURORA)
+    assert win.registry.connect_to(url_of(editor))
+    qtbot.waitUntil(lambda: win.cohort is not None and not win.tasks.running(), timeout=60000)
+    pid = next(r["patient_id"] for r in build_demo()["patients"] if r["center"] == AURORA)
+    _select(qtbot, win, pid)
+    model, index = _notes_index(win)
+    with qtbot.waitSignal(win.session.changed, timeout=30000):
+        assert model.setData(index, "checked in the window")
+    assert model.data(index) == "checked in the window"
+    with Registry.open(filled) as reg:
+        row = next(r for r in reg.read_table("patients", [pid], with_versions=True))
+        assert row["notes"] == "checked in the window" and row["changed_by"] == editor and row["row_version"] == 2
+        assert reg.history(pid)[0]["user"] == editor and reg.history(pid)[0]["op"] == "update"
+
+
+def test_a_concurrent_edit_is_refused_naming_who_and_the_row_reloads(  # type: ignore[no-untyped-def]
+        qtbot, win, filled: str, login, url_of) -> None:
+    anna, ben = login("anna"), login("ben")
+    for user in (anna, ben):
+        run_cli("registry", "grant", "--db", filled, "--user", user, "--role", "editor", "--center", AURORA)
+    assert win.registry.connect_to(url_of(anna))
+    qtbot.waitUntil(lambda: win.cohort is not None and not win.tasks.running(), timeout=60000)
+    pid = next(r["patient_id"] for r in build_demo()["patients"] if r["center"] == AURORA)
+    _select(qtbot, win, pid)
+    model, index = _notes_index(win)
+    with Registry.open(url_of(ben)) as reg:  # ben changes the patient after anna's window read it
+        seen = reg.read_table("patients", [pid], with_versions=True)[0]["row_version"]
+        reg.update_row("patients", pid, {"notes": "ben's note"}, seen)
+    with qtbot.waitSignal(model.edit_refused, timeout=30000) as refused:
+        assert not model.setData(index, "anna's note")
+    assert f"changed by {ben} at " in refused.args[0] and "nothing was overwritten" in refused.args[0]
+    qtbot.waitUntil(lambda: model.data(index) == "ben's note", timeout=30000)  # the view re-read the row
+    with Registry.open(filled) as reg:
+        assert reg.read_table("patients", [pid])[0]["notes"] == "ben's note"
+    # and anna's next edit, on the version she now sees, goes through
+    with qtbot.waitSignal(win.session.changed, timeout=30000):
+        assert model.setData(index, "anna's note, after ben's")
+
+
+def test_a_reviewer_cannot_edit_in_the_window(qtbot, win, filled: str, login, url_of) -> None:  # type: ignore[no-untyped-def]
+    reviewer = login("rev")
+    run_cli("registry", "grant", "--db", filled, "--user", reviewer, "--role", "reviewer")
+    assert win.registry.connect_to(url_of(reviewer))
+    qtbot.waitUntil(lambda: win.cohort is not None and not win.tasks.running(), timeout=60000)
+    _select(qtbot, win, "DEMO-001")
+    model, index = _notes_index(win)
+    assert not (model.flags(index) & Qt.ItemFlag.ItemIsEditable)
+    assert not model.setData(index, "a reviewer's note")
+    with Registry.open(filled) as reg:
+        assert reg.read_table("patients", ["DEMO-001"])[0]["notes"] != "a reviewer's note"

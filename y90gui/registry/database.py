@@ -65,9 +65,10 @@ class Registry:
     #: The window only reviews it: its file-only commands (import dialog, backup) stay off.
     review_only = False
 
-    def __init__(self, url: RegistryUrl, conn: Connection) -> None:
+    def __init__(self, url: RegistryUrl, conn: Connection, password: str | None = None) -> None:
         self.url = url
         self.conn = conn
+        self._password = password  # in memory only, for `reopen` (a worker's own connection)
         self._action_id: int | None = None
 
     @classmethod
@@ -75,7 +76,7 @@ class Registry:
         target = url if isinstance(url, RegistryUrl) else parse_registry_url(url)
         conn = connect(target, password=password)
         try:
-            registry = cls(target, conn)
+            registry = cls(target, conn, password)
             version = registry.schema_version
             if version is None:
                 raise NotARegistryError(f"{target.label} holds no y90gui registry: run `y90gui registry init`")
@@ -94,6 +95,11 @@ class Registry:
     def name(self) -> str:
         """What reports and exports call the case series (the file's name, for a file)."""
         return self.url.label
+
+    def reopen(self) -> Registry:
+        """A second connection as the same login (a worker thread's own: one connection runs
+        one transaction at a time)."""
+        return Registry.open(self.url, password=self._password)
 
     def is_alive(self) -> bool:
         """Whether the server still answers (a cheap round trip); False once the connection dropped."""
@@ -351,7 +357,12 @@ class Registry:
 
     def update_row(self, table_name: str, key: str | int, values: dict[str, Any], row_version: int,
                    description: str | None = None) -> int:
-        """Set some columns of one row, if it is still at `row_version`; its new version.
+        """`update_row_change` without the change: the row's new version."""
+        return self.update_row_change(table_name, key, values, row_version, description)[1]
+
+    def update_row_change(self, table_name: str, key: str | int, values: dict[str, Any], row_version: int,
+                          description: str | None = None) -> tuple[Change, int]:
+        """Set some columns of one row, if it is still at `row_version`; (the change, its new version).
 
         A row someone else changed since it was read is refused with who and when
         (ConflictError), never overwritten: the WHERE on the version is re-checked by the
@@ -378,7 +389,14 @@ class Registry:
                     f"{table_name} row {key} was changed by {who} at {_when(when)} after you read it "
                     f"(version {row_version}, now {version}): nothing was overwritten; reload it and edit again")
             change.tables.add(table_name)
-        return int(row[0])
+            if table_name == "patients":
+                change.patient_ids.add(str(key))
+            elif table_name != "reference_ranges":
+                pid = self.conn.execute(f"SELECT patient_id FROM {table(table_name)} WHERE id = %s",
+                                        (key,)).fetchone()
+                if pid:
+                    change.patient_ids.add(str(pid[0]))
+        return change, int(row[0])
 
     def insert_row(self, table_name: str, values: dict[str, Any], description: str | None = None
                    ) -> tuple[Change, str]:

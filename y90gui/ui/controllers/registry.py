@@ -7,10 +7,12 @@ read the registry through `store.backend.CaseSeries`, as much of it as the datab
 login see (row-level security: an editor sees their centre only). The status bar names the
 login and its role; the banner says what the window does with it.
 
-In this version the window reviews a registry: edits, imports, exports and backups are made
-with the command line on the URL (`y90gui import|export|snapshot --db URL`), where row versions,
-the audit and the role checks are in place. The window disables those actions for a registry,
-so nothing can be half-done. A connection that drops is noticed (a round trip every few
+A coordinator or an editor edits cells and rows as in a file, through
+`services.registry_session.WindowRegistry` (the row version read goes with each write; a row
+someone else changed since is refused naming who and when, and the view re-reads it); a
+reviewer reads only. The window's import dialog, export, backup and undo are the file's and
+stay off for a registry: on a URL they are the command line's (`y90gui import|export|snapshot
+--db URL`). A connection that drops is noticed (a round trip every few
 seconds while idle, and any failed read) and reported once; the registry is then closed, not
 left as a silent half-state, and the message offers to reconnect.
 """
@@ -30,14 +32,6 @@ from y90gui.ui.session import Session
 
 #: How often an idle window checks that the registry still answers.
 PING_MS = 5000
-
-
-def review_reason(role: str | None, describe: str) -> str:
-    """The banner's words for a registry session (why the window does not write)."""
-    if role == "reviewer":
-        return f"connected as {describe}; a reviewer reads only"
-    return (f"connected as {describe}; the window reviews a registry (edits and imports: "
-            "y90gui import --db URL)")
 
 
 class RegistryController(QObject):
@@ -91,18 +85,25 @@ class RegistryController(QObject):
             self.window.statusBar().showMessage(f"Cannot connect: {exc}", 10000)
             self._box("Cannot connect to the registry", str(exc), "RegistryConnectError").open()
             return False
-        registry.read_only = True
-        registry.review_only = True  # the window's import/export/backup are the file's (controllers.editing)
-        registry.locked_by = None
-        registry.read_only_reason = review_reason(me.role, me.describe())
-        self.open_series(registry)
-        self.registry = registry  # after open_series: closing the previous series clears it
+        from y90gui.services.registry_session import WindowRegistry
+
+        series = WindowRegistry(registry, me, self._reload_after_conflict)
+        self.open_series(series)
+        self.registry = series  # after open_series: closing the previous series clears it
         self.role_label.setText(f"Registry: {me.describe()}")
         self.role_label.setToolTip(registry.name)
         self.role_label.show()
         self.window.setWindowTitle(f"{registry.name} — {me.describe()} — y90gui")
         self.timer.start()
         return True
+
+    def _reload_after_conflict(self, table_name: str, patient_id: str | None) -> None:
+        """Someone else changed the row: once the refusal is shown, every view re-reads it."""
+        from y90gui.store.store import Change
+
+        change = Change(None, "re-read after a conflicting change", {table_name},
+                        {patient_id} if patient_id else set())
+        QTimer.singleShot(0, lambda: self.session.apply(change) if self.registry is not None else None)
 
     def _on_closed(self) -> None:
         registry, self.registry = self.registry, None
