@@ -197,3 +197,21 @@ def test_the_file_and_the_registry_answer_the_case_series_calls_alike(coordinato
             for ids in (None, some):
                 assert reg.sheet_rows(sheet, ids) == store.sheet_rows(sheet, ids), sheet.name
                 assert list(reg.iter_rows(sheet, ids)) == list(store.iter_rows(sheet, ids)), sheet.name
+
+
+def test_figure_and_cox_on_a_url_equal_the_file(demo_workbook: Path, coordinator: str, tmp_path: Path) -> None:
+    """`figure` and `analyse cox` on a URL: the file's code, the same result."""
+    run_cli("import", str(demo_workbook), "--db", coordinator)
+    y90 = tmp_path / "same.y90"
+    run_cli("import", str(demo_workbook), "--db", str(y90))
+    outs = {}
+    for name, db in (("file", str(y90)), ("url", coordinator)):
+        code, out, err = run_cli("analyse", "cox", "--db", db, "--covariates", "sex,age", "--json")
+        assert code == 0, err
+        outs[name] = json.loads(out)
+        png = tmp_path / f"km-{name}.svg"
+        code, text, err = run_cli("figure", "km", "--db", db, "--out", str(png))
+        assert code == 0 and png.exists(), err
+    assert outs["url"] == outs["file"]
+    svg = (tmp_path / "km-url.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg

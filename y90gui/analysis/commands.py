@@ -113,6 +113,11 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     names = parse_covariates(args.covariates)  # before opening the file: a typo is named first
     with Store.open(args.db, read_only=True) as store:
         result = cox_for_store(store, names, args.endpoint)
+    return print_cox(result, args)
+
+
+def print_cox(result: Any, args: argparse.Namespace) -> int:
+    """The Cox result as JSON or text (a file's or a registry's: `registry.commands.cmd_analyse`)."""
     if args.json:
         json.dump(result.to_json(), sys.stdout, allow_nan=False)
         sys.stdout.write("\n")

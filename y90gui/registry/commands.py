@@ -154,3 +154,32 @@ def cmd_export(args: argparse.Namespace) -> int:
               "source data in the registry)", file=sys.stderr)
     print(f"exported {n} patient(s) to {out}" + (" (de-identified)" if deidentify else ""))
     return 0
+
+
+def cmd_figure(args: argparse.Namespace) -> int:
+    """`figure --db URL`: the file's figure code on what this login may see."""
+    from y90gui.analysis.frames import from_store
+    from y90gui.figures.commands import check_arguments, write_figure_of
+    from y90gui.figures.settings import FigureSettingsError
+    from y90gui.registry.database import Registry
+
+    try:
+        settings = check_arguments(args)
+    except FigureSettingsError as exc:
+        print(f"y90gui figure: error: {exc}", file=sys.stderr)
+        return 2
+    with Registry.open(_url(args)) as reg:
+        fr = from_store(reg)
+        return write_figure_of(fr, args, settings, reg.name)
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    """`analyse cox --db URL`: the file's Cox analysis on what this login may see."""
+    from y90gui.analysis.commands import print_cox
+    from y90gui.analysis.cox import cox_for_store, parse_covariates
+    from y90gui.registry.database import Registry
+
+    names = parse_covariates(args.covariates)
+    with Registry.open(_url(args)) as reg:
+        result = cox_for_store(reg, names, args.endpoint)
+    return print_cox(result, args)

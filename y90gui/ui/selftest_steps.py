@@ -243,7 +243,8 @@ class SelfTest:
         try:
             import psycopg
         except ImportError as exc:
-            raise StepFailed(f"psycopg is missing from this installation ({exc}): Connect to registry cannot work")
+            raise StepFailed(f"psycopg is missing from this installation ({exc}): "
+                             "Connect to registry cannot work") from None
         try:
             libpq = psycopg.pq.version()
         except Exception as exc:  # noqa: BLE001 - any failure to load libpq is this step's finding
