@@ -23,6 +23,7 @@ BENCHMARKS: list[tuple[str, tuple[str, ...]]] = [
     ("bench_editing", ("editing",)),
     ("bench_cox", ("cox",)),
     ("bench_publication", ("report_docx", "report_pdf", "km_png")),
+    ("bench_registry", ("registry_editing", "registry_write", "registry_import", "registry_report")),
 ]
 
 

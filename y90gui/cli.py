@@ -146,6 +146,8 @@ URL_COMMANDS: dict[str, Handler] = {
     "snapshot": "y90gui.registry.commands:cmd_snapshot",
     "backup": "y90gui.registry.commands:cmd_snapshot",  # spec: backup on a URL is a snapshot
     "export": "y90gui.registry.commands:cmd_export",
+    "figure": "y90gui.registry.commands:cmd_figure",
+    "analyse": "y90gui.registry.commands:cmd_analyse",
 }
 
 

@@ -130,3 +130,88 @@ def test_summary_rows_and_export_rows_equal_the_file(coordinator: str, tmp_path:
             expected = [tuple(r[n] for n in sheet.column_names) for r in store.read_table(sheet.name)]
             assert list(reg.iter_rows(sheet)) == expected, sheet.name
             assert reg.read_table(sheet.name) == store.read_table(sheet.name), sheet.name
+
+
+def test_report_workbook_and_documents_on_a_url(demo_workbook: Path, coordinator: str, tmp_path: Path) -> None:
+    """`report --out/--docx/--pdf` on a URL: the file's code path, the same tables as from the .y90."""
+    import openpyxl
+
+    run_cli("import", str(demo_workbook), "--db", coordinator)
+    y90 = tmp_path / "same.y90"
+    run_cli("import", str(demo_workbook), "--db", str(y90))
+    sheets = {}
+    for name, db in (("file", str(y90)), ("url", coordinator)):
+        out, docx, pdf = tmp_path / f"{name}.xlsx", tmp_path / f"{name}.docx", tmp_path / f"{name}.pdf"
+        code, text, err = run_cli("report", "--db", db, "--out", str(out), "--docx", str(docx), "--pdf", str(pdf))
+        assert code == 0, err
+        assert f"wrote the report to {out}" in text
+        assert docx.stat().st_size > 10_000 and pdf.read_bytes().startswith(b"%PDF")
+        wb = openpyxl.load_workbook(out, read_only=True)
+        sheets[name] = {ws.title: [row for row in ws.iter_rows(values_only=True)] for ws in wb.worksheets
+                        if ws.title not in ("README", "_meta")}
+    assert sheets["url"].keys() == sheets["file"].keys()
+    for title in sheets["file"]:
+        if title.lower().startswith("settings"):
+            continue  # names the source
+        assert sheets["url"][title] == sheets["file"][title], title
+
+
+def test_export_deidentified_on_a_url(demo_workbook: Path, coordinator: str, tmp_path: Path) -> None:
+    """`export --deidentify` on a URL: the file's de-identification, the mapping not kept on the server."""
+    import openpyxl
+
+    run_cli("import", str(demo_workbook), "--db", coordinator)
+    out = tmp_path / "deid.xlsx"
+    code, text, err = run_cli("export", "--db", coordinator, "--out", str(out), "--deidentify")
+    assert code == 0, err
+    assert "exported 44 patient(s)" in text and "(de-identified)" in text
+    assert "mapping" in err and "not kept" in err
+    ws = openpyxl.load_workbook(out, read_only=True)["patients"]
+    rows = list(ws.iter_rows(values_only=True))
+    ids = {r[0] for r in rows[1:] if r[0]}
+    real = {r["patient_id"] for r in build_demo()["patients"]}
+    assert len(ids) == 44 and not ids & real
+    # the de-identified workbook imports into a fresh file as 44 patients
+    fresh = tmp_path / "deid.y90"
+    code, _, err = run_cli("import", str(out), "--db", str(fresh))
+    assert code == 0, err
+    assert json.loads(run_cli("info", "--db", str(fresh), "--json")[1])["patients"] == 44
+
+
+def test_the_file_and_the_registry_answer_the_case_series_calls_alike(coordinator: str, tmp_path: Path) -> None:
+    """store.backend.CaseSeries: sheet_rows, iter_rows, patient_summary, name, mark on both back ends."""
+    from y90gui.core.sheets import SHEETS
+    from y90gui.registry.database import Registry
+    from y90gui.store.store import Store
+
+    data = build_demo()
+    some = sorted(r["patient_id"] for r in data["patients"])[3:9]
+    with Store.create(tmp_path / "same.y90") as store, Registry.open(coordinator) as reg:
+        before = (store.mark(), reg.mark())
+        store.replace_patients(data, "demo")
+        reg.replace_patients(data, "demo")
+        assert store.mark() != before[0] and reg.mark() != before[1]
+        assert store.patient_summary() == reg.patient_summary()
+        assert store.name == "same.y90" and "@" in reg.name
+        for sheet in SHEETS:
+            for ids in (None, some):
+                assert reg.sheet_rows(sheet, ids) == store.sheet_rows(sheet, ids), sheet.name
+                assert list(reg.iter_rows(sheet, ids)) == list(store.iter_rows(sheet, ids)), sheet.name
+
+
+def test_figure_and_cox_on_a_url_equal_the_file(demo_workbook: Path, coordinator: str, tmp_path: Path) -> None:
+    """`figure` and `analyse cox` on a URL: the file's code, the same result."""
+    run_cli("import", str(demo_workbook), "--db", coordinator)
+    y90 = tmp_path / "same.y90"
+    run_cli("import", str(demo_workbook), "--db", str(y90))
+    outs = {}
+    for name, db in (("file", str(y90)), ("url", coordinator)):
+        code, out, err = run_cli("analyse", "cox", "--db", db, "--covariates", "sex,age", "--json")
+        assert code == 0, err
+        outs[name] = json.loads(out)
+        png = tmp_path / f"km-{name}.svg"
+        code, text, err = run_cli("figure", "km", "--db", db, "--out", str(png))
+        assert code == 0 and png.exists(), err
+    assert outs["url"] == outs["file"]
+    svg = (tmp_path / "km-url.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg

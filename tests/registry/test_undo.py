@@ -77,3 +77,50 @@ def test_undo_of_an_import_removes_it_wholly(registry_url: str, login, url_of) -
         assert reg.read_case_data() == first  # the first import's records, rows and ids, back
         undo(reg)
         assert set(reg.counts().values()) == {0}
+
+
+def test_redo_replays_ones_own_undo(editors) -> None:
+    from y90gui.registry.undo import redo
+
+    anna, ben, _ = editors
+    _edit(anna, "P-1", "anna's")
+    with Registry.open(anna) as reg:
+        with pytest.raises(RegistryError, match="nothing of yours to redo"):
+            redo(reg)
+        undo(reg)
+        assert _notes(anna)["P-1"] == "original"
+        change = redo(reg)
+        assert change.patient_ids == {"P-1"}
+        assert _notes(anna)["P-1"] == "anna's"
+        with pytest.raises(RegistryError, match="nothing of yours to redo"):
+            redo(reg)
+        undo(reg)  # the redo is undoable in turn
+        assert _notes(anna)["P-1"] == "original"
+        kinds = [h["kind"] for h in reg.history("P-1")]
+    assert kinds[:3] == ["undo", "redo", "undo"]
+
+
+def test_redo_refuses_to_lose_a_later_change_by_someone_else(editors) -> None:
+    from y90gui.registry.undo import redo
+
+    anna, ben, ben_login = editors
+    _edit(anna, "P-1", "anna's")
+    with Registry.open(anna) as reg:
+        undo(reg)
+    _edit(ben, "P-1", "ben's, after anna's undo")
+    refused = f"changed by {ben_login} at .*nothing was redone"
+    with Registry.open(anna) as reg, pytest.raises(ConflictError, match=refused):
+        redo(reg)
+    assert _notes(anna)["P-1"] == "ben's, after anna's undo"
+
+
+def test_a_new_edit_ends_the_redo(editors) -> None:
+    from y90gui.registry.undo import redo
+
+    anna, _, _ = editors
+    _edit(anna, "P-1", "first")
+    with Registry.open(anna) as reg:
+        undo(reg)
+    _edit(anna, "P-2", "another edit")
+    with Registry.open(anna) as reg, pytest.raises(RegistryError, match="nothing of yours to redo"):
+        redo(reg)

@@ -6,15 +6,24 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from y90gui.core.errors import Y90Error
 
+if TYPE_CHECKING:
+    from y90gui.store.backend import CaseSeries
+
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from y90gui.analysis.report import report_for_store
     from y90gui.store.store import Store
 
+    out, documents = report_targets(args)
+    with Store.open(args.db, read_only=True) as store:
+        return report_on(store, args, out, documents)
+
+
+def report_targets(args: argparse.Namespace) -> tuple[Path | None, dict[str, Path]]:
+    """The workbook and documents asked for, each checked before anything is read."""
     out = Path(args.out) if args.out else None
     if out is not None:
         if out.is_dir():
@@ -23,14 +32,19 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise Y90Error(f"folder {out.parent} does not exist")
         if out.suffix.lower() != ".xlsx":
             raise Y90Error(f"{out.name}: the report file must end in .xlsx")
-    documents = _document_targets(args)
-    with Store.open(args.db, read_only=True) as store:
-        report = report_for_store(store, ci_method=args.ci_method, basis=args.basis)
-        if out is not None:
-            from y90gui.analysis.report_workbook import write_report_workbook
+    return out, _document_targets(args)
 
-            write_report_workbook(report, store, out)
-        written = _write_documents(documents, store, report)
+
+def report_on(store: CaseSeries, args: argparse.Namespace, out: Path | None, documents: dict[str, Path]) -> int:
+    """`report` on an open case series, file or registry (the registry's command calls this too)."""
+    from y90gui.analysis.report import report_for_store
+
+    report = report_for_store(store, ci_method=args.ci_method, basis=args.basis)
+    if out is not None:
+        from y90gui.analysis.report_workbook import write_report_workbook
+
+        write_report_workbook(report, store, out)
+    written = _write_documents(documents, store, report)
     for path in written:
         print(f"wrote the report document to {path}", file=sys.stderr if args.json else sys.stdout)
     if args.json:
@@ -99,6 +113,11 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     names = parse_covariates(args.covariates)  # before opening the file: a typo is named first
     with Store.open(args.db, read_only=True) as store:
         result = cox_for_store(store, names, args.endpoint)
+    return print_cox(result, args)
+
+
+def print_cox(result: Any, args: argparse.Namespace) -> int:
+    """The Cox result as JSON or text (a file's or a registry's: `registry.commands.cmd_analyse`)."""
     if args.json:
         json.dump(result.to_json(), sys.stdout, allow_nan=False)
         sys.stdout.write("\n")

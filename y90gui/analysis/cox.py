@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from y90gui.analysis.frames import Frames
     from y90gui.core.progress import Progress
-    from y90gui.store.store import Store
+    from y90gui.store.backend import CaseSeries
 
 FORMAT = "y90gui-cox/1"
 ENDPOINTS = ("os", "pfs")
@@ -233,7 +233,7 @@ def cox_analysis(fr: Frames, covariates: str | Sequence[str], endpoint: str = "o
     return CoxResult(endpoint, tuple(uni), multi, tuple(table["patient_id"]))
 
 
-def cox_for_store(store: Store, covariates: str | Sequence[str], endpoint: str = "os",
+def cox_for_store(store: CaseSeries, covariates: str | Sequence[str], endpoint: str = "os",
                   patient_ids: Sequence[str] | None = None, progress: Progress | None = None) -> CoxResult:
     """`cox_analysis` on the store's data (optionally only the table's filtered patients)."""
     from y90gui.analysis.frames import from_store

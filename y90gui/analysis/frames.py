@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from y90gui.core.sheets import SHEET_BY_NAME, SHEETS, Sheet
@@ -24,10 +22,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from y90gui.core.validate import CaseData
-    from y90gui.store.store import Store
+    from y90gui.store.backend import CaseSeries
 
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-_JULIAN_EPOCH = 2440587.5  # julianday('1970-01-01')
 
 
 @dataclass
@@ -83,61 +80,31 @@ def from_case_data(data: CaseData) -> Frames:
     return Frames(**frames)
 
 
-def from_store(store: Store, patient_ids: Iterable[str] | None = None) -> Frames:
-    """Read every sheet with one SELECT each; dates converted by SQLite (julianday).
+def from_store(store: CaseSeries, patient_ids: Iterable[str] | None = None) -> Frames:
+    """Every sheet with one read each (`CaseSeries.sheet_rows`: the back end converts dates
+    and numbers in its SQL), from one consistent state of a file or a registry.
 
-    Called on a worker thread with a store opened on another one, it reads through its own
-    read-only connection to the same file (a sqlite3 connection belongs to its thread).
+    Called on a worker thread with a file opened on another one, the store reads through its
+    own read-only connection to the same file (`Store.reader`).
     """
-    conn = store.conn
-    own: sqlite3.Connection | None = None
-    try:
-        conn.execute("SELECT 1")
-    except sqlite3.ProgrammingError:
-        own = conn = sqlite3.connect(f"{Path(store.path).resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return _read_all(conn, store, patient_ids)
-    finally:
-        if own is not None:
-            own.close()
-
-
-def _read_all(conn: sqlite3.Connection, store: Store, patient_ids: Iterable[str] | None) -> Frames:
-    where = ""
-    if patient_ids is not None:
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS _analysis_sel(pid TEXT PRIMARY KEY)")
-        conn.execute("DELETE FROM temp._analysis_sel")
-        conn.executemany("INSERT OR IGNORE INTO temp._analysis_sel VALUES (?)", [(p,) for p in patient_ids])
-        where = " WHERE patient_id IN (SELECT pid FROM temp._analysis_sel)"
+    ids = list(patient_ids) if patient_ids is not None else None
     frames: dict[str, Any] = {}
     gc_was_enabled = gc.isenabled()
     gc.disable()  # hundreds of thousands of row tuples: the cyclic GC would rescan them over and over
     try:
-        for sheet in SHEETS:
-            frames[sheet.name] = _read_sheet(conn, sheet, where)
+        with store.reader() as src:
+            for sheet in SHEETS:
+                frames[sheet.name] = frame_from_rows(sheet, src.sheet_rows(sheet, ids))
     finally:
         if gc_was_enabled:
             gc.enable()
-    return Frames(**frames, source=str(store.path))
+    return Frames(**frames, source=_source(store))
 
 
-def _read_sheet(conn: Any, sheet: Sheet, where: str) -> pd.DataFrame:
-    """One sheet as a frame: column-wise arrays straight from the rows (None -> NaN in floats)."""
-    exprs = []
-    for c in sheet.columns:
-        q = f'"{c.name}"'
-        if c.type == "date":
-            exprs.append(f"julianday({q}) - {_JULIAN_EPOCH} AS {q}")
-        elif c.type in ("number", "integer", "yesno"):
-            exprs.append(f"CAST({q} AS REAL) AS {q}")
-        else:
-            exprs.append(q)
-    order = "rowid" if sheet.name != "patients" else "patient_id"
-    sql = f'SELECT {", ".join(exprs)} FROM "{sheet.name}"'
-    if sheet.name != "reference_ranges":
-        sql += where
-    sql += f" ORDER BY {order}"
-    return frame_from_rows(sheet, conn.execute(sql).fetchall())
+def _source(store: CaseSeries) -> str:
+    """The report's file-name field: the file's path, or the registry's user@host/db."""
+    path = getattr(store, "path", None)
+    return str(path) if path is not None else store.name
 
 
 def frame_from_rows(sheet: Sheet, rows: list[tuple[Any, ...]]) -> pd.DataFrame:

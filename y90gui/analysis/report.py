@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from y90gui.analysis.frames import Frames
     from y90gui.core.progress import Progress
     from y90gui.core.validate import CaseData
-    from y90gui.store.store import Store
+    from y90gui.store.backend import CaseSeries
 
 FORMAT = "y90gui-report/1"
 BASES = ("procedures", "patients")
@@ -44,7 +44,7 @@ def compute_report(data: CaseData, *, ci_method: str = "log-log", basis: str = "
     return compute_from_frames(from_case_data(data), ci_method=ci_method, basis=basis, window_days=window_days)
 
 
-def report_for_store(store: Store, patient_ids: Iterable[str] | None = None, *, ci_method: str = "log-log",
+def report_for_store(store: CaseSeries, patient_ids: Iterable[str] | None = None, *, ci_method: str = "log-log",
                      basis: str = "procedures", window_days: int = 90,
                      progress: Progress | None = None) -> dict[str, Any]:
     from y90gui.analysis.frames import from_store

@@ -139,5 +139,5 @@ def document_for_store(store: Any, report: dict[str, Any], *, patient_ids: Any =
     from y90gui.analysis.frames import from_store
 
     fr = from_store(store, patient_ids)
-    n_all = int(store.conn.execute("SELECT count(*) FROM patients").fetchone()[0])
-    return build_document(fr, report, database=Path(store.path).name, n_all=n_all, cohort=cohort, progress=progress)
+    n_all = store.counts()["patients"]  # a file or a registry (store.backend.CaseSeries)
+    return build_document(fr, report, database=store.name, n_all=n_all, cohort=cohort, progress=progress)

@@ -99,7 +99,6 @@ def describe(kind: str, fr: Any, args: argparse.Namespace) -> Any:
 
 def cmd_figure(args: argparse.Namespace) -> int:
     from y90gui.analysis.frames import from_store
-    from y90gui.figures.render import write_figure
     from y90gui.store.store import Store
 
     try:
@@ -109,8 +108,15 @@ def cmd_figure(args: argparse.Namespace) -> int:
         return 2
     with Store.open(args.db, read_only=True) as store:
         fr = from_store(store)
+    return write_figure_of(fr, args, settings, Path(args.db).name)
+
+
+def write_figure_of(fr: Any, args: argparse.Namespace, settings: Any, database: str) -> int:
+    """The figure of these frames (a file's or a registry's: `registry.commands.cmd_figure`)."""
+    from y90gui.figures.render import write_figure
+
     desc = describe(args.kind, fr, args)
-    extra = {"database": Path(args.db).name, "strata": args.strata, "test": args.test,
+    extra = {"database": database, "strata": args.strata, "test": args.test,
              "time_unit": args.time_unit, "ci_method": args.ci_method}
     for path in write_figure(desc, args.out, settings, extra=extra):
         print(f"wrote {path}")

@@ -28,7 +28,7 @@ from y90gui.core.validate import CaseData
 from y90gui.io.ctcae_terms import is_controlled_term
 
 if TYPE_CHECKING:
-    from y90gui.store.store import Store
+    from y90gui.store.backend import CaseSeries
 
 
 #: What `--birth-year` may ask for; "band" is the default.
@@ -128,17 +128,9 @@ def deidentify_data(data: CaseData, birth_year: str = "band"
     return out, mapping, rules(birth_year, other_terms)
 
 
-def remember_mapping(store: Store, workbook: Path, mapping: dict[str, dict[str, Any]]) -> bool:
-    """Keep the mapping in the source file's `meta` table; False when the store is read-only."""
-    if store.read_only:
-        return False
+def remember_mapping(store: CaseSeries, workbook: Path, mapping: dict[str, dict[str, Any]]) -> bool:
+    """Keep the mapping with the source (a file's `meta` table); False when it cannot be kept
+    (a read-only file, a registry)."""
     stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     value = json.dumps({"workbook": workbook.name, "created": stamp, "codes": mapping}, sort_keys=True)
-    store.conn.execute("BEGIN IMMEDIATE")
-    try:
-        store.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (f"deidentify:{stamp}", value))
-        store.conn.execute("COMMIT")
-    except BaseException:
-        store.conn.execute("ROLLBACK")
-        raise
-    return True
+    return store.remember(f"deidentify:{stamp}", value)

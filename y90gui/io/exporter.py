@@ -8,7 +8,6 @@ formula) and the file appears atomically: a cancelled or failed export leaves no
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +19,7 @@ from y90gui.core.validate import CaseData
 from y90gui.io import layout
 
 if TYPE_CHECKING:
-    from y90gui.store.store import Store
+    from y90gui.store.backend import CaseSeries
 
 
 def write_workbook(data: CaseData, path: str | Path, *, source_name: str | None = None,
@@ -38,40 +37,24 @@ def write_workbook(data: CaseData, path: str | Path, *, source_name: str | None 
     return layout.write_sheets(path, sheets, progress or NO_PROGRESS)
 
 
-def _store_rows(store: Store, sheet: Sheet, patient_ids: Sequence[str] | None) -> Iterator[list[Any]]:
-    """Cell values straight from SQL: the 400,000-row lab sheet skips building dicts."""
-    names = sheet.column_names
-    cols = ", ".join(f'"{n}"' for n in names)
-    order = {"patients": "patient_id", "reference_ranges": "center, test, unit", "prrt": "patient_id, cycle",
-             "radioembolization": "patient_id, procedure"}.get(sheet.name, "patient_id, id")
-    where = ""
-    if patient_ids is not None and sheet.name != "reference_ranges":
-        where = " WHERE patient_id IN (SELECT pid FROM temp._export_sel)"
-    dates = [i for i, c in enumerate(sheet.columns) if c.type == "date"]
+def _store_rows(store: CaseSeries, sheet: Sheet, patient_ids: Sequence[str] | None) -> Iterator[list[Any]]:
+    """Cell values straight from the back end (`CaseSeries.iter_rows`): the 400,000-row lab
+    sheet skips building dicts."""
     yesno = [i for i, c in enumerate(sheet.columns) if c.type == "yesno"]
-    fromiso = dt.date.fromisoformat
-    cur = store.conn.execute(f'SELECT {cols} FROM "{sheet.name}"{where} ORDER BY {order}')
-    while True:
-        chunk = cur.fetchmany(5000)
-        if not chunk:
-            return
-        for t in chunk:
-            row = list(t)
-            for i in dates:
-                if row[i] is not None:
-                    row[i] = fromiso(row[i])
-            for i in yesno:
-                if row[i] is not None:
-                    row[i] = "yes" if row[i] else "no"
-            yield row
+    for t in store.iter_rows(sheet, patient_ids):
+        row = list(t)
+        for i in yesno:
+            if row[i] is not None:
+                row[i] = "yes" if row[i] else "no"
+        yield row
 
 
-def export_store(store: Store, path: str | Path, patient_ids: Sequence[str] | None = None,
+def export_store(store: CaseSeries, path: str | Path, patient_ids: Sequence[str] | None = None,
                  deidentify: bool = False, progress: Progress | None = None, birth_year: str = "band") -> Path:
     """Export the store (or the listed patients) to `path`; see `deidentify` for that option
     (`birth_year`: one of `deidentify.BIRTH_YEAR_OPTIONS`)."""
     progress = progress or NO_PROGRESS
-    source = store.path.name
+    source = store.name
     if patient_ids is not None:
         missing = sorted(set(patient_ids) - set(store.patient_ids()))
         if missing:
@@ -87,10 +70,6 @@ def export_store(store: Store, path: str | Path, patient_ids: Sequence[str] | No
         remember_mapping(store, out, mapping)
         return out
     counts = store.counts()
-    if patient_ids is not None:
-        store.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _export_sel(pid TEXT PRIMARY KEY)")
-        store.conn.execute("DELETE FROM temp._export_sel")
-        store.conn.executemany("INSERT OR IGNORE INTO temp._export_sel VALUES (?)", [(p,) for p in patient_ids])
     sheets = [layout.readme_sheet()]
     for sheet in SHEETS:
         sheets.append(layout.data_sheet(sheet, _store_rows(store, sheet, patient_ids), counts[sheet.name]))

@@ -29,6 +29,7 @@ from y90gui.core.validate import CaseData, Issue, check_consistency, id_lookalik
 from y90gui.io.diff import FieldChange, diff_patient, diff_rows, group_by_patient
 
 if TYPE_CHECKING:
+    from y90gui.store.backend import CaseSeries
     from y90gui.store.store import Change, Store
 
 #: Backups kept beside the store (`<db>.backups/`), newest last.
@@ -84,11 +85,11 @@ class ImportPlan:
         return text
 
 
-def _store_mark(store: Store) -> Any:
-    return store.conn.execute("SELECT max(id) FROM actions").fetchone()[0]
+def _store_mark(store: CaseSeries) -> Any:
+    return store.mark()
 
 
-def prepare_import(path: str | Path, store: Store, progress: Progress | None = None) -> ImportPlan:
+def prepare_import(path: str | Path, store: CaseSeries, progress: Progress | None = None) -> ImportPlan:
     """Read, validate and compare; never writes. Errors are in the plan, not raised.
 
     Raises `WorkbookFileError` (a Y90Error) only when the file is not a readable workbook.
@@ -179,7 +180,7 @@ def _merge_partial(data: CaseData, partial: Sequence[str], stored: dict[str, dic
     return merged
 
 
-def _reference_changes(store: Store, rows: list[dict[str, Any]]) -> list[FieldChange]:
+def _reference_changes(store: CaseSeries, rows: list[dict[str, Any]]) -> list[FieldChange]:
     if not rows:
         return []
     sheet = SHEET_BY_NAME["reference_ranges"]

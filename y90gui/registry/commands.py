@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from y90gui.core.errors import Y90Error
-
 
 def add_registry_arguments(p: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(dest="registry_command", metavar="SUBCOMMAND", required=True)
@@ -109,22 +107,14 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from y90gui.analysis.commands import _print_summary
-    from y90gui.analysis.report import compute_from_frames
+    """`report --db URL`: the file's report (JSON, --out workbook, --docx/--pdf) on what this
+    login may see, by the same code (`analysis.commands.report_on`)."""
+    from y90gui.analysis.commands import report_on, report_targets
     from y90gui.registry.database import Registry
-    from y90gui.registry.frames import frames_from_registry
 
-    if args.out:
-        raise Y90Error("the report workbook (--out) is not written from a registry yet: "
-                       "use `y90gui snapshot` and report on the .y90 file")
+    out, documents = report_targets(args)
     with Registry.open(_url(args)) as reg:
-        report = compute_from_frames(frames_from_registry(reg), ci_method=args.ci_method, basis=args.basis)
-    if args.json:
-        json.dump(report, sys.stdout, allow_nan=False)
-        sys.stdout.write("\n")
-    else:
-        _print_summary(report)
-    return 0
+        return report_on(reg, args, out, documents)
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
@@ -149,19 +139,47 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """`export --db URL`: what this login may see, as a workbook (de-identification: not yet)."""
-    from y90gui.io.exporter import write_workbook
+    """`export --db URL`: what this login may see, as a workbook, by the file's exporter
+    (`io.exporter.export_store`); `--deidentify` too, its mapping not kept on the registry."""
+    from y90gui.io.exporter import export_store
     from y90gui.registry.database import Registry
 
-    if getattr(args, "deidentify", False):
-        raise Y90Error("--deidentify is not available on a registry yet: export a snapshot's .y90 instead")
-    with Registry.open(_url(args)) as reg:
-        wanted = list(args.patient) if args.patient else None
-        data = reg.read_case_data(wanted)
-        if wanted is not None:
-            missing = sorted(set(wanted) - {r["patient_id"] for r in data["patients"]})
-            if missing:  # another centre's patient is as absent as one that does not exist
-                raise Y90Error(f"no patient {', '.join(missing[:10])} in {reg.name}")
-        out = write_workbook(data, args.out, source_name=reg.name)
-    print(f"exported {len(data['patients'])} patient(s) to {out}")
+    deidentify = bool(getattr(args, "deidentify", False))
+    with Registry.open(_url(args)) as reg, reg.snapshot():  # one consistent state for every sheet
+        out = export_store(reg, args.out, patient_ids=args.patient or None, deidentify=deidentify,
+                           birth_year=getattr(args, "birth_year", "band"))
+        n = len(args.patient) if args.patient else reg.counts()["patients"]
+    if deidentify:
+        print("note: the code-to-patient mapping of a registry export is not kept (keep the workbook's "
+              "source data in the registry)", file=sys.stderr)
+    print(f"exported {n} patient(s) to {out}" + (" (de-identified)" if deidentify else ""))
     return 0
+
+
+def cmd_figure(args: argparse.Namespace) -> int:
+    """`figure --db URL`: the file's figure code on what this login may see."""
+    from y90gui.analysis.frames import from_store
+    from y90gui.figures.commands import check_arguments, write_figure_of
+    from y90gui.figures.settings import FigureSettingsError
+    from y90gui.registry.database import Registry
+
+    try:
+        settings = check_arguments(args)
+    except FigureSettingsError as exc:
+        print(f"y90gui figure: error: {exc}", file=sys.stderr)
+        return 2
+    with Registry.open(_url(args)) as reg:
+        fr = from_store(reg)
+        return write_figure_of(fr, args, settings, reg.name)
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    """`analyse cox --db URL`: the file's Cox analysis on what this login may see."""
+    from y90gui.analysis.commands import print_cox
+    from y90gui.analysis.cox import cox_for_store, parse_covariates
+    from y90gui.registry.database import Registry
+
+    names = parse_covariates(args.covariates)
+    with Registry.open(_url(args)) as reg:
+        result = cox_for_store(reg, names, args.endpoint)
+    return print_cox(result, args)

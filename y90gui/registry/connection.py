@@ -24,8 +24,12 @@ if TYPE_CHECKING:
 INSTALL_HINT = "the registry needs psycopg 3: pip install 'y90gui[registry]'"
 
 
-def connect(url: str | RegistryUrl, *, application: str = "y90gui") -> Connection:
-    """An autocommit connection (transactions are explicit: `conn.transaction()`)."""
+def connect(url: str | RegistryUrl, *, application: str = "y90gui", password: str | None = None) -> Connection:
+    """An autocommit connection (transactions are explicit: `conn.transaction()`).
+
+    `password`: what the window's prompt was given, passed to libpq for this connection only
+    (never stored; without it libpq looks in PGPASSWORD, ~/.pgpass, a service file).
+    """
     target = url if isinstance(url, RegistryUrl) else parse_registry_url(url)
     try:
         import psycopg
@@ -33,8 +37,9 @@ def connect(url: str | RegistryUrl, *, application: str = "y90gui") -> Connectio
         raise RegistryError(INSTALL_HINT) from None
     try:
         # search_path: the registry's schema first, so plain table names mean its tables
+        extra: dict[str, Any] = {"password": password} if password else {}
         return psycopg.connect(target.url, autocommit=True, application_name=application, connect_timeout=15,
-                               options=f"-c search_path={SCHEMA},public")
+                               options=f"-c search_path={SCHEMA},public", **extra)
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise RegistryError(f"cannot connect to {target.label}: {first}") from None

@@ -23,16 +23,15 @@ from y90gui.registry.connection import connect, translated
 from y90gui.registry.errors import ConflictError, NotARegistryError, RegistryAccessError, RegistryError
 from y90gui.registry.schema import SCHEMA, SCHEMA_VERSION, quote_ident, table
 from y90gui.registry.url import RegistryUrl, parse_registry_url
+from y90gui.store.sqlrows import read_order
 
 if TYPE_CHECKING:
     from y90gui.core.validate import CaseData
     from y90gui.registry.connection import Connection
+    from y90gui.store.backend import CaseSeries
     from y90gui.store.store import Change
     from y90gui.store.summary import PatientSummary
 
-#: The order rows are read in, per sheet: the file's `Store.read_table` order.
-READ_ORDER = {"patients": "patient_id", "reference_ranges": "center, test, unit", "prrt": "patient_id, cycle",
-              "radioembolization": "patient_id, procedure"}
 
 
 @dataclass(frozen=True)
@@ -59,18 +58,25 @@ class Registry:
     """A connection to a registry as one login. Use `Registry.open(url)`; close it (or `with`)."""
 
     read_only = False
+    #: What a window says about this session (set by the window's registry controller).
+    read_only_reason: str | None = None
+    #: A registry has no write lock: concurrency is per row (row versions).
+    locked_by: None = None
+    #: The window only reviews it: its file-only commands (import dialog, backup) stay off.
+    review_only = False
 
-    def __init__(self, url: RegistryUrl, conn: Connection) -> None:
+    def __init__(self, url: RegistryUrl, conn: Connection, password: str | None = None) -> None:
         self.url = url
         self.conn = conn
+        self._password = password  # in memory only, for `reopen` (a worker's own connection)
         self._action_id: int | None = None
 
     @classmethod
-    def open(cls, url: str | RegistryUrl) -> Registry:
+    def open(cls, url: str | RegistryUrl, *, password: str | None = None) -> Registry:
         target = url if isinstance(url, RegistryUrl) else parse_registry_url(url)
-        conn = connect(target)
+        conn = connect(target, password=password)
         try:
-            registry = cls(target, conn)
+            registry = cls(target, conn, password)
             version = registry.schema_version
             if version is None:
                 raise NotARegistryError(f"{target.label} holds no y90gui registry: run `y90gui registry init`")
@@ -89,6 +95,21 @@ class Registry:
     def name(self) -> str:
         """What reports and exports call the case series (the file's name, for a file)."""
         return self.url.label
+
+    def reopen(self) -> Registry:
+        """A second connection as the same login (a worker thread's own: one connection runs
+        one transaction at a time)."""
+        return Registry.open(self.url, password=self._password)
+
+    def is_alive(self) -> bool:
+        """Whether the server still answers (a cheap round trip); False once the connection dropped."""
+        if self.conn.closed or self.conn.broken:
+            return False
+        try:
+            self.conn.execute("SELECT 1")
+        except Exception:  # noqa: BLE001 - any failure of the round trip means the connection is gone
+            return False
+        return True
 
     def close(self) -> None:
         self.conn.close()
@@ -173,7 +194,7 @@ class Registry:
         if with_versions:
             names += ["row_version", "changed_by", "changed_at"]
         ids = list(patient_ids) if patient_ids is not None else None
-        order = READ_ORDER.get(table_name, "patient_id, id")
+        order = read_order(table_name)
         sql, params = self._select(sheet, _cols(names), ids, order)
         with translated(f"reading {table_name}"):
             cur = self.conn.execute(sql, params)
@@ -207,7 +228,7 @@ class Registry:
     def iter_rows(self, sheet: Sheet, patient_ids: Sequence[str] | None = None) -> Iterator[tuple[Any, ...]]:
         """A sheet's rows as value tuples in the sheet's column order (dates `datetime.date`,
         yes/no bool), in the order `read_table` gives: the exporter's rows, without dicts."""
-        order = READ_ORDER.get(sheet.name, "patient_id, id")
+        order = read_order(sheet.name)
         sql, params = self._select(sheet, _cols(sheet.column_names), patient_ids, order)
         with translated(f"reading {sheet.name}"):
             cur = self.conn.execute(sql, params)
@@ -221,6 +242,17 @@ class Registry:
         with translated("reading the patients"):
             rows = self.conn.execute(_SUMMARY_SQL).fetchall()
         return PatientSummary(SUMMARY_COLUMNS, rows)
+
+    @contextmanager
+    def reader(self) -> Iterator[Registry]:
+        """`CaseSeries.reader`: reads from one snapshot (a psycopg connection serves any thread)."""
+        with self.snapshot():
+            yield self
+
+    def remember(self, key: str, value: str) -> bool:
+        """A de-identification's mapping is not kept on a shared registry (it would be readable
+        by every coordinator); the exporter says so."""
+        return False
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -290,6 +322,8 @@ class Registry:
         if self._action_id is None:
             raise RegistryError("write_patients needs an action")
         conn = self.conn
+        if sum(len(rows) for rows in data.values()) > 50_000:  # the staging sort stays in memory
+            conn.execute("SET LOCAL work_mem = '128MB'")
         pids = [r["patient_id"] for r in data.get("patients", [])]
         if pids:
             for sheet in (*reversed(PATIENT_CHILD_SHEETS), SHEET_BY_NAME["patients"]):
@@ -323,7 +357,12 @@ class Registry:
 
     def update_row(self, table_name: str, key: str | int, values: dict[str, Any], row_version: int,
                    description: str | None = None) -> int:
-        """Set some columns of one row, if it is still at `row_version`; its new version.
+        """`update_row_change` without the change: the row's new version."""
+        return self.update_row_change(table_name, key, values, row_version, description)[1]
+
+    def update_row_change(self, table_name: str, key: str | int, values: dict[str, Any], row_version: int,
+                          description: str | None = None) -> tuple[Change, int]:
+        """Set some columns of one row, if it is still at `row_version`; (the change, its new version).
 
         A row someone else changed since it was read is refused with who and when
         (ConflictError), never overwritten: the WHERE on the version is re-checked by the
@@ -350,7 +389,69 @@ class Registry:
                     f"{table_name} row {key} was changed by {who} at {_when(when)} after you read it "
                     f"(version {row_version}, now {version}): nothing was overwritten; reload it and edit again")
             change.tables.add(table_name)
-        return int(row[0])
+            if table_name == "patients":
+                change.patient_ids.add(str(key))
+            elif table_name != "reference_ranges":
+                pid = self.conn.execute(f"SELECT patient_id FROM {table(table_name)} WHERE id = %s",
+                                        (key,)).fetchone()
+                if pid:
+                    change.patient_ids.add(str(pid[0]))
+        return change, int(row[0])
+
+    def insert_row(self, table_name: str, values: dict[str, Any], description: str | None = None
+                   ) -> tuple[Change, str]:
+        """Insert one parsed row (as `Store.insert_row`); (the change, the new row's key).
+
+        The server's row-level security refuses a row of a centre this login may not write;
+        the statement trigger writes its audit row with the new values and `session_user`.
+        """
+        sheet = SHEET_BY_NAME[table_name]
+        unknown = [n for n in values if n not in sheet.by_name]
+        if unknown:
+            raise RegistryError(f"{table_name} has no column {', '.join(unknown)}")
+        names = [c.name for c in sheet.columns if c.name in values]
+        key_col = "patient_id" if table_name == "patients" else "id"
+        with self.action(description or f"add {table_name} row") as change:
+            row = self.conn.execute(
+                f"INSERT INTO {table(table_name)} ({_cols(names)}) VALUES ({', '.join(['%s'] * len(names))}) "
+                f"RETURNING {key_col}", [values[n] for n in names]).fetchone()
+            assert row is not None
+            change.tables.add(table_name)
+            if values.get("patient_id"):
+                change.patient_ids.add(str(values["patient_id"]))
+        return change, str(row[0])
+
+    def delete_row(self, table_name: str, key: str | int, row_version: int, description: str | None = None
+                   ) -> Change:
+        """Delete one row (a patient with all their rows), if it is still at `row_version`.
+
+        A row someone else changed since it was read is refused with who and when, as in
+        `update_row`: deleting it would throw their change away unseen.
+        """
+        sheet = SHEET_BY_NAME[table_name]
+        key_col = "patient_id" if table_name == "patients" else "id"
+        with self.action(description or f"delete {table_name} row {key}") as change:
+            pid = ", patient_id" if sheet.name != "reference_ranges" else ""
+            now = self.conn.execute(
+                f"SELECT row_version, changed_by, changed_at{pid} FROM {table(table_name)} "
+                f"WHERE {key_col} = %s FOR UPDATE", (key,)).fetchone()
+            if now is None:
+                raise RegistryError(f"{table_name} row {key} no longer exists")
+            if now[0] != row_version:
+                raise ConflictError(
+                    f"{table_name} row {key} was changed by {now[1]} at {_when(now[2])} after you read it "
+                    f"(version {row_version}, now {now[0]}): nothing was deleted; reload it and decide again")
+            if table_name == "patients":
+                # children first, so that the audit (and undo, which replays it backwards) has
+                # the patient's row last
+                for child in reversed(PATIENT_CHILD_SHEETS):
+                    if self.conn.execute(f"DELETE FROM {table(child.name)} WHERE patient_id = %s", (key,)).rowcount:
+                        change.tables.add(child.name)
+            self.conn.execute(f"DELETE FROM {table(table_name)} WHERE {key_col} = %s", (key,))
+            change.tables.add(table_name)
+            if len(now) > 3 and now[3]:
+                change.patient_ids.add(str(now[3]))
+        return change
 
     def history(self, patient_id: str | None = None, limit: int = 5000) -> list[dict[str, Any]]:
         """Audit rows this login may see, newest first, with the action that caused them."""
@@ -398,3 +499,8 @@ ORDER BY pt.patient_id
 
 def _when(value: dt.datetime) -> str:
     return value.astimezone().isoformat(timespec="seconds")
+
+
+if TYPE_CHECKING:
+    def _registry_is_a_case_series(reg: Registry) -> CaseSeries:
+        return reg  # mypy checks that Registry implements the whole interface (store.backend)

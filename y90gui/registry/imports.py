@@ -10,12 +10,12 @@ row too (row-level security), and the transaction leaves nothing behind.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from y90gui.io.importer import ImportPlan
     from y90gui.registry.database import Registry
-    from y90gui.store.store import Change, Store
+    from y90gui.store.store import Change
 
 
 def prepare(reg: Registry, workbook: Path) -> ImportPlan:
@@ -23,8 +23,7 @@ def prepare(reg: Registry, workbook: Path) -> ImportPlan:
 
     mark = reg.mark()  # before reading: a change made while we read moves it on
     with reg.snapshot():
-        # The registry answers every read prepare_import makes of a store (backend.CaseSeries).
-        plan = prepare_import(workbook, cast("Store", reg))
+        plan = prepare_import(workbook, reg)  # the reads of store.backend.CaseSeries
     plan.store_mark = mark
     return plan
 

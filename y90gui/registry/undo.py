@@ -5,8 +5,9 @@ replayed backwards as a new action of kind "undo", so the audit is only appended
 the file, several people write at once, so each replayed row is first matched against the
 action's result (`audit.new`): a row someone else changed, re-created or deleted afterwards
 makes the whole undo fail with who changed it and when (the transaction leaves nothing),
-because undoing it would silently throw their change away. Redo is not offered on a registry
-yet.
+because undoing it would silently throw their change away. Redo replays one's own latest
+undo backwards in the same way (an action of kind "redo"), refused by the same check when
+someone else changed those rows after the undo; a new edit of one's own ends what can be redone.
 """
 
 from __future__ import annotations
@@ -30,9 +31,19 @@ def last_undoable(reg: Registry) -> tuple[int, str] | None:
     with translated("reading the actions"):
         row = reg.conn.execute(
             f'SELECT a.id, a.description FROM {SCHEMA}.actions a WHERE a."user" = session_user '
-            "AND a.kind IN ('edit', 'import') AND NOT EXISTS (SELECT 1 FROM "
+            "AND a.kind IN ('edit', 'import', 'redo') AND NOT EXISTS (SELECT 1 FROM "
             f"{SCHEMA}.actions u WHERE u.reverses = a.id AND u.kind = 'undo') ORDER BY a.id DESC LIMIT 1").fetchone()
     return (int(row[0]), str(row[1])) if row else None
+
+
+def last_redoable(reg: Registry) -> tuple[int, str] | None:
+    """(id, description) of this login's latest undo, when nothing of theirs came after it
+    (an edit, an import or a redo of it ends the chance to redo)."""
+    with translated("reading the actions"):
+        row = reg.conn.execute(
+            f'SELECT a.id, a.description, a.kind FROM {SCHEMA}.actions a WHERE a."user" = session_user '
+            "AND a.kind IN ('edit', 'import', 'undo', 'redo') ORDER BY a.id DESC LIMIT 1").fetchone()
+    return (int(row[0]), str(row[1])) if row and row[2] == "undo" else None
 
 
 def undo(reg: Registry) -> Change:
@@ -40,13 +51,26 @@ def undo(reg: Registry) -> Change:
     if target is None:
         raise RegistryError("nothing of yours to undo")
     action_id, description = target
+    return _replay_backwards(reg, action_id, f"undo: {description}", "undo")
+
+
+def redo(reg: Registry) -> Change:
+    target = last_redoable(reg)
+    if target is None:
+        raise RegistryError("nothing of yours to redo")
+    action_id, description = target
+    return _replay_backwards(reg, action_id, "redo: " + description.removeprefix("undo: "), "redo")
+
+
+def _replay_backwards(reg: Registry, action_id: int, description: str, kind: str) -> Change:
+    """One new action that reverses `action_id`'s audit rows, each checked against its result."""
     with translated("reading the audit"):
         rows = reg.conn.execute(
             f"SELECT tbl, row_key, op, old, new FROM {SCHEMA}.audit WHERE action_id = %s ORDER BY id DESC",
             (action_id,)).fetchall()
-    with reg.action(f"undo: {description}", kind="undo", reverses=action_id) as change:
+    with reg.action(description, kind=kind, reverses=action_id) as change:
         for tbl, row_key, op, old, new in rows:
-            _reverse_row(reg, tbl, row_key, op, old, new)
+            _reverse_row(reg, tbl, row_key, op, old, new, kind)
             change.tables.add(tbl)
             patient = (new or old).get("patient_id")
             if patient:
@@ -55,7 +79,7 @@ def undo(reg: Registry) -> Change:
 
 
 def _reverse_row(reg: Registry, tbl: str, row_key: str, op: str, old: dict[str, Any] | None,
-                 new: dict[str, Any] | None) -> None:
+                 new: dict[str, Any] | None, kind: str) -> None:
     sheet = SHEET_BY_NAME[tbl]
     key_col = "patient_id" if tbl == "patients" else "id"
     key: Any = row_key if tbl == "patients" else int(row_key)
@@ -79,14 +103,14 @@ def _reverse_row(reg: Registry, tbl: str, row_key: str, op: str, old: dict[str, 
             f"INSERT INTO {table(tbl)} ({cols}) SELECT {cols} FROM jsonb_populate_record(NULL::{table(tbl)}, %s)",
             (Jsonb(old),)).rowcount
     if done != 1:
-        _refuse(reg, tbl, key_col, key if op != "update" else (new or {}).get(key_col, key))
+        _refuse(reg, tbl, key_col, key if op != "update" else (new or {}).get(key_col, key), kind)
 
 
-def _refuse(reg: Registry, tbl: str, key_col: str, key: Any) -> None:
+def _refuse(reg: Registry, tbl: str, key_col: str, key: Any, kind: str) -> None:
     row = reg.conn.execute(f"SELECT changed_by, changed_at FROM {table(tbl)} WHERE {key_col} = %s",
                            (key,)).fetchone()
     if row is None:
         who = "was deleted since by someone else"
     else:
         who = f"was changed by {row[0]} at {row[1].astimezone().isoformat(timespec='seconds')}"
-    raise ConflictError(f"{tbl} row {key} {who}: undoing would lose that change, so nothing was undone")
+    raise ConflictError(f"{tbl} row {key} {who}: {kind}ing would lose that change, so nothing was {kind}ne")

@@ -58,3 +58,28 @@ def parse_registry_url(text: str) -> RegistryUrl:
     if missing:
         raise RegistryError(f"{text}: the URL lacks {', '.join(missing)} (postgresql://USER@HOST[:PORT]/DBNAME)")
     return RegistryUrl(text, user, host, port, dbname)
+
+
+def with_user(text: str, user: str) -> str:
+    """`text` (postgresql://[USER@]HOST[:PORT]/DBNAME) with USER set to `user` (the window's
+    separate user field); checked by `parse_registry_url`."""
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    text = text.strip()
+    if not is_registry_url(text):
+        raise RegistryError(f"{text!r} is not a registry URL (postgresql://HOST[:PORT]/DBNAME)")
+    parts = urlsplit(text)
+    if parts.password is not None:
+        raise RegistryError("the registry URL must not contain a password: type it into the password field")
+    host = parts.netloc.rsplit("@", 1)[-1]
+    netloc = f"{quote(user.strip(), safe='')}@{host}" if user.strip() else parts.netloc
+    return parse_registry_url(urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))).url
+
+
+def without_user(text: str) -> str:
+    """The URL as the window remembers it: no user (kept apart) and never a password."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(text)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))

@@ -26,6 +26,8 @@ from y90gui.store.store import Store
 if TYPE_CHECKING:
     import pandas as pd
 
+    from y90gui.store.backend import CaseSeries
+
 
 def subset_frames(fr: Frames, patient_ids: Iterable[str] | None) -> Frames:
     """The frames of some patients (None: all); reference ranges are always kept whole."""
@@ -98,16 +100,21 @@ def cohort_from_frames(fr: Frames, progress: Progress | None = None) -> CohortDa
     return CohortData(fr, derived, survival.os_frame(fr))
 
 
-def load_cohort(path: Path, progress: Progress) -> CohortData:
+def load_cohort(path: Path | CaseSeries, progress: Progress) -> CohortData:
+    """A file (opened read-only on this worker) or an open registry (`CaseSeries`, read in one snapshot)."""
     progress.step(0, 1, "reading the case series")
-    with Store.open(path, read_only=True) as store:
-        fr = from_store(store)
+    if not isinstance(path, Path):
+        fr = from_store(path)
+    else:
+        with Store.open(path, read_only=True) as store:
+            fr = from_store(store)
     cohort = cohort_from_frames(fr, progress)
     progress.step(1, 1, "ready")
     return cohort
 
 
-def reload_patients(path: Path, cohort: CohortData, patient_ids: set[str], progress: Progress) -> CohortData:
+def reload_patients(path: Path | CaseSeries, cohort: CohortData, patient_ids: set[str],
+                    progress: Progress) -> CohortData:
     """A new `CohortData` with just these patients re-read and re-derived (after an edit).
 
     Re-reading 10,000 patients after every cell edit would keep a worker busy for seconds; one
@@ -116,8 +123,11 @@ def reload_patients(path: Path, cohort: CohortData, patient_ids: set[str], progr
     import pandas as pd
 
     progress.step(0, 1, "reading the changed patients")
-    with Store.open(path, read_only=True) as store:
-        fresh = from_store(store, sorted(patient_ids))
+    if not isinstance(path, Path):
+        fresh = from_store(path, sorted(patient_ids))
+    else:
+        with Store.open(path, read_only=True) as store:
+            fresh = from_store(store, sorted(patient_ids))
     parts = {}
     for s in SHEETS:
         old, new = cohort.frames.sheet(s.name), fresh.sheet(s.name)

@@ -55,10 +55,13 @@ def row_key(sheet: str, row: Mapping[str, Any]) -> str | int:
 
 
 def _record(store: Store, sheet: str, patient_id: str | None) -> CaseData:
+    # a registry in the window reads for checks apart from what the view saw (its row versions:
+    # services.registry_session.WindowRegistry.read_for_check); a file has one read
+    read = getattr(store, "read_for_check", store.read_table)
     if sheet == "reference_ranges" or patient_id is None:
-        return {"reference_ranges": store.read_table("reference_ranges", with_ids=True)}
+        return {"reference_ranges": read("reference_ranges", with_ids=True)}
     names = ["patients", *(s.name for s in PATIENT_CHILD_SHEETS)]
-    return {n: store.read_table(n, [patient_id], with_ids=True) for n in names}
+    return {n: read(n, [patient_id], with_ids=True) for n in names}
 
 
 def _issue_key(issue: Issue) -> tuple[str, str | None, str]:

@@ -91,3 +91,13 @@ def audit_select(sheet: Any, op: str, where: str) -> str:
         f"SELECT ?, ?, ?, '{sheet.name}', CAST(t.{key} AS TEXT), {pid}, '{op}', {old}, {new} "
         f'FROM "{sheet.name}" AS t WHERE {where} ORDER BY t.rowid'
     )
+
+
+#: The order rows are read in, per sheet, by every back end (`Store`, `registry.database.Registry`):
+#: the exporter's and `read_table`'s order, so a file and a registry export alike.
+READ_ORDER = {"patients": "patient_id", "reference_ranges": "center, test, unit", "prrt": "patient_id, cycle",
+              "radioembolization": "patient_id, procedure"}
+
+
+def read_order(sheet_name: str) -> str:
+    return READ_ORDER.get(sheet_name, "patient_id, id")

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from y90gui.core.atomic import atomic_path
 from y90gui.core.errors import disk_full, is_disk_full
@@ -28,8 +28,11 @@ from y90gui.store.errors import (
 )
 from y90gui.store.header import check_header
 from y90gui.store.lock import LockError, LockInfo, WriteLock, current_user, host_name, how_to_clear
-from y90gui.store.sqlrows import audit_select, exact_number, from_sql, insert_sql, sql_rows, to_sql
+from y90gui.store.sqlrows import audit_select, exact_number, from_sql, insert_sql, read_order, sql_rows, to_sql
 from y90gui.store.undo import UndoMixin
+
+if TYPE_CHECKING:
+    from y90gui.store.summary import PatientSummary
 
 
 @dataclass
@@ -403,13 +406,7 @@ class Store(UndoMixin):
         cols = ", ".join(f'"{n}"' for n in names)
         if with_ids and table != "patients":
             cols = "id, " + cols
-        order = "patient_id" if table != "reference_ranges" else "center, test, unit"
-        if table in ("prrt",):
-            order += ", cycle"
-        elif table == "radioembolization":
-            order += ", procedure"
-        elif table != "patients" and table != "reference_ranges":
-            order += ", id"
+        order = read_order(table)
         sql = f'SELECT {cols} FROM "{table}"'
         params: list[Any] = []
         if patient_ids is not None and table != "reference_ranges":
@@ -434,6 +431,97 @@ class Store(UndoMixin):
         """The whole case series (or some patients) in the format-neutral `CaseData` shape."""
         ids = list(patient_ids) if patient_ids is not None else None
         return {s.name: self.read_table(s.name, ids) for s in SHEETS}
+
+    # ----------------------------------------------------------------------------- the CaseSeries reads
+    # (store.backend.CaseSeries: the same calls answered by registry.database.Registry in its SQL)
+
+    @property
+    def name(self) -> str:
+        """How reports and exports name the source: the file's name."""
+        return self.path.name
+
+    def mark(self) -> int | None:
+        """The last action's id (None for a file never written): an import plan made at one mark
+        is applied only at it."""
+        row = self.conn.execute("SELECT max(id) FROM actions").fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
+    @contextmanager
+    def reader(self) -> Iterator[Store]:
+        """A series of reads on the current thread: this store, or (on a worker thread, where
+        the sqlite3 connection of another thread cannot be used) the same file opened read-only
+        for the duration."""
+        try:
+            self.conn.execute("SELECT 1")
+        except sqlite3.ProgrammingError:
+            with Store.open(self.path, read_only=True) as own:
+                yield own
+            return
+        yield self
+
+    def _selection(self, patient_ids: Sequence[str] | None) -> str:
+        """A WHERE limiting rows to `patient_ids` (through a temp table; "" for all)."""
+        if patient_ids is None:
+            return ""
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _sel(pid TEXT PRIMARY KEY)")
+        self.conn.execute("DELETE FROM temp._sel")
+        self.conn.executemany("INSERT OR IGNORE INTO temp._sel VALUES (?)", [(p,) for p in patient_ids])
+        return " WHERE patient_id IN (SELECT pid FROM temp._sel)"
+
+    def sheet_rows(self, sheet: Sheet, patient_ids: Sequence[str] | None = None) -> list[tuple[Any, ...]]:
+        """One sheet in the analysis' shape (`analysis.frames.frame_from_rows`): dates as day
+        numbers since 1970-01-01 (julianday), numbers, integers and yes/no as floats, texts as
+        they are; patients by ID, every other sheet in the order its rows were written."""
+        exprs = []
+        for c in sheet.columns:
+            q = f'"{c.name}"'
+            if c.type == "date":
+                exprs.append(f"julianday({q}) - 2440587.5 AS {q}")  # julianday('1970-01-01')
+            elif c.type in ("number", "integer", "yesno"):
+                exprs.append(f"CAST({q} AS REAL) AS {q}")
+            else:
+                exprs.append(q)
+        where = self._selection(patient_ids) if sheet.name != "reference_ranges" else ""
+        order = "rowid" if sheet.name != "patients" else "patient_id"
+        return self.conn.execute(f'SELECT {", ".join(exprs)} FROM "{sheet.name}"{where} ORDER BY {order}').fetchall()
+
+    def iter_rows(self, sheet: Sheet, patient_ids: Sequence[str] | None = None) -> Iterator[tuple[Any, ...]]:
+        """A sheet's rows as value tuples in column order (dates `datetime.date`, yes/no 0/1 or
+        bool), in `read_table`'s order: the exporter's rows, without building dicts."""
+        cols = ", ".join(f'"{n}"' for n in sheet.column_names)
+        where = self._selection(patient_ids) if sheet.name != "reference_ranges" else ""
+        dates = [i for i, c in enumerate(sheet.columns) if c.type == "date"]
+        fromiso = dt.date.fromisoformat
+        cur = self.conn.execute(f'SELECT {cols} FROM "{sheet.name}"{where} ORDER BY {read_order(sheet.name)}')
+        while chunk := cur.fetchmany(5000):
+            if not dates:
+                yield from chunk
+                continue
+            for t in chunk:
+                row = list(t)
+                for i in dates:
+                    if row[i] is not None:
+                        row[i] = fromiso(row[i])
+                yield tuple(row)
+
+    def patient_summary(self) -> PatientSummary:
+        """The review table's rows (`store.summary`, one SQL query)."""
+        from y90gui.store.summary import patient_summary
+
+        return patient_summary(self.conn)
+
+    def remember(self, key: str, value: str) -> bool:
+        """Keep `value` under `key` in the file's `meta` table; False when the file is read-only."""
+        if self.read_only:
+            return False
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return True
 
     # ----------------------------------------------------------------------------- safety
 

@@ -21,6 +21,8 @@ ACTION_SPECS: dict[str, tuple[str, Any, str, QStyle.StandardPixmap | None]] = {
             QStyle.StandardPixmap.SP_FileIcon),
     "open": ("&Open…", QKeySequence.StandardKey.Open, "open a .y90 case series",
              QStyle.StandardPixmap.SP_DialogOpenButton),
+    "connect_registry": ("&Connect to registry…", None, "open a shared PostgreSQL registry (URL, user, password)",
+                         QStyle.StandardPixmap.SP_DriveNetIcon),
     "backup": ("&Backup…", "Ctrl+Shift+B", "write a consistent copy of the open file", None),
     "import": ("&Import workbook…", "Ctrl+I", "validate an Excel workbook and import it (all or nothing)",
                QStyle.StandardPixmap.SP_ArrowDown),
@@ -69,6 +71,7 @@ def build_menus(window: Any, panel: PatientPanel, step_patient: Callable[[int], 
     file_menu.addAction(a["open"])
     recent = file_menu.addMenu("Open r&ecent")
     recent.setObjectName("RecentMenu")
+    file_menu.addAction(a["connect_registry"])
     file_menu.addSeparator()
     file_menu.addAction(a["backup"])
     file_menu.addSeparator()

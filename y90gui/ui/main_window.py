@@ -19,13 +19,13 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QSplitter, QTab
 
 from y90gui.core.errors import Y90Error
 from y90gui.store.store import Store
-from y90gui.store.summary import patient_summary
 from y90gui.ui import settings as app_settings_mod
 from y90gui.ui.actions import build_actions, build_menus
 from y90gui.ui.controllers.background import BackgroundController
 from y90gui.ui.controllers.drop import DropController
 from y90gui.ui.controllers.files import FileController
 from y90gui.ui.controllers.patient import FILTER_DEBOUNCE_MS, PATIENT_DEBOUNCE_MS, PatientController
+from y90gui.ui.controllers.registry import RegistryController
 from y90gui.ui.detail_area import DetailArea, LazyPage
 from y90gui.ui.patient_panel import PatientPanel
 from y90gui.ui.report_view import ReportView
@@ -105,6 +105,8 @@ class MainWindow(QMainWindow):
         self.actions["open"].triggered.connect(self.files.choose_file)
         self.actions["quit"].triggered.connect(self.close)
         self.actions["about"].triggered.connect(self.files.show_about)
+        self.registry = RegistryController(self, s, self.settings, self.open_series, self.close_store)
+        self.actions["connect_registry"].triggered.connect(self.registry.connect_dialog)
         self.actions["export_report"].triggered.connect(self.report_view.export_dialog)
         self.drops = DropController(self)  # a dropped .xlsx opens the import preview, a .y90 opens
         s.busy.connect(self._busy)
@@ -171,20 +173,29 @@ class MainWindow(QMainWindow):
         except (Y90Error, OSError) as exc:
             self.show_error(f"Cannot open {Path(path).name}", exc)
             return False
+        self.open_series(store, prefetched)
+        app_settings_mod.add_recent(self.settings, str(Path(path).resolve()))
+        self.settings.setValue("last_file", str(Path(path).resolve()))
+        return True
+
+    def open_series(self, store: Any, prefetched: Any = None) -> None:
+        """Make an open case series (a `Store`, or a registry: `store.backend.CaseSeries`) the session's."""
         self.close_store()
         self.detail.set_store(store)
         self.session.set_store(store)
         self._show_rows(store, prefetched)
         self.patients.publish_view()
         self.background.load_cohort()
-        app_settings_mod.add_recent(self.settings, str(Path(path).resolve()))
-        self.settings.setValue("last_file", str(Path(path).resolve()))
-        return True
 
     def close_store(self) -> None:
+        from y90gui.store.summary import SUMMARY_COLUMNS, PatientSummary
+
         self._drop_summary_rest()
         self.detail.set_store(None)
+        had = self.session.store is not None
         self.session.set_store(None)
+        if had:  # a closed series (a registry whose connection dropped) leaves no rows behind
+            self.patient_panel.set_summary(PatientSummary(SUMMARY_COLUMNS, []))
 
     def refresh_summary(self) -> None:
         """Re-read the table rows (cheap SQL) and reload the cohort in the background."""
@@ -209,7 +220,7 @@ class MainWindow(QMainWindow):
             if summary is not None:
                 self.patient_panel.set_summary(summary)
                 return
-        self.patient_panel.set_summary(patient_summary(store.conn))
+        self.patient_panel.set_summary(store.patient_summary())
 
     def _complete_summary(self) -> None:
         """List every patient if only the first rows are listed (after the first paint, or when asked)."""
@@ -219,7 +230,7 @@ class MainWindow(QMainWindow):
         if self.store is None:
             rest.close()
             return
-        self.patient_panel.set_summary(rest.result(self.store.conn) or patient_summary(self.store.conn))
+        self.patient_panel.set_summary(rest.result(self.store.conn) or self.store.patient_summary())
         self.patients.publish_view()
 
     def _drop_summary_rest(self) -> None:
@@ -231,7 +242,7 @@ class MainWindow(QMainWindow):
         """Every patient's row from the file as it is now (a prefetch still pending is stale)."""
         assert self.store is not None
         self._drop_summary_rest()
-        self.patient_panel.set_summary(patient_summary(self.store.conn))
+        self.patient_panel.set_summary(self.store.patient_summary())
 
     def _on_changed(self, change: Any) -> None:
         self.detail.on_store_changed(change)

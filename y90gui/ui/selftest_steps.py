@@ -238,6 +238,19 @@ class SelfTest:
             raise StepFailed(f"{out.name} is not a readable figure ({image.width()}x{image.height()})")
         return f"{out.name}: {image.width()}x{image.height()} px, {out.stat().st_size} bytes ({km.n} patients)"
 
+    def registry_driver(self) -> str:
+        """The shared registry's driver is in the bundle and finds its libpq (no server needed)."""
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise StepFailed(f"psycopg is missing from this installation ({exc}): "
+                             "Connect to registry cannot work") from None
+        try:
+            libpq = psycopg.pq.version()
+        except Exception as exc:  # noqa: BLE001 - any failure to load libpq is this step's finding
+            raise StepFailed(f"psycopg {psycopg.__version__} cannot load libpq: {exc}") from None
+        return f"psycopg {psycopg.__version__} ({psycopg.pq.__impl__}), libpq {libpq // 10000}.{libpq % 10000}"
+
     def no_errors(self) -> str:
         """Late failures: background work still finishing after the last step."""
         _settle(self.app, 0.5)

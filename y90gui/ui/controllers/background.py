@@ -64,7 +64,7 @@ class BackgroundController(QObject):
         store = self.session.store
         if store is None or not self.started:
             return
-        path = store.path
+        path = getattr(store, "path", store)  # a file is re-opened on the worker; a registry is shared
         self.session.busy.emit("Loading the case series…")
         from y90gui.services.cohort import load_cohort
 
@@ -85,7 +85,7 @@ class BackgroundController(QObject):
 
         # a reload still running for an earlier edit is superseded: redo its patients too
         self._pending_reload |= patient_ids
-        path, pids = store.path, set(self._pending_reload)
+        path, pids = getattr(store, "path", store), set(self._pending_reload)
         self._start(lambda p: reload_patients(path, cohort, pids, p))
 
     def _start(self, fn: Any) -> None:

@@ -46,16 +46,17 @@ class FileController(QObject):
             self.window.setWindowTitle("y90gui")
             return
         ro = " — read-only" if store.read_only else ""
-        self.window.setWindowTitle(f"{store.path.name}{ro} — y90gui")
-        self.window.setWindowFilePath(str(store.path))
+        self.window.setWindowTitle(f"{store.name}{ro} — y90gui")
+        self.window.setWindowFilePath(str(getattr(store, "path", "")))  # a registry has no file
 
     def update_banner(self) -> None:
         store = self.session.store
         if store is None or not store.read_only:
             self.banner.hide()
             return
-        if store.locked_by is not None:
-            text = (f"Read-only: {store.locked_by.describe()} has this file open for editing. "
+        locked_by = getattr(store, "locked_by", None)
+        if locked_by is not None:
+            text = (f"Read-only: {locked_by.describe()} has this file open for editing. "
                     "You can review it; changes are disabled until they close it.")
         else:
             text = f"Read-only: {store.read_only_reason or 'opened without write access'}. Changes are disabled."
@@ -76,7 +77,8 @@ class FileController(QObject):
 
     def _start_dir(self) -> str:
         store = self.session.store
-        return str(store.path.parent) if store else str(Path.home())
+        path = getattr(store, "path", None)
+        return str(path.parent) if path is not None else str(Path.home())
 
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open case series", self._start_dir(),

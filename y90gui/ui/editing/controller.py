@@ -98,9 +98,9 @@ class EditingController(QObject):
         store = self.store
         has = store is not None
         writable = has and not store.read_only  # type: ignore[union-attr]
-        a["import"].setEnabled(has)
-        a["export"].setEnabled(has)
-        a["backup"].setEnabled(has)
+        a["import"].setEnabled(has and not getattr(store, "review_only", False))
+        a["export"].setEnabled(has and not getattr(store, "review_only", False))
+        a["backup"].setEnabled(has and not getattr(store, "review_only", False))
         a["template"].setEnabled(True)
         undoable: list[int] = []
         redoable: list[int] = []

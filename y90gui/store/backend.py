@@ -1,11 +1,11 @@
 """`CaseSeries`: the one interface the importer, exporter, analysis and window read a case series by.
 
 Two implementations: `store.store.Store` (a `.y90` file, SQLite) and `registry.database.Registry`
-(PostgreSQL). Today the file's consumers reach into `store.conn` with SQLite SQL (julianday,
-temp tables, rowid); each such place becomes one call of a method below, which each back end
-answers in its own SQL. `Registry` implements all of it (checked statically at the bottom of
-this module); `Store` has most already and needs `name`, `mark`, `sheet_rows`, `iter_rows` and
-`patient_summary` (moved from the functions that hold that SQL today; see docs/ARCHITECTURE.md).
+(PostgreSQL). The consumers (the analysis frames, the exporter, the importer's preview, the
+report workbook and document, the window's table) call only these methods, and each back end
+answers them in its own SQL; mypy checks both against this Protocol (bottom of this module and
+of `registry.database`). It lives in `store` so that every layer above may name it without
+importing PostgreSQL.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from y90gui.core.sheets import Sheet
     from y90gui.core.validate import CaseData
-    from y90gui.registry.database import Registry
-    from y90gui.store.store import Change
+    from y90gui.store.store import Change, Store
     from y90gui.store.summary import PatientSummary
 
 
@@ -62,8 +61,16 @@ class CaseSeries(Protocol):
 
     def patient_summary(self) -> PatientSummary: ...
 
-    def mark(self) -> int:
+    def mark(self) -> int | None:
         """Moves on with every action (of anyone): the import's "changed since the preview?"."""
+        ...
+
+    def reader(self) -> AbstractContextManager[CaseSeries]:
+        """A series of reads from one consistent state, usable on the current thread."""
+        ...
+
+    def remember(self, key: str, value: str) -> bool:
+        """Keep a note (a de-identification's mapping) with the case series; False when it cannot."""
         ...
 
     # writing -------------------------------------------------------------------------------------
@@ -77,5 +84,5 @@ class CaseSeries(Protocol):
 
 
 if TYPE_CHECKING:
-    def _registry_is_a_case_series(reg: Registry) -> CaseSeries:
-        return reg  # mypy checks that Registry implements the whole interface
+    def _store_is_a_case_series(store: Store) -> CaseSeries:
+        return store  # mypy checks that Store implements the whole interface
