@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextDocument
 from ui_helpers import close_window, open_ready_window
 
@@ -147,3 +148,76 @@ def test_legend_outside_the_data_area_and_axis_titles_dark(demo_window, qtbot) -
         m = re.search(r"color:\s*(#[0-9a-fA-F]{6})", label.toHtml())
         colour = QColor(m.group(1)) if m else label.defaultTextColor()
         assert colour.lightness() < 90, (name, colour.name())
+
+
+def test_endpoint_pfs_is_the_figure_layers(demo_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from y90gui.analysis.report import compute_report
+    from y90gui.figures.km import km_description
+    from y90gui.ui.km_items import legend_lines
+
+    km = _km(demo_window, qtbot)
+    with qtbot.waitSignal(km.redrawn, timeout=30000):
+        km.endpoint_combo.setCurrentIndex(km.endpoint_combo.findData("pfs"))
+    desc = km_description(from_case_data(build_demo()), endpoint="pfs")
+    assert legend_lines(km.description) == legend_lines(desc)
+    pfs = compute_report(build_demo())["pfs"]
+    assert f"All patients (n = {pfs['N']}, events = {pfs['events']})" in _plain(km.summary)
+    assert km.plot.getAxis("left").labelText == "Progression-free survival"
+
+
+def test_landmark_endpoint_is_by_response_from_day_90(demo_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from y90gui.analysis.report import compute_report
+    from y90gui.services.cohort_view import CohortView
+    from y90gui.ui.km_widget import KaplanMeierWidget
+
+    km = _km(demo_window, qtbot)
+    _by(km, "center")
+    with qtbot.waitSignal(km.redrawn, timeout=30000):
+        km.endpoint_combo.setCurrentIndex(km.endpoint_combo.findData("os_landmark_3m"))
+    assert not km.strata_combo.isEnabled()  # stratified by 3-month response by definition
+    assert "day 90" in km.plot.getAxis("bottom").labelText
+    lm = compute_report(build_demo())["os_landmark_3m"]
+    text = _plain(km.summary)
+    assert "3-month response: log-rank" in text
+    for key, name in (("responders", "Responders (CR, PR)"), ("non_responders", "Non-responders (SD, PD)")):
+        g = lm["groups"][key]
+        assert f"{name} (n = {g['N']}, events = {g['events']})" in text
+    excluded = lm["excluded"]
+    assert (f"{excluded['not_alive_at_landmark']} not alive beyond day 90, "
+            f"{excluded['not_evaluable']} not evaluable") in km.note.text()
+    # follows the filter: only the shown patients
+    some = tuple(demo_window.cohort.frames.patients["patient_id"][:20])
+    with qtbot.waitSignal(km.redrawn, timeout=30000):
+        demo_window.session.set_view(CohortView(some, "first 20", 44))
+    counts = [int(m) for m in re.findall(r"\(n = (\d+),", _plain(km.summary))]
+    assert sum(counts) <= 20 and "\u2014 20 of 44 patients" in km.caption.text()
+    # the choice is remembered
+    again = KaplanMeierWidget(demo_window.session)
+    qtbot.addWidget(again)
+    assert again.endpoint() == "os_landmark_3m" and not again.strata_combo.isEnabled()
+
+
+def test_save_figure_goes_through_the_export_dialog(demo_window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QImage
+
+    from y90gui.ui.dialogs.figure_export import FigureExportDialog
+
+    km = _km(demo_window, qtbot)
+    _by(km, "recist_3m")
+    target = tmp_path / "km.png"
+
+    def drive() -> None:
+        dialog = km.findChild(FigureExportDialog)
+        if dialog is None or dialog.pages is None:
+            QTimer.singleShot(50, drive)
+            return
+        assert dialog.pages == [km.description]  # the file draws what the screen shows
+        dialog.preset.setCurrentIndex(0)  # one column, 85 mm
+        dialog.path_edit.setText(str(target))
+        dialog.save()
+
+    QTimer.singleShot(50, drive)
+    qtbot.mouseClick(km.save_button, Qt.MouseButton.LeftButton)
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == (round(85 / 25.4 * 300), round(120 / 25.4 * 300))

@@ -52,6 +52,15 @@ def stratum_universe(fr: Frames, field: str) -> list[str]:
     return sorted({str(v) for v in fr.sheet(sheet)[column] if isinstance(v, str)})
 
 
+#: How a stratification field reads in a legend title and a note (others: the name, "_" -> " ").
+STRATA_LABELS = {"center": "centre", "primary_site": "primary site", "who_grade": "WHO grade",
+                 "extent": "extent of the first RE", "recist_3m": "RECIST at 3 months"}
+
+
+def strata_label(field: str) -> str:
+    return STRATA_LABELS.get(field, field.replace("_", " "))
+
+
 @dataclass(frozen=True)
 class EndpointText:
     """How a time-to-event endpoint reads on the figure (the rows come from the analysis layer)."""
@@ -100,25 +109,26 @@ def landmark_note(not_alive: int, not_evaluable: int) -> str:
 
 
 def describe_groups(groups: dict[str, tuple[Any, Any]], styles: dict[str, Style], *, endpoint: str = "os",
-                    strata: str | None = None, strata_label: str | None = None, ci_method: str = "log-log",
+                    strata: str | None = None, strata_name: str | None = None, ci_method: str = "log-log",
                     time_unit: str = "years", note: str = "",
                     names: dict[str, str] | None = None) -> FigureDescription:
     """Fit each group's (days, events) (`survival.kaplan_meier`), test them (`survival.logrank`,
     when stratified) and describe them: the one path of the file's figure and the window's view."""
     from y90gui.analysis import survival
 
+    groups = {k: g for k, g in groups.items() if len(g[0])}  # an empty stratum draws nothing (R)
     fits = {k: survival.kaplan_meier(d, e, ci_method=ci_method) for k, (d, e) in groups.items()}
     p = survival.logrank(groups).p_value if strata else None
     return describe_fits(fits, styles, durations={k: d for k, (d, _) in groups.items()}, strata=strata,
                          logrank_p=p, ci_method=ci_method, time_unit=time_unit, endpoint=endpoint,
-                         strata_label=strata_label, note=note, names=names)
+                         strata_name=strata_name, note=note, names=names)
 
 
 def landmark_description(data: LandmarkData, *, ci_method: str = "log-log",
                          time_unit: str = "years") -> FigureDescription:
     """Landmark OS by 3-month response (`landmark.landmark_data`): stratified by definition."""
     return describe_groups(dict(data.groups), dict(palette.RESPONSE), endpoint=LANDMARK, strata=LANDMARK,
-                           strata_label=LANDMARK_STRATA, ci_method=ci_method, time_unit=time_unit,
+                           strata_name=LANDMARK_STRATA, ci_method=ci_method, time_unit=time_unit,
                            note=landmark_note(data.not_alive_at_landmark, data.not_evaluable),
                            names=LANDMARK_NAMES)
 
@@ -141,7 +151,7 @@ def km_description(fr: Frames, *, strata: str | None = None, ci_method: str = "l
         st = stratify(fr, strata, keep_missing=False, endpoint=endpoint)
         groups = st.groups
         styles = stratum_styles(strata, list(groups), stratum_universe(fr, strata))
-        note = left_out_note(st.left_out, strata.replace("_", " "))
+        note = left_out_note(st.left_out, strata_label(strata))
     else:
         rows = endpoint_rows(fr, endpoint)
         groups = {ALL_KEY: (rows["days"].to_numpy(dtype=float), rows["event"].to_numpy(dtype=bool))}
@@ -154,7 +164,7 @@ def km_description(fr: Frames, *, strata: str | None = None, ci_method: str = "l
 def describe_fits(fits: dict[str, KMResult], styles: dict[str, Style], *,
                   durations: dict[str, Any] | None = None, strata: str | None = None,
                   logrank_p: float | None = None, ci_method: str = "log-log",
-                  time_unit: str = "years", endpoint: str = "os", strata_label: str | None = None,
+                  time_unit: str = "years", endpoint: str = "os", strata_name: str | None = None,
                   note: str = "", names: dict[str, str] | None = None) -> FigureDescription:
     """The description of fitted curves. Numbers at risk at the ticks come from the durations
     (`survival.number_at_risk`); without them (a caller holding only `KMResult`s) from each
@@ -197,7 +207,7 @@ def describe_fits(fits: dict[str, KMResult], styles: dict[str, Style], *,
         rows.append((key, name, at))
         legend.append(LegendEntry(key, label, "line"))
     text = ENDPOINT_TEXT[endpoint]
-    shown = strata_label or (strata.replace("_", " ") if strata else "")
+    shown = strata_name or (strata_label(strata) if strata else "")
     legend_title = f"{shown}: log-rank {p_value(logrank_p)}" if strata else ""
     unit_word = "Years" if time_unit == "years" else "Months"
     caption = (f"Kaplan\u2013Meier estimate of {text.y_label.lower()} {text.origin} ({text.event}, |); "

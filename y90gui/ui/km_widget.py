@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from y90gui.analysis.survival import CI_METHODS
-from y90gui.figures.km import ENDPOINT_TEXT, LANDMARK, LANDMARK_STRATA
+from y90gui.figures.km import ENDPOINT_TEXT, LANDMARK, LANDMARK_STRATA, strata_label
 from y90gui.ui.km_items import TEXT, add_curve, legend_html, survival_at
 
 if TYPE_CHECKING:
@@ -35,15 +35,12 @@ if TYPE_CHECKING:
     from y90gui.services.cohort_view import CohortView
     from y90gui.ui.session import Session
 
-#: (key of the combo = the patient table's column, field of `analysis.strata`, label)
+#: (key of the combo = the patient table's column, field of `analysis.strata`, label: the figure's)
 STRATA: tuple[tuple[str | None, str | None, str], ...] = (
     (None, None, "none"),
-    ("center", "center", "centre"),
-    ("sex", "sex", "sex"),
-    ("primary_site", "primary_site", "primary site"),
-    ("who_grade", "who_grade", "WHO grade"),
-    ("first_extent", "extent", "extent of the first RE"),
-    ("recist_3m", "recist_3m", "RECIST at 3 months"),
+    *((key, field, strata_label(field)) for key, field in (
+        ("center", "center"), ("sex", "sex"), ("primary_site", "primary_site"), ("who_grade", "who_grade"),
+        ("first_extent", "extent"), ("recist_3m", "recist_3m"))),
 )
 _FIELD = {key: field for key, field, _label in STRATA}
 _LABEL = {key: label for key, _field, label in STRATA}
@@ -224,7 +221,7 @@ class KaplanMeierWidget(QWidget):
             styles = {km.ALL_KEY: palette.ALL}
         else:
             styles = km.stratum_styles(field, list(st.groups), self._universe(field))
-        return km.describe_groups(st.groups, styles, endpoint=endpoint, strata=field, strata_label=label,
+        return km.describe_groups(st.groups, styles, endpoint=endpoint, strata=field, strata_name=label,
                                   ci_method=ci, time_unit=unit, note=km.left_out_note(st.left_out, label))
 
     def request_refresh(self) -> None:
