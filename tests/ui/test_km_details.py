@@ -132,7 +132,8 @@ def test_strata_in_code_order_with_colours_fixed_per_value(demo_window, qtbot) -
 def test_median_with_a_limit_not_reached(demo_window, qtbot) -> None:  # type: ignore[no-untyped-def]
     km = _km(demo_window, qtbot)
     _by(km, "recist_3m")
-    lines = {line.split()[1]: line for line in _plain(km.summary).splitlines() if re.match(r"^\W+ (CR|PR|SD|PD) ", line)}
+    lines = {line.split()[1]: line for line in _plain(km.summary).splitlines()
+             if re.match(r"^\W+ (CR|PR|SD|PD) ", line)}
     assert "median 3.5 (95% CI 0.8\u2013NR)" in lines["PR"]  # reached, upper limit not reached
     assert "median 0.9 (95% CI 0.7\u2013NR)" in lines["PD"]
     assert "median NR" in lines["CR"]  # not reached (one patient, alive)
@@ -175,6 +176,7 @@ def test_landmark_endpoint_is_by_response_from_day_90(demo_window, qtbot) -> Non
     with qtbot.waitSignal(km.redrawn, timeout=30000):
         km.endpoint_combo.setCurrentIndex(km.endpoint_combo.findData("os_landmark_3m"))
     assert not km.strata_combo.isEnabled()  # stratified by 3-month response by definition
+    assert km.fixed_strata.isVisible() and "by 3-month response" in km.fixed_strata.text()
     assert "day 90" in km.plot.getAxis("bottom").labelText
     lm = compute_report(build_demo())["os_landmark_3m"]
     text = _plain(km.summary)

@@ -80,7 +80,7 @@ ENDPOINT_TEXT: dict[str, EndpointText] = {
                         "since first radioembolization",
                         "RECIST 1.1 progression or death = event, censored at the last assessment"),
     LANDMARK: EndpointText(
-        f"Landmark OS by 3-month response (day {LANDMARK_DAYS})", "Overall survival",
+        "Landmark OS by 3-month response", "Overall survival",
         f"Overall survival from the 3-month landmark (day {LANDMARK_DAYS}) by response",
         f"since the landmark (day {LANDMARK_DAYS} after first radioembolization)",
         f"patients alive beyond day {LANDMARK_DAYS}; responders CR/PR, non-responders SD/PD at 3 months; "

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from y90gui.analysis import landmark, recist, strata, survival, toxicity
 from y90gui.analysis.frames import Frames, from_store
+from y90gui.analysis.strata import Strata
 from y90gui.core.progress import Progress
 from y90gui.core.sheets import SHEETS
 from y90gui.store.store import Store
@@ -100,7 +101,8 @@ class CohortData:
         rows: pd.DataFrame = self._endpoints[endpoint]
         return rows
 
-    def endpoint_strata(self, endpoint: str, field_name: str | None, patient_ids: Iterable[str] | None) -> strata.Strata:
+    def endpoint_strata(self, endpoint: str, field_name: str | None,
+                        patient_ids: Iterable[str] | None) -> Strata:
         """An endpoint's rows of these patients split by `field_name` (None: one group, key "all");
         patients without a value left out and counted (`strata.split`, as everywhere)."""
         rows = self.endpoint_rows(endpoint)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -54,7 +55,7 @@ def cohort_caption(view: CohortView, treated: int | None = None) -> str:
     """The filter line of a cohort view: "centre = Bonn — 8 of 12 patients" (one small function,
     to be swapped for `ui.cohort_caption` at merge)."""
     total = view.total or (treated or 0)
-    what = "all patients" if view.patient_ids is None else view.description
+    what = "All patients" if view.patient_ids is None else view.description
     return f"{what} \u2014 {view.shown if view.patient_ids is not None else total} of {total} patients"
 
 
@@ -72,8 +73,8 @@ class KaplanMeierWidget(QWidget):
         self._universes: dict[str, list[str]] = {}
         self._universe_of: Any = None
         self.endpoint_combo = QComboBox(self)
-        for key in ENDPOINT_CHOICES:
-            self.endpoint_combo.addItem(ENDPOINT_TEXT[key].name, key)
+        for choice in ENDPOINT_CHOICES:
+            self.endpoint_combo.addItem(ENDPOINT_TEXT[choice].name, choice)
         self.endpoint_combo.setAccessibleName("endpoint")
         remembered = app_settings().value(ENDPOINT_KEY, "os")
         if remembered in ENDPOINT_CHOICES:
@@ -94,16 +95,29 @@ class KaplanMeierWidget(QWidget):
         self.band_check.setChecked(True)
         self.save_button = QPushButton("Save &figure…", self)
         self.save_button.clicked.connect(self.export_dialog)
+        self.endpoint_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.endpoint_combo.setMinimumContentsLength(31)
+        self.fixed_strata = QLabel(f"by {LANDMARK_STRATA} (fixed): CR, PR vs SD, PD; time from day 90", self)
+        self.fixed_strata.setObjectName("KMFixedStrata")
         bar = QHBoxLayout()
-        for text, widget in (("&Endpoint:", self.endpoint_combo), ("Stratify &by:", self.strata_combo),
-                             ("&Time in:", self.time_combo), ("CI &method:", self.ci_combo)):
-            caption = QLabel(text, self)
-            caption.setBuddy(widget)
-            bar.addWidget(caption)
+        self._strata_caption = QLabel("Stratify &by:", self)
+        self._strata_caption.setBuddy(self.strata_combo)
+        endpoint_caption = QLabel("&Endpoint:", self)
+        endpoint_caption.setBuddy(self.endpoint_combo)
+        for widget in (endpoint_caption, self.endpoint_combo, self._strata_caption, self.strata_combo,
+                       self.fixed_strata):
             bar.addWidget(widget)
         bar.addStretch(1)
-        bar.addWidget(self.band_check)
-        bar.addWidget(self.save_button)
+        bar2 = QHBoxLayout()
+        for text, widget in (("&Time in:", self.time_combo), ("CI &method:", self.ci_combo)):
+            caption = QLabel(text, self)
+            caption.setBuddy(widget)
+            bar2.addWidget(caption)
+            bar2.addWidget(widget)
+        bar2.addWidget(self.band_check)
+        bar2.addStretch(1)
+        bar2.addWidget(self.save_button)
         self.caption = QLabel(self)
         self.caption.setObjectName("KMCaption")
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
@@ -138,10 +152,12 @@ class KaplanMeierWidget(QWidget):
         self.risk.setTitle("Number at risk", size="9pt", color=TEXT, justify="left")
         self.risk.getAxis("bottom").setStyle(showValues=False)
         self.risk.getAxis("bottom").setPen(pg.mkPen(None))
+        self.risk.getAxis("left").setPen(pg.mkPen(None))  # a table, not an axis: no line under the numbers
         self.plot.scene().sigMouseMoved.connect(self._hover)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(bar)
+        layout.addLayout(bar2)
         layout.addWidget(self.caption)
         layout.addWidget(self.summary)
         layout.addWidget(self.graphics, 1)
@@ -173,8 +189,9 @@ class KaplanMeierWidget(QWidget):
         """The landmark analysis is stratified by 3-month response by definition: no other choice."""
         landmark = self.endpoint() == LANDMARK
         self.strata_combo.setEnabled(not landmark)
-        self.strata_combo.setToolTip(f"Landmark OS is always by {LANDMARK_STRATA} (responders CR/PR vs SD/PD), "
-                                     "from day 90" if landmark else "")
+        self.strata_combo.setVisible(not landmark)
+        self._strata_caption.setVisible(not landmark)
+        self.fixed_strata.setVisible(landmark)
 
     def _endpoint_changed(self) -> None:
         from y90gui.ui.settings import app_settings
@@ -268,7 +285,7 @@ class KaplanMeierWidget(QWidget):
         self.plot.setLabel("left", desc.y.label, **label)
         span = desc.x.hi - desc.x.lo
         self.plot.setXRange(desc.x.lo - 0.02 * span, desc.x.hi + 0.02 * span, padding=0)
-        self.plot.setYRange(desc.y.lo, desc.y.hi * 1.04, padding=0)
+        self.plot.setYRange(desc.y.lo - 0.03 * (desc.y.hi - desc.y.lo), desc.y.hi * 1.04, padding=0)  # 0% shows
         self.plot.getAxis("bottom").setTicks([list(zip(desc.x.ticks, desc.x.tick_labels, strict=True)), []])
         self.plot.getAxis("left").setTicks([list(zip(desc.y.ticks, desc.y.tick_labels, strict=True)), []])
         self._at_risk(desc)
@@ -283,19 +300,23 @@ class KaplanMeierWidget(QWidget):
     def _at_risk(self, desc: FigureDescription | None) -> None:
         """The numbers at risk under the ticks, in reused text items (creating dozens per refit is slow)."""
         rows = desc.under.rows if desc is not None and desc.under is not None else ()
-        self.risk.getAxis("left").setTicks([[(-i, name if len(name) <= 20 else name[:19] + "…")
-                                             for i, (_k, name, _n) in enumerate(rows)], []])
+        names = [name if len(name) <= 28 else name[:27] + "…" for _k, name, _n in rows]
+        self.risk.getAxis("left").setTicks([[(-i, n) for i, n in enumerate(names)], []])
+        # both plots' left axes as wide as the longest row label, so the columns stay aligned
+        fm = QFontMetrics(self.font())
+        width = max([fm.horizontalAdvance(n) for n in names] + [fm.horizontalAdvance("100%") + 40]) + 24
+        for p in (self.plot, self.risk):
+            p.getAxis("left").setWidth(width)
         used = 0
-        for i, (key, _name, counts) in enumerate(rows):
+        for i, (_key, _name, counts) in enumerate(rows):
             assert desc is not None and desc.under is not None
-            colour = desc.styles[key].colour
             for x, count in zip(desc.under.at, counts, strict=True):
                 if used == len(self._risk_texts):
                     item = pg.TextItem("", anchor=(0.5, 0.5))
                     self.risk.addItem(item)
                     self._risk_texts.append(item)
                 item = self._risk_texts[used]
-                item.setText(str(count), color=colour)
+                item.setText(str(count), color=TEXT)  # black numbers, coloured row labels: the file's
                 item.setPos(x, -i)
                 item.setVisible(True)
                 used += 1
