@@ -223,3 +223,20 @@ def test_save_figure_goes_through_the_export_dialog(demo_window, qtbot, tmp_path
     qtbot.mouseClick(km.save_button, Qt.MouseButton.LeftButton)
     image = QImage(str(target))
     assert (image.width(), image.height()) == (round(85 / 25.4 * 300), round(120 / 25.4 * 300))
+
+
+def test_large_cohort_is_described_on_a_worker(demo_window, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Above SYNC_ROWS the fits run off the GUI thread; the last request wins."""
+    from y90gui.ui import km_widget
+
+    km = _km(demo_window, qtbot)
+    monkeypatch.setattr(km_widget, "SYNC_ROWS", 0)
+    before = km.description
+    _by(km, "center")
+    _by(km, "recist_3m")  # two requests in a row: only the second is drawn
+    assert km.description is before  # not yet: computed on a worker
+    with qtbot.waitSignal(km.redrawn, timeout=30000):
+        pass
+    assert "RECIST at 3 months: log-rank p < 0.001" in _plain(km.summary)
+    qtbot.waitUntil(lambda: "km" not in demo_window.tasks.running(), timeout=30000)
+    assert _legend_strata(km) == ["CR", "PR", "SD", "PD"]

@@ -82,14 +82,7 @@ class CohortData:
     def strata(self, field_name: str | None, patient_ids: Iterable[str] | None, *,
                keep_missing: bool = False) -> strata.Strata:
         """OS of these patients (None: all) split by `field_name` (None: one group, "all patients")."""
-        rows: pd.DataFrame = self.os
-        if patient_ids is not None:
-            rows = rows[rows["patient_id"].isin(set(patient_ids))]
-        if field_name is None:
-            days, events = rows["days"].to_numpy(dtype=float), rows["event"].to_numpy(dtype=bool)
-            return strata.Strata("", {"all patients": (days, events)} if len(rows) else {}, 0, keep_missing)
-        return strata.split(rows, self.stratum_values(field_name), field_name, keep_missing=keep_missing)
-
+        return self.endpoint_strata("os", field_name, patient_ids, keep_missing=keep_missing, whole="all patients")
 
     def endpoint_rows(self, endpoint: str) -> pd.DataFrame:
         """A registered endpoint's (patient_id, days, event) rows (`survival.endpoint_rows`),
@@ -101,17 +94,17 @@ class CohortData:
         rows: pd.DataFrame = self._endpoints[endpoint]
         return rows
 
-    def endpoint_strata(self, endpoint: str, field_name: str | None,
-                        patient_ids: Iterable[str] | None) -> Strata:
-        """An endpoint's rows of these patients split by `field_name` (None: one group, key "all");
-        patients without a value left out and counted (`strata.split`, as everywhere)."""
+    def endpoint_strata(self, endpoint: str, field_name: str | None, patient_ids: Iterable[str] | None, *,
+                        keep_missing: bool = False, whole: str = "all") -> Strata:
+        """An endpoint's rows of these patients split by `field_name` (None: one group, key
+        `whole`); without a value left out and counted, or kept (`strata.split`, as everywhere)."""
         rows = self.endpoint_rows(endpoint)
         if patient_ids is not None:
             rows = rows[rows["patient_id"].isin(set(patient_ids))]
         if field_name is None:
             days, events = rows["days"].to_numpy(dtype=float), rows["event"].to_numpy(dtype=bool)
-            return strata.Strata("", {"all": (days, events)} if len(rows) else {}, 0, False)
-        return strata.split(rows, self.stratum_values(field_name), field_name, keep_missing=False)
+            return Strata("", {whole: (days, events)} if len(rows) else {}, 0, keep_missing)
+        return strata.split(rows, self.stratum_values(field_name), field_name, keep_missing=keep_missing)
 
     def landmark(self, patient_ids: Iterable[str] | None) -> landmark.LandmarkData:
         """Landmark OS by 3-month response (`landmark.landmark_data`) of these patients; the

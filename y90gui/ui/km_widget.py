@@ -12,6 +12,7 @@ second plot with a linked x axis, and the legend above the plot (never over the 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pyqtgraph as pg
@@ -49,6 +50,8 @@ _LABEL = {key: label for key, _field, label in STRATA}
 ENDPOINT_CHOICES = ("os", "pfs", LANDMARK)
 #: QSettings key of the remembered endpoint (the session's AnalysisSettings has none)
 ENDPOINT_KEY = "km/endpoint"
+#: Up to this many patients the curves are described on the GUI thread (a few ms); above, on a worker.
+SYNC_ROWS = 3000
 
 
 def cohort_caption(view: CohortView, treated: int | None = None) -> str:
@@ -70,6 +73,8 @@ class KaplanMeierWidget(QWidget):
         self.description: FigureDescription | None = None
         self.left_out = 0
         self.last_refit_ms = 0.0
+        self._started = 0.0
+        self._generation = 0
         self._universes: dict[str, list[str]] = {}
         self._universe_of: Any = None
         self.endpoint_combo = QComboBox(self)
@@ -214,32 +219,42 @@ class KaplanMeierWidget(QWidget):
 
     def describe_now(self) -> FigureDescription | None:
         """The figure description of the current filter and choices (None: nothing to draw)."""
+        job = self._job()
+        self.description, self.left_out = job() if job is not None else (None, 0)
+        return self.description
+
+    def _job(self) -> Callable[[], tuple[FigureDescription | None, int]] | None:
+        """The description's computation as a closure over plain values (runs on a worker for a
+        large cohort: it touches no widget): (description or None, patients left out)."""
         from y90gui.figures import km, palette
 
         cohort = self.session.cohort
         if cohort is None:
-            self.left_out = 0
             return None
         ids = self.session.view.patient_ids
         ci, unit, endpoint = self.session.settings.ci_method, self.time_combo.currentText(), self.endpoint()
         if endpoint == LANDMARK:
-            data = cohort.landmark(ids)
-            self.left_out = data.not_alive_at_landmark + data.not_evaluable
-            if not any(len(d) for d, _e in data.groups.values()):
-                return None
-            return km.landmark_description(data, ci_method=ci, time_unit=unit)
+            def landmark() -> tuple[FigureDescription | None, int]:
+                data = cohort.landmark(ids)
+                left = data.not_alive_at_landmark + data.not_evaluable
+                if not any(len(d) for d, _e in data.groups.values()):
+                    return None, left
+                return km.landmark_description(data, ci_method=ci, time_unit=unit), left
+            return landmark
         key = self.strata_combo.currentData()
         field, label = _FIELD[key], _LABEL[key]
-        st = cohort.endpoint_strata(endpoint, field, ids)
-        self.left_out = st.left_out
-        if not st.groups:
-            return None
-        if field is None:
-            styles = {km.ALL_KEY: palette.ALL}
-        else:
-            styles = km.stratum_styles(field, list(st.groups), self._universe(field))
-        return km.describe_groups(st.groups, styles, endpoint=endpoint, strata=field, strata_name=label,
-                                  ci_method=ci, time_unit=unit, note=km.left_out_note(st.left_out, label))
+        universe = self._universe(field) if field is not None else []
+
+        def stratified() -> tuple[FigureDescription | None, int]:
+            st = cohort.endpoint_strata(endpoint, field, ids)
+            if not st.groups:
+                return None, st.left_out
+            styles = ({km.ALL_KEY: palette.ALL} if field is None
+                      else km.stratum_styles(field, list(st.groups), universe))
+            return km.describe_groups(st.groups, styles, endpoint=endpoint, strata=field, strata_name=label,
+                                      ci_method=ci, time_unit=unit,
+                                      note=km.left_out_note(st.left_out, label)), st.left_out
+        return stratified
 
     def request_refresh(self) -> None:
         """Refit now when shown; otherwise when the page is next shown (no work for hidden plots)."""
@@ -253,13 +268,31 @@ class KaplanMeierWidget(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        """Describe (the figure layer fits and formats) and draw, for the current filter and settings."""
+        """Describe (the figure layer fits and formats) and draw, for the current filter and
+        settings. A cohort above `SYNC_ROWS` patients is described on a worker (10,000 patients by
+        RECIST take ~150 ms of lifelines fits); the last request wins, the figure stays meanwhile."""
         self.stale = False
-        started = time.perf_counter()
-        self.description = self.describe_now()
+        self._started = time.perf_counter()
+        self._generation += 1
+        generation = self._generation
+        job = self._job()
+        cohort = self.session.cohort
+        if job is None or cohort is None or len(cohort.os) <= SYNC_ROWS:
+            self._described(generation, job() if job is not None else (None, 0))
+            return
+        self.session.tasks.start("km", lambda _progress: job(), lambda out: self._described(generation, out),
+                                 self._failed)
+
+    def _described(self, generation: int, out: tuple[FigureDescription | None, int]) -> None:
+        if generation != self._generation:
+            return  # a newer filter or choice is on its way
+        self.description, self.left_out = out
         self._draw()
-        self.last_refit_ms = (time.perf_counter() - started) * 1000
+        self.last_refit_ms = (time.perf_counter() - self._started) * 1000
         self.redrawn.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.session.failed.emit("The survival curves could not be computed", exc)
 
     # ------------------------------------------------------------------ drawing
     def _draw(self) -> None:
