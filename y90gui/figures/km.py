@@ -21,7 +21,7 @@ from y90gui.figures.model import Axis, Curve, FigureDescription, LegendEntry, St
 if TYPE_CHECKING:
     from y90gui.analysis.frames import Frames
     from y90gui.analysis.landmark import LandmarkData
-    from y90gui.analysis.survival import KMResult
+    from y90gui.analysis.survival import KMResult, LogRankResult
 
 TIME_UNITS = ("years", "months")
 ALL_KEY = "all"
@@ -108,29 +108,38 @@ def landmark_note(not_alive: int, not_evaluable: int) -> str:
             f"{not_evaluable} not evaluable (NE or not assessed)")
 
 
+def fit_groups(groups: dict[str, tuple[Any, Any]], *, ci_method: str = "log-log",
+               stratified: bool = True) -> tuple[dict[str, KMResult], LogRankResult | None]:
+    """Each non-empty group's fit (`survival.kaplan_meier`) and, when stratified, the log-rank
+    test (`survival.logrank`): what `describe_groups` describes (an empty stratum draws nothing, R)."""
+    from y90gui.analysis import survival
+
+    groups = {k: g for k, g in groups.items() if len(g[0])}
+    fits = {k: survival.kaplan_meier(d, e, ci_method=ci_method) for k, (d, e) in groups.items()}
+    return fits, (survival.logrank(groups) if stratified else None)
+
+
 def describe_groups(groups: dict[str, tuple[Any, Any]], styles: dict[str, Style], *, endpoint: str = "os",
                     strata: str | None = None, strata_name: str | None = None, ci_method: str = "log-log",
                     time_unit: str = "years", note: str = "",
-                    names: dict[str, str] | None = None) -> FigureDescription:
-    """Fit each group's (days, events) (`survival.kaplan_meier`), test them (`survival.logrank`,
-    when stratified) and describe them: the one path of the file's figure and the window's view."""
-    from y90gui.analysis import survival
-
-    groups = {k: g for k, g in groups.items() if len(g[0])}  # an empty stratum draws nothing (R)
-    fits = {k: survival.kaplan_meier(d, e, ci_method=ci_method) for k, (d, e) in groups.items()}
-    p = survival.logrank(groups).p_value if strata else None
-    return describe_fits(fits, styles, durations={k: d for k, (d, _) in groups.items()}, strata=strata,
-                         logrank_p=p, ci_method=ci_method, time_unit=time_unit, endpoint=endpoint,
-                         strata_name=strata_name, note=note, names=names)
+                    names: dict[str, str] | None = None,
+                    fitted: tuple[dict[str, KMResult], LogRankResult | None] | None = None) -> FigureDescription:
+    """Fit each group's (days, events) and test them (`fit_groups`, or `fitted` when the caller
+    has them) and describe them: the one path of the file's figure and the window's view."""
+    fits, test = fitted if fitted is not None else fit_groups(groups, ci_method=ci_method, stratified=bool(strata))
+    return describe_fits(fits, styles, durations={k: groups[k][0] for k in fits}, strata=strata,
+                         logrank_p=None if test is None else test.p_value, ci_method=ci_method,
+                         time_unit=time_unit, endpoint=endpoint, strata_name=strata_name, note=note, names=names)
 
 
-def landmark_description(data: LandmarkData, *, ci_method: str = "log-log",
-                         time_unit: str = "years") -> FigureDescription:
+def landmark_description(data: LandmarkData, *, ci_method: str = "log-log", time_unit: str = "years",
+                         fitted: tuple[dict[str, KMResult], LogRankResult | None] | None = None
+                         ) -> FigureDescription:
     """Landmark OS by 3-month response (`landmark.landmark_data`): stratified by definition."""
     return describe_groups(dict(data.groups), dict(palette.RESPONSE), endpoint=LANDMARK, strata=LANDMARK,
                            strata_name=LANDMARK_STRATA, ci_method=ci_method, time_unit=time_unit,
                            note=landmark_note(data.not_alive_at_landmark, data.not_evaluable),
-                           names=LANDMARK_NAMES)
+                           names=LANDMARK_NAMES, fitted=fitted)
 
 
 def km_description(fr: Frames, *, strata: str | None = None, ci_method: str = "log-log",

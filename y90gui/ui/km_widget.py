@@ -33,6 +33,7 @@ from y90gui.figures.km import ENDPOINT_TEXT, LANDMARK, LANDMARK_STRATA, strata_l
 from y90gui.ui.km_items import TEXT, add_curve, legend_html, survival_at
 
 if TYPE_CHECKING:
+    from y90gui.analysis.survival import KMResult, LogRankResult
     from y90gui.figures.model import FigureDescription
     from y90gui.services.cohort_view import CohortView
     from y90gui.ui.session import Session
@@ -50,6 +51,9 @@ _LABEL = {key: label for key, _field, label in STRATA}
 ENDPOINT_CHOICES = ("os", "pfs", LANDMARK)
 #: QSettings key of the remembered endpoint (the session's AnalysisSettings has none)
 ENDPOINT_KEY = "km/endpoint"
+#: What one description job gives: (description or None, left out, fits by curve key, log-rank test)
+Described = tuple["FigureDescription | None", int, "dict[str, KMResult]", "LogRankResult | None"]
+_NOTHING: Described = (None, 0, {}, None)
 #: Up to this many patients the curves are described on the GUI thread (a few ms); above, on a worker.
 SYNC_ROWS = 3000
 
@@ -72,6 +76,9 @@ class KaplanMeierWidget(QWidget):
         self.session = session
         self.description: FigureDescription | None = None
         self.left_out = 0
+        #: the fits and the test the description shows (`figures.km.fit_groups`), by curve key
+        self.results: dict[str, KMResult] = {}
+        self.logrank: LogRankResult | None = None
         self.last_refit_ms = 0.0
         self._started = 0.0
         self._generation = 0
@@ -220,12 +227,16 @@ class KaplanMeierWidget(QWidget):
     def describe_now(self) -> FigureDescription | None:
         """The figure description of the current filter and choices (None: nothing to draw)."""
         job = self._job()
-        self.description, self.left_out = job() if job is not None else (None, 0)
+        self._take(job() if job is not None else _NOTHING)
         return self.description
 
-    def _job(self) -> Callable[[], tuple[FigureDescription | None, int]] | None:
+    def _take(self, out: Described) -> None:
+        self.description, self.left_out, self.results, self.logrank = out
+
+    def _job(self) -> Callable[[], Described] | None:
         """The description's computation as a closure over plain values (runs on a worker for a
-        large cohort: it touches no widget): (description or None, patients left out)."""
+        large cohort: it touches no widget): (description or None, patients left out, the fits
+        it describes, the log-rank test)."""
         from y90gui.figures import km, palette
 
         cohort = self.session.cohort
@@ -234,26 +245,29 @@ class KaplanMeierWidget(QWidget):
         ids = self.session.view.patient_ids
         ci, unit, endpoint = self.session.settings.ci_method, self.time_combo.currentText(), self.endpoint()
         if endpoint == LANDMARK:
-            def landmark() -> tuple[FigureDescription | None, int]:
+            def landmark() -> Described:
                 data = cohort.landmark(ids)
                 left = data.not_alive_at_landmark + data.not_evaluable
-                if not any(len(d) for d, _e in data.groups.values()):
-                    return None, left
-                return km.landmark_description(data, ci_method=ci, time_unit=unit), left
+                fitted = km.fit_groups(data.groups, ci_method=ci)
+                if not fitted[0]:
+                    return None, left, {}, None
+                return km.landmark_description(data, ci_method=ci, time_unit=unit, fitted=fitted), left, *fitted
             return landmark
         key = self.strata_combo.currentData()
         field, label = _FIELD[key], _LABEL[key]
         universe = self._universe(field) if field is not None else []
 
-        def stratified() -> tuple[FigureDescription | None, int]:
+        def stratified() -> Described:
             st = cohort.endpoint_strata(endpoint, field, ids)
-            if not st.groups:
-                return None, st.left_out
+            fitted = km.fit_groups(st.groups, ci_method=ci, stratified=field is not None)
+            if not fitted[0]:
+                return None, st.left_out, {}, None
             styles = ({km.ALL_KEY: palette.ALL} if field is None
                       else km.stratum_styles(field, list(st.groups), universe))
-            return km.describe_groups(st.groups, styles, endpoint=endpoint, strata=field, strata_name=label,
-                                      ci_method=ci, time_unit=unit,
-                                      note=km.left_out_note(st.left_out, label)), st.left_out
+            desc = km.describe_groups(st.groups, styles, endpoint=endpoint, strata=field, strata_name=label,
+                                      ci_method=ci, time_unit=unit, note=km.left_out_note(st.left_out, label),
+                                      fitted=fitted)
+            return desc, st.left_out, *fitted
         return stratified
 
     def request_refresh(self) -> None:
@@ -278,15 +292,15 @@ class KaplanMeierWidget(QWidget):
         job = self._job()
         cohort = self.session.cohort
         if job is None or cohort is None or len(cohort.os) <= SYNC_ROWS:
-            self._described(generation, job() if job is not None else (None, 0))
+            self._described(generation, job() if job is not None else _NOTHING)
             return
         self.session.tasks.start("km", lambda _progress: job(), lambda out: self._described(generation, out),
                                  self._failed)
 
-    def _described(self, generation: int, out: tuple[FigureDescription | None, int]) -> None:
+    def _described(self, generation: int, out: Described) -> None:
         if generation != self._generation:
             return  # a newer filter or choice is on its way
-        self.description, self.left_out = out
+        self._take(out)
         self._draw()
         self.last_refit_ms = (time.perf_counter() - self._started) * 1000
         self.redrawn.emit()
