@@ -105,7 +105,7 @@ class KaplanMeierWidget(QWidget):
         self.ci_combo.setAccessibleName("confidence interval method")
         self.band_check = QCheckBox("95 % CI ban&d", self)
         self.band_check.setChecked(True)
-        self.save_button = QPushButton("Save &figure…", self)
+        self.save_button = QPushButton("&Save figure…", self)
         self.save_button.clicked.connect(self.export_dialog)
         self.endpoint_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -115,7 +115,7 @@ class KaplanMeierWidget(QWidget):
         bar = QHBoxLayout()
         self._strata_caption = QLabel("Stratify &by:", self)
         self._strata_caption.setBuddy(self.strata_combo)
-        endpoint_caption = QLabel("&Endpoint:", self)
+        endpoint_caption = QLabel("End&point:", self)
         endpoint_caption.setBuddy(self.endpoint_combo)
         for widget in (endpoint_caption, self.endpoint_combo, self._strata_caption, self.strata_combo,
                        self.fixed_strata):
