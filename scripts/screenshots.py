@@ -123,7 +123,6 @@ def shot_review_views(outdir: Path) -> list[Path]:
             _settle()
             out.append(_save(win, outdir / "kaplan_meier.png"))
             km.strata_combo.setCurrentIndex(0)
-            km.export(Path(tmp) / "figure.svg")  # the export path is exercised, not committed
             win.statusBar().clearMessage()
             win.views.setCurrentWidget(win.cohort_toxicity_page)
             _wait(_report_ready(win))
@@ -238,8 +237,43 @@ def _gui2_shots() -> list[Callable[[Path], object]]:
     return list(getattr(module, "SHOTS", {}).values())
 
 
+def shot_km_endpoints(outdir: Path) -> list[Path]:
+    """The KM view at 1920 x 1080 and 1366 x 768: OS by RECIST at 3 months (the demo gives
+    log-rank p = 0.0004, "p < 0.001"), PFS, landmark OS by 3-month response; the export dialog."""
+    from y90gui.ui.dialogs.figure_export import FigureExportDialog
+
+    out: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        win = _window(Path(tmp))
+        try:
+            win.views.setCurrentWidget(win.survival_page)
+            km = win.km
+            for w, h in ((1920, 1080), (1366, 768)):
+                win.resize(w, h)
+                for endpoint, strata, name in (("os", "recist_3m", "km_os_recist_3m"), ("pfs", None, "km_pfs"),
+                                               ("os_landmark_3m", None, "km_landmark")):
+                    km.endpoint_combo.setCurrentIndex(km.endpoint_combo.findData(endpoint))
+                    km.strata_combo.setCurrentIndex(km.strata_combo.findData(strata))
+                    _settle()
+                    out.append(_save(win, outdir / f"{name}_{w}x{h}.png"))
+            km.endpoint_combo.setCurrentIndex(km.endpoint_combo.findData("os"))
+            km.strata_combo.setCurrentIndex(km.strata_combo.findData("recist_3m"))
+            _settle()
+            desc = km.description
+            dialog = FigureExportDialog(win, lambda: desc, km.figure_name())
+            dialog.show()
+            _wait(lambda: dialog.preview_image is not None)
+            _settle()
+            out.append(_save(dialog, outdir / "km_export_dialog.png"))
+            dialog.reject()
+        finally:
+            _close(win)
+    return out
+
+
 SHOTS: list[Callable[[Path], object]] = [shot_review_views, shot_scaled_200]
 SHOTS.append(shot_issue12_editing)
+SHOTS.append(shot_km_endpoints)
 
 
 def main(argv: list[str]) -> int:

@@ -38,8 +38,8 @@ def test_a_wrong_way_import_breaks_them(tmp_path: Path) -> None:
     shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
     with (copy / "y90gui" / "analysis" / "fractions.py").open("a", encoding="utf-8") as f:
         f.write("\nimport y90gui.services.cohort_view  # noqa\n")
-    with (copy / "y90gui" / "ui" / "palette.py").open("a", encoding="utf-8") as f:
-        f.write("\nimport y90gui.ui.km_widget  # noqa\n")  # km_widget imports palette: a cycle
+    with (copy / "y90gui" / "ui" / "km_items.py").open("a", encoding="utf-8") as f:
+        f.write("\nimport y90gui.ui.km_widget  # noqa\n")  # km_widget imports km_items: a cycle
     result = _lint(copy)
     output = result.stdout + result.stderr
     assert result.returncode != 0

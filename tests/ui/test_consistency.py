@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyqtgraph as pg
 import pytest
 from ui_helpers import close_window, open_ready_window
 
@@ -129,7 +128,7 @@ def test_missing_stratum_values_are_left_out_alike_in_km_view_and_workbook(bound
         km.strata_combo.setCurrentIndex(km.strata_combo.findData("who_grade"))
     view = {name: res.n for name, res in km.results.items()}
     assert view == {k: len(v) for k, v in WHO_GROUPS.items()}
-    assert f"{WHO_LEFT_OUT} patients without a value" in km.summary.text()
+    assert f"{WHO_LEFT_OUT} patients without a value" in km.note.text()
 
     wb = _workbook(win, qtbot, tmp_path)
     rows = _rows(wb["Survival"])
@@ -149,7 +148,7 @@ def test_os_rows_are_the_same_in_table_km_view_report_and_workbook(boundary_wind
         days = (p["followup_date"] - FIRST_RE).days
         assert model.value(p["patient_id"], "followup_years") == pytest.approx(days / survival.DAYS_PER_YEAR)
     km = _km(win, qtbot)
-    res = km.results["all patients"]
+    res = km.results["all"]
     deaths = sum(p["vital_status"] == "dead" for p in treated)
     assert (res.n, res.events) == (len(treated), deaths)
     os_ = _report(win, qtbot)["os"]
@@ -173,11 +172,11 @@ def test_band_is_one_before_the_first_death_on_screen_and_in_the_analysis(bounda
     band, S = 1 on [0, 300) has no band; R draws it as 1. The rule lives in `survival.plotted_band`."""
     win = boundary_window
     km = _km(win, qtbot)
-    res = km.results["all patients"]
+    res = km.results["all"]
     lo, hi = survival.plotted_band(res)
     s = np.asarray(res.survival)
     assert np.all(lo[s >= 1.0] == 1.0) and np.all(hi[s >= 1.0] == 1.0)
-    fills = [i for i in km.plot.items if isinstance(i, pg.FillBetweenItem)]
-    assert len(fills) == 1
-    upper = fills[0].curves[1].getData()[1]
-    assert upper[0] == 1.0  # the band starts at 1 on screen too
+    bands = km.band_items()  # one path per band (issue 16), drawn from the figure's description
+    assert len(bands) == 1
+    assert km.description.curves[0].band_hi[0] == 100.0
+    assert bands[0].path().boundingRect().bottom() == pytest.approx(100.0)  # the band starts at 1 on screen too

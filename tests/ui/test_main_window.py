@@ -162,7 +162,7 @@ def test_a_write_refreshes_table_cohort_and_survival_for_just_that_patient(windo
     assert len(patients) == 12
     assert patients.loc[patients["patient_id"] == "T002", "vital_status"].tolist() == ["alive"]
     window.views.setCurrentWidget(window.survival_page)
-    qtbot.waitUntil(lambda: window.km.results["all patients"].events == 2, timeout=30000)
+    qtbot.waitUntil(lambda: window.km.results["all"].events == 2, timeout=30000)
 
 
 def test_an_empty_case_series_opens_and_every_view_copes(qtbot, tmp_path):

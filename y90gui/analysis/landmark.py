@@ -11,6 +11,7 @@ both not alive at the landmark and not evaluable is counted once, as not alive a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -29,10 +30,32 @@ class LandmarkData:
     ids: dict[str, Any] = field(default_factory=dict)
     not_alive_at_landmark: int = 0
     not_evaluable: int = 0
+    #: the patients left out, by reason (so a filtered view can count its own)
+    excluded_ids: dict[str, Any] = field(default_factory=dict)
+
+    def subset(self, patient_ids: Iterable[str] | None) -> LandmarkData:
+        """The same analysis restricted to some patients (None: all), e.g. the window's filter."""
+        if patient_ids is None:
+            return self
+        import numpy as np
+
+        keep = set(patient_ids)
+        out = LandmarkData()
+        for name, (days, dead) in self.groups.items():
+            mask = np.fromiter((p in keep for p in self.ids[name]), dtype=bool, count=len(self.ids[name]))
+            out.groups[name] = (days[mask], dead[mask])
+            out.ids[name] = self.ids[name][mask]
+        for reason, ids in self.excluded_ids.items():
+            out.excluded_ids[reason] = np.asarray([p for p in ids if p in keep], dtype=object)
+        out.not_alive_at_landmark = len(out.excluded_ids.get("not_alive_at_landmark", ()))
+        out.not_evaluable = len(out.excluded_ids.get("not_evaluable", ()))
+        return out
 
 
 def landmark_data(pats: pd.DataFrame, three_month: pd.DataFrame) -> LandmarkData:
     """`pats` = `report.treated(fr)[0]`, `three_month` = `recist.three_month_frame(fr)`."""
+    import numpy as np
+
     from y90gui.analysis.survival import os_arrays
 
     days, dead = os_arrays(pats)
@@ -46,6 +69,11 @@ def landmark_data(pats: pd.DataFrame, three_month: pd.DataFrame) -> LandmarkData
         out.ids[name] = pats["patient_id"].to_numpy()[mask]
         evaluable += int(mask.sum())
     out.not_evaluable = int(beyond.sum()) - evaluable
+    pids = pats["patient_id"].to_numpy()
+    in_group = np.zeros(len(pids), dtype=bool)
+    for codes in GROUPS.values():
+        in_group |= category.isin(codes).to_numpy()
+    out.excluded_ids = {"not_alive_at_landmark": pids[~beyond], "not_evaluable": pids[beyond & ~in_group]}
     return out
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from y90gui.core.codes import RECIST
 from y90gui.core.sheets import SHEET_BY_NAME
 
 if TYPE_CHECKING:
@@ -49,13 +50,42 @@ DERIVED_FIELDS: dict[str, Callable[[Frames], Any]] = {"recist_3m": _recist_3m}
 
 @dataclass(frozen=True)
 class Strata:
-    """`groups`: {label: (days, events)} in label order (`MISSING` last); `left_out`: patients
+    """`groups`: {label: (days, events)} in code order (`ordered`, `MISSING` last); `left_out`: patients
     of the endpoint without a value that are in no group (always 0 with `keep_missing`)."""
 
     field: str
     groups: dict[str, tuple[Any, Any]]
     left_out: int
     keep_missing: bool
+
+
+#: Code lists of the derived fields (their values are codes of the format, in its order).
+DERIVED_CODES: dict[str, tuple[str, ...]] = {"recist_3m": RECIST}
+
+
+def field_codes(field: str) -> tuple[str, ...] | None:
+    """The values a stratification field can take in the format's order (`core.sheets` codes,
+    ``no``/``yes``, `core.codes.RECIST` for RECIST at 3 months); None for free text (centres)."""
+    if field in DERIVED_CODES:
+        return DERIVED_CODES[field]
+    if field not in STRATA_FIELDS:
+        return None
+    sheet, column = STRATA_FIELDS[field]
+    col = SHEET_BY_NAME[sheet].by_name[column]
+    if col.type == "yesno":
+        return ("no", "yes")
+    return tuple(col.codes) if col.codes else None
+
+
+def ordered(field: str, labels: Iterable[str]) -> list[str]:
+    """Stratum labels in the format's code order (CR, PR, SD, PD; not alphabetical), free text
+    alphabetically, values outside the code list after it, `MISSING` last: the one order of every
+    stratified table, legend and at-risk table."""
+    present = set(labels)
+    codes = field_codes(field) or ()
+    known = [c for c in codes if c in present]
+    rest = sorted(present - set(known) - {MISSING})
+    return known + rest + ([MISSING] if MISSING in present else [])
 
 
 def _label(value: Any, kind: str) -> str | None:
@@ -103,8 +133,7 @@ def split(rows: pd.DataFrame, values: dict[str, str], field: str, *, keep_missin
     days = rows["days"].to_numpy(dtype=float)
     events = rows["event"].to_numpy(dtype=bool)
     labels = np.array([values.get(p, MISSING if keep_missing else None) for p in pids], dtype=object)
-    present = {x for x in labels if x is not None}
-    order = sorted(present - {MISSING}) + ([MISSING] if MISSING in present else [])
+    order = ordered(field, {x for x in labels if x is not None})
     groups = {}
     for label in order:
         mask = labels == label

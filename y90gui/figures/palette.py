@@ -36,6 +36,9 @@ RECIST = {
     "NE": Style("#CC79A7", "#dddddd", "solid", ".."),
 }
 
+#: The landmark analysis' response groups take the colours of their RECIST categories.
+RESPONSE = {"responders": RECIST["PR"], "non_responders": RECIST["PD"]}
+
 
 def indexed(i: int) -> Style:
     """The i-th category style (cycles after seven, distinguishable by colour and dash)."""
@@ -54,4 +57,8 @@ def style_for(value: str, universe: Sequence[str]) -> Style:
 
 
 def styles_for(values: Sequence[str], universe: Sequence[str]) -> dict[str, Style]:
+    """The style of each value (`style_for`); the RECIST code list keeps its conventional colours
+    (`RECIST`), the same in the KM figure, its on-screen view and the waterfall plot."""
+    if tuple(universe) == tuple(RECIST):
+        return {v: RECIST.get(v) or style_for(v, universe) for v in values}
     return {v: style_for(v, universe) for v in values}

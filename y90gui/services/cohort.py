@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from y90gui.analysis import recist, strata, survival, toxicity
+from y90gui.analysis import landmark, recist, strata, survival, toxicity
 from y90gui.analysis.frames import Frames, from_store
+from y90gui.analysis.strata import Strata
 from y90gui.core.progress import Progress
 from y90gui.core.sheets import SHEETS
 from y90gui.store.store import Store
@@ -63,6 +64,7 @@ class CohortData:
     #: `survival.os_frame`: (patient_id, days from first RE, event) of every treated patient
     os: Any = None
     _values: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    _endpoints: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def os_rows(self) -> list[tuple[str, float, bool]]:
@@ -82,13 +84,40 @@ class CohortData:
     def strata(self, field_name: str | None, patient_ids: Iterable[str] | None, *,
                keep_missing: bool = False) -> strata.Strata:
         """OS of these patients (None: all) split by `field_name` (None: one group, "all patients")."""
-        rows: pd.DataFrame = self.os
+        return self.endpoint_strata("os", field_name, patient_ids, keep_missing=keep_missing, whole="all patients")
+
+    def endpoint_rows(self, endpoint: str) -> pd.DataFrame:
+        """A registered endpoint's (patient_id, days, event) rows (`survival.endpoint_rows`),
+        computed once per load (OS is `os`, computed with the load)."""
+        if endpoint == "os":
+            return self.os
+        if endpoint not in self._endpoints:
+            self._endpoints[endpoint] = survival.endpoint_rows(self.frames, endpoint)
+        rows: pd.DataFrame = self._endpoints[endpoint]
+        return rows
+
+    def endpoint_strata(self, endpoint: str, field_name: str | None, patient_ids: Iterable[str] | None, *,
+                        keep_missing: bool = False, whole: str = "all") -> Strata:
+        """An endpoint's rows of these patients split by `field_name` (None: one group, key
+        `whole`); without a value left out and counted, or kept (`strata.split`, as everywhere)."""
+        rows = self.endpoint_rows(endpoint)
         if patient_ids is not None:
             rows = rows[rows["patient_id"].isin(set(patient_ids))]
         if field_name is None:
             days, events = rows["days"].to_numpy(dtype=float), rows["event"].to_numpy(dtype=bool)
-            return strata.Strata("", {"all patients": (days, events)} if len(rows) else {}, 0, keep_missing)
+            return Strata("", {whole: (days, events)} if len(rows) else {}, 0, keep_missing)
         return strata.split(rows, self.stratum_values(field_name), field_name, keep_missing=keep_missing)
+
+    def landmark(self, patient_ids: Iterable[str] | None) -> landmark.LandmarkData:
+        """Landmark OS by 3-month response (`landmark.landmark_data`) of these patients; the
+        whole cohort's analysis once per load, then restricted to the filter."""
+        if "landmark" not in self._endpoints:
+            from y90gui.analysis.report import treated
+
+            self._endpoints["landmark"] = landmark.landmark_data(treated(self.frames)[0],
+                                                                 recist.three_month_frame(self.frames))
+        data: landmark.LandmarkData = self._endpoints["landmark"]
+        return data.subset(patient_ids)
 
 
 def cohort_from_frames(fr: Frames, progress: Progress | None = None) -> CohortData:

@@ -1,17 +1,28 @@
-"""What one fitted Kaplan–Meier curve adds to a plot, and how its numbers read as text.
+"""A Kaplan–Meier `FigureDescription` (figures.km) drawn with pyqtgraph: the window's view.
 
-Pure drawing and formatting over a `survival.KMResult`: the step polyline, the pointwise band
-(`FillBetweenItem`), the dashed median line with its label, the legend line above the plot and
-the survival read at a time for the hover tooltip. `km_widget` arranges them per stratum.
+The description is what the exported file draws too (`figures.render`), so every number on
+screen — curve, band, censor marks, medians, numbers at risk, legend text, log-rank p — is the
+file's. These functions only turn it into items: a step polyline per curve, each band as ONE
+`QGraphicsPathItem` (a `FillBetweenItem` rebuilds its path twice per update, issue 16), the
+censor ticks, the dashed median guides, and the legend as escaped rich text.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import html
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainterPath
+from PySide6.QtWidgets import QGraphicsPathItem
+
+if TYPE_CHECKING:
+    from y90gui.figures.model import Curve, FigureDescription
+
+#: The dark text of axis titles, ticks and the legend (readable, not pale grey).
+TEXT = "#1d2a31"
 
 
 def step_xy(x: np.ndarray, y: np.ndarray, x_end: float) -> tuple[np.ndarray, np.ndarray]:
@@ -21,77 +32,88 @@ def step_xy(x: np.ndarray, y: np.ndarray, x_end: float) -> tuple[np.ndarray, np.
     return xs, ys
 
 
-def fmt_p(p: float | None) -> str:
-    if p is None:
-        return "not computable"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
-
-
-def num(v: float | None, k: float) -> str:
-    """A CI bound in the shown unit; NR (not reached) when the curve never crosses it."""
-    return "NR" if v is None else f"{v * k:.1f}"
-
-
-def add_band(plot: Any, x: np.ndarray, res: Any, last: float, colour: str, alpha: int) -> None:
-    """The pointwise 95 % band as R's survfit draws it: 1 before the first death, cut where undefined."""
-    from y90gui.analysis.survival import plotted_band
-
-    lo, hi = plotted_band(res)  # 1 before the first death, as R draws it (the analysis' rule)
+def band_path(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> QPainterPath:
+    """The band as one path: one closed step polygon per run where it is defined (it stops
+    where the description has None, as the file's `fill_between` does)."""
+    path = QPainterPath()
     defined = ~(np.isnan(lo) | np.isnan(hi))
-    if not defined.any():
-        return
-    # the band ends where it becomes undefined (S = 0 for log and log-log)
-    stop = len(defined) if defined.all() else int(np.argmin(defined))
-    if stop == 0:
-        return
-    end = last if stop == len(defined) else float(x[stop])
-    xl, yl = step_xy(x[:stop], lo[:stop], end)
-    xh, yh = step_xy(x[:stop], hi[:stop], end)
-    c_lo = pg.PlotCurveItem(xl, yl, pen=pg.mkPen(None))
-    c_hi = pg.PlotCurveItem(xh, yh, pen=pg.mkPen(None))
-    fill = pg.mkColor(colour)
-    fill.setAlpha(alpha)
-    plot.addItem(pg.FillBetweenItem(c_lo, c_hi, brush=pg.mkBrush(fill)))
-
-
-def add_median(plot: Any, res: Any, colour: str, k: float, labelled: bool = True) -> None:
-    """Dashed lines from 50 % to the curve and down to the median time (nothing when not reached)."""
-    if res.median_years is None:
-        return
-    m = res.median_years * k
-    pen = pg.mkPen(colour, width=1.2, style=Qt.PenStyle.DashLine)
-    plot.plot([0, m, m], [0.5, 0.5, 0.0], pen=pen)
-    if not labelled:  # several strata: the medians are listed above the plot instead
-        return
-    lo, hi = res.median_ci_years
-    text = pg.TextItem(f"median {m:.1f} ({num(lo, k)}–{num(hi, k)})", color=colour,
-                       anchor=(0, 1.1))
-    text.setPos(m, 0.5)
-    plot.addItem(text)
-
-
-def describe(name: str, res: Any, colour: str, unit: str, k: float) -> str:
-    """The stratum's line above the plot: n, events, median with its CI (colour is never the only key)."""
-    lo, hi = res.median_ci_years
-    med = "not reached" if res.median_years is None else f"{res.median_years * k:.1f} {unit}"
-    ci = f"95 % CI {num(lo, k)}–{num(hi, k)}" if res.median_years is not None else ""
-    return (f"<span style='color:{colour}'>■</span> <b>{name}</b>: n = {res.n}, events = {res.events}, "
-            f"median {med}" + (f" ({ci}, {res.ci_method})" if ci else ""))
-
-
-def survival_at(results: dict[str, Any], x: float, k: float, unit: str) -> str:
-    """Survival of each curve at time x (in `unit`, `k` per year): the step value and its band."""
-    lines = [f"t = {x:.1f} {unit}"]
-    for name, res in results.items():
-        if not res.n:
+    i, n = 0, len(x)
+    while i < n:
+        if not defined[i]:
+            i += 1
             continue
-        times = np.asarray(res.times_years, dtype=float) * k
-        last = max(float(times[-1]), float(np.max(res.censor_years)) * k if len(res.censor_years) else 0.0)
-        if x < 0 or x > last:
+        j = i
+        while j < n and defined[j]:
+            j += 1
+        end = float(x[j]) if j < n else float(x[-1])
+        xu, yu = step_xy(x[i:j], hi[i:j], end)
+        xl, yl = step_xy(x[i:j], lo[i:j], end)
+        px = np.concatenate([xu, xl[::-1]])
+        py = np.concatenate([yu, yl[::-1]])
+        path.addPath(pg.arrayToQPath(px, py, connect="all"))
+        path.closeSubpath()
+        i = j
+    return path
+
+
+def add_curve(plot: Any, desc: FigureDescription, c: Curve, *, band: bool) -> Any:
+    """Add one curve's items (band, step line, censor ticks, median guide) to `plot`; returns the
+    band's item (None without a band), which the band check box shows and hides."""
+    colour = desc.styles[c.key].colour
+    x = np.asarray(c.x, dtype=float)
+    y = np.asarray(c.y, dtype=float)
+    item = None
+    if c.band_lo:
+        lo = np.array([np.nan if v is None else v for v in c.band_lo], dtype=float)
+        hi = np.array([np.nan if v is None else v for v in c.band_hi], dtype=float)
+        item = QGraphicsPathItem(band_path(x, lo, hi))
+        fill = pg.mkColor(colour)
+        fill.setAlpha(46 if len(desc.curves) == 1 else 26)
+        item.setBrush(pg.mkBrush(fill))
+        item.setPen(pg.mkPen(None))
+        item.setData(0, f"band_{c.key}")
+        item.setVisible(band)
+        plot.addItem(item)
+    xs, ys = step_xy(x, y, float(x[-1]))
+    line = plot.plot(xs, ys, pen=pg.mkPen(colour, width=2.2))
+    line.setObjectName(f"km_{c.key}")
+    if c.censor_x:
+        marks = pg.ScatterPlotItem(x=np.asarray(c.censor_x), y=np.asarray(c.censor_y), symbol="|", size=11,
+                                   pen=pg.mkPen(colour, width=1.6), brush=pg.mkBrush(colour))
+        plot.addItem(marks)
+    if c.median is not None:
+        plot.plot([desc.x.lo, c.median, c.median], [50.0, 50.0, desc.y.lo],
+                  pen=pg.mkPen(colour, width=1.1, style=Qt.PenStyle.DashLine))
+    return item
+
+
+def legend_html(desc: FigureDescription) -> str:
+    """The legend above the plot (never over the curves): title with the log-rank p, then one
+    line per curve with n, events and the median; data text escaped (a "<" is not a tag)."""
+    lines = [f"<b>{html.escape(desc.legend_title)}</b>"] if desc.legend_title else []
+    for e in desc.legend:
+        colour = desc.styles[e.key].colour
+        lines.append(f"<span style='color:{colour}'>\u2501\u2501</span>&nbsp;{html.escape(e.label)}")
+    return "<br>".join(lines)
+
+
+def legend_lines(desc: FigureDescription) -> list[str]:
+    """The legend as plain text lines (what `legend_html` shows)."""
+    return ([desc.legend_title] if desc.legend_title else []) + [e.label for e in desc.legend]
+
+
+def survival_at(desc: FigureDescription, x: float, unit: str) -> str:
+    """Survival of each curve at time x (in the description's unit): the step value, its band."""
+    lines = [f"t = {x:.1f} {unit}"]
+    for c in desc.curves:
+        name = c.label.split(" (n = ", 1)[0]
+        times = np.asarray(c.x, dtype=float)
+        if x < 0 or x > times[-1]:
             lines.append(f"{name}: not estimable here")
             continue
         i = max(int(np.searchsorted(times, x, side="right")) - 1, 0)
-        lo, hi = float(res.ci_lower[i]), float(res.ci_upper[i])
-        band = "" if np.isnan(lo) or np.isnan(hi) else f" (95 % CI {100 * lo:.0f}–{100 * hi:.0f} %)"
-        lines.append(f"{name}: {100 * float(res.survival[i]):.1f} %{band}")
+        lo = c.band_lo[i] if c.band_lo else None
+        hi = c.band_hi[i] if c.band_hi else None
+        band = "" if lo is None or hi is None else f" (95 % CI {lo:.0f}–{hi:.0f} %)"
+        lines.append(f"{name}: {c.y[i]:.1f} %{band}")
     return "\n".join(lines)

@@ -1,24 +1,26 @@
-"""Kaplan–Meier overall survival of the filtered cohort, drawn with pyqtgraph.
+"""Kaplan–Meier view of the filtered cohort: OS, PFS or landmark OS by 3-month response.
 
-The analysis layer computes everything (`survival.kaplan_meier`, `logrank`): curve, pointwise
-band, censor marks, median with CI, numbers at risk. This widget only draws them: a step
-curve per stratum, the band as a `FillBetweenItem`, a dashed median line, and the at-risk
-table in a second plot whose x axis is linked to the curve's, so the columns stay aligned.
+The view computes nothing of its own. Per filter or setting change it asks the session's cohort
+for the endpoint's rows (`CohortData.endpoint_strata` / `landmark`: `survival.endpoint_rows`,
+`strata.split`, `landmark.landmark_data`, each computed once per load) and has
+`figures.km.describe_groups` fit, test and describe them: the very `FigureDescription` the
+exported file is drawn from (`figures.render`, through the figure export dialog). `km_items`
+draws it with pyqtgraph: curves, one path per band, censor ticks, medians, the at-risk table in a
+second plot with a linked x axis, and the legend above the plot (never over the censor ticks).
 """
 
 from __future__ import annotations
 
 import time
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -27,24 +29,41 @@ from PySide6.QtWidgets import (
 )
 
 from y90gui.analysis.survival import CI_METHODS
-from y90gui.ui.km_export import export_png, export_svg
-from y90gui.ui.km_items import add_band, add_median, describe, fmt_p, step_xy, survival_at
-from y90gui.ui.palette import SERIES
+from y90gui.figures.km import ENDPOINT_TEXT, LANDMARK, LANDMARK_STRATA, strata_label
+from y90gui.ui.km_items import TEXT, add_curve, legend_html, survival_at
 
 if TYPE_CHECKING:
+    from y90gui.analysis.survival import KMResult, LogRankResult
+    from y90gui.figures.model import FigureDescription
+    from y90gui.services.cohort_view import CohortView
     from y90gui.ui.session import Session
 
-#: (key of the combo = the patient table's column, field of `analysis.strata`, label)
+#: (key of the combo = the patient table's column, field of `analysis.strata`, label: the figure's)
 STRATA: tuple[tuple[str | None, str | None, str], ...] = (
     (None, None, "none"),
-    ("center", "center", "centre"),
-    ("sex", "sex", "sex"),
-    ("primary_site", "primary_site", "primary site"),
-    ("who_grade", "who_grade", "WHO grade"),
-    ("first_extent", "extent", "extent of the first RE"),
-    ("recist_3m", "recist_3m", "RECIST at 3 months"),
+    *((key, field, strata_label(field)) for key, field in (
+        ("center", "center"), ("sex", "sex"), ("primary_site", "primary_site"), ("who_grade", "who_grade"),
+        ("first_extent", "extent"), ("recist_3m", "recist_3m"))),
 )
 _FIELD = {key: field for key, field, _label in STRATA}
+_LABEL = {key: label for key, _field, label in STRATA}
+#: The endpoints offered: the analysis layer's registered ones and the landmark analysis.
+ENDPOINT_CHOICES = ("os", "pfs", LANDMARK)
+#: QSettings key of the remembered endpoint (the session's AnalysisSettings has none)
+ENDPOINT_KEY = "km/endpoint"
+#: What one description job gives: (description or None, left out, fits by curve key, log-rank test)
+Described = tuple["FigureDescription | None", int, "dict[str, KMResult]", "LogRankResult | None"]
+_NOTHING: Described = (None, 0, {}, None)
+#: Up to this many patients the curves are described on the GUI thread (a few ms); above, on a worker.
+SYNC_ROWS = 3000
+
+
+def cohort_caption(view: CohortView, treated: int | None = None) -> str:
+    """The filter line of a cohort view: "centre = Bonn — 8 of 12 patients" (one small function,
+    to be swapped for `ui.cohort_caption` at merge)."""
+    total = view.total or (treated or 0)
+    what = "All patients" if view.patient_ids is None else view.description
+    return f"{what} \u2014 {view.shown if view.patient_ids is not None else total} of {total} patients"
 
 
 class KaplanMeierWidget(QWidget):
@@ -52,11 +71,26 @@ class KaplanMeierWidget(QWidget):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        from y90gui.ui.settings import app_settings
+
         self.session = session
-        self.results: dict[str, Any] = {}
+        self.description: FigureDescription | None = None
         self.left_out = 0
-        self.logrank: Any = None
+        #: the fits and the test the description shows (`figures.km.fit_groups`), by curve key
+        self.results: dict[str, KMResult] = {}
+        self.logrank: LogRankResult | None = None
         self.last_refit_ms = 0.0
+        self._started = 0.0
+        self._generation = 0
+        self._universes: dict[str, list[str]] = {}
+        self._universe_of: Any = None
+        self.endpoint_combo = QComboBox(self)
+        for choice in ENDPOINT_CHOICES:
+            self.endpoint_combo.addItem(ENDPOINT_TEXT[choice].name, choice)
+        self.endpoint_combo.setAccessibleName("endpoint")
+        remembered = app_settings().value(ENDPOINT_KEY, "os")
+        if remembered in ENDPOINT_CHOICES:
+            self.endpoint_combo.setCurrentIndex(ENDPOINT_CHOICES.index(str(remembered)))
         self.strata_combo = QComboBox(self)
         for key, _field, label in STRATA:
             self.strata_combo.addItem(label, key)
@@ -71,27 +105,43 @@ class KaplanMeierWidget(QWidget):
         self.ci_combo.setAccessibleName("confidence interval method")
         self.band_check = QCheckBox("95 % CI ban&d", self)
         self.band_check.setChecked(True)
-        self.png_button = QPushButton("Save &PNG…", self)
-        self.svg_button = QPushButton("Save SV&G…", self)
-        self.png_button.clicked.connect(lambda: self.export_dialog("png"))
-        self.svg_button.clicked.connect(lambda: self.export_dialog("svg"))
+        self.save_button = QPushButton("&Save figure…", self)
+        self.save_button.clicked.connect(self.export_dialog)
+        self.endpoint_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.endpoint_combo.setMinimumContentsLength(31)
+        self.fixed_strata = QLabel(f"by {LANDMARK_STRATA} (fixed): CR, PR vs SD, PD; time from day 90", self)
+        self.fixed_strata.setObjectName("KMFixedStrata")
         bar = QHBoxLayout()
-        for text, widget in (("Stratify &by:", self.strata_combo), ("&Time in:", self.time_combo),
-                             ("CI &method:", self.ci_combo)):
-            caption = QLabel(text, self)
-            caption.setBuddy(widget)
-            bar.addWidget(caption)
+        self._strata_caption = QLabel("Stratify &by:", self)
+        self._strata_caption.setBuddy(self.strata_combo)
+        endpoint_caption = QLabel("End&point:", self)
+        endpoint_caption.setBuddy(self.endpoint_combo)
+        for widget in (endpoint_caption, self.endpoint_combo, self._strata_caption, self.strata_combo,
+                       self.fixed_strata):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar2 = QHBoxLayout()
+        for text, widget in (("&Time in:", self.time_combo), ("CI &method:", self.ci_combo)):
+            caption = QLabel(text, self)
+            caption.setBuddy(widget)
+            bar2.addWidget(caption)
+            bar2.addWidget(widget)
         bar2.addWidget(self.band_check)
         bar2.addStretch(1)
-        bar2.addWidget(self.png_button)
-        bar2.addWidget(self.svg_button)
-        self.summary = QLabel(self)
+        bar2.addWidget(self.save_button)
+        self.caption = QLabel(self)
+        self.caption.setObjectName("KMCaption")
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        self.caption.setWordWrap(True)
+        self.summary = QLabel(self)  # the legend: log-rank p, then n / events / median per curve
         self.summary.setObjectName("KMSummary")
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setWordWrap(True)
+        self.note = QLabel(self)  # who is left out, and the method line (the figure's caption)
+        self.note.setObjectName("KMNote")
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.setWordWrap(True)
 
         self.graphics = pg.GraphicsLayoutWidget(self)
         self.graphics.setBackground("w")
@@ -106,30 +156,33 @@ class KaplanMeierWidget(QWidget):
             p.hideButtons()
             p.getAxis("left").setWidth(150)
             for name in ("left", "bottom"):
-                p.getAxis(name).setTextPen(pg.mkPen("#2c3d47"))
-                p.getAxis(name).setPen(pg.mkPen("#9fb5bf"))
+                p.getAxis(name).setTextPen(pg.mkPen(TEXT))
+                p.getAxis(name).setPen(pg.mkPen("#6f8793"))
         self.plot.setMouseEnabled(x=True, y=False)
         self.risk.setMouseEnabled(x=False, y=False)
-        self.plot.setLabel("left", "overall survival")
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.risk.setTitle("Number at risk", size="9pt", color="#2c3d47", justify="left")
+        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        self.risk.setTitle("Number at risk", size="9pt", color=TEXT, justify="left")
         self.risk.getAxis("bottom").setStyle(showValues=False)
         self.risk.getAxis("bottom").setPen(pg.mkPen(None))
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor="#2c3d47",
-                                          brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#c9d6dc"))
+        self.risk.getAxis("left").setPen(pg.mkPen(None))  # a table, not an axis: no line under the numbers
         self.plot.scene().sigMouseMoved.connect(self._hover)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(bar)
         layout.addLayout(bar2)
+        layout.addWidget(self.caption)
         layout.addWidget(self.summary)
         layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.note)
         for combo in (self.strata_combo, self.time_combo):
             combo.currentIndexChanged.connect(self.refresh)
+        self.endpoint_combo.currentIndexChanged.connect(self._endpoint_changed)
         self.ci_combo.currentTextChanged.connect(lambda text: session.update_settings(ci_method=text))
-        self.band_check.toggled.connect(self.refresh)
+        self.band_check.toggled.connect(self._show_bands)
         self._risk_texts: list[pg.TextItem] = []
+        self._bands: list[Any] = []
         self.stale = True
+        self._sync_strata_choice()
         session.cohort_changed.connect(self.request_refresh)
         session.cohort_loaded.connect(self.request_refresh)
         session.settings_changed.connect(self._settings_changed)
@@ -141,18 +194,81 @@ class KaplanMeierWidget(QWidget):
             self.ci_combo.blockSignals(False)
         self.request_refresh()
 
-    # ------------------------------------------------------------------ fitting
-    def groups(self) -> dict[str, tuple[Any, Any]]:
-        """OS rows of the filtered patients, split by the chosen stratum (`analysis.strata`: the
-        patients without a value are left out and counted in `left_out`, as in the report)."""
+    def endpoint(self) -> str:
+        return str(self.endpoint_combo.currentData())
+
+    def _sync_strata_choice(self) -> None:
+        """The landmark analysis is stratified by 3-month response by definition: no other choice."""
+        landmark = self.endpoint() == LANDMARK
+        self.strata_combo.setEnabled(not landmark)
+        self.strata_combo.setVisible(not landmark)
+        self._strata_caption.setVisible(not landmark)
+        self.fixed_strata.setVisible(landmark)
+
+    def _endpoint_changed(self) -> None:
+        from y90gui.ui.settings import app_settings
+
+        app_settings().setValue(ENDPOINT_KEY, self.endpoint())
+        self._sync_strata_choice()
+        self.refresh()
+
+    # ------------------------------------------------------------------ describing
+    def _universe(self, field: str) -> list[str]:
+        """Every value of a field in its fixed order (colours by value), once per load and field."""
+        from y90gui.figures.km import stratum_universe
+
+        cohort = self.session.cohort
+        if self._universe_of is not cohort:
+            self._universes, self._universe_of = {}, cohort
+        if field not in self._universes and cohort is not None:
+            self._universes[field] = stratum_universe(cohort.frames, field)
+        return self._universes.get(field, [])
+
+    def describe_now(self) -> FigureDescription | None:
+        """The figure description of the current filter and choices (None: nothing to draw)."""
+        job = self._job()
+        self._take(job() if job is not None else _NOTHING)
+        return self.description
+
+    def _take(self, out: Described) -> None:
+        self.description, self.left_out, self.results, self.logrank = out
+
+    def _job(self) -> Callable[[], Described] | None:
+        """The description's computation as a closure over plain values (runs on a worker for a
+        large cohort: it touches no widget): (description or None, patients left out, the fits
+        it describes, the log-rank test)."""
+        from y90gui.figures import km, palette
+
         cohort = self.session.cohort
         if cohort is None:
-            self.left_out = 0
-            return {}
-        st = cohort.strata(_FIELD[self.strata_combo.currentData()], self.session.view.patient_ids,
-                           keep_missing=False)
-        self.left_out = st.left_out
-        return {str(label).replace("_", " "): g for label, g in st.groups.items()}
+            return None
+        ids = self.session.view.patient_ids
+        ci, unit, endpoint = self.session.settings.ci_method, self.time_combo.currentText(), self.endpoint()
+        if endpoint == LANDMARK:
+            def landmark() -> Described:
+                data = cohort.landmark(ids)
+                left = data.not_alive_at_landmark + data.not_evaluable
+                fitted = km.fit_groups(data.groups, ci_method=ci)
+                if not fitted[0]:
+                    return None, left, {}, None
+                return km.landmark_description(data, ci_method=ci, time_unit=unit, fitted=fitted), left, *fitted
+            return landmark
+        key = self.strata_combo.currentData()
+        field, label = _FIELD[key], _LABEL[key]
+        universe = self._universe(field) if field is not None else []
+
+        def stratified() -> Described:
+            st = cohort.endpoint_strata(endpoint, field, ids)
+            fitted = km.fit_groups(st.groups, ci_method=ci, stratified=field is not None)
+            if not fitted[0]:
+                return None, st.left_out, {}, None
+            styles = ({km.ALL_KEY: palette.ALL} if field is None
+                      else km.stratum_styles(field, list(st.groups), universe))
+            desc = km.describe_groups(st.groups, styles, endpoint=endpoint, strata=field, strata_name=label,
+                                      ci_method=ci, time_unit=unit, note=km.left_out_note(st.left_out, label),
+                                      fitted=fitted)
+            return desc, st.left_out, *fitted
+        return stratified
 
     def request_refresh(self) -> None:
         """Refit now when shown; otherwise when the page is next shown (no work for hidden plots)."""
@@ -166,132 +282,137 @@ class KaplanMeierWidget(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        """Refit and redraw for the current filter and settings (the analysis layer computes)."""
+        """Describe (the figure layer fits and formats) and draw, for the current filter and
+        settings. A cohort above `SYNC_ROWS` patients is described on a worker (10,000 patients by
+        RECIST take ~150 ms of lifelines fits); the last request wins, the figure stays meanwhile."""
         self.stale = False
-        from y90gui.analysis import survival
+        self._started = time.perf_counter()
+        self._generation += 1
+        generation = self._generation
+        job = self._job()
+        cohort = self.session.cohort
+        if job is None or cohort is None or len(cohort.os) <= SYNC_ROWS:
+            self._described(generation, job() if job is not None else _NOTHING)
+            return
+        self.session.tasks.start("km", lambda _progress: job(), lambda out: self._described(generation, out),
+                                 self._failed)
 
-        started = time.perf_counter()
-        groups = self.groups()
-        ci = self.session.settings.ci_method
-        self.results = {name: survival.kaplan_meier(d, e, ci_method=ci) for name, (d, e) in groups.items()}
-        self.logrank = survival.logrank(dict(groups)) if len(groups) > 1 else None
+    def _described(self, generation: int, out: Described) -> None:
+        if generation != self._generation:
+            return  # a newer filter or choice is on its way
+        self._take(out)
         self._draw()
-        self.last_refit_ms = (time.perf_counter() - started) * 1000
+        self.last_refit_ms = (time.perf_counter() - self._started) * 1000
         self.redrawn.emit()
 
-    # ------------------------------------------------------------------ drawing
-    def scale(self) -> float:
-        return 12.0 if self.time_combo.currentText() == "months" else 1.0
+    def _failed(self, exc: BaseException) -> None:
+        self.session.failed.emit("The survival curves could not be computed", exc)
 
+    # ------------------------------------------------------------------ drawing
     def _draw(self) -> None:
         self.plot.clear()
-        self.legend.clear()
-        unit = self.time_combo.currentText()
-        k = self.scale()
-        self.plot.setLabel("bottom", f"{unit} since the first radioembolization")
-        x_max = 0.0
-        for res in self.results.values():
-            if res.n:
-                x_max = max(x_max, float(np.nanmax(res.times_years)))
-        x_end = x_max * k if x_max else k
-        lines: list[str] = []
-        for i, (name, res) in enumerate(self.results.items()):
-            if not res.n:
-                continue
-            colour = SERIES[i % len(SERIES)]
-            x = np.asarray(res.times_years, dtype=float) * k
-            last = max(float(x[-1]), float(np.max(res.censor_years)) * k if len(res.censor_years) else 0.0)
-            xs, ys = step_xy(x, np.asarray(res.survival, dtype=float), last)
-            if self.band_check.isChecked():
-                add_band(self.plot, x, res, last, colour, alpha=45 if len(self.results) == 1 else 28)
-            curve = self.plot.plot(xs, ys, pen=pg.mkPen(colour, width=2.2),
-                                   name=f"{name}  (n = {res.n}, events = {res.events})")
-            curve.setObjectName(f"km_{name}")
-            if len(res.censor_years):
-                self.plot.addItem(pg.ScatterPlotItem(
-                    x=np.asarray(res.censor_years) * k, y=np.asarray(res.censor_survival), symbol="+", size=10,
-                    pen=pg.mkPen(colour, width=1.5), brush=pg.mkBrush(colour)))
-            add_median(self.plot, res, colour, k, labelled=len(self.results) == 1)
-            lines.append(describe(name, res, colour, unit, k))
-        self._at_risk(k, x_end)
-        if self.left_out:
-            lines.append(f"{self.left_out} patient{'s' if self.left_out != 1 else ''} without a value of "
-                         f"{self.strata_combo.currentText()} left out (as R's survdiff does).")
-        if self.logrank is not None:
-            lines.append(f"log-rank p = {fmt_p(self.logrank.p_value)} (χ² = "
-                         f"{'—' if self.logrank.statistic is None else f'{self.logrank.statistic:.2f}'}, "
-                         f"df = {self.logrank.df})")
-        if not self.results:
-            lines.append("Loading the case series…" if self.session.cohort is None
-                         else "No patients with a radioembolization in the current filter.")
-        self.summary.setText("<br>".join(lines))
-        self.plot.setYRange(0, 1.04, padding=0)
-        self.plot.setXRange(-0.03 * x_end, x_end * 1.03, padding=0)
-        ticks = [(i * k, str(int(i * k))) for i in range(int(x_max) + 2)]
-        self.plot.getAxis("bottom").setTicks([ticks, []])
-        self.plot.getAxis("left").setTicks([[(v / 10, f"{v * 10} %") for v in range(0, 11, 2)], []])
+        self._bands = []
+        desc = self.description
+        cohort = self.session.cohort
+        self.caption.setText(cohort_caption(self.session.view, None if cohort is None else len(cohort.os)))
+        if desc is None:
+            self.summary.setText("Loading the case series…" if cohort is None
+                                 else "No patients with a value for this endpoint in the current filter.")
+            self.note.setText(self._left_out_text())
+            self._at_risk(None)
+            return
+        for c in desc.curves:
+            band = add_curve(self.plot, desc, c, band=self.band_check.isChecked())
+            if band is not None:
+                self._bands.append(band)
+        self.summary.setText(legend_html(desc))
+        self.note.setText("\n".join(t for t in (desc.note, desc.caption) if t))
+        label = {"color": TEXT, "font-size": "10pt"}
+        self.plot.setLabel("bottom", desc.x.label, **label)
+        self.plot.setLabel("left", desc.y.label, **label)
+        span = desc.x.hi - desc.x.lo
+        self.plot.setXRange(desc.x.lo - 0.02 * span, desc.x.hi + 0.02 * span, padding=0)
+        self.plot.setYRange(desc.y.lo - 0.03 * (desc.y.hi - desc.y.lo), desc.y.hi * 1.04, padding=0)  # 0% shows
+        self.plot.getAxis("bottom").setTicks([list(zip(desc.x.ticks, desc.x.tick_labels, strict=True)), []])
+        self.plot.getAxis("left").setTicks([list(zip(desc.y.ticks, desc.y.tick_labels, strict=True)), []])
+        self._at_risk(desc)
 
-    def _at_risk(self, k: float, x_end: float) -> None:
-        """The at-risk numbers, in reused text items (creating dozens per refit is the slow part)."""
-        names = [n for n, r in self.results.items() if r.n]
-        self.risk.getAxis("left").setTicks([[(-i, n if len(n) <= 20 else n[:19] + "…")
-                                             for i, n in enumerate(names)], []])
+    def _left_out_text(self) -> str:
+        return "" if not self.left_out else f"{self.left_out} patients left out"
+
+    def _show_bands(self, on: bool) -> None:
+        for item in self._bands:
+            item.setVisible(on)
+
+    def _at_risk(self, desc: FigureDescription | None) -> None:
+        """The numbers at risk under the ticks, in reused text items (creating dozens per refit is slow)."""
+        rows = desc.under.rows if desc is not None and desc.under is not None else ()
+        names = [name if len(name) <= 28 else name[:27] + "…" for _k, name, _n in rows]
+        self.risk.getAxis("left").setTicks([[(-i, n) for i, n in enumerate(names)], []])
+        # both plots' left axes as wide as the longest row label, so the columns stay aligned
+        fm = QFontMetrics(self.font())
+        width = max([fm.horizontalAdvance(n) for n in names] + [fm.horizontalAdvance("100%") + 40]) + 24
+        for p in (self.plot, self.risk):
+            p.getAxis("left").setWidth(width)
         used = 0
-        for i, name in enumerate(names):
-            res = self.results[name]
-            colour = SERIES[list(self.results).index(name) % len(SERIES)]
-            for year, count in res.at_risk.items():
-                if year * k > x_end * 1.02:
-                    continue
+        for i, (_key, _name, counts) in enumerate(rows):
+            assert desc is not None and desc.under is not None
+            for x, count in zip(desc.under.at, counts, strict=True):
                 if used == len(self._risk_texts):
                     item = pg.TextItem("", anchor=(0.5, 0.5))
                     self.risk.addItem(item)
                     self._risk_texts.append(item)
                 item = self._risk_texts[used]
-                item.setText(str(count), color=colour)
-                item.setPos(year * k, -i)
+                item.setText(str(count), color=TEXT)  # black numbers, coloured row labels: the file's
+                item.setPos(x, -i)
                 item.setVisible(True)
                 used += 1
         for item in self._risk_texts[used:]:
             item.setVisible(False)
-        self.risk.setYRange(-max(len(names), 1) + 0.4, 0.6, padding=0)
+        self.risk.setYRange(-max(len(rows), 1) + 0.4, 0.6, padding=0)
 
-    # ------------------------------------------------------------------ hover
+    # ------------------------------------------------------------------ reading what is drawn
+    def band_items(self) -> list[Any]:
+        """The band items drawn (one path per curve)."""
+        return list(self._bands)
+
+    def at_risk_texts(self) -> list[tuple[float, float, str]]:
+        """(x, row, text) of the at-risk table as drawn."""
+        return [(i.pos().x(), i.pos().y(), i.toPlainText()) for i in self._risk_texts if i.isVisible()]
+
     def describe_at(self, x: float) -> str:
         """Survival of each curve at time x (in the current unit): the step value, its band."""
-        return survival_at(self.results, x, self.scale(), self.time_combo.currentText())
+        if self.description is None:
+            return ""
+        return survival_at(self.description, x, self.time_combo.currentText())
 
     def _hover(self, scene_pos: Any) -> None:
         from PySide6.QtGui import QCursor
         from PySide6.QtWidgets import QToolTip
 
         vb = self.plot.getViewBox()
-        if not self.results or not vb.sceneBoundingRect().contains(scene_pos):
+        if self.description is None or not vb.sceneBoundingRect().contains(scene_pos):
             return
         QToolTip.showText(QCursor.pos(), self.describe_at(vb.mapSceneToView(scene_pos).x()), self.graphics)
 
     # ------------------------------------------------------------------ export
-    def export_dialog(self, kind: str) -> None:
-        store = self.session.store
-        start = (str(store.path.with_suffix("")) + f"-survival.{kind}") if store else f"survival.{kind}"
-        flt = "PNG image, 300 dpi (*.png)" if kind == "png" else "SVG vector image (*.svg)"
-        path, _ = QFileDialog.getSaveFileName(self, "Save the survival figure", start, flt)
-        if path:
-            self.export(path)
+    def figure_name(self) -> str:
+        """The figure's short name (the export dialog's title and file name)."""
+        short = {"os": "OS", "pfs": "PFS", LANDMARK: "landmark OS by 3-month response"}[self.endpoint()]
+        key = self.strata_combo.currentData()
+        by = f" by {_LABEL[key]}" if key is not None and self.endpoint() != LANDMARK else ""
+        return f"Kaplan-Meier {short}{by}"
 
-    def export(self, path: str | Path, dpi: int = 300) -> Any:
-        """PNG at `dpi` (rendered here, encoded and written on a worker: returns that task) or SVG
-        (written here: returns None)."""
-        path = Path(path)
-        if path.suffix.lower() == ".svg":
-            export_svg(self.graphics.scene(), path)
-            self.session.message.emit(f"Figure saved: {path}", 8000)
+    def export_dialog(self) -> Any:
+        """Save the figure shown through the figure export dialog (size, dpi, font, format):
+        the file is drawn by `figures.render` from this very description, not from the screen."""
+        from y90gui.ui.dialogs.figure_export import export_figure
+
+        desc = self.description
+        if desc is None:
+            self.session.message.emit("Nothing to save: no curve in the current filter.", 8000)
             return None
-        return export_png(self.session, self.graphics.scene(), path, dpi)
-
-    def at_risk_texts(self) -> list[tuple[float, float, str]]:
-        """(x, row, text) of the at-risk table as drawn (for tests)."""
-        return [(i.pos().x(), i.pos().y(), i.toPlainText()) for i in self._risk_texts if i.isVisible()]
-
-
-
+        path = export_figure(self, lambda: desc, name=self.figure_name())
+        if path is not None:
+            self.session.message.emit(f"Figure saved: {path}", 8000)
+        return path
