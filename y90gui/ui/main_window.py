@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.banner = QLabel(self)
         self.banner.setObjectName("ReadOnlyBanner")
         self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)  # names a user and a reason: data text
         self.banner.hide()
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("MainSplitter")

@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 )
 
 from y90gui.store.summary import SUMMARY_COLUMNS, PatientSummary
+from y90gui.ui.richtext import plain_html
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 PID_ROLE = int(Qt.ItemDataRole.UserRole) + 2
@@ -207,7 +208,7 @@ class PatientTableModel(QAbstractTableModel):
         if role == _TOOLTIP:  # only on hover: the full text of a cell that may be elided
             c = index.column()
             text = _FORMATS[c](self._rows[index.row()][_SRC[c]])
-            return text if len(text) > 12 else None
+            return plain_html(text) if len(text) > 12 else None
         if role == SORT_ROLE:
             return self._rows[index.row()][_SRC[index.column()]]
         if role == PID_ROLE:

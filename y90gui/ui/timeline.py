@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from y90gui.ui.palette import ACCENT, ACCENT_DARK, MUTED, RECIST_COLOURS, grade_fill
+from y90gui.ui.richtext import plain_html
 
 LANES = ("Follow-up", "After RE", "Adverse events", "Assessments", "RE", "PRRT")
 LANE_Y = {name: i for i, name in enumerate(LANES)}
@@ -225,7 +226,7 @@ class TimelineWidget(QWidget):
 
     @staticmethod
     def _tip(x: float, y: float, data: Any) -> str:
-        return data.tooltip if isinstance(data, TimelineItem) else ""
+        return plain_html(data.tooltip) if isinstance(data, TimelineItem) else ""
 
     def _on_click(self, _scatter: Any, points: Any, _ev: Any = None) -> None:
         for point in points:

@@ -71,6 +71,7 @@ class FileController(QObject):
         self.window.statusBar().showMessage(f"{title}: {text}", 10000)
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.window)
         box.setObjectName("ErrorBox")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # file names and cell values, never mark-up
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 

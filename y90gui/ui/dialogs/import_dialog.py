@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -63,6 +63,7 @@ class ImportDialog(CancelOnCloseDialog):
 
         self.status = QLabel("Every sheet is checked cell by cell before anything is written.")
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # names files and quotes cells: never mark-up
         self.errors = IssuesTable()
         self.preview = ChangePreview()
         self.pages = QStackedWidget()

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from y90gui.core.validate import Issue, display_value
+from y90gui.ui.richtext import plain_html
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 _Index = QModelIndex | QPersistentModelIndex
@@ -47,8 +48,10 @@ class IssuesModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(index.row(), index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole message of an elided cell, literally
+            return plain_html(self.cell(index.row(), index.column()))
         if role == SORT_ROLE:
             issue = self.rows[index.row()][1]
             if index.column() == 2:  # Excel row numbers sort as numbers, blanks first
