@@ -10,26 +10,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import Qt as GuiQt
-from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QLabel, QMessageBox
 from cohort_fixture import build_small_cohort
-from ui_helpers import close_window, open_ready_window
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMessageBox
+from ui_helpers import close_window, open_ready_window, shown
 
 from y90gui.core.errors import Y90Error
 from y90gui.store.store import Store
 
 NASTY = "<b>x</b> & < 0.001"
-
-
-def shown(text: str, fmt: Qt.TextFormat = Qt.TextFormat.AutoText) -> str:
-    """What Qt shows for `text`: rich text is rendered to its plain text, plain text stays."""
-    if fmt == Qt.TextFormat.PlainText or (fmt == Qt.TextFormat.AutoText and not GuiQt.mightBeRichText(text)):
-        return text
-    doc = QTextDocument()
-    doc.setHtml(text)
-    return doc.toPlainText()
 
 
 @pytest.fixture

@@ -213,10 +213,13 @@ class CohortToxicityPanel(QWidget):
         self.chart.setTitle("Worst grade per test, stacked G1–G4 as % of N; above each bar: grade 3–4 n/N",
                             color="#2c3d47", size="9pt")
         self.chart.addLegend(offset=(-10, 10), labelTextColor="#2c3d47")
+        from y90gui.ui.cohort_caption import CohortCaption
+
+        self.caption = CohortCaption(session, self)
         bar = QHBoxLayout()
         bar.addWidget(basis_label)
         bar.addWidget(self.basis)
-        bar.addStretch(1)
+        bar.addWidget(self.caption, 1)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.view)
         split.addWidget(self.chart)
