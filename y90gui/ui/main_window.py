@@ -283,11 +283,9 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     def _restore_layout(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1360, 840)
+        from y90gui.ui.window_geometry import place_window
+
+        place_window(self, self.settings.value("window/geometry"))  # saved size only if it fits this screen
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)

@@ -69,7 +69,7 @@ class PatientPanel(QWidget):
             combo.setObjectName(f"filter_{key}")
             combo.setAccessibleName(f"filter {key}")
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(8)
+            combo.setMinimumContentsLength(5)  # the panel fits beside the views at 960 px (200 %)
             combo.currentIndexChanged.connect(lambda _i, k=key: self._on_combo(k))
             lab = QLabel(label, self)
             lab.setBuddy(combo)

@@ -56,6 +56,7 @@ def _worst_grade(row: dict[str, Any]) -> Any:
 def _caption(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
     label.setObjectName("SectionLabel")
+    label.setWordWrap(True)  # side-by-side captions must not set the page's minimum width (small screens)
     label.setStyleSheet("font-weight:600; color:#0f4c5c; padding-top:4px")
     return label
 
@@ -212,7 +213,8 @@ class CohortToxicityPanel(QWidget):
         self.chart.setLabel("left", "% of N")
         self.chart.setTitle("Worst grade per test, stacked G1–G4 as % of N; above each bar: grade 3–4 n/N",
                             color="#2c3d47", size="9pt")
-        self.chart.addLegend(offset=(-10, 10), labelTextColor="#2c3d47")
+        # one row at the top right, above the bars' n/N labels (a column covered the last bars)
+        self.chart.addLegend(offset=(-10, 4), labelTextColor="#2c3d47", colCount=4)
         from y90gui.ui.cohort_caption import CohortCaption
 
         self.caption = CohortCaption(session, self)
@@ -281,6 +283,6 @@ class CohortToxicityPanel(QWidget):
             label = pg.TextItem(f"{g34.get('n', 0)}/{g34.get('N', 0)}", color="#2c3d47", anchor=(0.5, 1.0))
             label.setPos(i, base[i])
             self.chart.addItem(label)
-        self.chart.setYRange(0, max([*base, 10.0]) * 1.3, padding=0)
+        self.chart.setYRange(0, max([*base, 10.0]) * 1.45, padding=0)  # room for n/N and the legend row
         self.chart.getAxis("left").setTicks([[(v, str(v)) for v in range(0, 101, 20)], []])
         self.chart.setXRange(-0.6, len(names) - 0.4, padding=0)
