@@ -13,7 +13,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -24,6 +24,7 @@ from y90gui.ui.richtext import plain_html
 LANES = ("Follow-up", "After RE", "Adverse events", "Assessments", "RE", "PRRT")
 LANE_Y = {name: i for i, name in enumerate(LANES)}
 MARKER_PX = 13
+BAR_HEIGHT = 0.28  # of a lane
 LABEL_GAP_PX = 8  # between two labels of one row
 #: where a label may sit, as TextItem anchors (fractions of the label's width and height):
 #: centred above the marker, centred below, then slid right or left of it, above and below;
@@ -274,6 +275,7 @@ class TimelineWidget(QWidget):
             self.plot.getAxis(name).setPen(pg.mkPen("#9fb5bf"))
         self.scatters: dict[str, pg.ScatterPlotItem] = {}
         self.labels: list[tuple[str, pg.TextItem]] = []
+        self.bars: list[tuple[float, float]] = []  # (x0, x1) of the treatment bars, in view units
         self.plot.getPlotItem().vb.sigXRangeChanged.connect(self._layout_labels)
         self.plot.getPlotItem().vb.sigResized.connect(self._layout_labels)
         self.legend = TimelineLegend(self)
@@ -312,6 +314,7 @@ class TimelineWidget(QWidget):
         self.plot.clear()
         self.scatters.clear()
         self.labels = []
+        self.bars = []
         self.axis.days = days
         self.axis.picture = None  # the tick cache: the same numbers mean other things now
         self.plot.setLabel("bottom", "days since the first radioembolization" if days else "date")
@@ -355,6 +358,12 @@ class TimelineWidget(QWidget):
                 p = vb.mapViewToScene(point.pos())
                 r = MARKER_PX / 2 - 2  # a label's own padding may touch its marker's edge
                 placed.append((p.x() - r, p.x() + r, p.y() - r, p.y() + r))
+        for x0, x1 in self.bars:  # the bars of treatments after RE
+            a = vb.mapViewToScene(QPointF(x0, LANE_Y["After RE"] + BAR_HEIGHT / 2))
+            b = vb.mapViewToScene(QPointF(x1, LANE_Y["After RE"] - BAR_HEIGHT / 2))
+            placed.append((a.x(), b.x(), a.y(), b.y()))
+        frame = vb.sceneBoundingRect()
+        bounds = (frame.left(), frame.right(), frame.top(), frame.bottom())
         for _lane, text in self.labels:
             p = vb.mapViewToScene(text.pos())
             rect = text.boundingRect()
@@ -364,7 +373,8 @@ class TimelineWidget(QWidget):
             for anchor in LABEL_SLOTS:
                 top, left = p.y() - anchor[1] * h, p.x() - anchor[0] * w
                 box = (left, left + w, top + margin, top + h - margin)
-                overlap = sum(_overlap(box, other) for other in placed)
+                outside = (box[1] - box[0]) * (box[3] - box[2]) - _overlap(box, bounds)  # clipped away
+                overlap = sum(_overlap(box, other) for other in placed) + 4 * outside
                 if best is None or overlap < best[0]:
                     best = (overlap, anchor, box)
                 if overlap == 0:
@@ -379,7 +389,8 @@ class TimelineWidget(QWidget):
         for it in items:
             x0 = self.x_of(it.date)
             x1 = self.x_of(end) if end and end > it.date else x0
-            bar = pg.BarGraphItem(x0=[x0], x1=[x1], y=[LANE_Y["After RE"]], height=0.28,
+            self.bars.append((x0, x1))
+            bar = pg.BarGraphItem(x0=[x0], x1=[x1], y=[LANE_Y["After RE"]], height=BAR_HEIGHT,
                                   brush=pg.mkBrush("#b9e3d6"), pen=pg.mkPen("#009e73"))
             self.plot.addItem(bar)
 
