@@ -107,6 +107,7 @@ class PatientTableModel(QAbstractTableModel):
         self._shown: set[str] | None = None
         self._haystack: dict[str, str] = {}
         self._by_pid: dict[str, list[Any]] = {}
+        self._file_order: dict[str, int] = {}
         self.derived_loaded = False
 
     # -- loading
@@ -115,6 +116,7 @@ class PatientTableModel(QAbstractTableModel):
             raise ValueError("unexpected summary columns")
         self.beginResetModel()
         self._all = [[*r, None, None] for r in summary.rows]
+        self._file_order = {r[0]: i for i, r in enumerate(self._all)}  # "unsorted" (sort column -1)
         self._by_pid = {r[0]: r for r in self._all}
         self._haystack = {}  # built on the first search, not before the first paint
         self._rows = self._visible()
@@ -225,19 +227,25 @@ class PatientTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Key sort in Python; empty values always last; selection kept (persistent indexes)."""
-        if column < 0 or column >= len(COLUMNS):
+        """Key sort in Python; empty values always last; selection kept (persistent indexes).
+
+        Column -1 (no sort indicator, e.g. after Clear filters) restores the file's order."""
+        if column >= len(COLUMNS):
             return
         reverse = order == Qt.SortOrder.DescendingOrder
         self.layoutAboutToBeChanged.emit()
         old_persistent = self.persistentIndexList()
         old_pids = [self._rows[i.row()][0] for i in old_persistent]
-        i = _SRC[column]
-        present = [r for r in self._all if r[i] is not None]
-        missing = [r for r in self._all if r[i] is None]
-        numeric = COLUMNS[column].numeric
-        present.sort(key=(lambda r: r[i]) if numeric else (lambda r: str(r[i]).casefold()), reverse=reverse)
-        self._all = present + missing
+        if column < 0:
+            file_order = self._file_order
+            self._all.sort(key=lambda r: file_order.get(r[0], len(file_order)))
+        else:
+            i = _SRC[column]
+            present = [r for r in self._all if r[i] is not None]
+            missing = [r for r in self._all if r[i] is None]
+            numeric = COLUMNS[column].numeric
+            present.sort(key=(lambda r: r[i]) if numeric else (lambda r: str(r[i]).casefold()), reverse=reverse)
+            self._all = present + missing
         self._rows = self._visible()
         pos = {r[0]: i for i, r in enumerate(self._rows)}
         self.changePersistentIndexList(

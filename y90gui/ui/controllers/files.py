@@ -76,13 +76,13 @@ class FileController(QObject):
         box.open()
 
     def _start_dir(self) -> str:
-        store = self.session.store
-        return str(store.path.parent) if store else str(Path.home())
+        return app_settings_mod.dialog_folder(self.settings)
 
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open case series", self._start_dir(),
                                               "y90gui case series (*.y90);;All files (*)")
         if path:
+            app_settings_mod.remember_folder(self.settings, path)
             self.open_file(path)
 
     def new_file(self) -> None:
@@ -90,6 +90,7 @@ class FileController(QObject):
                                               "y90gui case series (*.y90)")
         if not path:
             return
+        app_settings_mod.remember_folder(self.settings, path)
         if not path.endswith(".y90"):
             path += ".y90"
         try:

@@ -85,8 +85,13 @@ class ImportDialog(CancelOnCloseDialog):
 
     # -- steps ------------------------------------------------------------------------------
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import workbook", "", WORKBOOK_FILTER)
+        from y90gui.ui import settings as app_settings_mod
+
+        settings = app_settings_mod.app_settings()
+        path, _ = QFileDialog.getOpenFileName(self, "Import workbook", app_settings_mod.dialog_folder(settings),
+                                              WORKBOOK_FILTER)
         if path:
+            app_settings_mod.remember_folder(settings, path)
             self.check(path)
 
     def check(self, path: str | Path) -> None:
@@ -148,6 +153,9 @@ class ImportDialog(CancelOnCloseDialog):
             self.status.setText(f"{name} has {n} error(s): nothing will be imported. Correct the workbook and "
                                 "import it again (Copy sends the list on).")
             self.errors.set_issues(plan.errors, plan.warnings)
+            self.import_button.setEnabled(False)
+            self.import_button.setToolTip(f"Import is not possible: {name} has {n} error(s). Correct them and "
+                                          "choose the workbook again.")
             self.pages.setCurrentIndex(self.PAGE_ERRORS)
             self.progress.setVisible(False)
             return
@@ -160,6 +168,7 @@ class ImportDialog(CancelOnCloseDialog):
         else:
             self.status.setText(f"{name} is valid. Review the changes, then press Import.")
             self.import_button.setText(f"Import {count} patient(s)" if count else "Import")
+            self.import_button.setToolTip("")
             self.import_button.setEnabled(not self.store.read_only)
             if self.store.read_only:
                 self.status.setText(self.status.text() + " The file is open read-only: import is not possible.")
