@@ -163,11 +163,12 @@ def _scaled_child(outdir: Path) -> None:
             _close(win)
 
 
-def _gui2_shots() -> list[Callable[[Path], object]]:
-    path = ROOT / "scripts" / "screenshots_gui2.py"
+def _gui2_shots(name: str = "screenshots_gui2") -> list[Callable[[Path], object]]:
+    """The `SHOTS` of `scripts/<name>.py` when present (gui2: editing; gui1: timeline, sizes)."""
+    path = ROOT / "scripts" / f"{name}.py"
     if not path.exists():
         return []
-    spec = importlib.util.spec_from_file_location("screenshots_gui2", path)
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -186,7 +187,7 @@ def main(argv: list[str]) -> int:
     if "--only-scaled" in argv:
         _scaled_child(outdir)
         return 0
-    for shot in SHOTS + _gui2_shots():
+    for shot in SHOTS + _gui2_shots() + _gui2_shots("screenshots_gui1"):
         result = shot(outdir)
         for p in result if isinstance(result, list) else [result]:
             print(p)

@@ -93,7 +93,7 @@ def test_every_event_is_labelled_without_overlaps(timeline):
     shown = [(lane, text) for lane, text in timeline.labels if text.isVisible()]
     assert len(shown) == len(timeline.items)  # all four PRRT doses, RE #3, …
     labels = sorted(text.toPlainText() for _lane, text in shown)
-    assert labels.count("#3 whole liver") == 1 and sum(t.endswith("GBq") for t in labels) == 4
+    assert labels.count("#3 whole liver") == 1 and sum(t.startswith("7.") for t in labels) == 4
     # the glyphs' boxes: a text item's rectangle includes an empty document margin all round
     boxes = []
     for _lane, text in shown:
@@ -106,6 +106,6 @@ def test_every_event_is_labelled_without_overlaps(timeline):
 
 def test_legend_names_every_marker(timeline):
     texts = [label.text() for label in timeline.findChildren(QLabel) if label.text() and label.isVisible()]
-    for entry in ("PRRT cycle", "radioembolization (RE)", "assessment (colour: RECIST)",
-                  "adverse event (colour: grade)", "treatment after RE", "last follow-up (censored)", "death"):
+    for entry in ("PRRT cycle", "radioembolization", "first RE", "assessment (RECIST)",
+                  "adverse event (grade)", "treatment after RE", "censored", "death"):
         assert entry in texts, (entry, texts)

@@ -14,7 +14,7 @@ from typing import Any
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtGui import QImage, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from y90gui.ui.flow_layout import FlowLayout
@@ -23,8 +23,11 @@ from y90gui.ui.richtext import plain_html
 
 LANES = ("Follow-up", "After RE", "Adverse events", "Assessments", "RE", "PRRT")
 LANE_Y = {name: i for i, name in enumerate(LANES)}
+#: lane names on the axis where they differ (the PRRT labels are activities: "7.4", not "7.4 GBq" x 4)
+LANE_TITLES = {"PRRT": "PRRT (GBq)"}
 MARKER_PX = 13
 BAR_HEIGHT = 0.28  # of a lane
+MIN_PLOT_HEIGHT = 200
 LABEL_GAP_PX = 8  # between two labels of one row
 #: where a label may sit, as TextItem anchors (fractions of the label's width and height):
 #: centred above the marker, centred below, then slid right or left of it, above and below;
@@ -138,7 +141,7 @@ def build_items(data: dict[str, list[dict[str, Any]]]) -> list[TimelineItem]:
     items: list[TimelineItem] = []
     for r in data.get("prrt", []):
         items.append(TimelineItem(
-            "PRRT", "prrt", r["id"], r["date"], _fmt(r.get("activity_gbq"), " GBq"),
+            "PRRT", "prrt", r["id"], r["date"], _fmt(r.get("activity_gbq")),  # the unit is in the lane name
             f"PRRT cycle {r['cycle']} — {r['date']}\n{r.get('radiopharmaceutical')}, "
             f"{_fmt(r.get('activity_gbq'), ' GBq')}", "#0072b2", "d"))
     for r in data.get("radioembolization", []):
@@ -182,12 +185,12 @@ def build_items(data: dict[str, list[dict[str, Any]]]) -> list[TimelineItem]:
 #: the markers' legend: (symbol or "bar"/"line", fill colour, text)
 LEGEND: tuple[tuple[str, str, str], ...] = (
     ("d", "#0072b2", "PRRT cycle"),
-    ("t1", ACCENT, "radioembolization (RE)"),
+    ("t1", ACCENT, "radioembolization"),
     ("line", ACCENT, "first RE"),
-    ("s", MUTED, "assessment (colour: RECIST)"),
-    ("o", grade_fill(2), "adverse event (colour: grade)"),
+    ("s", MUTED, "assessment (RECIST)"),
+    ("o", grade_fill(2), "adverse event (grade)"),
     ("bar", "#b9e3d6", "treatment after RE"),
-    ("|", MUTED, "last follow-up (censored)"),
+    ("|", MUTED, "censored"),
     ("x", "#1a1a1a", "death"),
 )
 
@@ -240,6 +243,14 @@ class TimelineLegend(QWidget):
             row.addWidget(icon)
             row.addWidget(label)
             layout.addWidget(entry)
+        self._flow = layout
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """As many rows as this width needs (box layouts ask a child's minimum, not its height for width)."""
+        super().resizeEvent(event)
+        needed = self._flow.heightForWidth(event.size().width())
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
 
 
 class TimelineWidget(QWidget):
@@ -254,18 +265,20 @@ class TimelineWidget(QWidget):
         self.days_mode.toggled.connect(self._mode_toggled)
         self.reset_button = QPushButton("Reset &zoom", self)
         self.reset_button.clicked.connect(self.reset_zoom)
-        hint = QLabel("Hover for details · click to open the row · wheel to zoom, drag to pan", self)
+        hint = QLabel("Hover: details · click: open the row · wheel: zoom · drag: pan", self)
         hint.setObjectName("SubtleLabel")
         hint.setWordWrap(True)
         hint.setMinimumWidth(40)
         self.plot = pg.PlotWidget(self, background="w")
         self.plot.setObjectName("TimelinePlot")
+        # six lanes with a label row above and below each: below ~34 px a lane, labels collide
+        self.plot.setMinimumHeight(MIN_PLOT_HEIGHT)
         self.plot.setAccessibleName("patient timeline")
         self.plot.setMouseEnabled(x=True, y=False)
         self.plot.showGrid(x=True, y=False, alpha=0.25)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
-        self.plot.getAxis("left").setTicks([[(y, name) for name, y in LANE_Y.items()]])
+        self.plot.getAxis("left").setTicks([[(y, LANE_TITLES.get(name, name)) for name, y in LANE_Y.items()]])
         self.plot.getAxis("left").setWidth(110)
         self.plot.setYRange(-0.7, len(LANES) - 0.3, padding=0)
         self.axis = TimelineAxis()
