@@ -63,7 +63,8 @@ def shot_gui1_sizes(outdir: Path) -> list[Path]:
     for tag, size in SIZES.items():
         out += _shots_at(outdir, tag, size)
     env = dict(os.environ, QT_SCALE_FACTOR="2")
-    subprocess.run([sys.executable, __file__, str(outdir), "--scaled"], check=True, env=env, timeout=600)
+    subprocess.run([sys.executable, __file__, str(outdir), "--scaled"], check=True, env=env, timeout=600,
+                   stdout=subprocess.DEVNULL)
     return out + sorted(outdir.glob("gui1_*_200pct.png"))
 
 

@@ -44,6 +44,8 @@ def test_a_saved_size_is_kept_only_where_it_fits():
     small = fit_window(SCREENS["1366x768"], saved_big)
     assert small != saved_big and _inside(small, SCREENS["1366x768"])
     assert small.width() >= 1300  # a default size fitted to the screen, not a squeezed 1005 x 446
+    tall = fit_window(SCREENS["1366x768"], QRect(0, 0, 1200, 900))  # the width fits, the height not
+    assert tall.width() == 1200 and _inside(tall, SCREENS["1366x768"])
 
 
 @pytest.mark.parametrize("screen", SCREENS)

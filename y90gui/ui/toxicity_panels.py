@@ -53,6 +53,17 @@ def _worst_grade(row: dict[str, Any]) -> Any:
     return None
 
 
+def grade_legend(parent: QWidget, extra: str = "", grades: range = range(5)) -> QLabel:
+    """The grade colours as a line of text (a legend outside the plot, so it never covers bars)."""
+    legend = QLabel(parent)
+    legend.setTextFormat(Qt.TextFormat.RichText)
+    legend.setWordWrap(True)
+    legend.setText("Grade: " + " ".join(
+        f"<span style='background:{grade_fill(g)};color:{'#fff' if g and g >= 3 else '#1f2a33'};"
+        f"padding:2px 6px'>&nbsp;G{g}&nbsp;</span>" for g in grades) + extra)
+    return legend
+
+
 def _caption(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
     label.setObjectName("SectionLabel")
@@ -78,13 +89,7 @@ class PatientToxicityPanel(QWidget):
         self.ae_view.verticalHeader().setVisible(False)
         self.graded: list[dict[str, Any]] = []
         self.worst: list[dict[str, Any]] = []
-        legend = QLabel(self)
-        legend.setTextFormat(Qt.TextFormat.RichText)
-        legend.setWordWrap(True)
-        legend.setText("Grade: " + " ".join(
-            f"<span style='background:{grade_fill(g)};color:{'#fff' if g and g >= 3 else '#1f2a33'};"
-            f"padding:2px 6px'>&nbsp;G{g}&nbsp;</span>" for g in range(5))
-            + " &nbsp; <b>B</b> = baseline (last value up to 30 days before the procedure)")
+        legend = grade_legend(self, " &nbsp; <b>B</b> = baseline (last value up to 30 days before the procedure)")
         top = QWidget(self)
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
@@ -213,8 +218,8 @@ class CohortToxicityPanel(QWidget):
         self.chart.setLabel("left", "% of N")
         self.chart.setTitle("Worst grade per test, stacked G1–G4 as % of N; above each bar: grade 3–4 n/N",
                             color="#2c3d47", size="9pt")
-        # one row at the top right, above the bars' n/N labels (a column covered the last bars)
-        self.chart.addLegend(offset=(-10, 4), labelTextColor="#2c3d47", colCount=4)
+        # the colours in a line under the chart (a legend inside covered the last bars at 200 %)
+        self.chart_legend = grade_legend(self, "", range(1, 5))
         from y90gui.ui.cohort_caption import CohortCaption
 
         self.caption = CohortCaption(session, self)
@@ -224,7 +229,12 @@ class CohortToxicityPanel(QWidget):
         bar.addWidget(self.caption, 1)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.view)
-        split.addWidget(self.chart)
+        chart_box = QWidget(self)
+        cl = QVBoxLayout(chart_box)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.chart, 1)
+        cl.addWidget(self.chart_legend)
+        split.addWidget(chart_box)
         split.setSizes([300, 300])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -283,6 +293,6 @@ class CohortToxicityPanel(QWidget):
             label = pg.TextItem(f"{g34.get('n', 0)}/{g34.get('N', 0)}", color="#2c3d47", anchor=(0.5, 1.0))
             label.setPos(i, base[i])
             self.chart.addItem(label)
-        self.chart.setYRange(0, max([*base, 10.0]) * 1.45, padding=0)  # room for n/N and the legend row
+        self.chart.setYRange(0, max([*base, 10.0]) * 1.3, padding=0)
         self.chart.getAxis("left").setTicks([[(v, str(v)) for v in range(0, 101, 20)], []])
         self.chart.setXRange(-0.6, len(names) - 0.4, padding=0)

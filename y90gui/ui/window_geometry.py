@@ -29,12 +29,16 @@ def fits(rect: QRect, available: QRect) -> bool:
 
 
 def fit_window(available: QRect, saved: QRect | None) -> QRect:
-    """The client rectangle to open with: `saved` when it fits `available`, else a default size
-    that fits it (at most `DEFAULT_SIZE`, at most the available area less the frame), centred."""
+    """The client rectangle to open with: `saved` when it fits `available`; else, centred, the
+    saved width and height where each fits, the default (at most `DEFAULT_SIZE`, at most the
+    available area less the frame) where it does not."""
     if saved is not None and saved.isValid() and fits(saved, available):
         return QRect(saved)
     room = available.size() - FRAME
     size = DEFAULT_SIZE.boundedTo(room).expandedTo(QSize(1, 1))
+    if saved is not None and saved.isValid():
+        size = QSize(saved.width() if saved.width() <= room.width() else size.width(),
+                     saved.height() if saved.height() <= room.height() else size.height())
     rect = QRect(0, 0, size.width(), size.height())
     rect.moveCenter(available.center())
     rect.moveTop(max(available.top() + FRAME.height() - FRAME.width() // 2, rect.top()))
