@@ -27,7 +27,7 @@ LANE_Y = {name: i for i, name in enumerate(LANES)}
 LANE_TITLES = {"PRRT": "PRRT (GBq)"}
 MARKER_PX = 13
 BAR_HEIGHT = 0.28  # of a lane
-MIN_PLOT_HEIGHT = 200
+MIN_PLOT_HEIGHT = 160
 LABEL_GAP_PX = 8  # between two labels of one row
 #: where a label may sit, as TextItem anchors (fractions of the label's width and height):
 #: centred above the marker, centred below, then slid right or left of it, above and below;
