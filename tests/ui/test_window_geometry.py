@@ -86,4 +86,4 @@ def test_xvfb_window_fits(tmp_path):
     result = subprocess.run(["sh", str(ROOT / "scripts" / "xvfb_check.sh")], env=env, cwd=ROOT,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("fits") == 3, result.stdout
+    assert result.stdout.count(" fits the ") == 3, result.stdout
