@@ -226,11 +226,12 @@ def shot_issue12_editing(outdir: Path) -> list[Path]:
     return out
 
 
-def _gui2_shots() -> list[Callable[[Path], object]]:
-    path = ROOT / "scripts" / "screenshots_gui2.py"
+def _gui2_shots(name: str = "screenshots_gui2") -> list[Callable[[Path], object]]:
+    """The `SHOTS` of `scripts/<name>.py` when present (gui2: editing; gui1: timeline, sizes)."""
+    path = ROOT / "scripts" / f"{name}.py"
     if not path.exists():
         return []
-    spec = importlib.util.spec_from_file_location("screenshots_gui2", path)
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -286,7 +287,7 @@ def main(argv: list[str]) -> int:
         _scaled_child(outdir)
         return 0
     only = [a.removeprefix("--only=") for a in argv if a.startswith("--only=")]
-    for shot in SHOTS + _gui2_shots():
+    for shot in SHOTS + _gui2_shots() + _gui2_shots("screenshots_gui1"):
         if only and shot.__name__ not in only:
             continue
         result = shot(outdir)

@@ -250,3 +250,55 @@ def test_cancel_that_arrives_after_the_commit_still_reports_the_import(window, q
     assert sig.args[0].description.startswith("import centre.xlsx")
     assert window.store.read_table("patients", ["P01"])[0]["ki67_pct"] == 15.0
     assert dialog.result() == dialog.DialogCode.Accepted
+
+
+# ---------------------------------------------------------------- issue 12 (helper gui1)
+def test_preview_row_column_is_the_sheet_row(window, qtbot, tmp_path: Path) -> None:
+    path = _exported(window.store, tmp_path / "centre.xlsx")
+    _edit_cells(path, {"patients": {"G2": 15}})  # row 2 of the patients sheet
+    dialog = window.editing.open_import(path)
+    _wait_plan(qtbot, dialog)
+    sheet, row, column, _old, _new = dialog.preview.field_changes()[0]
+    assert (sheet, row, column) == ("patients", "2", "ki67_pct")  # the sheet row, not the patient ID
+    dialog.reject()
+
+
+def test_import_with_errors_is_disabled_and_says_why(window, qtbot, tmp_path: Path) -> None:
+    path = _exported(window.store, tmp_path / "centre.xlsx")
+    _edit_cells(path, {"patients": {"G2": "abc", "G3": "xyz"}})
+    dialog = window.editing.open_import(path)
+    _wait_plan(qtbot, dialog)
+    button = dialog.import_button
+    assert not button.isEnabled()
+    assert "2 error(s)" in button.toolTip() and "not possible" in button.toolTip()
+    # a long message is read whole in the details pane (its cell cuts it with "…")
+    table = dialog.errors
+    table.view.selectRow(0)
+    qtbot.waitUntil(lambda: "row" in table.details.text(), timeout=5000)
+    source = table.proxy.mapToSource(table.proxy.index(0, 0)).row()
+    assert table.model.cell(source, 5) in table.details.text()
+    assert table.details.wordWrap()
+    dialog.reject()
+
+
+def test_a_disabled_default_button_looks_disabled(qapp, qtbot) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from y90gui.ui.app import apply_look
+
+    old = qapp.styleSheet()
+    apply_look(qapp)
+    try:
+        button = QPushButton("Import")
+        qtbot.addWidget(button)
+        button.setDefault(True)
+        button.resize(120, 32)
+        button.show()
+        qtbot.wait(20)
+        active = button.grab().toImage().pixelColor(60, 4)
+        button.setEnabled(False)
+        qtbot.wait(20)
+        disabled = button.grab().toImage().pixelColor(60, 4)
+        assert active.lightness() < 140 < disabled.lightness(), (active.name(), disabled.name())
+    finally:
+        qapp.setStyleSheet(old)

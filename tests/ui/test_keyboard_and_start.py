@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,3 +116,72 @@ def test_no_two_visible_mnemonics_share_a_key(window, qtbot):
                 for i in range(window.detail_tabs.count()) if "&" in window.detail_tabs.tabText(i)}
     assert len(tab_keys) == window.detail_tabs.count()  # every tab has its own mnemonic ...
     assert tab_keys <= set(_mnemonics_in_view(window))  # ... and the check above saw them
+
+
+# ---------------------------------------------------------------- issue 12 (helper gui1)
+def test_ctrl_e_exports_while_the_search_box_has_focus(window, qtbot):
+    window.finish_building()
+    action = window.actions["export"]
+    assert action.isEnabled()
+    search = window.patient_panel.search
+    window.activateWindow()
+    search.setFocus()
+    qtbot.keyClicks(search, "T00")
+    assert QApplication.focusWidget() is search
+    with qtbot.waitSignal(action.triggered, timeout=3000):
+        qtbot.keyClick(search, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    for box in QApplication.topLevelWidgets():  # the export dialog it opened
+        if box.isVisible() and box is not window and hasattr(box, "reject"):
+            box.reject()
+    qtbot.keyClick(search, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # editing keys stay the box's
+    assert search.selectedText() == "T00"
+
+
+def test_clear_filters_clears_the_sort_arrow_and_order(window, qtbot):
+    panel = window.patient_panel
+    header = panel.table.horizontalHeader()
+    column = panel.column_index("center")  # (ages tie in this cohort: a centre sort moves rows)
+    before = panel.model.patient_ids()
+    at = QPoint(header.sectionViewportPosition(column) + 5, 5)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=at)  # sort, then descending
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    assert header.sortIndicatorSection() == column and panel.model.patient_ids() != before
+    panel.reset_button.click()
+    assert header.sortIndicatorSection() not in range(header.count())  # no arrow on any column
+    assert panel.model.patient_ids() == before  # the file's order again
+
+
+def test_main_py_without_a_file_opens_the_demo_not_the_last_file(small_store_path, tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", Y90GUI_DATA_DIR=str(tmp_path / "data"),
+               Y90GUI_SETTINGS_DIR=str(tmp_path / "settings"))
+    for args in ([str(small_store_path)], []):
+        out = subprocess.run([sys.executable, "main.py", *args, "--exit-after-paint"], cwd=ROOT,
+                             env=env, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+    ini = (tmp_path / "settings" / "y90gui.ini").read_text(encoding="utf-8")
+    last = next(line for line in ini.splitlines() if line.startswith("last_file="))
+    assert str(tmp_path / "data") in last and "cohort.y90" not in last  # the demo copy was opened
+    assert "cohort.y90" in ini  # the file given before stays under Open recent
+
+
+def test_file_dialogs_start_in_the_last_folder_or_documents(window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtWidgets import QFileDialog
+
+    asked: list[str] = []
+    chosen = tmp_path / "elsewhere"
+    chosen.mkdir()
+
+    def fake_open(_parent, _title, folder, _filter=""):  # type: ignore[no-untyped-def]
+        asked.append(folder)
+        return (str(chosen / "other.y90"), "") if len(asked) == 1 else ("", "")
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(fake_open))
+    monkeypatch.setattr(window, "open_file", lambda _p, *_a: True)
+    window.files.open_file = window.open_file
+    window.actions["open"].trigger()
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    assert asked[0] in (docs, str(Path.home()))
+    assert "data" not in Path(asked[0]).parts[-1:]  # not the app's data folder
+    window.actions["open"].trigger()
+    assert asked[1] == str(chosen)  # the folder used last

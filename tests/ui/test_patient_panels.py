@@ -24,7 +24,7 @@ def test_timeline_lanes_show_the_patient_rows(window, qtbot):
     _select(window, qtbot, "T003")  # two procedures, four PRRT cycles
     items = window.timeline.items
     lanes = {lane: [i for i in items if i.lane == lane] for lane in {i.lane for i in items}}
-    assert len(lanes["PRRT"]) == 4 and all(i.label == "7.4 GBq" for i in lanes["PRRT"])
+    assert len(lanes["PRRT"]) == 4 and all(i.label == "7.4" for i in lanes["PRRT"])
     assert [i.label for i in lanes["RE"]] == ["#1 whole liver", "#2 right lobe"]
     assert "SD" in [i.label for i in lanes["Assessments"]]
     assert lanes["Follow-up"][0].label == "censored"

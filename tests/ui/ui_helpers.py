@@ -52,3 +52,17 @@ def held_progress(outer, reached, on_first=None):  # type: ignore[no-untyped-def
             outer.step(done, total, message)
 
     return HeldProgress(None)
+
+
+def shown(text, fmt=None):  # type: ignore[no-untyped-def]
+    """What Qt shows for `text`: rich text is rendered to its plain text, plain text stays."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import Qt as GuiQt
+    from PySide6.QtGui import QTextDocument
+
+    fmt = Qt.TextFormat.AutoText if fmt is None else fmt
+    if fmt == Qt.TextFormat.PlainText or (fmt == Qt.TextFormat.AutoText and not GuiQt.mightBeRichText(text)):
+        return text
+    doc = QTextDocument()
+    doc.setHtml(text)
+    return doc.toPlainText()

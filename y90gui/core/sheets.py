@@ -221,3 +221,25 @@ SHEETS: tuple[Sheet, ...] = (
 SHEET_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
 PATIENT_CHILD_SHEETS: tuple[Sheet, ...] = SHEETS[1:7]
 FREE_TEXT_COLUMNS = frozenset({"notes", "cause_of_death"})
+
+#: What editors and dialogs call a column (its name is the workbook header and the database
+#: column); a column not listed is shown as its name in words ("start_date" -> "Start date").
+COLUMN_LABELS: dict[str, str] = {
+    "patient_id": "Patient ID", "center": "Centre", "sex": "Sex", "birth_year": "Year of birth",
+    "primary_site": "Primary tumour site", "who_grade": "WHO grade", "ki67_pct": "Ki-67 index",
+    "diagnosis_date": "Date of diagnosis", "functional_syndrome": "Functional syndrome",
+    "extrahepatic_disease": "Extrahepatic disease", "hepatic_tumour_burden_pct": "Hepatic tumour burden",
+    "vital_status": "Vital status", "followup_date": "Last follow-up", "cause_of_death": "Cause of death",
+    "notes": "Notes", "activity_gbq": "Activity", "lung_shunt_pct": "Lung shunt fraction",
+    "activity_planned_gbq": "Planned activity", "activity_administered_gbq": "Administered activity",
+    "target_sum_mm": "Sum of target lesions", "recist": "RECIST 1.1", "uln": "Upper limit of normal (ULN)",
+    "lln": "Lower limit of normal (LLN)", "onset_date": "Onset date",
+}
+
+
+def column_label(name: str) -> str:
+    """The words for column `name` (`COLUMN_LABELS`, else the name with spaces)."""
+    if name in COLUMN_LABELS:
+        return COLUMN_LABELS[name]
+    text = name.replace("_", " ")
+    return text[:1].upper() + text[1:]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
@@ -39,6 +39,8 @@ class FieldChange:
     column: str | None
     old: Any
     new: Any
+    #: the workbook's row number of the new value (None: a removed row, or not from a workbook)
+    row: int | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         def show(v: Any) -> Any:
@@ -74,10 +76,14 @@ def _key_text(sheet: Sheet, row: dict[str, Any]) -> str:
 def diff_rows(sheet: Sheet, old_rows: Iterable[dict[str, Any]], new_rows: Iterable[dict[str, Any]]
               ) -> list[FieldChange]:
     """Differences between two row sets of one sheet (one patient, or the reference ranges)."""
+    new_rows = list(new_rows)
     old_t = Counter(_tuples(sheet, old_rows))
     new_t = Counter(_tuples(sheet, new_rows))
     if old_t == new_t:
         return []
+    sheet_rows: dict[tuple[Any, ...], list[int | None]] = defaultdict(list)  # the workbook rows, per value
+    for t, r in zip(_tuples(sheet, new_rows), new_rows, strict=True):
+        sheet_rows[t].append(r.get("_row"))
     only_old = old_t - new_t
     only_new = new_t - old_t
     names = sheet.column_names
@@ -91,14 +97,15 @@ def diff_rows(sheet: Sheet, old_rows: Iterable[dict[str, Any]], new_rows: Iterab
         for _ in range(n):
             pk = tuple(t[i] for i in pair_idx)
             new_row = dict(zip(names, t, strict=True))
+            at = sheet_rows[t].pop(0) if sheet_rows.get(t) else None
             if olds.get(pk):
                 o = olds[pk].pop(0)
                 key = _key_text(sheet, new_row)
                 for i, col in enumerate(names):
                     if col not in skip and o[i] != t[i]:
-                        changes.append(FieldChange(sheet.name, key, col, o[i], t[i]))
+                        changes.append(FieldChange(sheet.name, key, col, o[i], t[i], at))
             else:
-                changes.append(FieldChange(sheet.name, _key_text(sheet, new_row), None, None, _clean(new_row)))
+                changes.append(FieldChange(sheet.name, _key_text(sheet, new_row), None, None, _clean(new_row), at))
     for rest in olds.values():
         for o in rest:
             old_row = dict(zip(names, o, strict=True))
@@ -129,7 +136,8 @@ def diff_patient(old: dict[str, list[dict[str, Any]]], new: dict[str, list[dict[
         pid = new_p[0]["patient_id"]
         for col in _PATIENT_COLUMNS:
             if old_p[0].get(col) != new_p[0].get(col):
-                changes.append(FieldChange("patients", pid, col, old_p[0].get(col), new_p[0].get(col)))
+                changes.append(FieldChange("patients", pid, col, old_p[0].get(col), new_p[0].get(col),
+                                           new_p[0].get("_row")))
     for sheet in PATIENT_CHILD_SHEETS:
         changes.extend(diff_rows(sheet, old.get(sheet.name, []), new.get(sheet.name, [])))
     return changes

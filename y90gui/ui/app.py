@@ -148,11 +148,9 @@ def run_gui(args: argparse.Namespace) -> int:
     from y90gui.ui.file_open import install_file_open
 
     install_file_open(app, window)  # macOS: a .y90 double-clicked while y90gui runs
+    # No file given: the built-in demo cohort, as README says (the last files are under
+    # File > Open recent). Reopening the last file instead surprised users who read the README.
     path = getattr(args, "file", None)
-    if path is None:  # the file of the last session, if it is still there; else the demo copy
-        last = window.settings.value("last_file")
-        if isinstance(last, str) and last and Path(last).is_file() and not getattr(args, "self_test", False):
-            path = last
     demo_error: BaseException | None = None
     if path is None:
         from y90gui.demo.commands import demo_copy_path

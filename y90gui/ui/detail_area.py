@@ -140,7 +140,9 @@ class DetailArea(QWidget):
         self.patient_id = patient_id
         for model in self.models.values():
             model.set_patient(patient_id)
-        self.header.setText(header_html or ("No patient selected" if patient_id is None else patient_id))
+        from y90gui.ui.richtext import esc
+
+        self.header.setText(header_html or ("No patient selected" if patient_id is None else esc(patient_id)))
 
     def on_store_changed(self, change: Change) -> None:
         for model in self.models.values():

@@ -12,6 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from y90gui.ui.palette import grade_fill, grade_text
+from y90gui.ui.richtext import plain_html
 
 _Index = QModelIndex | QPersistentModelIndex
 GRADE_ROLE = int(Qt.ItemDataRole.UserRole) + 10
@@ -62,7 +63,8 @@ class GradeTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return cell.text
         if role == Qt.ItemDataRole.ToolTipRole:
-            return cell.tip or None
+            tip = cell.tip or (cell.text if len(cell.text) > 12 else "")  # the full text of an elided cell
+            return plain_html(tip) if tip else None
         if role == GRADE_ROLE:
             return cell.grade
         if cell.grade != -1 and role == Qt.ItemDataRole.BackgroundRole:

@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.banner = QLabel(self)
         self.banner.setObjectName("ReadOnlyBanner")
         self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)  # names a user and a reason: data text
         self.banner.hide()
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("MainSplitter")
@@ -295,11 +296,9 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     def _restore_layout(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1360, 840)
+        from y90gui.ui.window_geometry import place_window
+
+        place_window(self, self.settings.value("window/geometry"))  # saved size only if it fits this screen
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)

@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 )
 
 from y90gui.store.summary import SUMMARY_COLUMNS, PatientSummary
+from y90gui.ui.richtext import plain_html
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 PID_ROLE = int(Qt.ItemDataRole.UserRole) + 2
@@ -106,6 +107,7 @@ class PatientTableModel(QAbstractTableModel):
         self._shown: set[str] | None = None
         self._haystack: dict[str, str] = {}
         self._by_pid: dict[str, list[Any]] = {}
+        self._file_order: dict[str, int] = {}
         self.derived_loaded = False
 
     # -- loading
@@ -114,6 +116,7 @@ class PatientTableModel(QAbstractTableModel):
             raise ValueError("unexpected summary columns")
         self.beginResetModel()
         self._all = [[*r, None, None] for r in summary.rows]
+        self._file_order = {r[0]: i for i, r in enumerate(self._all)}  # "unsorted" (sort column -1)
         self._by_pid = {r[0]: r for r in self._all}
         self._haystack = {}  # built on the first search, not before the first paint
         self._rows = self._visible()
@@ -207,7 +210,7 @@ class PatientTableModel(QAbstractTableModel):
         if role == _TOOLTIP:  # only on hover: the full text of a cell that may be elided
             c = index.column()
             text = _FORMATS[c](self._rows[index.row()][_SRC[c]])
-            return text if len(text) > 12 else None
+            return plain_html(text) if len(text) > 12 else None
         if role == SORT_ROLE:
             return self._rows[index.row()][_SRC[index.column()]]
         if role == PID_ROLE:
@@ -224,19 +227,25 @@ class PatientTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Key sort in Python; empty values always last; selection kept (persistent indexes)."""
-        if column < 0 or column >= len(COLUMNS):
+        """Key sort in Python; empty values always last; selection kept (persistent indexes).
+
+        Column -1 (no sort indicator, e.g. after Clear filters) restores the file's order."""
+        if column >= len(COLUMNS):
             return
         reverse = order == Qt.SortOrder.DescendingOrder
         self.layoutAboutToBeChanged.emit()
         old_persistent = self.persistentIndexList()
         old_pids = [self._rows[i.row()][0] for i in old_persistent]
-        i = _SRC[column]
-        present = [r for r in self._all if r[i] is not None]
-        missing = [r for r in self._all if r[i] is None]
-        numeric = COLUMNS[column].numeric
-        present.sort(key=(lambda r: r[i]) if numeric else (lambda r: str(r[i]).casefold()), reverse=reverse)
-        self._all = present + missing
+        if column < 0:
+            file_order = self._file_order
+            self._all.sort(key=lambda r: file_order.get(r[0], len(file_order)))
+        else:
+            i = _SRC[column]
+            present = [r for r in self._all if r[i] is not None]
+            missing = [r for r in self._all if r[i] is None]
+            numeric = COLUMNS[column].numeric
+            present.sort(key=(lambda r: r[i]) if numeric else (lambda r: str(r[i]).casefold()), reverse=reverse)
+            self._all = present + missing
         self._rows = self._visible()
         pos = {r[0]: i for i, r in enumerate(self._rows)}
         self.changePersistentIndexList(

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,6 +39,9 @@ FILTERS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("vital_status", "Stat&us", codes.VITAL_STATUS),
 )
 NOT_RECORDED = "(not recorded)"
+#: the keys the search box keeps for itself; other Ctrl+letters go to the window's actions
+_EDITING_KEYS = (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.Cut, QKeySequence.StandardKey.Paste,
+                 QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo, QKeySequence.StandardKey.SelectAll)
 
 
 class PatientPanel(QWidget):
@@ -59,6 +63,7 @@ class PatientPanel(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("search patients")
         self.search.textChanged.connect(self._on_text)
+        self.search.installEventFilter(self)  # the window's Ctrl+letter shortcuts work while typing
 
         self.combos: dict[str, QComboBox] = {}
         grid = QGridLayout()
@@ -69,7 +74,7 @@ class PatientPanel(QWidget):
             combo.setObjectName(f"filter_{key}")
             combo.setAccessibleName(f"filter {key}")
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(8)
+            combo.setMinimumContentsLength(5)  # the panel fits beside the views at 960 px (200 %)
             combo.currentIndexChanged.connect(lambda _i, k=key: self._on_combo(k))
             lab = QLabel(label, self)
             lab.setBuddy(combo)
@@ -216,7 +221,21 @@ class PatientPanel(QWidget):
         self.search.clear()
         self.search.blockSignals(False)
         self.proxy.set_criteria("", **{k: ALL for k in self.combos})
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # no sort arrow left: the file's order
         self.filter_changed.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Let the window's Ctrl+letter shortcuts (Ctrl+E export, …) win over the line edit's
+        Emacs-style keys (Ctrl+E = end of line): the search box keeps only the standard editing
+        keys (copy, cut, paste, undo, redo, select all)."""
+        if (watched is self.search and event.type() == QEvent.Type.ShortcutOverride
+                and isinstance(event, QKeyEvent)
+                and event.modifiers() == Qt.KeyboardModifier.ControlModifier
+                and Qt.Key.Key_A <= event.key() <= Qt.Key.Key_Z
+                and not any(event.matches(k) for k in _EDITING_KEYS)):
+            event.ignore()
+            return True
+        return super().eventFilter(watched, event)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -85,6 +85,10 @@ class ReportView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(bar)
+        from y90gui.ui.cohort_caption import CohortCaption
+
+        self.caption = CohortCaption(session, self)
+        layout.addWidget(self.caption)
         layout.addWidget(self.browser, 1)
         self.ci_combo.currentTextChanged.connect(lambda text: session.update_settings(ci_method=text))
         self.basis_combo.currentTextChanged.connect(lambda text: session.update_settings(basis=text))

@@ -7,8 +7,9 @@ support person can read it. `Y90GUI_SETTINGS_DIR` overrides the folder (tests, k
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QStandardPaths
 
 MAX_RECENT = 8
 
@@ -32,3 +33,20 @@ def add_recent(settings: QSettings, path: str) -> list[str]:
     files = files[:MAX_RECENT]
     settings.setValue("recent_files", files)
     return files
+
+
+def dialog_folder(settings: QSettings) -> str:
+    """Where a file dialog starts: the folder last used in one (if it still exists), else the
+    user's Documents, else home; never the app's data folder (issue 12)."""
+    last = settings.value("dialogs/last_folder")
+    if isinstance(last, str) and last and Path(last).is_dir():
+        return last
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return docs if docs and Path(docs).is_dir() else str(Path.home())
+
+
+def remember_folder(settings: QSettings, chosen: str) -> None:
+    """After a dialog: its file's folder is where the next dialog starts."""
+    if chosen:
+        folder = Path(chosen)
+        settings.setValue("dialogs/last_folder", str(folder if folder.is_dir() else folder.parent))

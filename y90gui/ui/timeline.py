@@ -12,13 +12,37 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QImage, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from y90gui.ui.flow_layout import FlowLayout
 from y90gui.ui.palette import ACCENT, ACCENT_DARK, MUTED, RECIST_COLOURS, grade_fill
+from y90gui.ui.richtext import plain_html
 
 LANES = ("Follow-up", "After RE", "Adverse events", "Assessments", "RE", "PRRT")
 LANE_Y = {name: i for i, name in enumerate(LANES)}
+#: lane names on the axis where they differ (the PRRT labels are activities: "7.4", not "7.4 GBq" x 4)
+LANE_TITLES = {"PRRT": "PRRT (GBq)"}
+MARKER_PX = 13
+BAR_HEIGHT = 0.28  # of a lane
+MIN_PLOT_HEIGHT = 160
+LABEL_GAP_PX = 8  # between two labels of one row
+#: where a label may sit, as TextItem anchors (fractions of the label's width and height):
+#: centred above the marker, centred below, then slid right or left of it, above and below;
+#: last, staggered one row further out (taken only where nothing else is)
+LABEL_SLOTS = (tuple((ax, ay) for ax in (0.5, 0.2, 0.8, 0.0, 1.0) for ay in (1.25, -0.3))
+               + tuple((ax, ay) for ax in (0.5, 0.0, 1.0) for ay in (2.15, -1.2)))
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Overlapping area of two (x0, x1, y0, y1) boxes in pixels."""
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[2], b[2]))
+
+
+def _marker_pen(symbol: str, colour: str) -> Any:
+    return pg.mkPen(ACCENT_DARK if symbol != "|" else colour, width=1.2 if symbol != "|" else 2.5)
 
 
 @dataclass
@@ -39,6 +63,71 @@ def _ts(d: dt.date) -> float:
     return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC).timestamp()
 
 
+def _from_ts(x: float) -> dt.date:
+    return dt.datetime.fromtimestamp(x, tz=dt.UTC).date()
+
+
+#: month steps of the date axis, finest first; the first whose labels fit is used
+MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
+#: pixels a date tick label needs ("Mar 2012" and a gap; "2012" and a gap)
+DATE_LABEL_PX = 78
+YEAR_LABEL_PX = 50
+
+
+def date_ticks(x0: float, x1: float, width_px: float) -> list[tuple[float, str]]:
+    """Ticks of a date axis (unix seconds) at whole months, as many as fit `width_px` readably.
+
+    pyqtgraph's DateAxisItem chose a single "2012" at 1366 px; here the finest month step whose
+    labels do not crowd is taken, so a course of a few years gets yearly, half-yearly or monthly
+    ticks. Labels are "2012" for yearly steps, else "Mar 2012".
+    """
+    if not x1 > x0 or width_px <= 0:
+        return []
+    first, last = _from_ts(x0), _from_ts(x1)
+    months_span = (last.year - first.year) * 12 + last.month - first.month + 1
+    def fits(step: int) -> bool:
+        label_px = YEAR_LABEL_PX if step % 12 == 0 else DATE_LABEL_PX
+        return months_span / step <= max(2, int(width_px // label_px))
+
+    step = next((m for m in MONTH_STEPS if fits(m)), MONTH_STEPS[-1])
+    index = first.year * 12 + first.month - 1
+    index += (-index) % step  # the first tick at a multiple of the step (January for yearly)
+    ticks: list[tuple[float, str]] = []
+    while True:
+        d = dt.date(index // 12, index % 12 + 1, 1)
+        x = _ts(d)
+        if x > x1:
+            break
+        if x >= x0:
+            ticks.append((x, str(d.year) if step % 12 == 0 else d.strftime("%b %Y")))
+        index += step
+    return ticks
+
+
+class TimelineAxis(pg.AxisItem):  # type: ignore[misc]
+    """The bottom axis in both modes: dates at whole months, or days since the first RE.
+
+    One axis item whose mode changes (replacing axis items on every toggle left pyqtgraph with a
+    0–1 range and, back in date mode, minutes since 1970)."""
+
+    def __init__(self) -> None:
+        super().__init__(orientation="bottom")
+        self.enableAutoSIPrefix(False)  # never "date (x1e+09)"
+        self.days = False
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:  # noqa: N802,N803
+        if self.days:
+            return list(super().tickValues(minVal, maxVal, size))
+        return [(1.0, [x for x, _label in date_ticks(minVal, maxVal, size)])]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        if self.days:
+            return [f"{v:g}" for v in values]
+        (x0, x1) = self.range
+        labels = dict(date_ticks(x0, x1, max(self.width(), 1.0)))
+        return [labels.get(v, _from_ts(v).strftime("%b %Y")) for v in values]
+
+
 def _fmt(v: Any, unit: str = "") -> str:
     if v is None:
         return "—"
@@ -52,7 +141,7 @@ def build_items(data: dict[str, list[dict[str, Any]]]) -> list[TimelineItem]:
     items: list[TimelineItem] = []
     for r in data.get("prrt", []):
         items.append(TimelineItem(
-            "PRRT", "prrt", r["id"], r["date"], _fmt(r.get("activity_gbq"), " GBq"),
+            "PRRT", "prrt", r["id"], r["date"], _fmt(r.get("activity_gbq")),  # the unit is in the lane name
             f"PRRT cycle {r['cycle']} — {r['date']}\n{r.get('radiopharmaceutical')}, "
             f"{_fmt(r.get('activity_gbq'), ' GBq')}", "#0072b2", "d"))
     for r in data.get("radioembolization", []):
@@ -93,6 +182,77 @@ def build_items(data: dict[str, list[dict[str, Any]]]) -> list[TimelineItem]:
     return items
 
 
+#: the markers' legend: (symbol or "bar"/"line", fill colour, text)
+LEGEND: tuple[tuple[str, str, str], ...] = (
+    ("d", "#0072b2", "PRRT cycle"),
+    ("t1", ACCENT, "radioembolization"),
+    ("line", ACCENT, "first RE"),
+    ("s", MUTED, "assessment (RECIST)"),
+    ("o", grade_fill(2), "adverse event (grade)"),
+    ("bar", "#b9e3d6", "treatment after RE"),
+    ("|", MUTED, "censored"),
+    ("x", "#1a1a1a", "death"),
+)
+
+
+def _legend_icon(symbol: str, colour: str, dpr: float) -> QPixmap:
+    size = 16
+    image = QImage(int(size * dpr), int(size * dpr), QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(dpr)
+    image.fill(0)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if symbol == "bar":
+        painter.setPen(pg.mkPen("#009e73"))
+        painter.setBrush(pg.mkBrush(colour))
+        painter.drawRect(QRectF(1, 5, 14, 6))
+    elif symbol == "line":
+        painter.setPen(pg.mkPen(colour, width=1.5, style=Qt.PenStyle.DashLine))
+        painter.drawLine(8, 1, 8, 15)
+    else:
+        painter.translate(8, 8)
+        painter.scale(MARKER_PX - 1, MARKER_PX - 1)
+        pen = _marker_pen(symbol, colour)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(pg.mkBrush(colour))
+        painter.drawPath(Symbols[symbol])
+    painter.end()
+    return QPixmap.fromImage(image)
+
+
+class TimelineLegend(QWidget):
+    """What the markers mean, in one wrapped row under the plot (never over the data)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("TimelineLegend")
+        self.entries = [text for _s, _c, text in LEGEND]
+        layout = FlowLayout(self, spacing=14)
+        layout.setContentsMargins(110, 0, 0, 2)  # under the plot area, right of the lane names
+        dpr = self.devicePixelRatioF()
+        for symbol, colour, text in LEGEND:
+            entry = QWidget(self)
+            row = QHBoxLayout(entry)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(4)
+            icon = QLabel(entry)
+            icon.setPixmap(_legend_icon(symbol, colour, dpr))
+            label = QLabel(text, entry)
+            label.setObjectName("SubtleLabel")
+            row.addWidget(icon)
+            row.addWidget(label)
+            layout.addWidget(entry)
+        self._flow = layout
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """As many rows as this width needs (box layouts ask a child's minimum, not its height for width)."""
+        super().resizeEvent(event)
+        needed = self._flow.heightForWidth(event.size().width())
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+
+
 class TimelineWidget(QWidget):
     item_clicked = Signal(str, object)  # sheet, row key
 
@@ -102,31 +262,36 @@ class TimelineWidget(QWidget):
         self.first_re: dt.date | None = None
         self.followup_end: dt.date | None = None
         self.days_mode = QCheckBox("Sho&w days since first RE", self)
-        self.days_mode.toggled.connect(self._redraw)
+        self.days_mode.toggled.connect(self._mode_toggled)
         self.reset_button = QPushButton("Reset &zoom", self)
         self.reset_button.clicked.connect(self.reset_zoom)
-        hint = QLabel("Hover for details · click to open the row · wheel to zoom, drag to pan", self)
+        hint = QLabel("Hover: details · click: open the row · wheel: zoom · drag: pan", self)
         hint.setObjectName("SubtleLabel")
         hint.setWordWrap(True)
         hint.setMinimumWidth(40)
         self.plot = pg.PlotWidget(self, background="w")
         self.plot.setObjectName("TimelinePlot")
+        # six lanes with a label row above and below each: below ~34 px a lane, labels collide
+        self.plot.setMinimumHeight(MIN_PLOT_HEIGHT)
         self.plot.setAccessibleName("patient timeline")
         self.plot.setMouseEnabled(x=True, y=False)
         self.plot.showGrid(x=True, y=False, alpha=0.25)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
-        self.plot.getAxis("left").setTicks([[(y, name) for name, y in LANE_Y.items()]])
+        self.plot.getAxis("left").setTicks([[(y, LANE_TITLES.get(name, name)) for name, y in LANE_Y.items()]])
         self.plot.getAxis("left").setWidth(110)
         self.plot.setYRange(-0.7, len(LANES) - 0.3, padding=0)
-        self.date_axis = pg.DateAxisItem(orientation="bottom")
-        self.plot.setAxisItems({"bottom": self.date_axis})
+        self.axis = TimelineAxis()
+        self.plot.setAxisItems({"bottom": self.axis})
         for name in ("left", "bottom"):
             self.plot.getAxis(name).setTextPen(pg.mkPen("#2c3d47"))
             self.plot.getAxis(name).setPen(pg.mkPen("#9fb5bf"))
         self.scatters: dict[str, pg.ScatterPlotItem] = {}
         self.labels: list[tuple[str, pg.TextItem]] = []
+        self.bars: list[tuple[float, float]] = []  # (x0, x1) of the treatment bars, in view units
         self.plot.getPlotItem().vb.sigXRangeChanged.connect(self._layout_labels)
+        self.plot.getPlotItem().vb.sigResized.connect(self._layout_labels)
+        self.legend = TimelineLegend(self)
         bar = QHBoxLayout()
         bar.addWidget(self.days_mode)
         bar.addWidget(self.reset_button)
@@ -135,6 +300,7 @@ class TimelineWidget(QWidget):
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.plot, 1)
+        layout.addWidget(self.legend)
 
     # ---------------------------------------------------------------- data
     def set_patient(self, data: dict[str, list[dict[str, Any]]]) -> None:
@@ -151,21 +317,21 @@ class TimelineWidget(QWidget):
             return float((d - self.first_re).days)
         return _ts(d)
 
+    def _mode_toggled(self) -> None:
+        """Dates <-> days: redraw and fit the data in the new unit (the old range means nothing)."""
+        self._redraw()
+        self.reset_zoom()
+
     def _redraw(self) -> None:
         days = self.days_mode.isChecked() and self.first_re is not None
         self.plot.clear()
         self.scatters.clear()
         self.labels = []
-        if days:
-            self.plot.setAxisItems({"bottom": pg.AxisItem(orientation="bottom")})
-            self.plot.setLabel("bottom", "days since the first radioembolization")
-        else:
-            self.date_axis = pg.DateAxisItem(orientation="bottom")
-            self.plot.setAxisItems({"bottom": self.date_axis})
-            self.plot.setLabel("bottom", "date")
-        axis = self.plot.getAxis("bottom")
-        axis.setTextPen(pg.mkPen("#2c3d47"))
-        axis.setPen(pg.mkPen("#9fb5bf"))
+        self.bars = []
+        self.axis.days = days
+        self.axis.picture = None  # the tick cache: the same numbers mean other things now
+        self.plot.setLabel("bottom", "days since the first radioembolization" if days else "date")
+        self.axis.update()
         if self.first_re is not None:
             line = pg.InfiniteLine(self.x_of(self.first_re), angle=90,
                                    pen=pg.mkPen(ACCENT, width=1, style=Qt.PenStyle.DashLine))
@@ -176,9 +342,8 @@ class TimelineWidget(QWidget):
                 self._draw_bars(lane_items)
             scatter = pg.ScatterPlotItem(hoverable=True, tip=self._tip, hoverSize=16, pxMode=True)
             scatter.setData(spots=[{
-                "pos": (self.x_of(it.date), LANE_Y[lane]), "size": 13, "symbol": it.symbol,
-                "brush": pg.mkBrush(it.colour), "pen": pg.mkPen(ACCENT_DARK if it.symbol != "|" else it.colour,
-                                                                  width=1.2 if it.symbol != "|" else 2.5),
+                "pos": (self.x_of(it.date), LANE_Y[lane]), "size": MARKER_PX, "symbol": it.symbol,
+                "brush": pg.mkBrush(it.colour), "pen": _marker_pen(it.symbol, it.colour),
                 "data": it} for it in lane_items])
             scatter.sigClicked.connect(self._on_click)
             self.plot.addItem(scatter)
@@ -191,41 +356,60 @@ class TimelineWidget(QWidget):
         self._layout_labels()
 
     def _layout_labels(self, *_args: Any) -> None:
-        """Labels above, else below their marker; hidden where both would overlap a neighbour.
+        """Every label is shown: above its marker, else below, else one or two rows further out.
 
-        Redone on every zoom, so zooming in reveals the labels of close events (the tooltip
-        always has them).
+        Placed in screen pixels against the markers and the labels placed before; redone on every
+        zoom and resize. When no slot is free (very dense courses), the slot overlapping least is
+        taken: a label is never hidden (issue 12: two PRRT doses and RE #3 had lost theirs).
         """
         vb = self.plot.getPlotItem().vb
-        (x0, x1), width = vb.viewRange()[0], max(vb.width(), 1.0)
-        per_px = (x1 - x0) / width
-        last: dict[tuple[str, int], float] = {}
-        for lane, text in self.labels:
-            x = text.pos().x()
-            half = (len(text.toPlainText()) * 7 + 12) / 2 * per_px
-            placed = False
-            for row, anchor in ((0, (0.5, 1.25)), (1, (0.5, -0.3))):
-                if x - half >= last.get((lane, row), -float("inf")):
-                    text.setAnchor(anchor)
-                    text.setVisible(True)
-                    last[(lane, row)] = x + half
-                    placed = True
+        if vb.width() <= 1 or not self.labels:
+            return
+        placed: list[tuple[float, float, float, float]] = []
+        for lane_items in self.scatters.values():
+            for point in lane_items.points():
+                p = vb.mapViewToScene(point.pos())
+                r = MARKER_PX / 2 - 2  # a label's own padding may touch its marker's edge
+                placed.append((p.x() - r, p.x() + r, p.y() - r, p.y() + r))
+        for x0, x1 in self.bars:  # the bars of treatments after RE
+            a = vb.mapViewToScene(QPointF(x0, LANE_Y["After RE"] + BAR_HEIGHT / 2))
+            b = vb.mapViewToScene(QPointF(x1, LANE_Y["After RE"] - BAR_HEIGHT / 2))
+            placed.append((a.x(), b.x(), a.y(), b.y()))
+        frame = vb.sceneBoundingRect()
+        bounds = (frame.left(), frame.right(), frame.top(), frame.bottom())
+        for _lane, text in self.labels:
+            p = vb.mapViewToScene(text.pos())
+            rect = text.boundingRect()
+            w, h = rect.width() + LABEL_GAP_PX, max(rect.height(), 1.0)
+            margin = text.textItem.document().documentMargin()  # empty padding around the glyphs
+            best: tuple[float, tuple[float, float], tuple[float, float, float, float]] | None = None
+            for anchor in LABEL_SLOTS:
+                top, left = p.y() - anchor[1] * h, p.x() - anchor[0] * w
+                box = (left, left + w, top + margin, top + h - margin)
+                outside = (box[1] - box[0]) * (box[3] - box[2]) - _overlap(box, bounds)  # clipped away
+                overlap = sum(_overlap(box, other) for other in placed) + 4 * outside
+                if best is None or overlap < best[0]:
+                    best = (overlap, anchor, box)
+                if overlap == 0:
                     break
-            if not placed:
-                text.setVisible(False)
+            assert best is not None
+            text.setAnchor(best[1])
+            text.setVisible(True)
+            placed.append(best[2])
 
     def _draw_bars(self, items: list[TimelineItem]) -> None:
         end = self.followup_end
         for it in items:
             x0 = self.x_of(it.date)
             x1 = self.x_of(end) if end and end > it.date else x0
-            bar = pg.BarGraphItem(x0=[x0], x1=[x1], y=[LANE_Y["After RE"]], height=0.28,
+            self.bars.append((x0, x1))
+            bar = pg.BarGraphItem(x0=[x0], x1=[x1], y=[LANE_Y["After RE"]], height=BAR_HEIGHT,
                                   brush=pg.mkBrush("#b9e3d6"), pen=pg.mkPen("#009e73"))
             self.plot.addItem(bar)
 
     @staticmethod
     def _tip(x: float, y: float, data: Any) -> str:
-        return data.tooltip if isinstance(data, TimelineItem) else ""
+        return plain_html(data.tooltip) if isinstance(data, TimelineItem) else ""
 
     def _on_click(self, _scatter: Any, points: Any, _ev: Any = None) -> None:
         for point in points:

@@ -53,9 +53,21 @@ def _worst_grade(row: dict[str, Any]) -> Any:
     return None
 
 
+def grade_legend(parent: QWidget, extra: str = "", grades: range = range(5)) -> QLabel:
+    """The grade colours as a line of text (a legend outside the plot, so it never covers bars)."""
+    legend = QLabel(parent)
+    legend.setTextFormat(Qt.TextFormat.RichText)
+    legend.setWordWrap(True)
+    legend.setText("Grade: " + " ".join(
+        f"<span style='background:{grade_fill(g)};color:{'#fff' if g and g >= 3 else '#1f2a33'};"
+        f"padding:2px 6px'>&nbsp;G{g}&nbsp;</span>" for g in grades) + extra)
+    return legend
+
+
 def _caption(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
     label.setObjectName("SectionLabel")
+    label.setWordWrap(True)  # side-by-side captions must not set the page's minimum width (small screens)
     label.setStyleSheet("font-weight:600; color:#0f4c5c; padding-top:4px")
     return label
 
@@ -77,13 +89,7 @@ class PatientToxicityPanel(QWidget):
         self.ae_view.verticalHeader().setVisible(False)
         self.graded: list[dict[str, Any]] = []
         self.worst: list[dict[str, Any]] = []
-        legend = QLabel(self)
-        legend.setTextFormat(Qt.TextFormat.RichText)
-        legend.setWordWrap(True)
-        legend.setText("Grade: " + " ".join(
-            f"<span style='background:{grade_fill(g)};color:{'#fff' if g and g >= 3 else '#1f2a33'};"
-            f"padding:2px 6px'>&nbsp;G{g}&nbsp;</span>" for g in range(5))
-            + " &nbsp; <b>B</b> = baseline (last value up to 30 days before the procedure)")
+        legend = grade_legend(self, " &nbsp; <b>B</b> = baseline (last value up to 30 days before the procedure)")
         top = QWidget(self)
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
@@ -212,14 +218,23 @@ class CohortToxicityPanel(QWidget):
         self.chart.setLabel("left", "% of N")
         self.chart.setTitle("Worst grade per test, stacked G1–G4 as % of N; above each bar: grade 3–4 n/N",
                             color="#2c3d47", size="9pt")
-        self.chart.addLegend(offset=(-10, 10), labelTextColor="#2c3d47")
+        # the colours in a line under the chart (a legend inside covered the last bars at 200 %)
+        self.chart_legend = grade_legend(self, "", range(1, 5))
+        from y90gui.ui.cohort_caption import CohortCaption
+
+        self.caption = CohortCaption(session, self)
         bar = QHBoxLayout()
         bar.addWidget(basis_label)
         bar.addWidget(self.basis)
-        bar.addStretch(1)
+        bar.addWidget(self.caption, 1)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.view)
-        split.addWidget(self.chart)
+        chart_box = QWidget(self)
+        cl = QVBoxLayout(chart_box)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.chart, 1)
+        cl.addWidget(self.chart_legend)
+        split.addWidget(chart_box)
         split.setSizes([300, 300])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)

@@ -72,18 +72,18 @@ class FileController(QObject):
         self.window.statusBar().showMessage(f"{title}: {text}", 10000)
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.window)
         box.setObjectName("ErrorBox")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # file names and cell values, never mark-up
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
     def _start_dir(self) -> str:
-        store = self.session.store
-        path = getattr(store, "path", None)
-        return str(path.parent) if path is not None else str(Path.home())
+        return app_settings_mod.dialog_folder(self.settings)
 
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open case series", self._start_dir(),
                                               "y90gui case series (*.y90);;All files (*)")
         if path:
+            app_settings_mod.remember_folder(self.settings, path)
             self.open_file(path)
 
     def new_file(self) -> None:
@@ -91,6 +91,7 @@ class FileController(QObject):
                                               "y90gui case series (*.y90)")
         if not path:
             return
+        app_settings_mod.remember_folder(self.settings, path)
         if not path.endswith(".y90"):
             path += ".y90"
         try:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from y90gui.ui.detail_area import DetailArea
 from y90gui.ui.patient_panel import PatientPanel
+from y90gui.ui.richtext import esc
 from y90gui.ui.session import Session
 
 FILTER_DEBOUNCE_MS = 120
@@ -119,9 +120,9 @@ class PatientController(QObject):
 
         def v(key: str) -> str:
             value = m.value(pid, key)
-            return "—" if value is None else str(value).replace("_", " ")
+            return "—" if value is None else esc(str(value).replace("_", " "))
 
-        return (f"<b style='font-size:13pt'>{pid}</b> &nbsp; {v('center')} · {v('sex')} · {v('primary_site')} "
+        return (f"<b style='font-size:13pt'>{esc(pid)}</b> &nbsp; {v('center')} · {v('sex')} · {v('primary_site')} "
                 f"{v('who_grade')} · {v('re_procedures')} RE · {v('vital_status')}")
 
     def step(self, delta: int) -> None:

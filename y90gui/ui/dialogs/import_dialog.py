@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -63,6 +63,7 @@ class ImportDialog(CancelOnCloseDialog):
 
         self.status = QLabel("Every sheet is checked cell by cell before anything is written.")
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # names files and quotes cells: never mark-up
         self.errors = IssuesTable()
         self.preview = ChangePreview()
         self.pages = QStackedWidget()
@@ -84,8 +85,13 @@ class ImportDialog(CancelOnCloseDialog):
 
     # -- steps ------------------------------------------------------------------------------
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import workbook", "", WORKBOOK_FILTER)
+        from y90gui.ui import settings as app_settings_mod
+
+        settings = app_settings_mod.app_settings()
+        path, _ = QFileDialog.getOpenFileName(self, "Import workbook", app_settings_mod.dialog_folder(settings),
+                                              WORKBOOK_FILTER)
         if path:
+            app_settings_mod.remember_folder(settings, path)
             self.check(path)
 
     def check(self, path: str | Path) -> None:
@@ -147,6 +153,9 @@ class ImportDialog(CancelOnCloseDialog):
             self.status.setText(f"{name} has {n} error(s): nothing will be imported. Correct the workbook and "
                                 "import it again (Copy sends the list on).")
             self.errors.set_issues(plan.errors, plan.warnings)
+            self.import_button.setEnabled(False)
+            self.import_button.setToolTip(f"Import is not possible: {name} has {n} error(s). Correct them and "
+                                          "choose the workbook again.")
             self.pages.setCurrentIndex(self.PAGE_ERRORS)
             self.progress.setVisible(False)
             return
@@ -159,6 +168,7 @@ class ImportDialog(CancelOnCloseDialog):
         else:
             self.status.setText(f"{name} is valid. Review the changes, then press Import.")
             self.import_button.setText(f"Import {count} patient(s)" if count else "Import")
+            self.import_button.setToolTip("")
             self.import_button.setEnabled(not self.store.read_only)
             if self.store.read_only:
                 self.status.setText(self.status.text() + " The file is open read-only: import is not possible.")

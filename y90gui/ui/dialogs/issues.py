@@ -11,9 +11,18 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from y90gui.core.validate import Issue, display_value
+from y90gui.ui.richtext import plain_html
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 _Index = QModelIndex | QPersistentModelIndex
@@ -47,8 +56,10 @@ class IssuesModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(index.row(), index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole message of an elided cell, literally
+            return plain_html(self.cell(index.row(), index.column()))
         if role == SORT_ROLE:
             issue = self.rows[index.row()][1]
             if index.column() == 2:  # Excel row numbers sort as numbers, blanks first
@@ -93,13 +104,28 @@ class IssuesTable(QWidget):
         self.copy_button = QPushButton("Copy")
         self.copy_button.setToolTip("Copy the selected problems (all when none is selected) as a table")
         self.copy_button.clicked.connect(self.copy)
+        # the whole problem of the current row, wrapped: a long message is cut with "…" in its cell
+        self.details = QLabel("Select a problem to read it in full.")
+        self.details.setObjectName("IssueDetails")
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.view.selectionModel().currentRowChanged.connect(self._show_details)
         buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.details, 1)
+        buttons.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
         layout.addLayout(buttons)
+
+    def _show_details(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        r = self.proxy.mapToSource(current).row()
+        level, sheet, row, column, value, message = (self.model.cell(r, c) for c in range(6))
+        where = ", ".join(p for p in (sheet, f"row {row}" if row else "", column) if p)
+        self.details.setText(f"{level.capitalize()} in {where}: {message}" + (f" (value: {value})" if value else ""))
 
     def set_issues(self, errors: Sequence[Issue], warnings: Sequence[Issue] = ()) -> None:
         self.model.set_issues(errors, warnings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from y90gui.services.edit_rules import format_value
@@ -34,11 +35,12 @@ def _value_text(value: Any) -> str:
 class ChangePreview(QWidget):
     """The plan as a tree (Changes tab) and its warnings (Warnings tab)."""
 
-    COLUMNS = ("patient / sheet", "row", "column", "old", "new")
+    COLUMNS = ("patient / sheet", "sheet row", "column", "old", "new")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(list(self.COLUMNS))
         self.tree.setAlternatingRowColors(True)
@@ -98,8 +100,11 @@ class ChangePreview(QWidget):
         old, new = getattr(fc, "old", None), getattr(fc, "new", None)
         if column is None:
             column = "(row added)" if old is None else "(row removed)" if new is None else "(whole row)"
-        return QTreeWidgetItem(parent, [str(getattr(fc, "sheet", "")), _key_text(getattr(fc, "key", "")),
+        row = getattr(fc, "row", None)  # the workbook's row number, as Excel shows it
+        line = QTreeWidgetItem(parent, [str(getattr(fc, "sheet", "")), "" if row is None else str(row),
                                         column, _value_text(old), _value_text(new)])
+        line.setToolTip(0, _key_text(getattr(fc, "key", "")))  # which record: patient, procedure, date
+        return line
 
     def field_changes(self) -> list[tuple[str, str, str, str, str]]:
         """Every field-change line shown (for tests): (sheet, row, column, old, new)."""

@@ -1,0 +1,111 @@
+"""The timeline as a user sees it (issue 12): the axis after toggling days/dates, readable date
+ticks at 1366 px, every event labelled without overlaps, and a legend of the markers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QApplication, QLabel
+
+from y90gui.ui.timeline import TimelineWidget
+
+D = dt.date
+
+
+def _course() -> dict[str, list[dict[str, object]]]:
+    """Four PRRT cycles six weeks apart and three REs within two months: the crowded case."""
+    prrt = [{"id": i + 1, "patient_id": "P1", "cycle": i + 1, "date": D(2012, 1, 10) + dt.timedelta(days=42 * i),
+             "radiopharmaceutical": "177Lu-DOTATATE", "activity_gbq": 7.4 + i / 10} for i in range(4)]
+    re = [{"id": p + 1, "patient_id": "P1", "procedure": p + 1, "date": D(2013, 3, 1) + dt.timedelta(days=30 * p),
+           "extent": ("right_lobe", "left_lobe", "whole_liver")[p], "microspheres": "resin",
+           "activity_administered_gbq": 1.4, "lung_shunt_pct": 5.0} for p in range(3)]
+    response = [{"id": 1, "patient_id": "P1", "date": D(2013, 6, 1), "recist": "PR", "target_sum_mm": 60.0,
+                 "new_lesions": False, "non_target": "non-CR/non-PD", "clinical_response": None}]
+    ae = [{"id": 1, "patient_id": "P1", "procedure": 1, "onset_date": D(2013, 3, 5), "term": "fatigue",
+           "category": "clinical", "grade": 2, "notes": None}]
+    patients = [{"patient_id": "P1", "vital_status": "dead", "followup_date": D(2016, 8, 1),
+                 "cause_of_death": "progression"}]
+    return {"prrt": prrt, "radioembolization": re, "response": response, "adverse_events": ae,
+            "treatments_after": [], "patients": patients}
+
+
+@pytest.fixture
+def timeline(qtbot):  # type: ignore[no-untyped-def]
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    widget.resize(740, 430)  # the timeline's share of a 1366 x 768 window
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_patient(_course())
+    qtbot.wait(50)
+    return widget
+
+
+def _tick_texts(widget: TimelineWidget) -> list[str]:
+    """The strings the bottom axis draws now (its own draw specs)."""
+    axis = widget.plot.getAxis("bottom")
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [text for _rect, _flags, text in specs[2]] if specs else []
+
+
+def _x_range(widget: TimelineWidget) -> tuple[float, float]:
+    (x0, x1), _y = widget.plot.getPlotItem().vb.viewRange()
+    return x0, x1
+
+
+def _data_fits(widget: TimelineWidget) -> bool:
+    xs = [widget.x_of(it.date) for it in widget.items]
+    x0, x1 = _x_range(widget)
+    return x0 <= min(xs) and max(xs) <= x1 and (x1 - x0) < 3 * (max(xs) - min(xs))
+
+
+def test_toggling_days_keeps_the_data_in_view_both_ways(timeline, qtbot):
+    assert _data_fits(timeline)
+    timeline.days_mode.setChecked(True)
+    qtbot.wait(20)
+    assert _data_fits(timeline)  # not an empty 0-1 axis
+    days = _tick_texts(timeline)
+    assert len(days) >= 3 and all(t.lstrip("-").isdigit() for t in days), days
+    timeline.days_mode.setChecked(False)
+    qtbot.wait(20)
+    assert _data_fits(timeline)
+    dates = _tick_texts(timeline)
+    assert dates and not any("1970" in t or ":" in t for t in dates), dates  # no minutes since 1970
+
+
+def test_date_axis_has_several_readable_ticks_at_1366_px(timeline):
+    texts = _tick_texts(timeline)
+    assert len(texts) >= 4, texts
+    assert len(set(texts)) == len(texts)
+    assert all(t[-4:].isdigit() and 2011 <= int(t[-4:]) <= 2017 for t in texts), texts
+    assert "(x1e+09)" not in timeline.plot.getAxis("bottom").labelString()
+
+
+def test_every_event_is_labelled_without_overlaps(timeline):
+    QApplication.processEvents()
+    shown = [(lane, text) for lane, text in timeline.labels if text.isVisible()]
+    assert len(shown) == len(timeline.items)  # all four PRRT doses, RE #3, …
+    labels = sorted(text.toPlainText() for _lane, text in shown)
+    assert labels.count("#3 whole liver") == 1 and sum(t.startswith("7.") for t in labels) == 4
+    # the glyphs' boxes: a text item's rectangle includes an empty document margin all round
+    boxes = []
+    for _lane, text in shown:
+        m = text.textItem.document().documentMargin()
+        boxes.append((text.toPlainText(), text.sceneBoundingRect().adjusted(0, m, 0, -m)))
+    for i, (name_a, a) in enumerate(boxes):
+        for name_b, b in boxes[i + 1:]:
+            assert not a.intersects(b), (name_a, a, name_b, b)
+
+
+def test_legend_names_every_marker(timeline):
+    texts = [label.text() for label in timeline.findChildren(QLabel) if label.text() and label.isVisible()]
+    for entry in ("PRRT cycle", "radioembolization", "first RE", "assessment (RECIST)",
+                  "adverse event (grade)", "treatment after RE", "censored", "death"):
+        assert entry in texts, (entry, texts)
