@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
 
 from y90gui.analysis.survival import CI_METHODS
 from y90gui.figures.km import ENDPOINT_TEXT, LANDMARK, LANDMARK_STRATA, strata_label
+from y90gui.ui.cohort_caption import caption_text
 from y90gui.ui.km_items import TEXT, add_curve, legend_html, survival_at
 
 if TYPE_CHECKING:
     from y90gui.analysis.survival import KMResult, LogRankResult
     from y90gui.figures.model import FigureDescription
-    from y90gui.services.cohort_view import CohortView
     from y90gui.ui.session import Session
 
 #: (key of the combo = the patient table's column, field of `analysis.strata`, label: the figure's)
@@ -56,14 +56,6 @@ Described = tuple["FigureDescription | None", int, "dict[str, KMResult]", "LogRa
 _NOTHING: Described = (None, 0, {}, None)
 #: Up to this many patients the curves are described on the GUI thread (a few ms); above, on a worker.
 SYNC_ROWS = 3000
-
-
-def cohort_caption(view: CohortView, treated: int | None = None) -> str:
-    """The filter line of a cohort view: "centre = Bonn — 8 of 12 patients" (one small function,
-    to be swapped for `ui.cohort_caption` at merge)."""
-    total = view.total or (treated or 0)
-    what = "All patients" if view.patient_ids is None else view.description
-    return f"{what} \u2014 {view.shown if view.patient_ids is not None else total} of {total} patients"
 
 
 class KaplanMeierWidget(QWidget):
@@ -314,7 +306,7 @@ class KaplanMeierWidget(QWidget):
         self._bands = []
         desc = self.description
         cohort = self.session.cohort
-        self.caption.setText(cohort_caption(self.session.view, None if cohort is None else len(cohort.os)))
+        self.caption.setText(caption_text(self.session.view))
         if desc is None:
             self.summary.setText("Loading the case series…" if cohort is None
                                  else "No patients with a value for this endpoint in the current filter.")
