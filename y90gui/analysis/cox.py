@@ -196,8 +196,11 @@ def endpoint_table(fr: Frames, covariates: Sequence[str], endpoint: str = "os") 
     from y90gui.analysis.report import treated
     from y90gui.analysis.survival import os_arrays
 
+    from y90gui.analysis.inclusion import analysed
+
     if endpoint not in ENDPOINTS:
         raise CoxError(f"unknown endpoint {endpoint!r}; use one of {', '.join(ENDPOINTS)}")
+    fr = analysed(fr)
     pats = treated(fr)[0]
     table = covariate_frame(fr, list(covariates), pats)
     table.insert(0, "patient_id", pats["patient_id"].to_numpy())

@@ -11,6 +11,8 @@ Table 1 and 2 are here, Tables 3 and 4 in `tables_outcomes`.
 
 from __future__ import annotations
 
+from y90gui.analysis import inclusion
+
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -127,6 +129,7 @@ def _summary_words(iqr: bool) -> str:
 
 def table1(fr: Frames, *, iqr: bool = False) -> Table:
     """Patient characteristics; N = patients with at least one radioembolization."""
+    fr = inclusion.analysed(fr)
     import numpy as np
     import pandas as pd
 
@@ -186,6 +189,7 @@ def table1(fr: Frames, *, iqr: bool = False) -> Table:
 
 def table2(fr: Frames, *, iqr: bool = False) -> Table:
     """Radioembolization procedures; N = procedures."""
+    fr = inclusion.analysed(fr)
     import numpy as np
 
     from y90gui.analysis.report import treated

@@ -10,6 +10,8 @@ holds them (keys "pfs" and "os_landmark_3m"), and are left out otherwise.
 
 from __future__ import annotations
 
+from y90gui.analysis import inclusion
+
 from typing import TYPE_CHECKING, Any
 
 from y90gui.analysis.tables import HeaderCell, Row, Table, label, table1, table2, two_columns
@@ -28,6 +30,7 @@ RECIST_ROWS = (("CR", "complete response (CR)"), ("PR", "partial response (PR)")
 
 def table3(fr: Frames, report: dict[str, Any]) -> Table:
     """Laboratory toxicity, CTCAE v4.03, on the report's basis and window."""
+    fr = inclusion.analysed(fr)
     import numpy as np
 
     from y90gui import CTCAE_VERSION

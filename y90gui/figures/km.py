@@ -51,11 +51,12 @@ def stratum_universe(fr: Frames, field: str) -> list[str]:
 def km_description(fr: Frames, *, strata: str | None = None, ci_method: str = "log-log",
                    time_unit: str = "years") -> FigureDescription:
     """Overall survival from the first radioembolization, by `strata` (a `STRATA_FIELDS` key)."""
-    from y90gui.analysis import survival
+    from y90gui.analysis import inclusion, survival
     from y90gui.analysis.report import treated
     from y90gui.analysis.strata import os_by_stratum
     from y90gui.analysis.survival import os_arrays
 
+    fr = inclusion.analysed(fr)
     if strata:
         groups = os_by_stratum(fr, strata)
         styles = palette.styles_for(list(groups), stratum_universe(fr, strata))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from y90gui.analysis import recist, strata, survival, toxicity
+from y90gui.analysis import inclusion, recist, strata, survival, toxicity
 from y90gui.analysis.frames import Frames, from_store
 from y90gui.core.progress import Progress
 from y90gui.core.sheets import SHEETS
@@ -29,13 +29,7 @@ if TYPE_CHECKING:
 
 def subset_frames(fr: Frames, patient_ids: Iterable[str] | None) -> Frames:
     """The frames of some patients (None: all); reference ranges are always kept whole."""
-    if patient_ids is None:
-        return fr
-    keep = set(patient_ids)
-    parts = {s.name: (fr.sheet(s.name) if s.name == "reference_ranges"
-                      else fr.sheet(s.name)[fr.sheet(s.name)["patient_id"].isin(keep)].reset_index(drop=True))
-             for s in SHEETS}
-    return Frames(**parts, source=fr.source)
+    return inclusion.subset(fr, patient_ids)
 
 
 def derive_columns(fr: Frames) -> dict[str, dict[str, Any]]:
@@ -58,7 +52,8 @@ class CohortData:
     frames: Frames
     #: derived table columns: {"recist_3m": {pid: code}, "worst_lab_grade": {pid: int}}
     derived: dict[str, dict[str, Any]] = field(default_factory=dict)
-    #: `survival.os_frame`: (patient_id, days from first RE, event) of every treated patient
+    #: `survival.os_frame`: (patient_id, days from first RE, event) of every treated patient not
+    #: excluded from analysis (`inclusion.analysed`; the table still lists the excluded ones)
     os: Any = None
     _values: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
@@ -95,7 +90,7 @@ def cohort_from_frames(fr: Frames, progress: Progress | None = None) -> CohortDa
     derived = derive_columns(fr)
     if progress is not None:
         progress.step(0.9, 1, "survival data")
-    return CohortData(fr, derived, survival.os_frame(fr))
+    return CohortData(fr, derived, survival.os_frame(inclusion.analysed(fr)))
 
 
 def load_cohort(path: Path, progress: Progress) -> CohortData:
@@ -131,7 +126,7 @@ def reload_patients(path: Path, cohort: CohortData, patient_ids: set[str], progr
     derived = {k: {p: v for p, v in values.items() if p not in patient_ids} for k, values in cohort.derived.items()}
     for key, values in derive_columns(fresh).items():
         derived.setdefault(key, {}).update(values)
-    os_ = pd.concat([cohort.os[~cohort.os["patient_id"].isin(patient_ids)], survival.os_frame(fresh)],
+    os_ = pd.concat([cohort.os[~cohort.os["patient_id"].isin(patient_ids)], survival.os_frame(inclusion.analysed(fresh))],
                     ignore_index=True)
     progress.step(1, 1, "ready")
     return CohortData(frames, derived, os_)
