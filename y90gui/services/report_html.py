@@ -10,12 +10,13 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from y90gui.analysis import inclusion
 from y90gui.core.codes import TREATMENT
 
 _KNOWN = {
     "format", "patients", "procedures", "whole_liver", "prrt_to_re_days", "recist_3m", "clinical_response_3m",
     "clinical_toxicity_3m", "lab_toxicity", "complications", "reild", "os", "post_re_treatments", "prior_prrt",
-    "settings",
+    "settings", "excluded_from_analysis", "cohort",
 }
 
 CSS = """
@@ -74,6 +75,9 @@ def _ci(pair: Any, digits: int = 1) -> str:
 def section_cohort(r: dict[str, Any]) -> str:
     rows = [("Patients", esc(r.get("patients"))), ("Radioembolization procedures", esc(r.get("procedures"))),
             ("Whole-liver procedures", rate(r.get("whole_liver"), "procedures"))]
+    left_out = inclusion.describe(r.get(inclusion.REPORT_KEY) or {})
+    if left_out:
+        rows.insert(0, ("Excluded from analysis", esc(left_out)))
     iv = r.get("prrt_to_re_days") or {}
     if iv:
         rows.append(("Last PRRT → first RE (days)",
