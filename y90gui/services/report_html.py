@@ -164,11 +164,14 @@ def _plain(value: Any) -> str:
 
 
 def report_to_html(report: dict[str, Any], shown: int | None = None, total: int | None = None,
-                   title: str = "Study report") -> str:
+                   title: str = "Study report", cohort: str | None = None) -> str:
+    """`cohort`: the sentence naming a saved cohort (`analysis.cohort_label`), shown as the scope."""
     scope = ""
     if shown is not None and total is not None:
         scope = (f"All {total} patients." if shown == total
                  else f"Filtered cohort: {shown} of {total} patients (the table's current filter).")
+    if cohort:
+        scope = esc(cohort) + "."
     parts = [f"<html><head><style>{CSS}</style></head><body>", f"<h1>{esc(title)}</h1>",
              f"<p class='sub'>{scope}</p>", section_cohort(report), section_response(report),
              section_toxicity(report), section_os(report), section_treatments(report)]
