@@ -98,3 +98,26 @@ def test_cox_table_leaves_excluded_patients_out(plain: CaseData) -> None:
     table: Any = endpoint_table(fr, ["extrahepatic_disease"])
     assert len(table) == 42
     assert plain["patients"][0]["patient_id"] not in set(table["patient_id"])
+
+
+def test_report_cli_on_a_named_cohort_and_with_exclusions(tmp_path: Path, plain: CaseData,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from y90gui.cli import main
+    from y90gui.documents.model import methods_text
+    from y90gui.store.cohorts import save_cohort
+
+    data = with_exclusions(plain, {0: "incomplete data"})
+    ids = [p["patient_id"] for p in plain["patients"][:10]]
+    with Store.create(tmp_path / "c.y90") as s:
+        s.replace_patients(data)
+        save_cohort(s, "First ten", search="", filters={}, description="first ten", patient_ids=ids)
+    assert main(["report", "--db", str(tmp_path / "c.y90"), "--json", "--cohort", "first TEN"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["cohort"] == {"name": "First ten", "filter": "first ten", "n": 10, "total": 44}
+    assert report["patients"] == 9  # one of the ten is excluded
+    assert report[inclusion.REPORT_KEY] == {"n": 1, "reasons": {"incomplete data": 1}}
+    assert main(["report", "--db", str(tmp_path / "c.y90"), "--json", "--cohort", "nope"]) == 1
+    assert "no cohort named “nope”" in capsys.readouterr().err
+    import datetime as dt
+    text = methods_text(report, database="c.y90", cohort="Cohort “First ten”", n_all=44, date=dt.datetime(2026, 1, 1))
+    assert "1 excluded from analysis (incomplete data 1)" in text[0]
