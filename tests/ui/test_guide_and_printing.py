@@ -61,7 +61,7 @@ def test_print_figure_writes_the_km_plot_with_its_cohort(window, qtbot, tmp_path
     qtbot.waitUntil(lambda: window.km is not None, timeout=30000)
     plot = printing.figure_view(window.survival_page)
     assert plot is not None
-    title = window.print_figure_title("Survival")
+    title = window.printing.figure_title("Survival")
     printing.print_figure(plot, _pdf_printer(tmp_path / "km.pdf"), title)
     pages, text = _pdf_text(tmp_path / "km.pdf")
     assert pages == 1

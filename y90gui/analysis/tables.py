@@ -11,12 +11,11 @@ Table 1 and 2 are here, Tables 3 and 4 in `tables_outcomes`.
 
 from __future__ import annotations
 
-from y90gui.analysis import inclusion
-
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from y90gui.analysis import inclusion
 from y90gui.analysis.tables_format import DASH, NOT_RECORDED, continuous, count_pct, limit, round_half_up
 from y90gui.core.codes import DOSIMETRY_METHOD, EXTENT, MICROSPHERES, PRIMARY_SITE, RADIOPHARMACEUTICAL, WHO_GRADE
 

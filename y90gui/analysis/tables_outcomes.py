@@ -10,10 +10,9 @@ holds them (keys "pfs" and "os_landmark_3m"), and are left out otherwise.
 
 from __future__ import annotations
 
-from y90gui.analysis import inclusion
-
 from typing import TYPE_CHECKING, Any
 
+from y90gui.analysis import inclusion
 from y90gui.analysis.tables import HeaderCell, Row, Table, label, table1, table2, two_columns
 from y90gui.analysis.tables_format import DASH, count_pct, fraction, fraction_of, p_value, survival_rate, survival_time
 from y90gui.core.codes import LAB_TEST, TREATMENT

@@ -126,7 +126,7 @@ def reload_patients(path: Path, cohort: CohortData, patient_ids: set[str], progr
     derived = {k: {p: v for p, v in values.items() if p not in patient_ids} for k, values in cohort.derived.items()}
     for key, values in derive_columns(fresh).items():
         derived.setdefault(key, {}).update(values)
-    os_ = pd.concat([cohort.os[~cohort.os["patient_id"].isin(patient_ids)], survival.os_frame(inclusion.analysed(fresh))],
-                    ignore_index=True)
+    kept = cohort.os[~cohort.os["patient_id"].isin(patient_ids)]
+    os_ = pd.concat([kept, survival.os_frame(inclusion.analysed(fresh))], ignore_index=True)
     progress.step(1, 1, "ready")
     return CohortData(frames, derived, os_)

@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
 
         self.cohort_menu = cohort_menu.install(self, s, self.patient_panel)
         self.user_guide = user_guide.install(self)
-        self.print_actions = printing.install(self, s, self.report_view, self.views, lambda: [self.survival_page])
+        self.printing = printing.install(self, s, self.report_view, self.views, lambda: [self.survival_page])
         self.actions["new"].triggered.connect(self.files.new_file)
         self.actions["open"].triggered.connect(self.files.choose_file)
         self.actions["quit"].triggered.connect(self.close)

@@ -24,7 +24,6 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-
 from PySide6.QtGui import QColor, QFont
 
 from y90gui.store.summary import SUMMARY_COLUMNS, PatientSummary
@@ -226,7 +225,7 @@ class PatientTableModel(QAbstractTableModel):
             return self._rows[index.row()][_SRC[index.column()]]
         if role == PID_ROLE:
             return self._rows[index.row()][0]
-        if role == _FOREGROUND or role == _FONT:  # an excluded patient's row is grey and italic
+        if role in (_FOREGROUND, _FONT):  # an excluded patient's row is grey and italic
             return _excluded_style(role) if self._rows[index.row()][_EXCLUDED] is not None else None
         return None
 

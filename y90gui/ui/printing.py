@@ -9,11 +9,12 @@ under a title line that names the cohort it shows (`analysis.cohort_label`). `pr
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter, QTextDocument
-from PySide6.QtWidgets import QGraphicsView, QMainWindow, QWidget
+from PySide6.QtWidgets import QGraphicsView, QMainWindow, QMenu, QWidget
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
@@ -70,8 +71,16 @@ def _ask(parent: QWidget, title: str) -> QPrinter | None:
     return printer if dialog.exec() == QPrintDialog.DialogCode.Accepted else None
 
 
+@dataclass
+class Printing:
+    """The two File-menu actions and how a printed figure's title line reads."""
+
+    actions: dict[str, QAction]
+    figure_title: Callable[[str], str]
+
+
 def install(window: QMainWindow, session: Session, report_view: ReportView, views: Any,
-            figure_pages: Callable[[], list[QWidget]]) -> dict[str, QAction]:
+            figure_pages: Callable[[], list[QWidget]]) -> Printing:
     """Print report… (Ctrl+P) and Print figure… in the File menu, before Quit."""
     from y90gui.analysis.cohort_label import cohort_label
     from y90gui.services import named_cohorts
@@ -107,10 +116,12 @@ def install(window: QMainWindow, session: Session, report_view: ReportView, view
     for key, action in actions.items():
         action.setObjectName(f"action_{key}")
     file_menu = next((a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "File"), None)
-    if file_menu is not None:
+    if isinstance(file_menu, QMenu):
         quit_action = next((a for a in file_menu.actions() if a.objectName() == "action_quit"), None)
-        for action in actions.values():
-            file_menu.insertAction(quit_action, action)
-        file_menu.insertSeparator(quit_action)
-    window.print_figure_title = figure_title  # type: ignore[attr-defined]
-    return actions
+        if quit_action is None:
+            file_menu.addActions(list(actions.values()))
+        else:
+            for action in actions.values():
+                file_menu.insertAction(quit_action, action)
+            file_menu.insertSeparator(quit_action)
+    return Printing(actions, figure_title)
