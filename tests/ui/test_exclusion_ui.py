@@ -38,9 +38,11 @@ def test_excluding_a_patient_marks_the_row_and_leaves_the_analyses(window, qtbot
     proxy = window.patient_panel.table.model()
     row = next(r for r in range(proxy.rowCount()) if proxy.index(r, 0).data() == "T001")
     assert proxy.index(row, 0).data(Qt.ItemDataRole.FontRole).italic()
+    assert not proxy.index(row, 0).data(Qt.ItemDataRole.DecorationRole).isNull()  # the ⊘ by the ID
     assert proxy.index(row, 1).data(Qt.ItemDataRole.ForegroundRole) is not None
     other = next(r for r in range(proxy.rowCount()) if proxy.index(r, 0).data() == "T002")
     assert proxy.index(other, 0).data(Qt.ItemDataRole.FontRole) is None
+    assert proxy.index(other, 0).data(Qt.ItemDataRole.DecorationRole) is None
     km.refresh()
     assert km.results["all patients"].n == n_before - 1
 

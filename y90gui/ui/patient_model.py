@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
 
 from y90gui.store.summary import SUMMARY_COLUMNS, PatientSummary
 
@@ -105,6 +105,8 @@ _CENTRE = _STORED.index("center")
 _EXCLUDED = _STORED.index("excluded")
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _FONT = int(Qt.ItemDataRole.FontRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_ICON: list[QPixmap] = []
 
 
 class PatientTableModel(QAbstractTableModel):
@@ -227,6 +229,8 @@ class PatientTableModel(QAbstractTableModel):
             return self._rows[index.row()][0]
         if role in (_FOREGROUND, _FONT):  # an excluded patient's row is grey and italic
             return _excluded_style(role) if self._rows[index.row()][_EXCLUDED] is not None else None
+        if role == _DECORATION and index.column() == 0 and self._rows[index.row()][_EXCLUDED] is not None:
+            return _excluded_icon()  # the mark stays in sight when the Analysis column is scrolled away
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -266,6 +270,24 @@ def _excluded_style(role: int) -> Any:
     font = QFont()
     font.setItalic(True)
     return font
+
+
+def _excluded_icon() -> QPixmap:
+    """A small grey ⊘ (drawn once): "excluded from analysis" next to the patient ID."""
+    if not _ICON:
+        size = 14
+        pixmap = QPixmap(size, size)
+        pixmap.fill(QColor(0, 0, 0, 0))
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(QColor("#8a3b12"))
+        pen.setWidthF(1.6)
+        painter.setPen(pen)
+        painter.drawEllipse(2, 2, size - 4, size - 4)
+        painter.drawLine(4, size - 4, size - 4, 4)
+        painter.end()
+        _ICON.append(pixmap)
+    return _ICON[0]
 
 
 class _AllValues:
