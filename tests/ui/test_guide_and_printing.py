@@ -66,7 +66,11 @@ def test_print_figure_writes_the_km_plot_with_its_cohort(window, qtbot, tmp_path
     pages, text = _pdf_text(tmp_path / "km.pdf")
     assert pages == 1
     assert "Survival — All 12 patients" in text
-    assert "all patients" in text  # the legend, drawn as vector text
+    images = subprocess.run(["pdfimages", "-list", str(tmp_path / "km.pdf")], capture_output=True, text=True,
+                            check=True).stdout.splitlines()[2:]
+    width, height = (int(v) for v in images[0].split()[3:5])
+    view = plot.viewport().size()
+    assert (width, height) == (view.width() * 3, view.height() * 3)  # the plot, at 3x its screen pixels
 
 
 def test_print_actions_are_in_the_file_menu(window) -> None:

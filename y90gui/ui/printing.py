@@ -1,7 +1,7 @@
 """File → Print report… and Print figure…, through Qt's print dialog.
 
 The report prints the report view's own HTML (`QTextDocument.print_`, paginated by Qt). A
-figure prints the current page's plot scene as vectors (`QGraphicsScene.render` into the page),
+figure prints the current page's plot as drawn on screen (at 3x its pixels), fitted to the page
 under a title line that names the cohort it shows (`analysis.cohort_label`). `print_report` and
 `print_figure` take any `QPrinter` (a seam: tests print to a PDF file without the dialog).
 """
@@ -41,8 +41,24 @@ def figure_view(page: QWidget | None) -> QGraphicsView | None:
     return views[0] if views else None
 
 
-def print_figure(view: QGraphicsView, printer: QPrinter, title: str) -> None:
-    """The plot's scene as vectors, scaled into the page below a one-line title."""
+def print_figure(view: QGraphicsView, printer: QPrinter, title: str, scale: float = 3.0) -> None:
+    """The plot as shown (axes, legend, at-risk table), scaled into the page below a title line.
+
+    The view is drawn into an image at `scale` x its device pixels, then onto the page: rendering
+    the scene straight into a 1200 dpi printer breaks pyqtgraph's items that ignore transforms
+    (text at printer pixels, a 0 filling half the page)."""
+    from PySide6.QtGui import QImage
+
+    size = view.viewport().size()
+    image = QImage(int(size.width() * scale), int(size.height() * scale), QImage.Format.Format_ARGB32)
+    image.setDevicePixelRatio(scale)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        view.render(painter, QRectF(0, 0, size.width(), size.height()), view.viewport().rect())
+    finally:
+        painter.end()
     painter = QPainter(printer)
     try:
         page = printer.pageLayout().paintRectPixels(printer.resolution())
@@ -53,11 +69,9 @@ def print_figure(view: QGraphicsView, printer: QPrinter, title: str) -> None:
         line = painter.fontMetrics().height() * 1.6
         painter.drawText(QRectF(0, 0, width, line), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                          title)
-        scene = view.scene()
-        source = QRectF(view.mapToScene(view.viewport().rect()).boundingRect())
-        scale = min(width / source.width(), (height - line) / source.height())
-        target = QRectF(0, line, source.width() * scale, source.height() * scale)
-        scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
+        k = min(width / size.width(), (height - line) / size.height())
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(QRectF(0, line, size.width() * k, size.height() * k), image)
     finally:
         painter.end()
 
