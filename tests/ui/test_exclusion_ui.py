@@ -45,6 +45,7 @@ def test_excluding_a_patient_marks_the_row_and_leaves_the_analyses(window, qtbot
     assert proxy.index(other, 0).data(Qt.ItemDataRole.DecorationRole) is None
     km.refresh()
     assert km.results["all patients"].n == n_before - 1
+    assert "1 patient excluded from analysis not shown." in km.summary.text()
 
     window.views.setCurrentWidget(window.report_view)
     qtbot.waitUntil(lambda: window.report_view.report is not None and not window.report_view.stale

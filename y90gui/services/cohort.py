@@ -66,6 +66,11 @@ class CohortData:
     def subset(self, patient_ids: Iterable[str] | None) -> Frames:
         return subset_frames(self.frames, patient_ids)
 
+    def excluded_in(self, patient_ids: Iterable[str] | None) -> int:
+        """How many of these patients (None: all) are excluded from analysis (`inclusion`)."""
+        out = inclusion.excluded_ids(self.frames)
+        return len(out) if patient_ids is None else len(out.intersection(patient_ids))
+
     def stratum_values(self, field_name: str) -> dict[str, str]:
         """{patient_id: label} of a stratification field, computed once per load and field."""
         if field_name not in self._values:

@@ -217,6 +217,10 @@ class KaplanMeierWidget(QWidget):
         if self.left_out:
             lines.append(f"{self.left_out} patient{'s' if self.left_out != 1 else ''} without a value of "
                          f"{self.strata_combo.currentText()} left out (as R's survdiff does).")
+        cohort = self.session.cohort
+        excluded = cohort.excluded_in(self.session.view.patient_ids) if cohort is not None else 0
+        if excluded:
+            lines.append(f"{excluded} patient{'s' if excluded != 1 else ''} excluded from analysis not shown.")
         if self.logrank is not None:
             lines.append(f"log-rank p = {fmt_p(self.logrank.p_value)} (χ² = "
                          f"{'—' if self.logrank.statistic is None else f'{self.logrank.statistic:.2f}'}, "
