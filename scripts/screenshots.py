@@ -188,7 +188,7 @@ def shot_cohorts_and_guide(outdir: Path) -> list[Path]:
                 model = win.detail.models["patients"]
                 model.setData(model.index(model.row_for_key("exclusion_reason"), 1), "lost to follow-up")
                 model.setData(model.index(model.row_for_key("excluded_from_analysis"), 1), "yes")
-                _wait(lambda: not win.tasks.running())
+                _wait(lambda w=win: not w.tasks.running())
                 win.views.setCurrentIndex(0)
                 editor = win.detail.tables["patients"]
                 win.detail_tabs.setCurrentWidget(editor)
