@@ -15,7 +15,7 @@ def _menu_texts(menu) -> list[str]:
 def test_save_apply_rename_delete_and_undo(window, qtbot) -> None:
     menu = window.cohort_menu
     panel = window.patient_panel
-    assert "(no saved cohorts)" in _menu_texts(menu)
+    assert "(none)" in _menu_texts(menu)
     panel.set_filter("center", "Bonn")
     bonn = panel.filtered_ids()
     menu.ask_name = lambda *_a: "Bonn only"
@@ -23,23 +23,29 @@ def test_save_apply_rename_delete_and_undo(window, qtbot) -> None:
         [save] = [a for a in menu.actions() if a.objectName() == "action_save_cohort"]
         save.trigger()
     assert sig.args[0].tables == {"cohorts"}
-    assert f"Bonn only  ({len(bonn)} patients when saved)" in _menu_texts(menu)
+    assert f"&1 Bonn only  ({len(bonn)} patients when saved)" in _menu_texts(menu)
 
     panel.clear_filters()
     assert len(panel.filtered_ids()) == panel.model.total()
-    [apply] = [a for a in menu.actions() if a.text().startswith("Bonn only")]
+    [apply] = [a for a in menu.actions() if a.text().startswith("&1 Bonn only")]
     apply.trigger()
     assert panel.filtered_ids() == bonn
     assert panel.combos["center"].currentData() == "Bonn"
     assert panel.combos["vital_status"].currentData() is ALL
 
     assert menu.rename("Bonn only", "Bonn centre")
-    assert any(t.startswith("Bonn centre") for t in _menu_texts(menu))
+    assert any(t.startswith("&1 Bonn centre") for t in _menu_texts(menu))
     assert menu.delete("Bonn centre")
-    assert "(no saved cohorts)" in _menu_texts(menu)
+    assert "(none)" in _menu_texts(menu)
     with qtbot.waitSignal(window.store_changed, timeout=30000):
         window.actions["undo"].trigger()
-    assert any(t.startswith("Bonn centre") for t in _menu_texts(menu))
+    assert any(t.startswith("&1 Bonn centre") for t in _menu_texts(menu))
+
+
+def test_the_cohort_menu_is_in_the_view_menu(window) -> None:
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    assert window.cohort_menu.menuAction() in view_menu.actions()
+    assert window.cohort_menu.title() == "C&ohort"
 
 
 def test_a_taken_name_is_one_message(window, qtbot) -> None:

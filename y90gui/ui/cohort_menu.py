@@ -53,11 +53,13 @@ class CohortMenu(QMenu):
         cohorts = self.cohorts()
         current = named_cohorts.matching(self.session.view, cohorts)
         if not cohorts:
-            none = self.addAction("(no saved cohorts)")
+            none = self.addAction("(none)")
+            none.setToolTip("no saved cohorts yet: filter the table, then save the filter")
             none.setEnabled(False)
-        for c in cohorts:
+        for i, c in enumerate(cohorts, start=1):
             n = "all" if c.patient_ids is None else str(len(c.patient_ids))
-            act = self.addAction(f"{c.name}  ({n} patients when saved)")
+            key = f"&{i} " if i < 10 else ""
+            act = self.addAction(f"{key}{c.name.replace('&', '&&')}  ({n} patients when saved)")
             act.setCheckable(True)
             act.setChecked(current is not None and current.name == c.name)
             act.setToolTip(c.description)
@@ -68,8 +70,8 @@ class CohortMenu(QMenu):
         for sub in (rename, delete):
             sub.setEnabled(writable and bool(cohorts))
         for c in cohorts:
-            rename.addAction(c.name).triggered.connect(lambda _=False, c=c: self.rename(c.name))
-            delete.addAction(c.name).triggered.connect(lambda _=False, c=c: self.delete(c.name))
+            rename.addAction(c.name.replace("&", "&&")).triggered.connect(lambda _=False, c=c: self.rename(c.name))
+            delete.addAction(c.name.replace("&", "&&")).triggered.connect(lambda _=False, c=c: self.delete(c.name))
 
     # ---------------------------------------------------------------- commands
     def _write(self, title: str, fn: Any) -> bool:
@@ -123,12 +125,15 @@ class CohortMenu(QMenu):
 
 
 def install(window: QMainWindow, session: Session, panel: PatientPanel) -> CohortMenu:
-    """Put the Cohort menu into the window's menu bar, before Help."""
+    """Put the Cohort menu at the end of the View menu (View → Cohort ▸): every letter of
+    "Cohort" is already a mnemonic of the menu bar or of a visible control, so a menu-bar
+    entry would give Alt+<letter> two meanings."""
     menu = CohortMenu(session, panel, window)
     bar = window.menuBar()
-    help_action = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
-    if help_action is not None:
-        bar.insertMenu(help_action, menu)
+    view_menu = next((a.menu() for a in bar.actions() if a.text().replace("&", "") == "View"), None)
+    if isinstance(view_menu, QMenu):
+        view_menu.addSeparator()
+        view_menu.addMenu(menu)
     else:
         bar.addMenu(menu)
     return menu
