@@ -272,9 +272,63 @@ def shot_km_endpoints(outdir: Path) -> list[Path]:
     return out
 
 
+def shot_cohorts_and_guide(outdir: Path) -> list[Path]:
+    """An excluded patient in the table, the Cohort menu, the report naming a saved cohort and
+    the user guide, at 1920 x 1080 and 1366 x 768 (helper "cohorts")."""
+    global SIZE
+    out: list[Path] = []
+    for size in ((1920, 1080), (1366, 768)):
+        SIZE = size
+        tag = f"{size[0]}x{size[1]}"
+        with tempfile.TemporaryDirectory() as tmp:
+            win = _window(Path(tmp))
+            try:
+                model = win.detail.models["patients"]
+                model.setData(model.index(model.row_for_key("exclusion_reason"), 1), "lost to follow-up")
+                model.setData(model.index(model.row_for_key("excluded_from_analysis"), 1), "yes")
+                _wait(lambda w=win: not w.tasks.running())
+                win.views.setCurrentIndex(0)
+                editor = win.detail.tables["patients"]
+                win.detail_tabs.setCurrentWidget(editor)
+                editor.scrollToBottom()  # the exclusion fields are the last ones
+                win.patient_panel.table.scrollTo(win.patient_panel.table.currentIndex())
+                _settle()
+                out.append(_save(win, outdir / f"excluded_patient_{tag}.png"))
+                bar = win.patient_panel.table.horizontalScrollBar()
+                bar.setValue(bar.maximum())  # the Analysis column is the last one
+                _settle()
+                out.append(_save(win.patient_panel, outdir / f"excluded_patient_analysis_column_{tag}.png"))
+                bar.setValue(0)
+                win.patient_panel.set_filter("center", win.patient_panel.combos["center"].itemData(1))
+                _settle(0.3)
+                win.cohort_menu.save_current("First centre")
+                menu = win.cohort_menu
+                menu.rebuild()
+                menu.popup(win.mapToGlobal(win.menuBar().geometry().bottomLeft()))
+                _settle()
+                out.append(_save(menu, outdir / f"cohort_menu_{tag}.png"))
+                menu.hide()
+                win.views.setCurrentWidget(win.report_view)
+                _wait(_report_ready(win))
+                _settle()
+                out.append(_save(win, outdir / f"report_named_cohort_{tag}.png"))
+                dialog = win.user_guide.show()
+                _settle()
+                out.append(_save(dialog, outdir / f"user_guide_{tag}.png"))
+                dialog.browser.scrollToAnchor("definitions")
+                _settle()
+                out.append(_save(dialog, outdir / f"user_guide_definitions_{tag}.png"))
+                dialog.close()
+            finally:
+                _close(win)
+    SIZE = (1440, 900)
+    return out
+
+
 SHOTS: list[Callable[[Path], object]] = [shot_review_views, shot_scaled_200]
 SHOTS.append(shot_issue12_editing)
 SHOTS.append(shot_km_endpoints)
+SHOTS.append(shot_cohorts_and_guide)
 
 
 def main(argv: list[str]) -> int:
@@ -285,6 +339,10 @@ def main(argv: list[str]) -> int:
     outdir.mkdir(parents=True, exist_ok=True)
     if "--only-scaled" in argv:
         _scaled_child(outdir)
+        return 0
+    if "--only-cohorts" in argv:
+        for p in shot_cohorts_and_guide(outdir):
+            print(p)
         return 0
     only = [a.removeprefix("--only=") for a in argv if a.startswith("--only=")]
     for shot in SHOTS + _gui2_shots() + _gui2_shots("screenshots_gui1"):

@@ -61,6 +61,8 @@ def _add_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", help="write the report workbook (.xlsx)")
     p.add_argument("--docx", help="write the report document as Word (.docx): Tables 1-4, Figures 1-4, methods")
     p.add_argument("--pdf", help="write the same report document as PDF")
+    p.add_argument("--cohort", metavar="NAME", help="report on a named cohort saved in the file (its patients "
+                   "when saved); the JSON gets a \"cohort\" key")
     p.add_argument("--ci-method", choices=("log-log", "log", "plain"), default="log-log",
                    help="confidence interval method of the survival figures (default log-log)")
     p.add_argument("--basis", choices=("procedures", "patients"), default="procedures",

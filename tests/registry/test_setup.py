@@ -7,6 +7,7 @@ import json
 import psycopg
 
 from tests.registry.conftest import run_cli
+from y90gui.registry.schema import SCHEMA_VERSION
 
 
 def _objects(url: str) -> tuple[int, int, int]:
@@ -28,12 +29,26 @@ def test_init_creates_the_schema_once_and_is_idempotent(admin_url: str) -> None:
     assert first[0] == 12  # 8 sheets + meta, actions, audit, members
     code, out, err = run_cli("registry", "init", "--db", admin_url)
     assert code == 0, err
-    assert "up to date (schema 1)" in out
+    assert f"up to date (schema {SCHEMA_VERSION})" in out
     assert _objects(admin_url) == first
     code, out, _ = run_cli("info", "--db", admin_url, "--json")
     assert code == 0
     info = json.loads(out)
-    assert info["schema_version"] == 1 and info["integrity"] == "ok" and info["patients"] == 0
+    assert info["schema_version"] == SCHEMA_VERSION and info["integrity"] == "ok" and info["patients"] == 0
+
+
+def test_init_upgrades_a_schema_1_registry_with_the_exclusion_columns(admin_url: str) -> None:
+    assert run_cli("registry", "init", "--db", admin_url)[0] == 0
+    with psycopg.connect(admin_url, autocommit=True) as conn:  # back to schema 1, as the first version made it
+        conn.execute("ALTER TABLE y90.patients DROP COLUMN excluded_from_analysis, DROP COLUMN exclusion_reason")
+        conn.execute("UPDATE y90.meta SET value = '1' WHERE key = 'schema_version'")
+    code, out, err = run_cli("registry", "init", "--db", admin_url)
+    assert code == 0, err
+    assert f"from schema 1 to {SCHEMA_VERSION}" in out
+    with psycopg.connect(admin_url) as conn:
+        cols = {r[0] for r in conn.execute("SELECT column_name FROM information_schema.columns "
+                                           "WHERE table_schema = 'y90' AND table_name = 'patients'")}
+    assert {"excluded_from_analysis", "exclusion_reason"} <= cols
 
 
 def test_grant_creates_a_login_without_password_and_users_lists_it(registry_url: str, login, pg_cluster) -> None:

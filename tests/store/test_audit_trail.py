@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from tests.store.conftest import small_case
+from tests.store.old_formats import downgrade
 from y90gui.store import schema
 from y90gui.store.errors import StoreError
-from y90gui.store.store import Store
+from y90gui.store.store import Store, _register_functions
 
 
 def _counts(store: Store) -> tuple[int, int]:
@@ -97,16 +98,10 @@ def make_format_1_file(path: Path) -> Path:
     append-only triggers, user_version 1, and an audit trail with a number in it."""
     with Store.create(path) as s:
         s.replace_patients(small_case(n=2, labs_per_patient=2))
-        conn = s.conn
-        conn.execute("BEGIN")
-        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
-            conn.execute(f'DROP TRIGGER "{name}"')
-        for sheet in schema.SHEETS:
-            for stmt in schema.audit_triggers(sheet, exact=False):
-                conn.execute(stmt)
-        conn.execute("PRAGMA user_version = 1")
-        conn.execute("COMMIT")
-        s.update_row("labs", 1, {"value": 1 / 3})  # audited with 15 digits, as format 1 did
+    downgrade(path, 1)
+    with sqlite3.connect(path) as conn:
+        _register_functions(conn)  # the audit triggers call y90_now(), y90_user(), y90_action()
+        conn.execute("UPDATE labs SET value = ? WHERE id = 1", (1 / 3,))  # audited with 15 digits, as format 1 did
     return path
 
 
@@ -116,7 +111,7 @@ def test_a_format_1_file_is_upgraded_to_append_only_and_exact(tmp_path: Path) ->
         assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
         raw.execute("UPDATE audit SET user = user")  # format 1 let anyone rewrite the trail
     with Store.open(path) as s:
-        assert s.schema_version == schema.SCHEMA_VERSION == 2
+        assert s.schema_version == schema.SCHEMA_VERSION
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             s.conn.execute("DELETE FROM audit")
         s.update_row("labs", 1, {"value": 2 / 7})
@@ -127,3 +122,33 @@ def test_a_format_1_file_is_upgraded_to_append_only_and_exact(tmp_path: Path) ->
         s.undo()  # ... and a new one (exact text) both read back
         assert s.conn.execute("SELECT value FROM labs WHERE id = 1").fetchone()[0] == 1 / 3
     assert path.with_name("old.y90.v1.bak").exists()
+
+
+def test_a_format_2_file_is_upgraded_to_3_keeping_every_patient_analysed(tmp_path: Path) -> None:
+    """Format 3 adds the exclusion flag (empty: analysed) and the cohorts table; the upgrade
+    happens after the .v2.bak copy, old audit rows still undo, and the new columns are audited."""
+    path = tmp_path / "v2.y90"
+    with Store.create(path) as s:
+        s.replace_patients(small_case(n=3))
+    downgrade(path, 2)
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert "excluded_from_analysis" not in [r[1] for r in raw.execute("PRAGMA table_info(patients)")]
+    with Store.open(path) as s:
+        assert s.schema_version == 3
+        rows = s.read_table("patients")
+        assert [r["excluded_from_analysis"] for r in rows] == [None, None, None]
+        assert s.conn.execute("SELECT count(*) FROM cohorts").fetchone()[0] == 0
+        s.update_row("patients", "P001", {"excluded_from_analysis": True, "exclusion_reason": "lost to follow-up"})
+        audit = s.history("P001", limit=1)[0]
+        assert audit["new"]["exclusion_reason"] == "lost to follow-up"
+        s.undo()
+        assert s.read_table("patients", ["P001"])[0]["excluded_from_analysis"] is None
+        s.undo()  # the import, audited by format 2's triggers (no exclusion columns in its JSON)
+        assert s.counts()["patients"] == 0
+        s.redo()
+        assert s.counts()["patients"] == 3
+        assert s.integrity() == "ok"
+    backup = path.with_name("v2.y90.v2.bak")
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2

@@ -39,12 +39,15 @@ def report_on(store: CaseSeries, args: argparse.Namespace, out: Path | None, doc
     """`report` on an open case series, file or registry (the registry's command calls this too)."""
     from y90gui.analysis.report import report_for_store
 
-    report = report_for_store(store, ci_method=args.ci_method, basis=args.basis)
+    ids, cohort = _saved_cohort(store, getattr(args, "cohort", None))
+    report = report_for_store(store, ids, ci_method=args.ci_method, basis=args.basis)
+    if cohort is not None:
+        report["cohort"] = cohort  # extension key (docs/FORMAT-EXTENSIONS.md)
     if out is not None:
         from y90gui.analysis.report_workbook import write_report_workbook
 
-        write_report_workbook(report, store, out)
-    written = _write_documents(documents, store, report)
+        write_report_workbook(report, store if ids is None else _frames_of(store, ids), out)
+    written = _write_documents(documents, store, report, ids)
     for path in written:
         print(f"wrote the report document to {path}", file=sys.stderr if args.json else sys.stdout)
     if args.json:
@@ -170,13 +173,43 @@ def _document_targets(args: argparse.Namespace) -> dict[str, Path]:
     return targets
 
 
-def _write_documents(targets: dict[str, Path], store: Any, report: dict[str, Any]) -> list[Path]:
+def _saved_cohort(store: Any, name: str | None) -> tuple[list[str] | None, dict[str, Any] | None]:
+    """`--cohort NAME`: the patients saved with that named cohort (None: all) and the report's
+    `cohort` key; a name the file does not hold is one line naming the saved ones."""
+    if not name:
+        return None, None
+    from y90gui.analysis.cohort_label import cohort_key
+    from y90gui.store.cohorts import find_cohort, list_cohorts
+
+    if getattr(store, "path", None) is None:
+        raise Y90Error("named cohorts are saved in .y90 files; a registry has none (use the filter's patients)")
+    if store.schema_version < 3:
+        raise Y90Error(f"{Path(store.path).name} has no saved cohorts (file format {store.schema_version})")
+    found = find_cohort(store, name)
+    if found is None:
+        names = ", ".join(f"“{c.name}”" for c in list_cohorts(store)) or "none"
+        raise Y90Error(f"no cohort named “{name}” in {Path(store.path).name} (saved: {names})")
+    total = int(store.conn.execute("SELECT count(*) FROM patients").fetchone()[0])
+    ids = None if found.patient_ids is None else list(found.patient_ids)
+    return ids, cohort_key(found.name, found.description, total if ids is None else len(ids), total)
+
+
+def _frames_of(store: Any, ids: list[str]) -> Any:
+    from y90gui.analysis.frames import from_store
+
+    return from_store(store, ids)
+
+
+def _write_documents(targets: dict[str, Path], store: Any, report: dict[str, Any],
+                     patient_ids: list[str] | None = None) -> list[Path]:
     """The report document (one content model) as .docx and/or .pdf."""
     if not targets:
         return []
+    from y90gui.analysis.cohort_label import cohort_label
     from y90gui.documents.model import document_for_store
 
-    document = document_for_store(store, report)
+    cohort = cohort_label(report["cohort"]) if isinstance(report.get("cohort"), dict) else "all patients"
+    document = document_for_store(store, report, patient_ids=patient_ids, cohort=cohort)
     written = []
     if "docx" in targets:
         from y90gui.documents.docx import write_docx

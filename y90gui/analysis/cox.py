@@ -192,12 +192,14 @@ def fit_cox(table: pd.DataFrame, covariates: Sequence[str], levels: Mapping[str,
 def endpoint_table(fr: Frames, covariates: Sequence[str], endpoint: str = "os") -> pd.DataFrame:
     """One row per treated patient: `patient_id`, `time` (days), `event` and the covariates."""
     from y90gui.analysis.covariates import covariate_frame
+    from y90gui.analysis.inclusion import analysed
     from y90gui.analysis.pfs import pfs_frame
     from y90gui.analysis.report import treated
     from y90gui.analysis.survival import os_arrays
 
     if endpoint not in ENDPOINTS:
         raise CoxError(f"unknown endpoint {endpoint!r}; use one of {', '.join(ENDPOINTS)}")
+    fr = analysed(fr)
     pats = treated(fr)[0]
     table = covariate_frame(fr, list(covariates), pats)
     table.insert(0, "patient_id", pats["patient_id"].to_numpy())

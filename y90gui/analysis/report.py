@@ -13,7 +13,9 @@ Readings where spec/report.md leaves a detail open:
   are R's default (type 7, numpy's linear);
 - post-RE treatments count treatments starting on or after the first radioembolization;
 - REILD is the term "REILD" (or "radioembolization-induced liver disease"), case-insensitive;
-- patients without a radioembolization are not part of any figure.
+- patients without a radioembolization are not part of any figure;
+- patients marked `excluded_from_analysis` are not part of any figure either (`inclusion.analysed`);
+  the extension key `excluded_from_analysis` counts them by reason when there are any.
 """
 
 from __future__ import annotations
@@ -118,9 +120,11 @@ def _num(x: float) -> int | float:
 
 def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = "procedures",
                         window_days: int = 90) -> dict[str, Any]:
-    from y90gui.analysis import landmark, pfs, recist, survival, toxicity
+    from y90gui.analysis import inclusion, landmark, pfs, recist, survival, toxicity
     from y90gui.analysis.prior_prrt import prior_prrt
 
+    left_out = inclusion.exclusions(fr)
+    fr = inclusion.analysed(fr)
     if basis not in BASES:
         raise ValueError(f"unknown basis {basis!r}; use one of {', '.join(BASES)}")
     if ci_method not in survival.CI_METHODS:
@@ -169,7 +173,7 @@ def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = 
     ta = fr.treatments_after.merge(first.reset_index(), on="patient_id")
     ta = ta[ta["start_date"] >= ta["first_re"]]
 
-    return {
+    out: dict[str, Any] = {
         "format": FORMAT,
         "patients": n_pats,
         "procedures": n_procs,
@@ -189,3 +193,6 @@ def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = 
         "post_re_treatments": {t: fraction(ta.loc[ta["treatment"] == t, "patient_id"].nunique(), n_pats)
                                for t in TREATMENT},
     }
+    if left_out["n"]:  # extension key, only when someone is excluded (docs/FORMAT-EXTENSIONS.md)
+        out[inclusion.REPORT_KEY] = left_out
+    return out

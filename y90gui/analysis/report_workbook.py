@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from y90gui.analysis import inclusion
+from y90gui.analysis.cohort_label import cohort_label
 from y90gui.analysis.xlsx_sheets import Sheet, grade_grid, sheet_data, table, worsened
 from y90gui.core.atomic import atomic_file
 from y90gui.core.codes import LAB_TEST, TREATMENT
@@ -203,6 +205,9 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
         "app version": f"y90gui {__version__}",
         "database file": str(source) if source else "(data passed in memory)",
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        **({"excluded from analysis": inclusion.describe(report[inclusion.REPORT_KEY])}
+           if report.get(inclusion.REPORT_KEY) else {}),
+        **({"cohort": cohort_label(report["cohort"])} if isinstance(report.get("cohort"), dict) else {}),
         **(settings or {}),
     }
     table(ws, 1, ["setting", "value"], [[k, v] for k, v in info.items()])

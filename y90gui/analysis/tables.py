@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from y90gui.analysis import inclusion
 from y90gui.analysis.tables_format import DASH, NOT_RECORDED, continuous, count_pct, limit, round_half_up
 from y90gui.core.codes import DOSIMETRY_METHOD, EXTENT, MICROSPHERES, PRIMARY_SITE, RADIOPHARMACEUTICAL, WHO_GRADE
 
@@ -127,6 +128,7 @@ def _summary_words(iqr: bool) -> str:
 
 def table1(fr: Frames, *, iqr: bool = False) -> Table:
     """Patient characteristics; N = patients with at least one radioembolization."""
+    fr = inclusion.analysed(fr)
     import numpy as np
     import pandas as pd
 
@@ -186,6 +188,7 @@ def table1(fr: Frames, *, iqr: bool = False) -> Table:
 
 def table2(fr: Frames, *, iqr: bool = False) -> Table:
     """Radioembolization procedures; N = procedures."""
+    fr = inclusion.analysed(fr)
     import numpy as np
 
     from y90gui.analysis.report import treated

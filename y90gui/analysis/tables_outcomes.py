@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from y90gui.analysis import inclusion
 from y90gui.analysis.tables import HeaderCell, Row, Table, label, table1, table2, two_columns
 from y90gui.analysis.tables_format import DASH, count_pct, fraction, fraction_of, p_value, survival_rate, survival_time
 from y90gui.core.codes import LAB_TEST, TREATMENT
@@ -28,6 +29,7 @@ RECIST_ROWS = (("CR", "complete response (CR)"), ("PR", "partial response (PR)")
 
 def table3(fr: Frames, report: dict[str, Any]) -> Table:
     """Laboratory toxicity, CTCAE v4.03, on the report's basis and window."""
+    fr = inclusion.analysed(fr)
     import numpy as np
 
     from y90gui import CTCAE_VERSION

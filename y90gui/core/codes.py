@@ -79,3 +79,16 @@ UNITS_BY_TEST: dict[str, tuple[str, ...]] = {
 
 YES_WORDS = frozenset({"yes", "y", "true", "1"})
 NO_WORDS = frozenset({"no", "n", "false", "0"})
+
+#: The controlled list of reasons to exclude a patient from analysis (`patients.exclusion_reason`).
+#: Any other text is allowed in the file, but it is free text: a de-identified export keeps a
+#: reason only when it is one of these (case-insensitive) and writes `other` otherwise.
+EXCLUSION_REASONS = (
+    "inclusion criteria not met",
+    "no radioembolization in study period",
+    "incomplete data",
+    "lost to follow-up",
+    "consent withdrawn",
+    "duplicate record",
+    "other",
+)

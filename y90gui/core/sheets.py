@@ -84,6 +84,18 @@ PATIENTS = Sheet(
         ),
         Column("cause_of_death", "text"),
         Column("notes", "text"),
+        # Format extension (docs/FORMAT-EXTENSIONS.md): optional, empty = not excluded, so a
+        # workbook without these columns imports as before. `analysis.inclusion` applies them.
+        Column(
+            "excluded_from_analysis",
+            "yesno",
+            help="yes: kept in the file but left out of every analysis (empty = no)",
+        ),
+        Column(
+            "exclusion_reason",
+            "text",
+            help="why excluded; one of: " + "; ".join(codes.EXCLUSION_REASONS) + " (other text is free text)",
+        ),
     ),
     help="one row per patient",
 )

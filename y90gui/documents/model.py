@@ -66,6 +66,14 @@ def default_lab_test(report: dict[str, Any]) -> str:
     return max(LAB_TEST, key=lambda t: (tests[t]["grade3_4"]["n"], -LAB_TEST.index(t)))
 
 
+def _excluded_sentence(report: dict[str, Any]) -> str:
+    """' 2 excluded from analysis (…) are not counted.' when the report excluded anyone."""
+    from y90gui.analysis.inclusion import REPORT_KEY, describe
+
+    text = describe(report.get(REPORT_KEY) or {})
+    return f" Patients {text}: counted in no table or figure." if text else ""
+
+
 def methods_text(report: dict[str, Any], *, database: str, cohort: str, n_all: int,
                  date: dt.datetime) -> list[str]:
     """The methods and settings paragraph(s): what a reader needs to redo every number."""
@@ -76,7 +84,7 @@ def methods_text(report: dict[str, Any], *, database: str, cohort: str, n_all: i
     return [
         f"Cohort: {cohort}: {report['patients']} of {n_all} patients in the database (patients with at least one "
         f"radioembolization), {report['procedures']} procedures. Database file: {database}. "
-        f"Computed with y90gui {__version__} on {date.strftime('%Y-%m-%d %H:%M')}.",
+        f"Computed with y90gui {__version__} on {date.strftime('%Y-%m-%d %H:%M')}." + _excluded_sentence(report),
         f"Laboratory toxicity was graded by CTCAE v{CTCAE_VERSION}: per {basis[:-1]}, the worst grade on days "
         f"1\u2013{lab['window_days']} after each radioembolization against the baseline (the last value from 30 "
         "days before up to the procedure day); a value that cannot be graded is counted as not gradable. "

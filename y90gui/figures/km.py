@@ -146,9 +146,11 @@ def km_description(fr: Frames, *, strata: str | None = None, ci_method: str = "l
                    time_unit: str = "years", endpoint: str = "os") -> FigureDescription:
     """A registered endpoint (`survival.ENDPOINTS`: OS, PFS) from the first radioembolization, by
     `strata` (a `STRATA_FIELDS` key or a derived field); or the landmark OS by 3-month response."""
+    from y90gui.analysis import inclusion
     from y90gui.analysis.strata import stratify
     from y90gui.analysis.survival import endpoint_rows
 
+    fr = inclusion.analysed(fr)
     if endpoint == LANDMARK:
         from y90gui.analysis import recist
         from y90gui.analysis.landmark import landmark_data

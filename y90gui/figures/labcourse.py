@@ -41,6 +41,7 @@ def _uln_thresholds(test: str) -> list[tuple[int, float]]:
 def labs_description(fr: Frames, test: str, *, scale: str = "auto") -> FigureDescription:
     import numpy as np
 
+    from y90gui.analysis.inclusion import analysed
     from y90gui.analysis.lab_windows import lab_windows
     from y90gui.analysis.report import treated
     from y90gui.analysis.tables_outcomes import TEST_NAMES
@@ -53,6 +54,7 @@ def labs_description(fr: Frames, test: str, *, scale: str = "auto") -> FigureDes
         raise ValueError(f"unknown scale {scale!r}; use one of {', '.join(SCALES)}")
     thresholds = _uln_thresholds(test)
     per_uln = scale == "uln" or (scale == "auto" and bool(thresholds))
+    fr = analysed(fr)
     pats, _ = treated(fr)
     w = lab_windows(fr, window_days=BINS[-1][1])
     labs = w.labs.set_index("_row")

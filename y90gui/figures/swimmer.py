@@ -36,10 +36,11 @@ def swimmer_descriptions(fr: Frames, *, time_unit: str = "years",
     """One description per page of at most `page_size` patients (longest follow-up first)."""
     import numpy as np
 
-    from y90gui.analysis import recist
+    from y90gui.analysis import inclusion, recist
     from y90gui.analysis.report import REILD_TERMS, ae_with_procedure, treated
     from y90gui.analysis.survival import DAYS_PER_YEAR, os_arrays
 
+    fr = inclusion.analysed(fr)
     pats, procs = treated(fr)
     days, dead = os_arrays(pats)
     per_unit = DAYS_PER_YEAR if time_unit == "years" else DAYS_PER_YEAR / 12

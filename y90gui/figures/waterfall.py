@@ -21,9 +21,10 @@ if TYPE_CHECKING:
 def waterfall_description(fr: Frames) -> FigureDescription:
     import numpy as np
 
-    from y90gui.analysis import recist
+    from y90gui.analysis import inclusion, recist
     from y90gui.analysis.report import treated
 
+    fr = inclusion.analysed(fr)
     pats, _ = treated(fr)
     tm = recist.three_month_frame(fr)
     tm = tm[tm.index.isin(pats["patient_id"])]

@@ -4,7 +4,9 @@ Each patient gets one random offset of 1-364 days and every date of that patient
 by it, so every interval (RE -> follow-up, PRRT -> RE, lab day after RE) is unchanged and the
 study report is the same, while no calendar date of a real patient leaves the building.
 Free text (`notes`, `cause_of_death`) is dropped: it is where names and dates hide; so is an
-adverse-event term that is not a CTCAE term (`ctcae_terms`): it is written as `other`.
+adverse-event term that is not a CTCAE term (`ctcae_terms`): it is written as `other`, and so
+is an `exclusion_reason` that is not on the controlled list (`core.codes.EXCLUSION_REASONS`,
+written in the list's spelling): a reason typed by hand is free text like a note.
 Patients are written in the order of their random codes, never in the order of the original
 IDs (a position would otherwise link each code to a patient), and the birth year is banded
 (5-year bands), shifted or kept, as the user chooses (`BIRTH_YEAR_OPTIONS`). The rules that were
@@ -23,6 +25,7 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from y90gui.core.codes import EXCLUSION_REASONS
 from y90gui.core.sheets import FREE_TEXT_COLUMNS, PATIENT_CHILD_SHEETS, SHEET_BY_NAME
 from y90gui.core.validate import CaseData
 from y90gui.io.ctcae_terms import is_controlled_term
@@ -36,6 +39,16 @@ BIRTH_YEAR_OPTIONS = ("band", "shift", "keep")
 BAND_YEARS = 5
 SHIFT_YEARS = 2
 OTHER_TERM = "other"
+OTHER_REASON = "other"
+_REASONS = {r.casefold(): r for r in EXCLUSION_REASONS}
+
+
+def controlled_reason(reason: str | None) -> str | None:
+    """An exclusion reason as a de-identified file may carry it: a reason of the controlled
+    list in its canonical spelling, `other` for any other text, None for none."""
+    if reason is None or not str(reason).strip():
+        return None
+    return _REASONS.get(" ".join(str(reason).split()).casefold(), OTHER_REASON)
 
 
 def _birth_year(year: int | None, how: str) -> int | None:
@@ -61,6 +74,8 @@ def rules(birth_year: str, other_terms: int) -> list[str]:
         "codes, not of the original IDs. The code-to-patient key stays in the source case series, never in this file.",
         "Every date of a patient is moved back by the same random 1 to 364 days, so every interval is kept.",
         "Free text (notes, cause_of_death) is left out.",
+        "patients.exclusion_reason is kept only when it is on the controlled list "
+        f"({'; '.join(EXCLUSION_REASONS)}); any other reason is written as '{OTHER_REASON}'.",
         "adverse_events.term is kept only when it is a CTCAE v4.03 term (or REILD); "
         f"{other_terms} term(s) that were not are written as '{OTHER_TERM}'.",
         year,
@@ -116,6 +131,7 @@ def deidentify_data(data: CaseData, birth_year: str = "band"
                 row[c] = None
             if name == "patients":
                 row["birth_year"] = _birth_year(row.get("birth_year"), birth_year)
+                row["exclusion_reason"] = controlled_reason(row.get("exclusion_reason"))
             if name == "adverse_events" and not is_controlled_term(row.get("term")):
                 row["term"] = OTHER_TERM
                 other_terms += 1

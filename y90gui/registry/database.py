@@ -489,7 +489,8 @@ SELECT pt.patient_id, pt.center, pt.sex,
        pt.vital_status,
        (pt.followup_date - f.first_date) / 365.25::float8,
        to_char(f.first_date, 'YYYY-MM-DD'),
-       pt.notes
+       pt.notes,
+       CASE WHEN pt.excluded_from_analysis THEN coalesce(pt.exclusion_reason, '') END
 FROM {table("patients")} pt
 LEFT JOIN first_re f ON f.patient_id = pt.patient_id
 LEFT JOIN prrt_all pa ON pa.patient_id = pt.patient_id

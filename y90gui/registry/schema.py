@@ -23,7 +23,8 @@ from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEETS, Column, Sheet
 #: Every object of a registry lives in this schema (so a registry can share a database).
 SCHEMA = "y90"
 #: meta.schema_version of registries this version writes. Bump it and add a step to MIGRATIONS.
-SCHEMA_VERSION = 1
+#: 1: the first schema. 2: patients.excluded_from_analysis and exclusion_reason (as file format 3).
+SCHEMA_VERSION = 2
 #: The roles of spec/registry.md, in the order `registry users` lists them.
 ROLES = ("coordinator", "editor", "reviewer")
 #: Columns every data table has besides the sheet's: not part of the case series itself.
@@ -272,4 +273,11 @@ def create_statements() -> list[str]:
 
 #: Upgrade steps: MIGRATIONS[n] takes a registry from schema_version n to n + 1, run in the
 #: one transaction of `registry init` (which upgrades); `access` is re-applied after them.
-MIGRATIONS: dict[int, list[str]] = {}
+def _upgrade_1_to_2() -> list[str]:
+    """The exclusion columns of `core.sheets` (empty = analysed); the audit's to_jsonb picks them up."""
+    patients = next(s for s in SHEETS if s.name == "patients")
+    return [f"ALTER TABLE {table('patients')} ADD COLUMN {_column_def(patients.by_name[n])}"
+            for n in ("excluded_from_analysis", "exclusion_reason")]
+
+
+MIGRATIONS: dict[int, list[str]] = {1: _upgrade_1_to_2()}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from y90gui.analysis import landmark, recist, strata, survival, toxicity
+from y90gui.analysis import inclusion, landmark, recist, strata, survival, toxicity
 from y90gui.analysis.frames import Frames, from_store
 from y90gui.analysis.strata import Strata
 from y90gui.core.progress import Progress
@@ -32,13 +32,7 @@ if TYPE_CHECKING:
 
 def subset_frames(fr: Frames, patient_ids: Iterable[str] | None) -> Frames:
     """The frames of some patients (None: all); reference ranges are always kept whole."""
-    if patient_ids is None:
-        return fr
-    keep = set(patient_ids)
-    parts = {s.name: (fr.sheet(s.name) if s.name == "reference_ranges"
-                      else fr.sheet(s.name)[fr.sheet(s.name)["patient_id"].isin(keep)].reset_index(drop=True))
-             for s in SHEETS}
-    return Frames(**parts, source=fr.source)
+    return inclusion.subset(fr, patient_ids)
 
 
 def derive_columns(fr: Frames) -> dict[str, dict[str, Any]]:
@@ -61,7 +55,8 @@ class CohortData:
     frames: Frames
     #: derived table columns: {"recist_3m": {pid: code}, "worst_lab_grade": {pid: int}}
     derived: dict[str, dict[str, Any]] = field(default_factory=dict)
-    #: `survival.os_frame`: (patient_id, days from first RE, event) of every treated patient
+    #: `survival.os_frame`: (patient_id, days from first RE, event) of every treated patient not
+    #: excluded from analysis (`inclusion.analysed`; the table still lists the excluded ones)
     os: Any = None
     _values: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     _endpoints: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -74,6 +69,19 @@ class CohortData:
 
     def subset(self, patient_ids: Iterable[str] | None) -> Frames:
         return subset_frames(self.frames, patient_ids)
+
+    def analysed(self) -> Frames:
+        """The frames without the patients excluded from analysis (`inclusion.analysed`, the one
+        rule): what every endpoint of the window is computed from (the table lists everyone)."""
+        if "analysed" not in self._endpoints:
+            self._endpoints["analysed"] = inclusion.analysed(self.frames)
+        fr: Frames = self._endpoints["analysed"]
+        return fr
+
+    def excluded_in(self, patient_ids: Iterable[str] | None) -> int:
+        """How many of these patients (None: all) are excluded from analysis (`inclusion`)."""
+        out = inclusion.excluded_ids(self.frames)
+        return len(out) if patient_ids is None else len(out.intersection(patient_ids))
 
     def stratum_values(self, field_name: str) -> dict[str, str]:
         """{patient_id: label} of a stratification field, computed once per load and field."""
@@ -92,7 +100,7 @@ class CohortData:
         if endpoint == "os":
             return self.os
         if endpoint not in self._endpoints:
-            self._endpoints[endpoint] = survival.endpoint_rows(self.frames, endpoint)
+            self._endpoints[endpoint] = survival.endpoint_rows(self.analysed(), endpoint)
         rows: pd.DataFrame = self._endpoints[endpoint]
         return rows
 
@@ -114,8 +122,8 @@ class CohortData:
         if "landmark" not in self._endpoints:
             from y90gui.analysis.report import treated
 
-            self._endpoints["landmark"] = landmark.landmark_data(treated(self.frames)[0],
-                                                                 recist.three_month_frame(self.frames))
+            fr = self.analysed()
+            self._endpoints["landmark"] = landmark.landmark_data(treated(fr)[0], recist.three_month_frame(fr))
         data: landmark.LandmarkData = self._endpoints["landmark"]
         return data.subset(patient_ids)
 
@@ -126,7 +134,7 @@ def cohort_from_frames(fr: Frames, progress: Progress | None = None) -> CohortDa
     derived = derive_columns(fr)
     if progress is not None:
         progress.step(0.9, 1, "survival data")
-    return CohortData(fr, derived, survival.os_frame(fr))
+    return CohortData(fr, derived, survival.os_frame(inclusion.analysed(fr)))
 
 
 def load_cohort(path: Path | CaseSeries, progress: Progress) -> CohortData:
@@ -170,7 +178,7 @@ def reload_patients(path: Path | CaseSeries, cohort: CohortData, patient_ids: se
     derived = {k: {p: v for p, v in values.items() if p not in patient_ids} for k, values in cohort.derived.items()}
     for key, values in derive_columns(fresh).items():
         derived.setdefault(key, {}).update(values)
-    os_ = pd.concat([cohort.os[~cohort.os["patient_id"].isin(patient_ids)], survival.os_frame(fresh)],
-                    ignore_index=True)
+    kept = cohort.os[~cohort.os["patient_id"].isin(patient_ids)]
+    os_ = pd.concat([kept, survival.os_frame(inclusion.analysed(fresh))], ignore_index=True)
     progress.step(1, 1, "ready")
     return CohortData(frames, derived, os_)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,10 @@ class CohortView:
     patient_ids: tuple[str, ...] | None
     description: str
     total: int
+    #: the filter itself (search text, active column filters), so it can be saved under a name
+    #: (`services.named_cohorts`) and recognised again
+    search: str = ""
+    filters: tuple[tuple[str, Any], ...] = ()
 
     @property
     def shown(self) -> int:

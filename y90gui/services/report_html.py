@@ -10,12 +10,13 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from y90gui.analysis import inclusion
 from y90gui.core.codes import TREATMENT
 
 _KNOWN = {
     "format", "patients", "procedures", "whole_liver", "prrt_to_re_days", "recist_3m", "clinical_response_3m",
     "clinical_toxicity_3m", "lab_toxicity", "complications", "reild", "os", "post_re_treatments", "prior_prrt",
-    "settings",
+    "settings", "excluded_from_analysis", "cohort",
 }
 
 CSS = """
@@ -74,6 +75,9 @@ def _ci(pair: Any, digits: int = 1) -> str:
 def section_cohort(r: dict[str, Any]) -> str:
     rows = [("Patients", esc(r.get("patients"))), ("Radioembolization procedures", esc(r.get("procedures"))),
             ("Whole-liver procedures", rate(r.get("whole_liver"), "procedures"))]
+    left_out = inclusion.describe(r.get(inclusion.REPORT_KEY) or {})
+    if left_out:
+        rows.insert(0, ("Excluded from analysis", esc(left_out)))
     iv = r.get("prrt_to_re_days") or {}
     if iv:
         rows.append(("Last PRRT → first RE (days)",
@@ -160,11 +164,14 @@ def _plain(value: Any) -> str:
 
 
 def report_to_html(report: dict[str, Any], shown: int | None = None, total: int | None = None,
-                   title: str = "Study report") -> str:
+                   title: str = "Study report", cohort: str | None = None) -> str:
+    """`cohort`: the sentence naming a saved cohort (`analysis.cohort_label`), shown as the scope."""
     scope = ""
     if shown is not None and total is not None:
         scope = (f"All {total} patients." if shown == total
                  else f"Filtered cohort: {shown} of {total} patients (the table's current filter).")
+    if cohort:
+        scope = esc(cohort) + "."
     parts = [f"<html><head><style>{CSS}</style></head><body>", f"<h1>{esc(title)}</h1>",
              f"<p class='sub'>{scope}</p>", section_cohort(report), section_response(report),
              section_toxicity(report), section_os(report), section_treatments(report)]

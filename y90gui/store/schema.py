@@ -11,12 +11,43 @@ from __future__ import annotations
 
 from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEETS, Column, Sheet
 
+#: Named cohorts (`store.cohorts`): a saved filter of the window. Not a workbook sheet (it
+#: describes a view of the case series, not a patient), but audited like one so that saving,
+#: renaming and deleting a cohort are undoable actions. `filters` and `patient_ids` are JSON.
+COHORTS = Sheet(
+    "cohorts",
+    (
+        Column("name", "text", required=True),
+        Column("search", "text"),
+        Column("filters", "text", help="JSON object {column: value}"),
+        Column("description", "text"),
+        Column("patient_ids", "text", help="JSON array of the patients the filter showed when saved"),
+        Column("saved", "text", help="ISO time it was saved"),
+    ),
+    key=("name",),
+    help="named cohorts: saved filters of the window",
+)
+#: Audited tables whose rows belong to no patient (`audit.patient_id` is NULL).
+NO_PATIENT_TABLES = frozenset({"reference_ranges", "cohorts"})
+#: Columns each file format version added to a sheet: an upgrade step builds the triggers of its
+#: own version, without the columns a later step adds (`sheet_at`).
+ADDED_IN: dict[int, dict[str, tuple[str, ...]]] = {3: {"patients": ("excluded_from_analysis", "exclusion_reason")}}
+
+
+def sheet_at(sheet: Sheet, version: int) -> Sheet:
+    """The sheet as file format `version` had it (columns of later versions left out)."""
+    later = {n for v, added in ADDED_IN.items() if v > version for n in added.get(sheet.name, ())}
+    if not later:
+        return sheet
+    return Sheet(sheet.name, tuple(c for c in sheet.columns if c.name not in later), sheet.key, sheet.help)
+
 #: "Y90G": identifies a y90gui file among SQLite databases (PRAGMA application_id).
 APPLICATION_ID = 0x59393047
 #: PRAGMA user_version of files this version writes. Bump it and add a step to MIGRATIONS.
 #: 1: the first format. 2: audit values keep every digit of a number (`y90_exact`), and the
-#: audit trail (`audit`, `actions`) is append-only.
-SCHEMA_VERSION = 2
+#: audit trail (`audit`, `actions`) is append-only. 3: the patients' `excluded_from_analysis` and
+#: `exclusion_reason` columns, and the `cohorts` table of named cohorts (format extensions).
+SCHEMA_VERSION = 3
 
 _SQL_TYPE = {
     "text": "TEXT",
@@ -105,7 +136,7 @@ def audit_json(sheet: Sheet, ref: str, exact: bool = True) -> str:
 
 def audit_triggers(sheet: Sheet, exact: bool = True) -> list[str]:
     key = "patient_id" if sheet.name == "patients" else "id"
-    pid = "NULL" if sheet.name == "reference_ranges" else "{ref}.patient_id"
+    pid = "NULL" if sheet.name in NO_PATIENT_TABLES else "{ref}.patient_id"
     out = []
     for op, ref, old, new in (
         ("INSERT", "NEW", "NULL", audit_json(sheet, "NEW", exact)),
@@ -186,10 +217,10 @@ def _indexes() -> list[str]:
 def create_statements() -> list[str]:
     """Every statement that builds an empty schema of SCHEMA_VERSION."""
     stmts = list(BOOKKEEPING_DDL)
-    for sheet in SHEETS:
+    for sheet in (*SHEETS, COHORTS):
         stmts.append(table_ddl(sheet))
     stmts.extend(_indexes())
-    for sheet in SHEETS:
+    for sheet in (*SHEETS, COHORTS):
         stmts.extend(audit_triggers(sheet))
     stmts.extend(append_only_triggers())
     return stmts
@@ -199,12 +230,25 @@ def _upgrade_1_to_2() -> list[str]:
     """Exact numbers in the audit triggers, and the append-only triggers (rows already there stay)."""
     stmts = [f'DROP TRIGGER IF EXISTS "audit_{s.name}_{op}"' for s in SHEETS for op in ("insert", "update", "delete")]
     for sheet in SHEETS:
-        stmts.extend(audit_triggers(sheet))
+        stmts.extend(audit_triggers(sheet_at(sheet, 2)))
     stmts.extend(append_only_triggers())
+    return stmts
+
+
+def _upgrade_2_to_3() -> list[str]:
+    """The exclusion flag and reason on `patients` (empty = not excluded, so every existing
+    patient stays analysed), the patients' audit triggers with them, and the `cohorts` table."""
+    patients = next(s for s in SHEETS if s.name == "patients")
+    stmts = [f'ALTER TABLE patients ADD COLUMN {_column_def(patients.by_name[n])}'
+             for n in ADDED_IN[3]["patients"]]
+    stmts.extend(f'DROP TRIGGER IF EXISTS "audit_patients_{op}"' for op in ("insert", "update", "delete"))
+    stmts.extend(audit_triggers(patients))
+    stmts.append(table_ddl(COHORTS))
+    stmts.extend(audit_triggers(COHORTS))
     return stmts
 
 
 #: Upgrade steps: MIGRATIONS[n] takes a file from user_version n to n + 1. Each is a list of
 #: SQL statements run inside the one exclusive upgrade transaction. Version 1 is the first.
 #: (A later step that changes the audit triggers again must freeze version 2's in its own step.)
-MIGRATIONS: dict[int, list[str]] = {1: _upgrade_1_to_2()}
+MIGRATIONS: dict[int, list[str]] = {1: _upgrade_1_to_2(), 2: _upgrade_2_to_3()}

@@ -83,7 +83,7 @@ def sql_rows(sheet: Any, rows: Sequence[dict[str, Any]]) -> Iterator[tuple[Any, 
 def audit_select(sheet: Any, op: str, where: str) -> str:
     """INSERT INTO audit ... SELECT: the rows the `schema.audit_triggers` would write."""
     key = "patient_id" if sheet.name == "patients" else "id"
-    pid = "NULL" if sheet.name == "reference_ranges" else "t.patient_id"
+    pid = "NULL" if sheet.name in schema.NO_PATIENT_TABLES else "t.patient_id"
     body = schema.audit_json(sheet, "t")
     old, new = (body, "NULL") if op == "delete" else ("NULL", body)
     return (

@@ -32,6 +32,8 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "followup_years",
     "first_re_date",
     "notes",
+    # None: analysed; else the exclusion reason ('' when none given): `analysis.inclusion`'s flag
+    "excluded",
 )
 
 _SQL = f"""
@@ -62,7 +64,8 @@ SELECT pt.patient_id,
        CASE WHEN f.first_date IS NOT NULL
             THEN (julianday(pt.followup_date) - julianday(f.first_date)) / 365.25 END,
        f.first_date,
-       pt.notes
+       pt.notes,
+       CASE WHEN pt.excluded_from_analysis = 1 THEN coalesce(pt.exclusion_reason, '') END
 FROM patients pt
 LEFT JOIN first_re f ON f.patient_id = pt.patient_id
 LEFT JOIN prrt_all pa ON pa.patient_id = pt.patient_id

@@ -318,7 +318,7 @@ class KaplanMeierWidget(QWidget):
             if band is not None:
                 self._bands.append(band)
         self.summary.setText(legend_html(desc))
-        self.note.setText("\n".join(t for t in (desc.note, desc.caption) if t))
+        self.note.setText("\n".join(t for t in (desc.note, self._excluded_text(), desc.caption) if t))
         label = {"color": TEXT, "font-size": "10pt"}
         self.plot.setLabel("bottom", desc.x.label, **label)
         self.plot.setLabel("left", desc.y.label, **label)
@@ -328,6 +328,12 @@ class KaplanMeierWidget(QWidget):
         self.plot.getAxis("bottom").setTicks([list(zip(desc.x.ticks, desc.x.tick_labels, strict=True)), []])
         self.plot.getAxis("left").setTicks([list(zip(desc.y.ticks, desc.y.tick_labels, strict=True)), []])
         self._at_risk(desc)
+
+    def _excluded_text(self) -> str:
+        """Patients of the filter excluded from analysis (`inclusion`): not drawn, and said so."""
+        cohort = self.session.cohort
+        n = cohort.excluded_in(self.session.view.patient_ids) if cohort is not None else 0
+        return "" if not n else f"{n} patient{'s' if n != 1 else ''} excluded from analysis not shown."
 
     def _left_out_text(self) -> str:
         return "" if not self.left_out else f"{self.left_out} patients left out"

@@ -102,6 +102,11 @@ class MainWindow(QMainWindow):
         self.edit_menu: Any = None
         self.recent_menu = build_menus(self, self.patient_panel, self.patients.step)
         self.files = FileController(self, s, self.settings, self.banner, self.recent_menu, self.open_file)
+        from y90gui.ui import cohort_menu, printing, user_guide
+
+        self.cohort_menu = cohort_menu.install(self, s, self.patient_panel)
+        self.user_guide = user_guide.install(self)
+        self.printing = printing.install(self, s, self.report_view, self.views, lambda: [self.survival_page])
         self.actions["new"].triggered.connect(self.files.new_file)
         self.actions["open"].triggered.connect(self.files.choose_file)
         self.actions["quit"].triggered.connect(self.close)

@@ -24,6 +24,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
 
 from y90gui.store.summary import SUMMARY_COLUMNS, PatientSummary
 from y90gui.ui.richtext import plain_html
@@ -48,6 +49,13 @@ def _fmt1(v: Any) -> str:
 
 def _fmt_grade(v: Any) -> str:
     return "" if v is None else f"G{int(v)}"
+
+
+def _fmt_excluded(v: Any) -> str:
+    """The summary's `excluded` value (None = analysed, else the reason) as the table shows it."""
+    if v is None:
+        return ""
+    return f"excluded: {v}" if v else "excluded"
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,8 @@ COLUMNS: tuple[TableColumn, ...] = (
                 _fmt_grade, True),
     TableColumn("vital_status", "Status", "vital status at the end of follow-up"),
     TableColumn("followup_years", "FU years", "follow-up from the first RE (years)", _fmt1, True),
+    TableColumn("excluded", "Analysis", "excluded from analysis (and why): no report, table, figure or model "
+                "counts the patient", _fmt_excluded),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 DERIVED_KEYS = ("recist_3m", "worst_lab_grade")
@@ -93,6 +103,11 @@ _STORED = (*SUMMARY_COLUMNS, *DERIVED_KEYS)
 _SRC = tuple(_STORED.index(k) for k in COLUMN_KEYS)
 _NOTES = _STORED.index("notes")
 _CENTRE = _STORED.index("center")
+_EXCLUDED = _STORED.index("excluded")
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_ICON: list[QPixmap] = []
 
 
 class PatientTableModel(QAbstractTableModel):
@@ -215,6 +230,10 @@ class PatientTableModel(QAbstractTableModel):
             return self._rows[index.row()][_SRC[index.column()]]
         if role == PID_ROLE:
             return self._rows[index.row()][0]
+        if role in (_FOREGROUND, _FONT):  # an excluded patient's row is grey and italic
+            return _excluded_style(role) if self._rows[index.row()][_EXCLUDED] is not None else None
+        if role == _DECORATION and index.column() == 0 and self._rows[index.row()][_EXCLUDED] is not None:
+            return _excluded_icon()  # the mark stays in sight when the Analysis column is scrolled away
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -252,6 +271,32 @@ class PatientTableModel(QAbstractTableModel):
             old_persistent, [self.index(pos[p], i.column()) for p, i in zip(old_pids, old_persistent)]
         )
         self.layoutChanged.emit()
+
+
+def _excluded_style(role: int) -> Any:
+    if role == _FOREGROUND:
+        return QColor("#66727a")
+    font = QFont()
+    font.setItalic(True)
+    return font
+
+
+def _excluded_icon() -> QPixmap:
+    """A small grey ⊘ (drawn once): "excluded from analysis" next to the patient ID."""
+    if not _ICON:
+        size = 14
+        pixmap = QPixmap(size, size)
+        pixmap.fill(QColor(0, 0, 0, 0))
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(QColor("#8a3b12"))
+        pen.setWidthF(1.6)
+        painter.setPen(pen)
+        painter.drawEllipse(2, 2, size - 4, size - 4)
+        painter.drawLine(4, size - 4, size - 4, 4)
+        painter.end()
+        _ICON.append(pixmap)
+    return _ICON[0]
 
 
 class _AllValues:

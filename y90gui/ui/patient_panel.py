@@ -254,7 +254,26 @@ class PatientPanel(QWidget):
                 shown = pretty_code(value) if value is not None else NOT_RECORDED
                 parts.append(f"{labels.get(key, key).lower()} = {shown}")
         ids = None if self.proxy.visible_set() is None else tuple(self.filtered_ids())
-        return CohortView(ids, ", ".join(parts) or "all patients", self.model.total())
+        active = tuple((k, v) for k, v in filters.items() if v is not ALL)
+        return CohortView(ids, ", ".join(parts) or "all patients", self.model.total(), text.strip(), active)
+
+    def apply_criteria(self, search: str, filters: dict[str, Any]) -> list[str]:
+        """Show exactly this filter (a saved cohort): the search text and these column filters,
+        every other filter cleared. Returns the filters whose value no longer occurs (not applied)."""
+        missing = []
+        for key, combo in self.combos.items():
+            combo.blockSignals(True)
+            i = combo.findData(filters[key]) if key in filters else 0
+            if i < 0:
+                missing.append(key)
+            combo.setCurrentIndex(max(i, 0))
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.setText(search)
+        self.search.blockSignals(False)
+        self.proxy.set_criteria(search, **{k: self.combos[k].currentData() for k in self.combos})
+        self.filter_changed.emit()
+        return missing
 
     def _update_count(self) -> None:
         if self._loading_total is not None:

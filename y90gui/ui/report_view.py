@@ -32,11 +32,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def report_to_html(report: dict[str, Any], shown: int, total: int) -> str:
-    """`report_html.report_to_html`, imported when a report is first shown (not on the first-paint path)."""
+def report_to_html(report: dict[str, Any], shown: int, total: int, cohort: dict[str, Any] | None = None) -> str:
+    """`report_html.report_to_html`, imported when a report is first shown (not on the first-paint path);
+    `cohort` (the report's `cohort` key) names a saved cohort in the header."""
+    from y90gui.analysis.cohort_label import cohort_label
     from y90gui.services.report_html import report_to_html as render
 
-    return render(report, shown, total)
+    named = cohort_label(cohort) if cohort and cohort.get("name") else None
+    return render(report, shown, total, cohort=named)
 
 
 def compute_report(frames: Any, ci_method: str, basis: str, window_days: int, progress: Any) -> dict[str, Any]:
@@ -58,6 +61,8 @@ class ReportView(QWidget):
         self.report: dict[str, Any] | None = None
         self.report_ids: list[str] = []
         self._frames: Any = None  # the frames the shown report was computed from (its workbook)
+        #: the report's `cohort` extension key (`services.named_cohorts.cohort_info`) of the shown report
+        self.cohort_info: dict[str, Any] | None = None
         self._total = 0
         self.ci_combo = QComboBox(self)
         self.ci_combo.addItems(CI_METHODS)
@@ -139,9 +144,13 @@ class ReportView(QWidget):
         st = self.session.settings
         self.status.setText("computing…")
         frames = cohort.subset(None if view.patient_ids is None else ids)
+        from y90gui.services import named_cohorts
+
+        info = named_cohorts.cohort_info(view, named_cohorts.saved(self.session.store))
 
         def shown(report: dict[str, Any]) -> None:
             self._frames = frames
+            self.cohort_info = info
             self._show(report, ids, view.total)
 
         self.session.tasks.start("report", lambda p: compute_report(frames, st.ci_method, st.basis,
@@ -152,7 +161,7 @@ class ReportView(QWidget):
         self.report_ids = ids
         self._total = total
         scroll = self.browser.verticalScrollBar().value()
-        self.browser.setHtml(report_to_html(report, len(ids), total))
+        self.browser.setHtml(report_to_html(report, len(ids), total, self.cohort_info))
         self.browser.verticalScrollBar().setValue(scroll)
         self.status.setText(f"{len(ids)} of {total} patients")
         self.report_ready.emit(report)
@@ -189,7 +198,8 @@ class ReportView(QWidget):
             path = path.with_suffix(suffix)
         assert self.report is not None
         if suffix in (".html", ".htm"):
-            path.write_text(report_to_html(self.report, len(self.report_ids), self._total), encoding="utf-8")
+            page = report_to_html(self.report, len(self.report_ids), self._total, self.cohort_info)
+            path.write_text(page, encoding="utf-8")
             self.session.message.emit(f"Report saved: {path}", 8000)
         elif suffix == ".pdf":
             self._write_pdf(path)
@@ -208,12 +218,14 @@ class ReportView(QWidget):
                                          QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter))
         assert self.report is not None
         doc = QTextDocument()
-        doc.setHtml(report_to_html(self.report, len(self.report_ids), self._total))
+        doc.setHtml(report_to_html(self.report, len(self.report_ids), self._total, self.cohort_info))
         doc.print_(writer)
 
     def _write_xlsx(self, path: Path) -> None:
         report, frames = self.report, self._frames
         assert report is not None
+        if self.cohort_info is not None:  # the workbook's Settings sheet names the cohort
+            report = {**report, "cohort": self.cohort_info}
 
         def work(progress: Any) -> Path:
             from y90gui.analysis.report_workbook import write_report_workbook
