@@ -25,7 +25,7 @@ def _table_text(window, pid: str, key: str) -> str:
 
 def test_excluding_a_patient_marks_the_row_and_leaves_the_analyses(window, qtbot) -> None:
     km = _open_survival(window, qtbot)
-    n_before = km.results["all patients"].n
+    n_before = km.results["all"].n
     qtbot.waitUntil(lambda: window.detail.models["patients"].values().get("patient_id") == "T001", timeout=30000)
     model = window.detail.models["patients"]
     reason = model.index(model.row_for_key("exclusion_reason"), 1)
@@ -44,8 +44,8 @@ def test_excluding_a_patient_marks_the_row_and_leaves_the_analyses(window, qtbot
     assert proxy.index(other, 0).data(Qt.ItemDataRole.FontRole) is None
     assert proxy.index(other, 0).data(Qt.ItemDataRole.DecorationRole) is None
     km.refresh()
-    assert km.results["all patients"].n == n_before - 1
-    assert "1 patient excluded from analysis not shown." in km.summary.text()
+    assert km.results["all"].n == n_before - 1
+    assert "1 patient excluded from analysis not shown." in km.note.text()
 
     window.views.setCurrentWidget(window.report_view)
     qtbot.waitUntil(lambda: window.report_view.report is not None and not window.report_view.stale
