@@ -129,6 +129,8 @@ class Store(UndoMixin):
                         "to upgrade it"
                     )
                 store._migrate(header.user_version)
+            if not read_only:
+                _ensure_indexes(conn)
             return store
         except sqlite3.DatabaseError as exc:
             if conn is not None:
@@ -513,3 +515,15 @@ def _register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("y90_user", 0, lambda: user)
     conn.create_function("y90_now", 0, _now)
     conn.create_function("y90_action", 0, lambda: None)
+
+
+def _ensure_indexes(conn: sqlite3.Connection) -> None:
+    """Indexes added without a format change (`schema.SUMMARY_INDEXES`), built once for older files.
+
+    Best effort: without them every query still answers, only the patient table's summary is
+    slower, so a file that cannot take them now (a full disk) opens all the same.
+    """
+    try:
+        schema.ensure_indexes(conn)
+    except sqlite3.Error:
+        pass
