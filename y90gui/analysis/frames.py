@@ -137,7 +137,51 @@ def _read_sheet(conn: Any, sheet: Sheet, where: str) -> pd.DataFrame:
     if sheet.name != "reference_ranges":
         sql += where
     sql += f" ORDER BY {order}"
-    return frame_from_rows(sheet, conn.execute(sql).fetchall())
+    return frame_from_chunks(sheet, _chunks(conn.execute(sql)))
+
+
+#: Rows fetched at a time: the labs of 100,000 patients are ~4 million rows, and as one list of
+#: tuples they alone took over 2 GB before a single array existed.
+CHUNK_ROWS = 100_000
+
+
+def _chunks(cursor: Any) -> Iterable[list[tuple[Any, ...]]]:
+    while True:
+        rows = cursor.fetchmany(CHUNK_ROWS)
+        if not rows:
+            return
+        yield rows
+
+
+def frame_from_chunks(sheet: Sheet, chunks: Iterable[list[tuple[Any, ...]]]) -> pd.DataFrame:
+    """`frame_from_rows` of rows arriving in chunks: each chunk becomes column arrays and is
+    dropped, and equal texts share one string object (a sheet's IDs, tests and units repeat
+    millions of times), so memory stays near the frame's own size."""
+    import numpy as np
+    import pandas as pd
+
+    parts: list[list[Any]] = [[] for _ in sheet.columns]
+    texts: list[dict[Any, Any]] = [{} for _ in sheet.columns]
+    numeric = [c.type in ("date", "number", "integer", "yesno") for c in sheet.columns]
+    for rows in chunks:
+        for i, values in enumerate(zip(*rows, strict=True)):
+            if numeric[i]:
+                parts[i].append(np.array(values, dtype=float))
+            else:
+                shared = texts[i]
+                if len(shared) < 50_000:  # free text (notes) is not worth sharing
+                    values = tuple(shared.setdefault(v, v) for v in values)
+                parts[i].append(np.array(values, dtype=object))
+        del rows
+    data = {}
+    for c, arrays, is_num in zip(sheet.columns, parts, numeric, strict=True):
+        if not arrays:
+            data[c.name] = np.array([], dtype=float if is_num else object)
+        else:
+            data[c.name] = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+    df = pd.DataFrame(data)
+    df["_row"] = np.arange(len(df))
+    return df
 
 
 def frame_from_rows(sheet: Sheet, rows: list[tuple[Any, ...]]) -> pd.DataFrame:
