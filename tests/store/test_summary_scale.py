@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import small_case
 
 from y90gui.store.store import Store
-from y90gui.store.summary import SummaryPrefetch, _SQL, patient_summary
+from y90gui.store.summary import _SQL, _SQL_GROUPED, SummaryPrefetch, patient_summary, summary_sql
 
 
 def _indexes(path: Path) -> set[str]:
@@ -35,7 +35,11 @@ def test_older_file_gets_the_index_when_opened_for_writing(tmp_path: Path) -> No
         s.conn.execute("DROP INDEX radioembolization_first")  # as a file made before the index
     assert "radioembolization_first" not in _indexes(path)
     with Store.open(path, read_only=True) as s:
-        assert patient_summary(s.conn) == before  # answers without it
+        assert patient_summary(s.conn) == before  # answers without it, with the grouped query
+        assert summary_sql(s.conn) is _SQL_GROUPED  # lookups without their index would visit the table
+        prefetch = SummaryPrefetch(str(path))
+        assert prefetch.first_rows(s.conn, 2) == type(before)(before.columns, before.rows[:2])
+        assert prefetch.result(s.conn) == before
     assert "radioembolization_first" not in _indexes(path)  # reading never writes
     with Store.open(path) as s:
         assert patient_summary(s.conn) == before

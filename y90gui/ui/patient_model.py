@@ -295,7 +295,8 @@ class PatientFilterProxy(QSortFilterProxyModel):
 
     def refilter(self, force: bool = False) -> None:
         accepted = self.source().matching(self._text, self._filters)
-        if force or (accepted is not self._accepted and accepted != self._accepted):  # "c" -> "ce" often keeps the same rows: no reset
+        # "c" -> "ce" often keeps the same rows (the very same set when narrowed): no reset
+        if force or (accepted is not self._accepted and accepted != self._accepted):
             self._accepted = accepted
             self.source().show_only(accepted)
         self.criteria_changed.emit()
