@@ -64,7 +64,7 @@ def profile_summary(n: int, db: Path) -> None:
     import tempfile
 
     from y90gui.store.store import Store
-    from y90gui.store.summary import _SQL_FIRST, patient_summary, summary_sql
+    from y90gui.store.summary import _SQL, _SQL_FIRST, patient_summary
 
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "summary.y90"
@@ -76,7 +76,7 @@ def profile_summary(n: int, db: Path) -> None:
             t0 = time.perf_counter()
             store.conn.execute(_SQL_FIRST, (200,)).fetchall()
             first_ms = (time.perf_counter() - t0) * 1000
-            plan = [str(tuple(r)) for r in store.conn.execute("EXPLAIN QUERY PLAN " + summary_sql(store.conn))]
+            plan = [str(tuple(r)) for r in store.conn.execute("EXPLAIN QUERY PLAN " + _SQL)]
         out = OUT / f"first-paint-summary-{n}.txt"
         out.write_text(out.read_text(encoding="utf-8") + f"\n# the first screenful (200 rows, SummaryPrefetch): "
                        f"{first_ms:.1f} ms\n# EXPLAIN QUERY PLAN of store.summary._SQL:\n"

@@ -34,16 +34,15 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "notes",
 )
 
-def _summary_sql(limit: bool = False) -> str:
-    """The summary query; with `limit`, only the first `?` patients in table order.
+def _first_rows_sql() -> str:
+    """The first `?` patients' rows in table order (the first screenful), by index lookups.
 
-    One pass over `patients` in key order; every per-patient figure is a correlated lookup
-    in an index on (patient_id, ...) — `radioembolization_first` gives the first procedure's
-    date and extent from the index alone — so the cost is linear in the patients, a first
-    screenful costs a few milliseconds, and no CTE is materialised and indexed on every run
-    (the earlier grouped CTEs made SQLite build an automatic index per join at each query,
-    12x a bare window's start at 100,000 patients). The PRRT sums run over `prrt_patient`
-    in row order, as before, so the floating-point sums are bit for bit the same.
+    Every per-patient figure is a correlated lookup in an index on (patient_id, ...) —
+    `radioembolization_first` gives the first procedure's date and extent from the index
+    alone — so 200 rows cost milliseconds at any size, where the whole table's grouped query
+    (`_SQL`) takes a second or more at 100,000 patients: the window paints these first. The
+    PRRT sums run over `prrt_patient` in row order, as in `_SQL`, so the rows are bit for bit
+    the same.
     """
     first = "(SELECT min(r.date) FROM radioembolization r WHERE r.patient_id = pt.patient_id)"
     return f"""
@@ -60,7 +59,7 @@ WITH b AS MATERIALIZED (
            (SELECT max(p.date) FROM prrt p
             WHERE p.patient_id = pt.patient_id AND p.date {PRRT_BEFORE_FIRST_RE} {first}) AS last_before
     FROM patients pt
-    ORDER BY pt.patient_id{" LIMIT ?" if limit else ""}
+    ORDER BY pt.patient_id LIMIT ?
 )
 SELECT patient_id,
        center,
@@ -85,13 +84,13 @@ ORDER BY patient_id
 """
 
 
-_SQL = _summary_sql()
-_SQL_FIRST = _summary_sql(limit=True)
+_SQL_FIRST = _first_rows_sql()
 
-#: The query for a file without `radioembolization_first` (made before it, opened read-only):
-#: grouped CTEs, which SQLite indexes itself on each run; the lookups above would each visit
-#: the table instead of the index there (20 s at 100,000 patients). Same rows, bit for bit.
-_SQL_GROUPED = f"""
+#: The whole table: one grouped pass per child table (SQLite indexes the CTEs itself; the first
+#: procedure's extent comes from `radioembolization_first`). For every row this beats the
+#: per-patient lookups (1.3-1.5 s against 1.7-2.0 s at 100,000 patients, quiet machine), which
+#: win only for a first screenful — and without their index would visit the table (20 s).
+_SQL = f"""
 WITH first_re AS (
     SELECT patient_id, MIN(date) AS first_date, COUNT(*) AS n_re FROM radioembolization GROUP BY patient_id
 ),
@@ -133,9 +132,6 @@ def _has_index(conn: sqlite3.Connection) -> bool:
     return row is not None
 
 
-def summary_sql(conn: sqlite3.Connection) -> str:
-    """The whole table's query for this file: index lookups, or grouped CTEs without the index."""
-    return _SQL if _has_index(conn) else _SQL_GROUPED
 
 
 @dataclass(frozen=True)
@@ -160,7 +156,7 @@ def patient_summary(conn: sqlite3.Connection) -> PatientSummary:
     The PRRT -> RE interval is the report's definition (`core.definitions`, one comparison for
     this SQL and the report's pandas): the last cycle strictly before the first RE.
     """
-    rows = conn.execute(summary_sql(conn)).fetchall()
+    rows = conn.execute(_SQL).fetchall()
     return PatientSummary(SUMMARY_COLUMNS, rows)
 
 
@@ -201,14 +197,13 @@ class SummaryPrefetch:
             try:
                 conn.execute("BEGIN")  # one read snapshot for the stamp and the rows
                 self._stamp = _stamp(conn)
-                sql = summary_sql(conn)
-                if sql is _SQL:  # without the index a first screenful costs as much as the whole
+                if _has_index(conn):  # without it a first screenful costs as much as the whole
                     self._first = conn.execute(_SQL_FIRST, (self._first_n,)).fetchall()
                 self._first_done.set()
                 # One statement computes every row with the GIL released. Fetching row by row
                 # here would need the GIL for each row and stall behind the GUI thread, which
                 # holds it while it imports and builds the window; `result` reads the rows.
-                conn.execute(f"CREATE TEMP TABLE summary_rows AS {sql}")
+                conn.execute(f"CREATE TEMP TABLE summary_rows AS {_SQL}")
             except BaseException:
                 conn.close()
                 raise
