@@ -166,6 +166,10 @@ def _stamp(conn: sqlite3.Connection) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
+#: Seconds the whole table's query waits for `result` once the first screenful is ready.
+FULL_QUERY_DELAY = 5.0
+
+
 class SummaryPrefetch:
     """Run `patient_summary` on its own connection and thread while the window is being built.
 
@@ -186,6 +190,9 @@ class SummaryPrefetch:
         self._first_n = first_n
         self._first: list[tuple[Any, ...]] | None = None
         self._first_done = threading.Event()
+        #: set when every row is wanted: until then the whole table's query waits (at most
+        #: FULL_QUERY_DELAY s) instead of taking a core from the window being built and painted
+        self._go = threading.Event()
         self._thread = threading.Thread(target=self._run, name="summary-prefetch", daemon=True)
         self._thread.start()
 
@@ -200,6 +207,8 @@ class SummaryPrefetch:
                 if _has_index(conn):  # without it a first screenful costs as much as the whole
                     self._first = conn.execute(_SQL_FIRST, (self._first_n,)).fetchall()
                 self._first_done.set()
+                if self._first is not None:
+                    self._go.wait(FULL_QUERY_DELAY)
                 # One statement computes every row with the GIL released. Fetching row by row
                 # here would need the GIL for each row and stall behind the GUI thread, which
                 # holds it while it imports and builds the window; `result` reads the rows.
@@ -264,12 +273,14 @@ class SummaryPrefetch:
 
     def close(self) -> None:
         """Give up the rows not read yet (another file was opened meanwhile)."""
+        self._go.set()
         mine, self._conn = self._conn, None
         if mine is not None:
             mine.close()
 
     def _ready(self, conn: sqlite3.Connection, timeout: float) -> bool:
         """The query has finished and `conn` (the window's own connection) still sees the same file."""
+        self._go.set()
         self._thread.join(timeout)
         if self._thread.is_alive() or (self._conn is None and self._summary is None):
             return False
