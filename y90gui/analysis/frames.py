@@ -94,7 +94,7 @@ def from_store(store: CaseSeries, patient_ids: Iterable[str] | None = None) -> F
     try:
         with store.reader() as src:
             for sheet in SHEETS:
-                frames[sheet.name] = frame_from_rows(sheet, src.sheet_rows(sheet, ids))
+                frames[sheet.name] = frame_from_chunks(sheet, src.sheet_chunks(sheet, ids))
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -105,6 +105,37 @@ def _source(store: CaseSeries) -> str:
     """The report's file-name field: the file's path, or the registry's user@host/db."""
     path = getattr(store, "path", None)
     return str(path) if path is not None else store.name
+
+
+def frame_from_chunks(sheet: Sheet, chunks: Iterable[list[tuple[Any, ...]]]) -> pd.DataFrame:
+    """`frame_from_rows` of rows arriving in chunks: each chunk becomes column arrays and is
+    dropped, and equal texts share one string object (a sheet's IDs, tests and units repeat
+    millions of times), so memory stays near the frame's own size."""
+    import numpy as np
+    import pandas as pd
+
+    parts: list[list[Any]] = [[] for _ in sheet.columns]
+    texts: list[dict[Any, Any]] = [{} for _ in sheet.columns]
+    numeric = [c.type in ("date", "number", "integer", "yesno") for c in sheet.columns]
+    for rows in chunks:
+        for i, values in enumerate(zip(*rows, strict=True)):
+            if numeric[i]:
+                parts[i].append(np.array(values, dtype=float))
+            else:
+                shared = texts[i]
+                if len(shared) < 50_000:  # free text (notes) is not worth sharing
+                    values = tuple(shared.setdefault(v, v) for v in values)
+                parts[i].append(np.array(values, dtype=object))
+        del rows
+    data = {}
+    for c, arrays, is_num in zip(sheet.columns, parts, numeric, strict=True):
+        if not arrays:
+            data[c.name] = np.array([], dtype=float if is_num else object)
+        else:
+            data[c.name] = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+    df = pd.DataFrame(data)
+    df["_row"] = np.arange(len(df))
+    return df
 
 
 def frame_from_rows(sheet: Sheet, rows: list[tuple[Any, ...]]) -> pd.DataFrame:

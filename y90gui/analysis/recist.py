@@ -112,22 +112,28 @@ def three_month(data: CaseData) -> dict[str, dict[str, Any]]:
     from y90gui.analysis.frames import from_case_data, to_date
 
     df = three_month_frame(from_case_data(data))
+    # Column by column (no iterrows: 100,000 patients took 100 s as Series per row).
+    cols = {c: df[c].to_numpy(dtype=object) for c in ("recist", "recorded", "non_target", "clinical_response")}
+    floats = {c: df[c].to_numpy(dtype=float) for c in ("date", "day", "target_sum_mm", "baseline_sum",
+                                                       "nadir_sum", "new_lesions")}
+    derived = df["derived"].to_numpy(dtype=bool)
     out: dict[str, dict[str, Any]] = {}
-    for pid, r in df.iterrows():
-        row = {
-            "date": to_date(r["date"]),
-            "day": int(r["day"]),
-            "recist": r["recist"],
-            "recorded": r["recorded"],
-            "derived": bool(r["derived"]),
-            "target_sum_mm": _f(r["target_sum_mm"]),
-            "baseline_sum": _f(r["baseline_sum"]),
-            "nadir_sum": _f(r["nadir_sum"]),
-            "new_lesions": None if r["new_lesions"] != r["new_lesions"] else bool(r["new_lesions"]),
-            "non_target": r["non_target"] if isinstance(r["non_target"], str) else None,
-            "clinical_response": r["clinical_response"] if isinstance(r["clinical_response"], str) else None,
+    for i, pid in enumerate(df.index):
+        nl = floats["new_lesions"][i]
+        nt, cr = cols["non_target"][i], cols["clinical_response"][i]
+        out[str(pid)] = {
+            "date": to_date(floats["date"][i]),
+            "day": int(floats["day"][i]),
+            "recist": cols["recist"][i],
+            "recorded": cols["recorded"][i],
+            "derived": bool(derived[i]),
+            "target_sum_mm": _f(floats["target_sum_mm"][i]),
+            "baseline_sum": _f(floats["baseline_sum"][i]),
+            "nadir_sum": _f(floats["nadir_sum"][i]),
+            "new_lesions": None if nl != nl else bool(nl),
+            "non_target": nt if isinstance(nt, str) else None,
+            "clinical_response": cr if isinstance(cr, str) else None,
         }
-        out[str(pid)] = row
     return out
 
 

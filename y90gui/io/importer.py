@@ -95,15 +95,16 @@ def prepare_import(path: str | Path, store: CaseSeries, progress: Progress | Non
     Raises `WorkbookFileError` (a Y90Error) only when the file is not a readable workbook.
     """
     from y90gui.io.parse import parse_workbook
-    from y90gui.io.reader import read_workbook
+    from y90gui.io.reader import open_workbook
 
     progress = progress or NO_PROGRESS
     path = Path(path)
     plan = ImportPlan(path, store_mark=_store_mark(store))
     progress.step(0.05, 1, f"reading {path.name}")
-    raw = read_workbook(path)
-    progress.step(0.35, 1, "checking every cell")
-    parsed = parse_workbook(raw, on_sheet=lambda i, n, name: progress.step(0.35 + 0.25 * i / n, 1, f"checking {name}"))
+    with open_workbook(path) as raw:  # sheet by sheet: read, parse, let the cells go
+        progress.step(0.35, 1, "checking every cell")
+        parsed = parse_workbook(raw, on_sheet=lambda i, n, name: progress.step(0.35 + 0.25 * i / n, 1,
+                                                                               f"checking {name}"))
     del raw
     plan.errors.extend(parsed.errors)
     plan.warnings.extend(parsed.warnings)

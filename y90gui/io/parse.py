@@ -85,7 +85,11 @@ def parse_workbook(raw_sheets: Sequence[RawSheet], today: dt.date | None = None,
                                            "sheet is missing (every sheet of the template is needed; leave it "
                                            "empty below the header when there is nothing to report)"))
             continue
+        lazy = found.load is not None
+        found.cells()
         result.data[sheet.name] = _parse_sheet(sheet, found, today, result)
+        if lazy:
+            found.rows = []  # parsed: its cells go before the next sheet is read
     return result
 
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +65,15 @@ class RawSheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     #: Hidden (or "very hidden") in the workbook: imported, but the user should know.
     hidden: bool = False
+    #: Sheets from `open_workbook`: fills `rows` and `merged` when called (then it is None).
+    load: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+
+    def cells(self) -> list[list[Any]]:
+        """The rows, read now if the sheet was opened lazily."""
+        if self.load is not None:
+            load, self.load = self.load, None
+            load()
+        return self.rows
 
 
 @dataclass
@@ -77,6 +88,17 @@ class _Scan:
 
 def read_workbook(path: Path) -> list[RawSheet]:
     """All worksheets of `path`, after the safety checks of `guard`; raises WorkbookFileError."""
+    with open_workbook(path) as sheets:
+        for sheet in sheets:
+            sheet.cells()
+    return sheets
+
+
+@contextmanager
+def open_workbook(path: Path) -> Iterator[list[RawSheet]]:
+    """The worksheets of `path` (checked by `guard` first), each read only when its `cells()`
+    are asked for, while the workbook is open: the importer parses a sheet and lets its cells
+    go before the next one is read, instead of holding every sheet's cells at once."""
     zf = check_workbook_file(path)
     try:
         percent_styles = _percent_styles(zf)
@@ -98,30 +120,38 @@ def read_workbook(path: Path) -> list[RawSheet]:
         if isinstance(exc, _STOP):
             raise
         raise WorkbookFileError(f"{path.name} cannot be read as a workbook: {_one_line(exc)}") from None
-    sheets: list[RawSheet] = []
     try:
+        sheets: list[RawSheet] = []
         for meta in wb.sheets_metadata:
             if "WorkSheet" not in str(meta.typ):
                 continue
             part = part_of_sheet.get(meta.name)
             if part in too_big:
                 raise _too_big(path.name, meta.name, *scan.extents[part])
-            merged: list[tuple[int, int, int, int]] = []
-            try:
-                sheet = wb.get_sheet_by_name(meta.name)
-                rows = sheet.to_python(skip_empty_area=False)
-                merged = [(r1 + 1, c1, r2 + 1, c2) for (r1, c1), (r2, c2) in getattr(sheet, "merged_cell_ranges", None)
-                          or ()]
-            except BaseException as exc:
-                if isinstance(exc, _STOP):
-                    raise
-                rows = _read_sheet_slowly(path, meta.name, exc)
             problems, percent = detail.get(part, ({}, set())) if part else ({}, set())
-            sheets.append(RawSheet(meta.name, rows, problems, percent, merged,
-                                   hidden=str(getattr(meta, "visible", "Visible")).rsplit(".", 1)[-1] != "Visible"))
+            raw = RawSheet(meta.name, [], problems, percent, [],
+                           hidden=str(getattr(meta, "visible", "Visible")).rsplit(".", 1)[-1] != "Visible")
+            raw.load = _loader(wb, path, raw)
+            sheets.append(raw)
+        yield sheets
     finally:
         wb.close()
-    return sheets
+
+
+def _loader(wb: Any, path: Path, raw: RawSheet) -> Callable[[], None]:
+    def load() -> None:
+        try:
+            sheet = wb.get_sheet_by_name(raw.name)
+            raw.rows = sheet.to_python(skip_empty_area=False)
+            raw.merged = [(r1 + 1, c1, r2 + 1, c2)
+                          for (r1, c1), (r2, c2) in getattr(sheet, "merged_cell_ranges", None) or ()]
+        except BaseException as exc:
+            if isinstance(exc, _STOP):
+                raise
+            raw.rows = _read_sheet_slowly(path, raw.name, exc)
+            raw.merged = []
+
+    return load
 
 
 def _too_big(file_name: str, sheet: str, rows: int, cols: int) -> WorkbookFileError:

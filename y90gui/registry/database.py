@@ -206,6 +206,11 @@ class Registry:
             return {s.name: self.read_table(s.name, ids) for s in SHEETS}
 
     def sheet_rows(self, sheet: Sheet, patient_ids: Sequence[str] | None = None) -> list[tuple[Any, ...]]:
+        """`sheet_chunks` as one list."""
+        return [row for chunk in self.sheet_chunks(sheet, patient_ids) for row in chunk]
+
+    def sheet_chunks(self, sheet: Sheet, patient_ids: Sequence[str] | None = None,
+                     size: int = 100_000) -> Iterator[list[tuple[Any, ...]]]:
         """One sheet in the analysis' shape (`analysis.frames`): dates as day numbers since
         1970-01-01, numbers, integers and yes/no as floats (None when missing), texts as they
         are; patients by ID, every other sheet in the order its rows were written."""
@@ -223,7 +228,9 @@ class Registry:
         order = "patient_id" if sheet.name == "patients" else "id"
         sql, params = self._select(sheet, ", ".join(exprs), patient_ids, order)
         with translated(f"reading {sheet.name}"):
-            return self.conn.execute(sql, params).fetchall()
+            cur = self.conn.execute(sql, params)
+            while chunk := cur.fetchmany(size):
+                yield chunk
 
     def iter_rows(self, sheet: Sheet, patient_ids: Sequence[str] | None = None) -> Iterator[tuple[Any, ...]]:
         """A sheet's rows as value tuples in the sheet's column order (dates `datetime.date`,

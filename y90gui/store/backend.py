@@ -55,6 +55,11 @@ class CaseSeries(Protocol):
         """The analysis' shape (`analysis.frames.frame_from_rows`)."""
         ...
 
+    def sheet_chunks(self, sheet: Sheet, patient_ids: Sequence[str] | None = None,
+                     size: int = 100_000) -> Iterator[list[tuple[Any, ...]]]:
+        """`sheet_rows` in chunks (the analysis frames are built chunk by chunk)."""
+        ...
+
     def iter_rows(self, sheet: Sheet, patient_ids: Sequence[str] | None = None) -> Iterator[tuple[Any, ...]]:
         """The exporter's rows: parsed values in column order."""
         ...

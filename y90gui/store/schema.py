@@ -9,6 +9,8 @@ and delete into `audit`, tagged with the user action that caused it; undo reads 
 
 from __future__ import annotations
 
+import sqlite3
+
 from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEETS, Column, Sheet
 
 #: Named cohorts (`store.cohorts`): a saved filter of the window. Not a workbook sheet (it
@@ -211,7 +213,21 @@ def _indexes() -> list[str]:
     return [
         f'CREATE INDEX "{s.name}_patient" ON "{s.name}"(patient_id)'
         for s in PATIENT_CHILD_SHEETS
-    ]
+    ] + list(SUMMARY_INDEXES)
+
+
+#: Indexes the patient table's summary query (`store.summary`) seeks in: each patient's first
+#: radioembolization (date, then procedure) and its extent from the index alone. Not part of the
+#: file format's version: files made before get them when opened for writing (`ensure_indexes`).
+SUMMARY_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS radioembolization_first ON radioembolization(patient_id, date, procedure, extent)",
+)
+
+
+def ensure_indexes(conn: sqlite3.Connection) -> None:
+    """Create the indexes a file of this version may lack (made before they were added); cheap when present."""
+    for stmt in SUMMARY_INDEXES:
+        conn.execute(stmt)
 
 
 def create_statements() -> list[str]:

@@ -132,6 +132,8 @@ class Store(UndoMixin):
                         "to upgrade it"
                     )
                 store._migrate(header.user_version)
+            if not read_only:
+                _ensure_indexes(conn)
             return store
         except sqlite3.DatabaseError as exc:
             if conn is not None:
@@ -472,6 +474,12 @@ class Store(UndoMixin):
         """One sheet in the analysis' shape (`analysis.frames.frame_from_rows`): dates as day
         numbers since 1970-01-01 (julianday), numbers, integers and yes/no as floats, texts as
         they are; patients by ID, every other sheet in the order its rows were written."""
+        return [row for chunk in self.sheet_chunks(sheet, patient_ids) for row in chunk]
+
+    def sheet_chunks(self, sheet: Sheet, patient_ids: Sequence[str] | None = None,
+                     size: int = 100_000) -> Iterator[list[tuple[Any, ...]]]:
+        """`sheet_rows` in chunks of `size` rows: the labs of 100,000 patients are ~4 million
+        rows, and as one list of tuples they alone took over 2 GB (`analysis.frames`)."""
         exprs = []
         for c in sheet.columns:
             q = f'"{c.name}"'
@@ -483,7 +491,9 @@ class Store(UndoMixin):
                 exprs.append(q)
         where = self._selection(patient_ids) if sheet.name != "reference_ranges" else ""
         order = "rowid" if sheet.name != "patients" else "patient_id"
-        return self.conn.execute(f'SELECT {", ".join(exprs)} FROM "{sheet.name}"{where} ORDER BY {order}').fetchall()
+        cur = self.conn.execute(f'SELECT {", ".join(exprs)} FROM "{sheet.name}"{where} ORDER BY {order}')
+        while chunk := cur.fetchmany(size):
+            yield chunk
 
     def iter_rows(self, sheet: Sheet, patient_ids: Sequence[str] | None = None) -> Iterator[tuple[Any, ...]]:
         """A sheet's rows as value tuples in column order (dates `datetime.date`, yes/no 0/1 or
@@ -601,3 +611,15 @@ def _register_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("y90_user", 0, lambda: user)
     conn.create_function("y90_now", 0, _now)
     conn.create_function("y90_action", 0, lambda: None)
+
+
+def _ensure_indexes(conn: sqlite3.Connection) -> None:
+    """Indexes added without a format change (`schema.SUMMARY_INDEXES`), built once for older files.
+
+    Best effort: without them every query still answers, only the patient table's summary is
+    slower, so a file that cannot take them now (a full disk) opens all the same.
+    """
+    try:
+        schema.ensure_indexes(conn)
+    except sqlite3.Error:
+        pass

@@ -121,6 +121,8 @@ class PatientTableModel(QAbstractTableModel):
         self._rows: list[list[Any]] = []
         self._shown: set[str] | None = None
         self._haystack: dict[str, str] = {}
+        #: the last search (needle, column filters, IDs found): the next keystroke narrows it
+        self._last_match: tuple[str, tuple[tuple[int, Any], ...], set[str]] | None = None
         self._by_pid: dict[str, list[Any]] = {}
         self._file_order: dict[str, int] = {}
         self.derived_loaded = False
@@ -133,7 +135,13 @@ class PatientTableModel(QAbstractTableModel):
         self._all = [[*r, None, None] for r in summary.rows]
         self._file_order = {r[0]: i for i, r in enumerate(self._all)}  # "unsorted" (sort column -1)
         self._by_pid = {r[0]: r for r in self._all}
-        self._haystack = {}  # built on the first search, not before the first paint
+        # The search text of every row, built with the rows (a first screenful at start-up, all
+        # rows just after the first paint) so that the first keystroke does not pay for it.
+        self._haystack = {
+            r[0]: "\x1f".join((str(r[0]), str(r[_CENTRE] or ""), str(r[_NOTES] or ""))).casefold()
+            for r in self._all
+        }
+        self._last_match = None
         self._rows = self._visible()
         self.derived_loaded = False
         self.endResetModel()
@@ -156,6 +164,7 @@ class PatientTableModel(QAbstractTableModel):
             for key in DERIVED_KEYS:
                 row[_STORED.index(key)] = values.get(key, {}).get(row[0])
         self.derived_loaded = True
+        self._last_match = None  # a filter on a derived column gives other rows now
         if self._rows:
             for c in cols:
                 self.dataChanged.emit(self.index(0, c), self.index(len(self._rows) - 1, c))
@@ -191,19 +200,25 @@ class PatientTableModel(QAbstractTableModel):
         active = {k: v for k, v in filters.items() if v is not _ALL}
         if not needle and not active:
             return None
-        cols = [(_STORED.index(k), v) for k, v in active.items()]
-        if not self._haystack:
-            self._haystack = {
-                r[0]: "\x1f".join((str(r[0]), str(r[_CENTRE] or ""), str(r[_NOTES] or ""))).casefold()
-                for r in self._all
-            }
+        cols = tuple((_STORED.index(k), v) for k, v in active.items())
         hay = self._haystack
-        if not cols:
-            return {pid for pid, h in hay.items() if needle in h}
-        return {
-            r[0] for r in self._all
-            if (not needle or needle in hay[r[0]]) and all(r[c] == v for c, v in cols)
-        }
+        last = self._last_match
+        if last is not None and last[0] and last[0] in needle and last[1] == cols:
+            # Typing on ("c" -> "ce"): the rows can only narrow, so search just the last ones;
+            # the same rows come back as the same set object (the proxy then skips its reset).
+            prev = last[2]
+            narrowed = ({pid for pid in prev if needle in hay[pid]} if 2 * len(prev) < len(hay)
+                        else {pid for pid, h in hay.items() if needle in h and pid in prev})
+            found = last[2] if len(narrowed) == len(last[2]) else narrowed
+        elif not cols:
+            found = {pid for pid, h in hay.items() if needle in h}
+        else:
+            found = {
+                r[0] for r in self._all
+                if (not needle or needle in hay[r[0]]) and all(r[c] == v for c, v in cols)
+            }
+        self._last_match = (needle, cols, found)
+        return found
 
     # -- Qt model interface
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -334,7 +349,8 @@ class PatientFilterProxy(QSortFilterProxyModel):
 
     def refilter(self, force: bool = False) -> None:
         accepted = self.source().matching(self._text, self._filters)
-        if force or accepted != self._accepted:  # "c" -> "ce" often keeps the same rows: no reset
+        # "c" -> "ce" often keeps the same rows (the very same set when narrowed): no reset
+        if force or (accepted is not self._accepted and accepted != self._accepted):
             self._accepted = accepted
             self.source().show_only(accepted)
         self.criteria_changed.emit()

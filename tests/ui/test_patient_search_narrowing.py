@@ -1,0 +1,50 @@
+"""The patient search narrows the last result while typing on: the rows shown are always exactly
+those containing the text, also after deleting characters, changing a column filter or new rows."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from y90gui.store.summary import SUMMARY_COLUMNS, PatientSummary
+from y90gui.ui.patient_panel import PatientPanel
+
+
+def _summary(ids_centres_notes: list[tuple[str, str, str]]) -> PatientSummary:
+    rows = []
+    for pid, centre, notes in ids_centres_notes:
+        row = dict.fromkeys(SUMMARY_COLUMNS)
+        row.update(patient_id=pid, center=centre, notes=notes, sex="F")
+        rows.append(tuple(row[c] for c in SUMMARY_COLUMNS))
+    return PatientSummary(SUMMARY_COLUMNS, rows)
+
+
+def _shown(panel: PatientPanel) -> list[str]:
+    return [panel.proxy.index(r, 0).data() for r in range(panel.proxy.rowCount())]
+
+
+def test_typing_on_narrows_and_deleting_widens(qtbot) -> None:
+    panel = PatientPanel()
+    qtbot.addWidget(panel)
+    panel.set_summary(_summary([("A-101", "Bonn", ""), ("A-102", "Bern", "liver"), ("B-201", "Bonn", "lung"),
+                                ("B-110", "Basel", "")]))
+    qtbot.keyClicks(panel.search, "b")
+    assert _shown(panel) == ["A-101", "A-102", "B-201", "B-110"]  # every row has a "b"
+    qtbot.keyClicks(panel.search, "o")
+    assert _shown(panel) == ["A-101", "B-201"]  # "bo": Bonn only
+    qtbot.keyClicks(panel.search, "nn")
+    assert _shown(panel) == ["A-101", "B-201"]
+    qtbot.keyClick(panel.search, Qt.Key.Key_Backspace)
+    qtbot.keyClick(panel.search, Qt.Key.Key_Backspace)
+    qtbot.keyClick(panel.search, Qt.Key.Key_Backspace)
+    assert _shown(panel) == ["A-101", "A-102", "B-201", "B-110"]
+    panel.search.clear()
+    qtbot.keyClicks(panel.search, "1")
+    assert _shown(panel) == ["A-101", "A-102", "B-201", "B-110"]
+    qtbot.keyClicks(panel.search, "0")
+    assert _shown(panel) == ["A-101", "A-102", "B-110"]
+    # new rows arrive (the table re-read after an edit): the next keystroke searches them too
+    panel.set_summary(_summary([("A-101", "Bonn", ""), ("C-310", "Graz", "")]))
+    panel.search.setText("10")
+    assert _shown(panel) == ["A-101", "C-310"]
+    panel.search.setText("310")
+    assert _shown(panel) == ["C-310"]
