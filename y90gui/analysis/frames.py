@@ -80,6 +80,11 @@ def from_case_data(data: CaseData) -> Frames:
     return Frames(**frames)
 
 
+#: Rows fetched at a time: the labs of 100,000 patients are ~4 million rows, and as one list of
+#: tuples they alone took over 2 GB before a single array existed.
+CHUNK_ROWS = 100_000
+
+
 def from_store(store: CaseSeries, patient_ids: Iterable[str] | None = None) -> Frames:
     """Every sheet with one read each (`CaseSeries.sheet_rows`: the back end converts dates
     and numbers in its SQL), from one consistent state of a file or a registry.
@@ -94,7 +99,7 @@ def from_store(store: CaseSeries, patient_ids: Iterable[str] | None = None) -> F
     try:
         with store.reader() as src:
             for sheet in SHEETS:
-                frames[sheet.name] = frame_from_chunks(sheet, src.sheet_chunks(sheet, ids))
+                frames[sheet.name] = frame_from_chunks(sheet, src.sheet_chunks(sheet, ids, CHUNK_ROWS))
     finally:
         if gc_was_enabled:
             gc.enable()

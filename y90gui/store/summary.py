@@ -50,7 +50,7 @@ def _first_rows_sql() -> str:
     return f"""
 WITH b AS MATERIALIZED (
     SELECT pt.patient_id, pt.center, pt.sex, pt.birth_year, pt.primary_site, pt.who_grade,
-           pt.vital_status, pt.followup_date, pt.notes,
+           pt.vital_status, pt.followup_date, pt.notes, pt.excluded_from_analysis, pt.exclusion_reason,
            {first} AS first_date,
            (SELECT count(*) FROM radioembolization r WHERE r.patient_id = pt.patient_id) AS n_re,
            (SELECT r.extent FROM radioembolization r WHERE r.patient_id = pt.patient_id
@@ -80,7 +80,8 @@ SELECT patient_id,
        CASE WHEN first_date IS NOT NULL
             THEN (julianday(followup_date) - julianday(first_date)) / 365.25 END,
        first_date,
-       notes
+       notes,
+       CASE WHEN excluded_from_analysis = 1 THEN coalesce(exclusion_reason, '') END
 FROM b
 ORDER BY patient_id
 """
@@ -133,8 +134,6 @@ def _has_index(conn: sqlite3.Connection) -> bool:
     row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'radioembolization_first'"
                        ).fetchone()
     return row is not None
-
-
 
 
 @dataclass(frozen=True)
