@@ -67,15 +67,16 @@ class MainWindow(QMainWindow):
         self.swimmer_page = LazyPage(parent=self)
         self.waterfall_page = LazyPage(parent=self)
         self.tables_page = LazyPage(parent=self)
-        self.views.addTab(self.swimmer_page, "Swimmer")
-        self.views.addTab(self.waterfall_page, "Waterfall")
-        self.views.addTab(self.tables_page, "Tables")
         self.swimmer: Any = None
         self.waterfall: Any = None
         self.tables_view: Any = None
         self.lab_course: Any = None
         self.report_view = ReportView(s, self, extra_pages=(self.cohort_toxicity_page,))
         self.views.addTab(self.report_view, "Report")
+        # after Report, so Ctrl+1..4 stay what they were (Ctrl+5..7 for these)
+        self.views.addTab(self.swimmer_page, "Swimmer")
+        self.views.addTab(self.waterfall_page, "Waterfall")
+        self.views.addTab(self.tables_page, "Tables")
 
         self.banner = QLabel(self)
         self.banner.setObjectName("ReadOnlyBanner")
