@@ -128,3 +128,37 @@ def test_tables_page_follows_the_filter_and_copies_html_and_tsv(window, qtbot, s
     lines = mime.text().splitlines()
     assert lines[0] == "Table 1. Patient characteristics"
     assert all(len(line.split("\t")) == t1.columns for line in lines[1:1 + len(t1.header) + len(t1.rows)])
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".pdf", ".xlsx"])
+def test_export_report_writes_the_document_of_the_filter(window, qtbot, tmp_path, monkeypatch, suffix) -> None:
+    import shutil
+    import subprocess
+
+    from PySide6.QtWidgets import QFileDialog
+
+    window.patient_panel.set_filter("center", "Bonn")
+    qtbot.wait(400)
+    target = tmp_path / f"report{suffix}"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    with qtbot.waitSignal(window.report_view.exported, timeout=120000):
+        window.actions["export_report"].trigger()
+    assert target.exists()
+    n = len(window.filtered_patient_ids())
+    if suffix == ".docx":
+        import docx
+
+        doc = docx.Document(str(target))
+        assert len(doc.tables) == 4
+        text = "\n".join(p.text for p in doc.paragraphs)
+        assert f"{n} of 12 patients" in text and "Bonn" in text
+    elif suffix == ".pdf":
+        if shutil.which("pdftotext") is None:
+            pytest.skip("pdftotext (poppler-utils) is not installed")
+        text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+        assert "Table 1" in text and "Bonn" in text
+    else:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(target, read_only=True)
+        assert any("Table 1" in name for name in wb.sheetnames)
