@@ -265,10 +265,14 @@ class ReportView(QWidget):
             write_report_workbook(report, frames, path, progress=progress)
             return path
 
+        def saved(p: Path) -> None:
+            self.session.message.emit(f"Report saved: {p}", 8000)
+            self.exported.emit(p)
+
         self.session.message.emit("Writing the report workbook…", 0)
         self.session.tasks.start(
             "export_report", work,
-            lambda p: (self.session.message.emit(f"Report saved: {p}", 8000), self.exported.emit(p)),
+            saved,
             lambda exc: self.session.failed.emit("The report could not be saved", exc))
 
     def text(self) -> str:
