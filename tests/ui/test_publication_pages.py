@@ -94,6 +94,7 @@ def test_swimmer_pages_for_a_large_cohort(qtbot, tmp_path) -> None:
 def test_lab_course_counts_values_per_interval(window, qtbot, small_store_path) -> None:
     window.views.setCurrentWidget(window.cohort_toxicity_page)
     lab = window.lab_course
+    window.cohort_toxicity.sections.setCurrentWidget(lab)
     lab.set_test("alt")
     qtbot.waitUntil(lambda: lab.view.description is not None and lab.view.description.kind == "labs"
                     and not lab.stale and "figure:labs" not in window.tasks.running(), timeout=60000)

@@ -29,7 +29,7 @@ SYMBOLS = {"v": "t", "^": "t1", ">": "t2", "<": "t3", "o": "o", "s": "s", "D": "
 DASHES = {"solid": Qt.PenStyle.SolidLine, "dashed": Qt.PenStyle.DashLine, "dotted": Qt.PenStyle.DotLine,
           "dashdot": Qt.PenStyle.DashDotLine}
 #: fewer pixels per row than this: no patient labels on the y axis (as the file leaves them out)
-MIN_ROW_PX = 13
+MIN_ROW_PX = 15
 
 
 def _colour(desc: FigureDescription, key: str) -> str:
@@ -85,6 +85,7 @@ class FigureView(QWidget):
         self.plot = self.graphics.addPlot(row=0, col=0)
         self.under = self.graphics.addPlot(row=1, col=0)
         self.under.setXLink(self.plot)
+        self.plot.vb.sigResized.connect(self._relabel)
         font = QFont()
         font.setPointSizeF(9.5)
         for p in (self.plot, self.under):
@@ -131,6 +132,7 @@ class FigureView(QWidget):
             self._markers(desc, m)
         for r in desc.lines:
             self._line(r)
+        self._line_labels(desc)
         self._under(desc)
         self.legend_label.setText(legend_html(desc))
         self.caption_label.setText("\n".join(t for t in (desc.note, desc.caption) if t))
@@ -140,8 +142,8 @@ class FigureView(QWidget):
         return sum(len(item.opts["x0"] if item.opts.get("x0") is not None else item.opts["x"])
                    for item in self.bar_items)
 
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
+    def _relabel(self, *_args: Any) -> None:
+        """Row labels come and go with the plot's height (the view box has its size only now)."""
         if self.description is not None and self.description.bar_orientation == "horizontal":
             self._row_labels(self.description)
 
@@ -253,12 +255,24 @@ class FigureView(QWidget):
 
     def _line(self, r: Any) -> None:
         colour = "#9aa7ae" if r.faint else INK
-        line = pg.InfiniteLine(pos=r.value, angle=0 if r.axis == "y" else 90,
-                               pen=self._pen(colour, 1.0, r.dash),
-                               label=r.label or None,
-                               labelOpts={"position": 0.98, "color": colour, "anchors": [(1, 1), (1, 1)]})
+        line = pg.InfiniteLine(pos=r.value, angle=0 if r.axis == "y" else 90, pen=self._pen(colour, 1.0, r.dash))
         line.setZValue(1)
         self.plot.addItem(line)
+
+    def _line_labels(self, desc: FigureDescription) -> None:
+        """Labels of horizontal reference lines on a right axis, beside the plot as in the file
+        (inside it they would sit on the bars)."""
+        labelled = [(r.value, r.label) for r in desc.lines if r.axis == "y" and r.label]
+        if not labelled:
+            self.plot.hideAxis("right")
+            return
+        self.plot.showAxis("right")
+        right = self.plot.getAxis("right")
+        right.setTicks([labelled, []])
+        right.setTextPen(pg.mkPen(INK))
+        right.setPen(pg.mkPen(None))
+        right.setStyle(tickLength=0)
+        right.setTickFont(self._font)
 
     def _under(self, desc: FigureDescription) -> None:
         u = desc.under

@@ -265,7 +265,7 @@ class MainWindow(QMainWindow):
         self.tables_view = TablesView(self.session, self.tables_page)
         self.tables_page.set_content(self.tables_view)
         self.lab_course = LabCourseView(self.session, self.cohort_toxicity)
-        self.cohort_toxicity.add_section(self.lab_course)
+        self.cohort_toxicity.add_section(self.lab_course, "Laboratory course")
 
     # ------------------------------------------------------------------ lifecycle
     @property
