@@ -13,8 +13,8 @@ remembered in the app's QSettings.
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
