@@ -22,7 +22,7 @@ BENCHMARKS: list[tuple[str, tuple[str, ...]]] = [
     ("bench_generate", ("generate", "store_write")),
     ("bench_editing", ("editing",)),
     ("bench_cox", ("cox",)),
-    ("bench_publication", ("report_docx", "report_pdf", "km_png")),
+    ("bench_publication", ("report_docx", "report_pdf", "km_png", "swimmer")),
     ("bench_registry", ("registry_editing", "registry_write", "registry_import", "registry_report")),
 ]
 

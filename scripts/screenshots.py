@@ -325,10 +325,58 @@ def shot_cohorts_and_guide(outdir: Path) -> list[Path]:
     return out
 
 
+PUBLICATION_SIZES = ((1920, 1080), (1366, 768))
+
+
+def shot_publication_pages(outdir: Path) -> list[Path]:
+    """Swimmer, Waterfall, laboratory course, Tables and the figure export dialog with its
+    preview, at 1920x1080 and 1366x768 (issue 13)."""
+    from y90gui.ui.dialogs.figure_export import FigureExportDialog
+
+    out: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        win = _window(Path(tmp))
+        try:
+            for w, h in PUBLICATION_SIZES:
+                win.resize(w, h)
+                _settle()
+                for name, page, attr in (("swimmer", win.swimmer_page, "swimmer"),
+                                         ("waterfall", win.waterfall_page, "waterfall"),
+                                         ("lab_course", win.cohort_toxicity_page, "lab_course"),
+                                         ("tables", win.tables_page, "tables_view")):
+                    win.views.setCurrentWidget(page)
+                    widget = getattr(win, attr)
+                    if name == "lab_course":
+                        win.cohort_toxicity.sections.setCurrentWidget(widget)
+                        widget.set_test("alt")
+                    _wait(lambda widget=widget: not widget.stale and not win.tasks.running())
+                    _settle(0.5)
+                    out.append(_save(win, outdir / f"{name}_{w}x{h}.png"))
+                win.views.setCurrentWidget(win.waterfall_page)
+                _settle()
+                pages = list(win.waterfall.pages)
+                dialog = FigureExportDialog(win, lambda pages=pages: pages, "Waterfall plot")
+                dialog.resize(min(1100, w - 100), min(640, h - 100))
+                dialog.show()
+                _wait(lambda dialog=dialog: dialog.preview_image is not None)
+                _settle(0.5)
+                dialog.preview_image = None
+                dialog._start_preview()  # again at the dialog's final size
+                _wait(lambda dialog=dialog: dialog.preview_image is not None)
+                _settle(0.3)
+                out.append(_save(dialog, outdir / f"figure_export_dialog_{w}x{h}.png"))
+                dialog.reject()
+                dialog.deleteLater()
+        finally:
+            _close(win)
+    return out
+
+
 SHOTS: list[Callable[[Path], object]] = [shot_review_views, shot_scaled_200]
 SHOTS.append(shot_issue12_editing)
 SHOTS.append(shot_km_endpoints)
 SHOTS.append(shot_cohorts_and_guide)
+SHOTS.append(shot_publication_pages)
 
 
 def main(argv: list[str]) -> int:

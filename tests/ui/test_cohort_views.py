@@ -83,8 +83,12 @@ def test_report_exports_html_pdf_and_xlsx(window, qtbot, tmp_path):
     view.export(html)
     assert "Response at 3 months" in html.read_text(encoding="utf-8")
     pdf = tmp_path / "r.pdf"
-    view.export(pdf)
+    with qtbot.waitSignal(view.exported, timeout=120000):  # the report document, written on a worker
+        view.export(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
+    web_pdf = tmp_path / "web.pdf"
+    view.export(web_pdf, "PDF of the web page (*.pdf)")
+    assert web_pdf.read_bytes().startswith(b"%PDF")
     xlsx = tmp_path / "r.xlsx"
     view.export(xlsx)
     qtbot.waitUntil(lambda: xlsx.exists() and not window.tasks.running(), timeout=120000)

@@ -288,6 +288,11 @@ def _draw_data(ax: Axes, desc: FigureDescription, grey: bool, lay: _Layout) -> N
 
 
 def _draw_bars(ax: Axes, desc: FigureDescription, grey: bool) -> None:
+    """Bars as one PolyCollection of rectangles per category: the same drawing as `Axes.bar`,
+    without a Rectangle artist per bar (a waterfall of 8,000 patients took 10 s that way)."""
+    import numpy as np
+    from matplotlib.collections import PolyCollection
+
     groups: dict[str, list[Any]] = {}
     for b in desc.bars:
         groups.setdefault(b.key, []).append(b)
@@ -296,13 +301,19 @@ def _draw_bars(ax: Axes, desc: FigureDescription, grey: bool) -> None:
     for key, bars in groups.items():
         colour, _, hatch = _style(desc, key, grey)
         edge = "#000000" if grey else colour
-        pos = [b.position for b in bars]
-        if horizontal:
-            ax.barh(pos, [b.end - b.start for b in bars], left=[b.start for b in bars], height=0.6,
-                    color=colour, edgecolor=edge, hatch=hatch, linewidth=0 if not grey else THIN_PT, zorder=2)
+        pos = np.array([b.position for b in bars], dtype=float)
+        start = np.array([b.start for b in bars], dtype=float)
+        end = np.array([b.end for b in bars], dtype=float)
+        half = 0.3 if horizontal else 0.4  # barh height 0.6, bar width 0.8
+        a, b_ = pos - half, pos + half
+        if horizontal:  # (x, y) corners: start..end along x, a..b along y
+            verts = np.stack([np.stack([start, a], 1), np.stack([end, a], 1), np.stack([end, b_], 1),
+                              np.stack([start, b_], 1)], 1)
         else:
-            ax.bar(pos, [b.end - b.start for b in bars], bottom=[b.start for b in bars], width=0.8,
-                   color=colour, edgecolor=edge, hatch=hatch, linewidth=0 if not grey else THIN_PT, zorder=2)
+            verts = np.stack([np.stack([a, start], 1), np.stack([b_, start], 1), np.stack([b_, end], 1),
+                              np.stack([a, end], 1)], 1)
+        ax.add_collection(PolyCollection(list(verts), facecolors=colour, edgecolors=edge, hatch=hatch or None,
+                                         linewidths=0 if not grey else THIN_PT, zorder=2, antialiased=True))
     for b in desc.bars:
         if b.arrow and horizontal:
             ax.annotate("", xy=(b.end + span * 0.03, b.position), xytext=(b.end, b.position),

@@ -296,3 +296,19 @@ class CohortToxicityPanel(QWidget):
         self.chart.setYRange(0, max([*base, 10.0]) * 1.3, padding=0)
         self.chart.getAxis("left").setTicks([[(v, str(v)) for v in range(0, 101, 20)], []])
         self.chart.setXRange(-0.6, len(names) - 0.4, padding=0)
+
+    def add_section(self, widget: QWidget, title: str) -> None:
+        """Another view of the cohort's toxicity, in a tab beside the grade chart (the laboratory
+        course); it is only shown, and so only computed, when its tab is chosen."""
+        from PySide6.QtWidgets import QTabWidget
+
+        split = self.findChild(QSplitter)
+        assert split is not None
+        tabs = QTabWidget(self)
+        tabs.setObjectName("ToxicitySections")
+        tabs.setDocumentMode(True)
+        split.replaceWidget(split.indexOf(self.chart), tabs)
+        tabs.addTab(self.chart, "Worst grade per test")
+        tabs.addTab(widget, title)
+        split.setSizes([180, 520])  # the figures need the height; the table scrolls
+        self.sections = tabs

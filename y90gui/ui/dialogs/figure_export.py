@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,10 +80,11 @@ def render_preview(desc: FigureDescription, settings: RenderSettings, max_px: tu
 
     progress.step(0.1, 1, "drawing the preview")
     w_in, h_in = settings.width_mm / 25.4, settings.height_mm / 25.4
-    dpi = max(20.0, min(settings.dpi, max_px[0] / w_in, max_px[1] / h_in))
-    # build_figure checks the settings; the preview dpi may be below the file's minimum
-    fig = build_figure(desc, settings)
-    fig.set_dpi(dpi)
+    # laid out and drawn at the preview's own dpi (text measured as drawn); the layout is in
+    # inches, so it is the file's; a large figure is scaled down further by the dialog
+    lo = RANGES["dpi"][0]
+    dpi = max(lo, min(settings.dpi, max_px[0] / w_in, max_px[1] / h_in))
+    fig = build_figure(desc, replace(settings, dpi=dpi))
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
@@ -147,19 +149,23 @@ class FigureExportDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("Si&ze:", self.preset)
-        for label, edit, unit in (("&Width:", self.width_edit, "mm"), ("&Height:", self.height_edit, "mm"),
-                                  ("&Resolution:", self.dpi_edit, "dpi"), ("&Font size:", self.font_edit, "pt")):
+        for text, edit, unit in (("&Width:", self.width_edit, "mm"), ("&Height:", self.height_edit, "mm"),
+                                 ("&Resolution:", self.dpi_edit, "dpi"), ("&Font size:", self.font_edit, "pt")):
             row = QHBoxLayout()
             row.addWidget(edit)
             row.addWidget(QLabel(unit, self))
             row.addStretch(1)
-            form.addRow(label, row)
+            caption = QLabel(text, self)
+            caption.setBuddy(edit)
+            form.addRow(caption, row)
         form.addRow("F&ormat:", self.format_combo)
         form.addRow("", self.grey_check)
         file_row = QHBoxLayout()
         file_row.addWidget(self.path_edit, 1)
         file_row.addWidget(browse)
-        form.addRow("File:", file_row)
+        file_label = QLabel("F&ile:", self)
+        file_label.setBuddy(self.path_edit)
+        form.addRow(file_label, file_row)
         form.addRow("", self.pixels_label)
         left = QVBoxLayout()
         left.addLayout(form)
@@ -342,7 +348,11 @@ class FigureExportDialog(QDialog):
     def _show_preview(self, png: bytes) -> None:
         image = QImage.fromData(png)
         self.preview_image = image
-        self.preview.setPixmap(QPixmap.fromImage(image))
+        pixmap = QPixmap.fromImage(image)
+        room = self.preview.size()
+        if pixmap.width() > room.width() or pixmap.height() > room.height():
+            pixmap = pixmap.scaled(room, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        self.preview.setPixmap(pixmap)
 
     def _preview_failed(self, exc: BaseException) -> None:
         self.preview.setPixmap(QPixmap())
