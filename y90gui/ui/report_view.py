@@ -223,7 +223,8 @@ class ReportView(QWidget):
         if suffix in (".docx", ".pdf") and "page" not in chosen_filter.lower():
             self._write_document(path)
         elif suffix in (".html", ".htm"):
-            path.write_text(report_to_html(self.report, len(self.report_ids), self._total, self.cohort_info), encoding="utf-8")
+            page = report_to_html(self.report, len(self.report_ids), self._total, self.cohort_info)
+            path.write_text(page, encoding="utf-8")
             self.session.message.emit(f"Report saved: {path}", 8000)
         elif suffix == ".pdf":
             self._write_pdf(path)
