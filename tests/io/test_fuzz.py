@@ -76,7 +76,10 @@ def test_random_bytes(flips: list[tuple[float, int]], base: Path, tmp_path_facto
 def test_unsupported_zip_version_is_a_damaged_workbook(base: Path, tmp_path: Path) -> None:
     """The flip CI found: the central directory claims a zip version zipfile cannot read."""
     raw = bytearray(base.read_bytes())
-    raw[int(0.943359375 * len(raw))] = 64
+    # "version needed to extract" (offset 6) of a central-directory entry (PK\x01\x02) set to 6.4,
+    # found by its signature rather than by a position that moves whenever the workbook's layout does
+    entry = raw.rindex(b"PK\x01\x02")
+    raw[entry + 6] = 64
     (tmp_path / "w.xlsx").write_bytes(bytes(raw))
     with Store.create(tmp_path / "c.y90") as store, pytest.raises(Y90Error, match="damaged zip file"):
         prepare_import(tmp_path / "w.xlsx", store)
