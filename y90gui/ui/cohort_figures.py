@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLayout, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from y90gui.ui.figure_view import FigureView
+from y90gui.ui.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
     from y90gui.analysis.frames import Frames
@@ -63,9 +64,9 @@ class CohortFigurePage(QWidget):
         self.export_button = QPushButton("E&xport figure…", self)
         self.export_button.clicked.connect(self.export)
         self.export_button.setEnabled(False)
-        self.bar = QHBoxLayout()
+        self.bar = FlowLayout()  # wraps, so the page never sets the window's minimum width
         self.add_controls(self.bar)
-        self.bar.addWidget(self.scope, 1)
+        self.bar.addWidget(self.scope)
         self.bar.addWidget(self.status)
         self.bar.addWidget(self.page_box)
         self.bar.addWidget(self.page_label)
@@ -80,7 +81,7 @@ class CohortFigurePage(QWidget):
         session.cohort_loaded.connect(lambda _c: self.request_refresh())
 
     # ------------------------------------------------------------------ for subclasses
-    def add_controls(self, bar: QHBoxLayout) -> None:
+    def add_controls(self, bar: QLayout) -> None:
         """Widgets before the caption (a test, a time unit); their change calls `request_refresh`."""
 
     def job(self) -> Compute:
@@ -156,7 +157,7 @@ class SwimmerPage(CohortFigurePage):
     kind = "swimmer"
     title = "Swimmer plot"
 
-    def add_controls(self, bar: QHBoxLayout) -> None:
+    def add_controls(self, bar: QLayout) -> None:
         self.time_combo = QComboBox(self)
         self.time_combo.addItems(["years", "months"])
         self.time_combo.setAccessibleName("time unit")

@@ -21,7 +21,6 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from y90gui.analysis.survival import CI_METHODS
 from y90gui.figures.km import ENDPOINT_TEXT, LANDMARK, LANDMARK_STRATA, strata_label
 from y90gui.ui.cohort_caption import caption_text
+from y90gui.ui.flow_layout import FlowLayout
 from y90gui.ui.km_items import TEXT, add_curve, legend_html, survival_at
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ class KaplanMeierWidget(QWidget):
         self.endpoint_combo.setMinimumContentsLength(31)
         self.fixed_strata = QLabel(f"by {LANDMARK_STRATA} (fixed): CR, PR vs SD, PD; time from day 90", self)
         self.fixed_strata.setObjectName("KMFixedStrata")
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # both control rows wrap: the page never sets the window's minimum width
         self._strata_caption = QLabel("Stratify &by:", self)
         self._strata_caption.setBuddy(self.strata_combo)
         endpoint_caption = QLabel("End&point:", self)
@@ -112,15 +112,13 @@ class KaplanMeierWidget(QWidget):
         for widget in (endpoint_caption, self.endpoint_combo, self._strata_caption, self.strata_combo,
                        self.fixed_strata):
             bar.addWidget(widget)
-        bar.addStretch(1)
-        bar2 = QHBoxLayout()
+        bar2 = FlowLayout()
         for text, widget in (("&Time in:", self.time_combo), ("CI &method:", self.ci_combo)):
             caption = QLabel(text, self)
             caption.setBuddy(widget)
             bar2.addWidget(caption)
             bar2.addWidget(widget)
         bar2.addWidget(self.band_check)
-        bar2.addStretch(1)
         bar2.addWidget(self.save_button)
         self.caption = QLabel(self)
         self.caption.setObjectName("KMCaption")

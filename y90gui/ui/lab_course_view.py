@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
+from PySide6.QtWidgets import QComboBox, QLabel, QLayout
 
 from y90gui.ui.cohort_figures import CohortFigurePage, Compute
 
@@ -26,7 +26,7 @@ class LabCourseView(CohortFigurePage):
     kind = "labs"
     title = "Laboratory course"
 
-    def add_controls(self, bar: QHBoxLayout) -> None:
+    def add_controls(self, bar: QLayout) -> None:
         from y90gui.analysis.tables_outcomes import TEST_NAMES
         from y90gui.core.codes import LAB_TEST
 

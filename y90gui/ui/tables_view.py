@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMimeData, Signal
 from PySide6.QtGui import QGuiApplication, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from y90gui.ui.cohort_figures import scope_text
+from y90gui.ui.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
     from y90gui.analysis.tables import Table
@@ -48,8 +49,8 @@ class TablesView(QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("SubtleLabel")
         self.copy_buttons: list[QPushButton] = []
-        bar = QHBoxLayout()
-        bar.addWidget(self.scope, 1)
+        bar = FlowLayout()  # wraps, so the page never sets the window's minimum width
+        bar.addWidget(self.scope)
         bar.addWidget(self.status)
         for n in range(1, TABLE_COUNT + 1):
             button = QPushButton(f"Copy Table &{n}", self)

@@ -229,7 +229,7 @@ class CohortToxicityPanel(QWidget):
         bar.addWidget(self.caption, 1)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.view)
-        chart_box = QWidget(self)
+        chart_box = self.chart_box = QWidget(self)  # the chart with its colour line (a section tab)
         cl = QVBoxLayout(chart_box)
         cl.setContentsMargins(0, 0, 0, 0)
         cl.addWidget(self.chart, 1)
@@ -307,8 +307,8 @@ class CohortToxicityPanel(QWidget):
         tabs = QTabWidget(self)
         tabs.setObjectName("ToxicitySections")
         tabs.setDocumentMode(True)
-        split.replaceWidget(split.indexOf(self.chart), tabs)
-        tabs.addTab(self.chart, "Worst grade per test")
+        split.replaceWidget(split.indexOf(self.chart_box), tabs)
+        tabs.addTab(self.chart_box, "Worst grade per test")
         tabs.addTab(widget, title)
         split.setSizes([180, 520])  # the figures need the height; the table scrolls
         self.sections = tabs
