@@ -23,6 +23,17 @@ def _ui_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("Y90GUI_SETTINGS_DIR", str(tmp_path / "settings"))
 
 
+@pytest.fixture(autouse=True)
+def _clipboard_emptied() -> Iterator[None]:
+    """Qt's offscreen platform crashes at interpreter exit (SIGSEGV, exit 139 after every test
+    passed) when its clipboard still owns data a test copied: empty it after each test."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is not None:
+        QApplication.clipboard().clear()
+
+
 @pytest.fixture(scope="session")
 def small_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "small.y90"
