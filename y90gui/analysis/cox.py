@@ -56,6 +56,11 @@ class CoxTerm:
     coef: float
     se: float
 
+    @property
+    def label(self) -> str:
+        """`sex: M vs F`, or the covariate's name for a number (tables, forest plot, CLI)."""
+        return term_label(self.covariate, self.level, self.reference)
+
     def to_json(self) -> dict[str, Any]:
         return {"covariate": self.covariate, "level": self.level, "reference": self.reference, "hr": self.hr,
                 "ci95": list(self.ci95), "p": self.p}
@@ -94,6 +99,11 @@ class CoxResult:
     def to_json(self) -> dict[str, Any]:
         return {"format": FORMAT, "endpoint": self.endpoint, "univariable": [m.to_json() for m in self.univariable],
                 "multivariable": self.multivariable.to_json()}
+
+
+def term_label(covariate: str, level: str | None, reference: str | None) -> str:
+    """How a term is named wherever it is shown: `sex: M vs F`; a number by its covariate."""
+    return covariate if level is None else f"{covariate}: {level} vs {reference}"
 
 
 def parse_covariates(text: str | Sequence[str]) -> list[str]:

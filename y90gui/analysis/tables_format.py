@@ -100,10 +100,25 @@ def survival_rate(s: float | None, ci: Sequence[float | None]) -> str:
     return f"{pc(s)}% (95% CI {pc(lo)}{DASH}{pc(hi)}%)"
 
 
+def p_cell(p: float | None) -> str:
+    """A p value in a table column: `0.012` (three decimals, half up), `< 0.001`; en dash when
+    there is no test."""
+    if p is None:
+        return DASH
+    if p < 0.001:
+        return "< 0.001"
+    return round_half_up(float(p), 3)
+
+
 def p_value(p: float | None) -> str:
     """`p = 0.012` (three decimals, half up), `p < 0.001`; en dash when there is no test."""
+    cell = p_cell(p)
     if p is None:
-        return f"p {DASH}"
-    if p < 0.001:
-        return "p < 0.001"
-    return f"p = {round_half_up(float(p), 3)}"
+        return f"p {cell}"
+    return f"p {cell}" if cell.startswith("<") else f"p = {cell}"
+
+
+def ratio_ci(ratio: float, ci: Sequence[float], decimals: int = 2) -> str:
+    """A hazard (or odds) ratio with its 95 % CI: `0.60 (0.29–1.25)`, half up, en dash."""
+    return (f"{round_half_up(float(ratio), decimals)} "
+            f"({round_half_up(float(ci[0]), decimals)}{DASH}{round_half_up(float(ci[1]), decimals)})")
