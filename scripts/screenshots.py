@@ -174,7 +174,41 @@ def _gui2_shots() -> list[Callable[[Path], object]]:
     return list(getattr(module, "SHOTS", {}).values())
 
 
-SHOTS: list[Callable[[Path], object]] = [shot_review_views, shot_scaled_200]
+COX_COVARIATES = ["age", "sex", "ki67_pct", "extrahepatic_disease", "functional_syndrome"]
+
+
+def shot_cox(outdir: Path) -> list[Path]:
+    """The Cox page (univariable + multivariable tables, forest plot) and the report's new lines,
+    at 1920 x 1080 and 1366 x 768."""
+    out: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        win = _window(Path(tmp))
+        try:
+            for w, h in ((1920, 1080), (1366, 768)):
+                win.resize(w, h)
+                win.views.setCurrentWidget(win.cox_page)
+                _wait(lambda: win.background.cox is not None)
+                win.background.cox.set_chosen(COX_COVARIATES)
+                win.background.cox.fit()
+                _wait(lambda: "cox" not in win.tasks.running() and win.background.cox.result is not None)
+                _settle()
+                out.append(_save(win, outdir / f"cox_page_{w}x{h}.png"))
+                win.views.setCurrentWidget(win.report_view)
+                _wait(_report_ready(win))
+                _settle()
+                bar = win.report_view.browser.verticalScrollBar()
+                anchor = win.report_view.browser.toPlainText().find("Progression-free survival")
+                if anchor >= 0:
+                    win.report_view.browser.scrollToAnchor("os")
+                _settle()
+                out.append(_save(win, outdir / f"report_endpoints_{w}x{h}.png"))
+                bar.setValue(0)
+        finally:
+            _close(win)
+    return out
+
+
+SHOTS: list[Callable[[Path], object]] = [shot_review_views, shot_scaled_200, shot_cox]
 
 
 def main(argv: list[str]) -> int:
@@ -185,6 +219,10 @@ def main(argv: list[str]) -> int:
     outdir.mkdir(parents=True, exist_ok=True)
     if "--only-scaled" in argv:
         _scaled_child(outdir)
+        return 0
+    if "--only-cox" in argv:
+        for p in shot_cox(outdir):
+            print(p)
         return 0
     for shot in SHOTS + _gui2_shots():
         result = shot(outdir)
