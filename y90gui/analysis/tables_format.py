@@ -15,6 +15,7 @@ from typing import Any
 
 DASH = "\u2013"  # en dash: ranges and "no value"
 NOT_RECORDED = "not recorded"
+UNDEFINED_LIMIT = "NA"  # a confidence limit the band does not define (R prints NA)
 
 
 def round_half_up(x: float | int | Decimal, decimals: int = 0) -> str:
@@ -89,15 +90,18 @@ def survival_time(estimate: float | None, ci: Sequence[float | None], decimals: 
 
 def survival_rate(s: float | None, ci: Sequence[float | None]) -> str:
     """`62% (95% CI 45–75%)`, whole percentages; en dash when not estimable (after the last
-    follow-up) and for a limit the band does not define (the curve at 0 or 1)."""
+    follow-up); a limit the band does not define (the curve at 0 or 1) is `NA`, R's word for it
+    (`70%–NA`: an en dash for it would print the range as `70––%`)."""
     if s is None:
         return DASH
 
     def pc(x: float | None) -> str:
-        return DASH if x is None else round_half_up(Decimal(repr(float(x))) * 100, 0)
+        return UNDEFINED_LIMIT if x is None else round_half_up(Decimal(repr(float(x))) * 100, 0) + "%"
 
     lo, hi = (ci[0], ci[1]) if len(ci) == 2 else (None, None)
-    return f"{pc(s)}% (95% CI {pc(lo)}{DASH}{pc(hi)}%)"
+    if lo is not None and hi is not None:
+        return f"{pc(s)} (95% CI {pc(lo)[:-1]}{DASH}{pc(hi)})"
+    return f"{pc(s)} (95% CI {pc(lo)}{DASH}{pc(hi)})"
 
 
 def p_cell(p: float | None) -> str:
