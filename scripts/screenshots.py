@@ -196,10 +196,11 @@ def shot_cox(outdir: Path) -> list[Path]:
                 win.views.setCurrentWidget(win.report_view)
                 _wait(_report_ready(win))
                 _settle()
-                bar = win.report_view.browser.verticalScrollBar()
-                anchor = win.report_view.browser.toPlainText().find("Progression-free survival")
-                if anchor >= 0:
-                    win.report_view.browser.scrollToAnchor("os")
+                browser = win.report_view.browser
+                bar = browser.verticalScrollBar()
+                cursor = browser.document().find("Overall survival (OS) from")
+                if not cursor.isNull():  # the survival sections at the top of the page
+                    bar.setValue(bar.value() + browser.cursorRect(cursor).top() - 40)
                 _settle()
                 out.append(_save(win, outdir / f"report_endpoints_{w}x{h}.png"))
                 bar.setValue(0)

@@ -30,10 +30,10 @@ def report(tmp_path_factory):
 def test_a_limit_not_reached_is_nr_never_a_dash_pair(report):
     r = dict(report, os=dict(report["os"], ci95_years=[1.8, None]))
     text = _text(report_to_html(r))
-    assert "3.5 years (95 % CI 1.8\u2013NR; log-log)" in text
+    assert "3.5 years (95% CI 1.8\u2013NR; log-log)" in text
     assert "\u2013\u2013" not in text and "\u2013\u2014" not in text
     r = dict(report, os=dict(report["os"], median_years=None, ci95_years=[2.0, None]))
-    assert "not reached (95 % CI 2.0\u2013NR; log-log)" in _text(report_to_html(r))
+    assert "not reached (95% CI 2.0\u2013NR; log-log)" in _text(report_to_html(r))
 
 
 def test_survival_rate_without_an_upper_limit(report):
@@ -61,7 +61,7 @@ def test_pfs_landmark_and_spss_lines(report):
     from y90gui.analysis.tables_format import limit
 
     assert (f"Median as SPSS prints it {limit(sp['median_years'])} years (SE {limit(sp['se_years'], 2)}; "
-            f"95 % CI {limit(sp['ci95_years'][0])}\u2013{limit(sp['ci95_years'][1])}, symmetric)") in text
+            f"95% CI {limit(sp['ci95_years'][0])}\u2013{limit(sp['ci95_years'][1])}, symmetric)") in text
     assert "Overall survival from day 90 by 3-month response (landmark)" in text
     resp = lm["groups"]["responders"]
     assert f"Responders (CR, PR) Patients / deaths {resp['N']} / {resp['events']}" in text

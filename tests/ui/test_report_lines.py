@@ -26,9 +26,9 @@ def test_report_view_lines(window, qtbot):
     pfs, os_ = expected["pfs"], expected["os"]
     assert os_["ci95_years"][1] is None and pfs["ci95_years"][1] is None  # the fixture reaches no upper limit
     assert "Progression-free survival (PFS)" in text
-    assert f"Median progression-free survival {limit(pfs['median_years'])} years (95 % CI " \
+    assert f"Median progression-free survival {limit(pfs['median_years'])} years (95% CI " \
            f"{limit(pfs['ci95_years'][0])}\u2013NR; log-log)" in text
-    assert f"Median overall survival not reached (95 % CI {limit(os_['ci95_years'][0])}\u2013NR" in text
+    assert f"Median overall survival not reached (95% CI {limit(os_['ci95_years'][0])}\u2013NR" in text
     assert "\u2013\u2013" not in text and "\u2013\u2014" not in text
     assert "Median as SPSS prints it" in text and "by 3-month response (landmark)" in text
     assert "PRRT" in text and " prrt " not in f" {text} "

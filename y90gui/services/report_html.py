@@ -92,7 +92,7 @@ def _median(block: dict[str, Any]) -> str:
     """`3.5 years (95 % CI 1.8–NR; log-log)`; a median not reached is `not reached`."""
     med = block.get("median_years")
     text = "not reached" if med is None else f"{limit(med)} years"
-    return f"{text} (95 % CI {_ci(block.get('ci95_years'))}; {esc(block.get('ci_method', 'log-log'))})"
+    return f"{text} (95% CI {_ci(block.get('ci95_years'))}; {esc(block.get('ci_method', 'log-log'))})"
 
 
 def _spss(block: dict[str, Any]) -> str:
@@ -103,7 +103,7 @@ def _spss(block: dict[str, Any]) -> str:
     ci = sp.get("ci95_years") or [None, None]
     ci_text = DASH if ci[0] is None or ci[1] is None else f"{limit(ci[0])}{DASH}{limit(ci[1])}"
     return (f"{limit(sp['median_years'])} years (SE {DASH if se is None else limit(se, 2)}; "
-            f"95 % CI {ci_text}, symmetric)")
+            f"95% CI {ci_text}, symmetric)")
 
 
 def section_cohort(r: dict[str, Any]) -> str:
@@ -164,7 +164,8 @@ def section_toxicity(r: dict[str, Any]) -> str:
     return out
 
 
-def _km_rows(block: dict[str, Any], key: str, events: str, median_label: str) -> list[tuple[str, str, str | None]]:
+def _km_rows(block: dict[str, Any], key: str, events: str, median_label: str,
+             after: str = "") -> list[tuple[str, str, str | None]]:
     """The lines of one Kaplan-Meier block (`os`, `pfs`, a landmark group): N / events, the
     median with its CI, SPSS's median, survival at each landmark year."""
     rows: list[tuple[str, str, str | None]] = [
@@ -174,7 +175,7 @@ def _km_rows(block: dict[str, Any], key: str, events: str, median_label: str) ->
         rows.append(("Median as SPSS prints it", _spss(block), "spss_median"))
     for year, s in (block.get("survival") or {}).items():
         value = "not estimable" if s.get("s") is None else survival_rate(s.get("s"), s.get("ci95") or [None, None])
-        rows.append((f"Survival at {esc(year)} year{'s' if str(year) != '1' else ''}", value, "os_survival"))
+        rows.append((f"Survival at {esc(year)} year{'s' if str(year) != '1' else ''}{after}", value, "os_survival"))
     return rows
 
 
@@ -224,7 +225,8 @@ def section_landmark(r: dict[str, Any]) -> str:
         name = esc(LANDMARK_GROUPS.get(key, label(str(key))))
         rows.append((f"<b>{name}</b>", "", "os_landmark_3m"))
         rows += [(f"&nbsp;&nbsp;{k}", v, t) for k, v, t in _km_rows(group, "os_landmark_3m", "deaths",
-                                                                    f"Median OS from day {days}")]
+                                                                    f"Median OS from day {days}",
+                                                                    f" after day {days}")]
     test = DASH if p is None else f"{esc(p_value(float(p)))}" + (
         "" if chi2 is None else f" (χ² = {float(chi2):.2f}, df {esc(lr.get('df', 1))})")
     rows.append(("Log-rank test, responders vs non-responders", test, "os_landmark_3m"))
