@@ -127,7 +127,7 @@ def fit_cox(table: pd.DataFrame, covariates: Sequence[str], levels: Mapping[str,
     import pandas as pd
 
     try:
-        import statsmodels.api as sm  # type: ignore[import-untyped]
+        from statsmodels.duration.hazard_regression import PHReg  # type: ignore[import-untyped]
     except ImportError:  # a third-party package, left out of this round's installer bundle
         raise CoxError("Cox regression needs the statsmodels package, which this installation lacks: "
                        "install y90gui with pip (pip install y90gui), or run a later installer") from None
@@ -168,7 +168,7 @@ def fit_cox(table: pd.DataFrame, covariates: Sequence[str], levels: Mapping[str,
         raise CoxError(f"no {endpoint_label} among the {len(data)} patients of the model {label}: "
                        f"a Cox model needs at least one")
     x = pd.DataFrame(columns).to_numpy(dtype=float)
-    model = sm.PHReg(time, x, status=event, ties="efron")
+    model = PHReg(time, x, status=event, ties="efron")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence is judged below, the way R judges it
         try:
