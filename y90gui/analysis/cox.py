@@ -128,9 +128,9 @@ def fit_cox(table: pd.DataFrame, covariates: Sequence[str], levels: Mapping[str,
 
     try:
         from statsmodels.duration.hazard_regression import PHReg  # type: ignore[import-untyped]
-    except ImportError:  # a third-party package, left out of this round's installer bundle
+    except ImportError:  # a third-party package a partial installation may lack (the installers bundle it)
         raise CoxError("Cox regression needs the statsmodels package, which this installation lacks: "
-                       "install y90gui with pip (pip install y90gui), or run a later installer") from None
+                       "install y90gui with pip (pip install y90gui), or use the installer") from None
     from lifelines.utils import concordance_index
     from scipy.stats import chi2  # type: ignore[import-untyped]
 
