@@ -155,3 +155,33 @@ def test_filter_change_refits_when_shown_and_is_stale_otherwise(demo_window, qtb
     qtbot.waitUntil(lambda: "cox" not in win.tasks.running() and page.result.multivariable.n == 44,
                     timeout=60000)
     assert not page.stale and page.message.isHidden() and "all 44 patients" in page.caption.text()
+
+
+def test_cancel_stops_the_fit_and_keeps_the_page_usable(demo_window, qtbot, monkeypatch):
+    """The real fit runs; its first progress step is held until Cancel is clicked."""
+    import threading
+
+    from ui_helpers import held_progress
+
+    import y90gui.ui.cox_page as cox_page
+
+    real = cox_page.fit
+    reached = threading.Event()
+
+    def held_fit(frames, covariates, endpoint, scope, progress):
+        return real(frames, covariates, endpoint, scope, held_progress(progress, reached))
+
+    monkeypatch.setattr(cox_page, "fit", held_fit)
+    win = demo_window
+    page = _page(win, qtbot)
+    _check(page, ["age"])
+    qtbot.mouseClick(page.fit_button, Qt.MouseButton.LeftButton)
+    assert reached.wait(10)
+    assert page.cancel_button.isEnabled() and page.progress.isVisible()
+    qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "cox" not in win.tasks.running(), timeout=30000)
+    assert page.result is None and "Fit cancelled" in page.message.text()
+    assert not page.cancel_button.isEnabled() and page.progress.isHidden()
+    monkeypatch.setattr(cox_page, "fit", real)
+    _fit(page, qtbot, win)
+    assert page.result is not None and page.message.isHidden()
