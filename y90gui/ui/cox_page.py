@@ -90,9 +90,9 @@ class CoxPage(QWidget):
         for label, key in ENDPOINT_CHOICES:
             self.endpoint.addItem(label, key)
         self.endpoint.setAccessibleName("endpoint")
-        endpoint_label = QLabel("&Endpoint:", self)
+        endpoint_label = QLabel("En&dpoint:", self)
         endpoint_label.setBuddy(self.endpoint)
-        self.fit_button = QPushButton("&Fit", self)
+        self.fit_button = QPushButton("F&it", self)
         self.fit_button.setDefault(True)
         self.fit_button.clicked.connect(self.fit)
         self.cancel_button = QPushButton("Cancel", self)
@@ -107,7 +107,7 @@ class CoxPage(QWidget):
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self.export)
         self.covariates_button = QToolButton(self)
-        self.covariates_button.setText("Co&variates \u25be")
+        self.covariates_button.setText("Cova&riates \u25be")
         self.covariates_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.covariates_button)
         self.covariates = QListWidget(menu)
@@ -213,7 +213,7 @@ class CoxPage(QWidget):
 
     def _show_chosen(self) -> None:
         names = self.chosen()
-        self.covariates_button.setText(f"Co&variates ({len(names)}) \u25be")
+        self.covariates_button.setText(f"Cova&riates ({len(names)}) \u25be")
         self.chosen_label.setText("Covariates: " + (", ".join(names) if names else "none chosen"))
 
     def endpoint_key(self) -> str:
