@@ -185,3 +185,18 @@ def test_cancel_stops_the_fit_and_keeps_the_page_usable(demo_window, qtbot, monk
     monkeypatch.setattr(cox_page, "fit", real)
     _fit(page, qtbot, win)
     assert page.result is not None and page.message.isHidden()
+
+
+def test_pfs_endpoint(demo_window, qtbot, demo_template):
+    win = demo_window
+    page = _page(win, qtbot)
+    _check(page, ["sex"])
+    page.endpoint.setCurrentIndex(page.endpoint.findData("pfs"))
+    _fit(page, qtbot, win)
+    with Store.open(demo_template, read_only=True) as store:
+        ours = cox_analysis(from_store(store), ["sex"], "pfs")
+    assert page.result.to_json() == ours.to_json()
+    m = ours.multivariable
+    assert _cells(page.multi_table)[0][4:] == [str(m.n), str(m.events), str(m.excluded_missing)]
+    assert page.caption.text().startswith("Progression-free survival (PFS)")
+    assert "progression-free survival" in page.forest.source.caption

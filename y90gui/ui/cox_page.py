@@ -219,9 +219,6 @@ class CoxPage(QWidget):
     def endpoint_key(self) -> str:
         return str(self.endpoint.currentData())
 
-    def _endpoint_words(self) -> str:
-        return self.endpoint.currentText()
-
     # ------------------------------------------------------------------ fitting
     def fit(self) -> None:
         """Fit the chosen model for the patients the table shows (on a worker; a newer fit wins)."""
@@ -334,14 +331,18 @@ class CoxPage(QWidget):
 
     # ------------------------------------------------------------------ the filter
     def _scope_text(self, view: CohortView) -> str:
-        total = view.total or (0 if self.session.cohort is None else len(self.session.cohort.frames.patients))
-        if view.patient_ids is None:
-            return f"all {total} patients"
-        return f"{view.shown} of {total} patients ({view.description})"
+        """`CohortView.scope()` ("12 of 44 patients (centre = Bonn)"); before the table has sent a
+        view (total 0), every patient of the loaded cohort."""
+        if view.total == 0 and view.patient_ids is None and self.session.cohort is not None:
+            from dataclasses import replace
+
+            view = replace(view, total=len(self.session.cohort.frames.patients))
+        return view.scope()
 
     def _show_scope(self) -> None:
         view = self._fit_view or self.session.view
-        words = "Cox proportional hazards" if self.result is None else self._endpoint_words()
+        words = ("Cox proportional hazards" if self.result is None
+                 else next(label for label, key in ENDPOINT_CHOICES if key == self.result.endpoint))
         self.caption.setText(f"{words} \u2014 {self._scope_text(view)}")
 
     def _data_changed(self) -> None:
