@@ -92,9 +92,11 @@ def build_menus(window: Any, panel: PatientPanel, step_patient: Callable[[int], 
     window.edit_menu = edit_menu
 
     view_menu = bar.addMenu("&View")
-    titles = ("&Patient", "&Survival", "&Cohort toxicity", "&Report")
+    titles = {"Patient": "&Patient", "Survival": "&Survival", "Cohort toxicity": "&Cohort toxicity",
+              "Swimmer": "Swi&mmer", "Waterfall": "&Waterfall", "Tables": "&Tables", "Report": "&Report",
+              "Cox": "C&ox"}
     for i in range(window.views.count()):
-        title = titles[i] if i < len(titles) else window.views.tabText(i)
+        title = titles.get(window.views.tabText(i), window.views.tabText(i))
         act = view_menu.addAction(title)
         act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
         act.triggered.connect(lambda _=False, i=i: window.views.setCurrentIndex(i))
