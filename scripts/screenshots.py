@@ -204,6 +204,16 @@ def shot_cox(outdir: Path) -> list[Path]:
                 _settle()
                 out.append(_save(win, outdir / f"report_endpoints_{w}x{h}.png"))
                 bar.setValue(0)
+            # a model that cannot be fitted: one message inside the page
+            win.views.setCurrentWidget(win.cox_page)
+            win.patient_panel.set_filter("primary_site", "pancreas")
+            _settle(0.5)
+            _wait(lambda: "cox" not in win.tasks.running())
+            win.background.cox.set_chosen(["primary_site", "age"])
+            win.background.cox.fit()
+            _wait(lambda: "cox" not in win.tasks.running())
+            _settle()
+            out.append(_save(win, outdir / "cox_page_message_1366x768.png"))
         finally:
             _close(win)
     return out

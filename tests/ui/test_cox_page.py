@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from ui_helpers import close_window, open_ready_window
 
 from y90gui.analysis.cox import cox_analysis
@@ -60,7 +61,10 @@ def _check(page, names):
 
 
 def _fit(page, qtbot, win):
+    # two clicks within the double-click interval reach the button as a double click, not a click
+    qtbot.wait(QApplication.doubleClickInterval() + 50)
     qtbot.mouseClick(page.fit_button, Qt.MouseButton.LeftButton)
+    assert "cox" in win.tasks.running(), "the click started no fit"
     qtbot.waitUntil(lambda: "cox" not in win.tasks.running(), timeout=60000)
 
 
@@ -121,6 +125,9 @@ def test_bad_models_are_one_message_in_the_page(demo_window, qtbot):
     _check(page, ["primary_site"])
     _fit(page, qtbot, win)
     assert "'primary_site' has only one level (pancreas)" in page.message.text()
+    # the page says which patients it tried, and draws no stale forest plot
+    assert page.caption.text().startswith("Cox proportional hazards") and "of 44 patients" in page.caption.text()
+    assert page.forest.graphics.isHidden() and page.forest.drawn == []
     # no events: only patients alive
     win.patient_panel.set_filter("primary_site", ALL)
     with qtbot.waitSignal(win.session.cohort_changed, timeout=10000):

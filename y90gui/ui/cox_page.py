@@ -297,6 +297,7 @@ class CoxPage(QWidget):
         self._done()
         if isinstance(exc, Y90Error):  # the user's model: one message here, the old results cleared
             self._clear_results()
+            self._show_scope()
             self._say(f"The model cannot be fitted: {exc}")
         else:
             self._say("The fit failed unexpectedly (details in the log).")

@@ -59,6 +59,7 @@ class ForestView(FigureView):
         self.drawn = []
         self.table.clear()
         self.cell_texts = []
+        self.graphics.setVisible(desc is not None)  # nothing fitted: no empty axes with stale row labels
         if desc is None or not desc.estimates:
             self.table.hide()
             super().show_description(desc)
