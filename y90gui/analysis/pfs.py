@@ -32,16 +32,13 @@ def pfs_frame(fr: Frames, pats: pd.DataFrame | None = None) -> pd.DataFrame:
     import numpy as np
     import pandas as pd
 
-    from y90gui.analysis import recist
     from y90gui.analysis.report import treated
     from y90gui.analysis.survival import os_arrays
 
     if pats is None:
         pats = treated(fr)[0]
-    resp = recist.response_days(fr)
-    after = recist.judged(resp[resp["day"] > 0], resp)
-    after = after[after["recist"].isin(ASSESSED)]
-    first_pd = after[after["recist"] == "PD"].groupby("patient_id")["day"].min()
+    after = assessed_after(fr)
+    first_pd = first_progression_day(after)
     last = after.groupby("patient_id")["day"].max()
 
     os_days, dead = os_arrays(pats)
@@ -53,3 +50,19 @@ def pfs_frame(fr: Frames, pats: pd.DataFrame | None = None) -> pd.DataFrame:
     days = np.where(event, np.fmin(pd_day, death_day), ids.map(last).fillna(0.0).to_numpy(dtype=float))
     reason = np.where(progressed & ~(death_day < pd_day), "progression", np.where(dead, "death", "censored"))
     return pd.DataFrame({"patient_id": ids.to_numpy(), "days": days, "event": event, "reason": reason})
+
+
+def assessed_after(fr: Frames) -> pd.DataFrame:
+    """Every assessment after the first RE with its RECIST 1.1 response (recorded, else derived
+    from the sums: `recist.judged`), keeping only assessed categories."""
+    from y90gui.analysis import recist
+
+    resp = recist.response_days(fr)
+    after = recist.judged(resp[resp["day"] > 0], resp)
+    return after[after["recist"].isin(ASSESSED)]
+
+
+def first_progression_day(after: pd.DataFrame) -> pd.Series:
+    """patient_id -> day (after the first RE) of the first assessment judged PD, at whatever
+    assessment it happens (PFS's event, the swimmer plot's first-PD marker)."""
+    return after[after["recist"] == "PD"].groupby("patient_id")["day"].min()

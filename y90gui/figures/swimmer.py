@@ -5,8 +5,9 @@ follow-up (`survival.os_arrays`: the overall-survival times), sorted by length, 
 markers for each radioembolization, the first PD, adverse events of grade >= 3, REILD
 (`report.REILD_TERMS`) and the start of each later treatment (on or after the first RE, the
 report's rule); an arrow where the patient was alive at last follow-up. First PD is the first
-assessment after the first RE recorded as PD, or the 3-month assessment when `recist` derives
-PD there (the report's RECIST rule); later assessments are not re-derived.
+assessment after the first RE whose RECIST 1.1 response, recorded or derived from the sums by
+`recist.judged`, is PD, at whatever assessment it happens (`pfs.first_progression_day`, the
+PFS event, so the plot and the PFS analysis agree).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def swimmer_descriptions(fr: Frames, *, time_unit: str = "years",
     """One description per page of at most `page_size` patients (longest follow-up first)."""
     import numpy as np
 
-    from y90gui.analysis import recist
+    from y90gui.analysis import pfs
     from y90gui.analysis.report import REILD_TERMS, ae_with_procedure, treated
     from y90gui.analysis.survival import DAYS_PER_YEAR, os_arrays
 
@@ -51,15 +52,10 @@ def swimmer_descriptions(fr: Frames, *, time_unit: str = "years",
         return (frame[col].to_numpy(dtype=float) - frame["patient_id"].map(first).to_numpy(dtype=float)) / per_unit
 
     events: dict[str, tuple[Any, Any]] = {"re": (procs["patient_id"].to_numpy(), rel(procs, "date"))}
-    resp = fr.response[fr.response["patient_id"].isin(first)]
-    pd_rows = resp[(resp["recist"] == "PD") & (resp["date"] > resp["patient_id"].map(first))]
-    tm = recist.three_month_frame(fr)
-    tm = tm[(tm["recist"] == "PD") & tm.index.isin(list(first))].rename_axis("patient_id").reset_index()
-    both = [pd_rows[["patient_id", "date"]], tm[["patient_id", "date"]]]
-    import pandas as pd
-
-    pd_all = pd.concat(both, ignore_index=True).groupby("patient_id", as_index=False)["date"].min()
-    events["pd"] = (pd_all["patient_id"].to_numpy(), rel(pd_all, "date"))
+    # the first assessment judged PD (recorded or derived from the sums), at whatever assessment
+    first_pd = pfs.first_progression_day(pfs.assessed_after(fr))
+    first_pd = first_pd[first_pd.index.isin(list(first))]
+    events["pd"] = (first_pd.index.to_numpy(), first_pd.to_numpy(dtype=float) / per_unit)
     ae = ae_with_procedure(fr, procs)
     ae = ae[ae["patient_id"].isin(first)]
     a3 = ae[ae["grade"] >= 3]

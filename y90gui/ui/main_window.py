@@ -63,8 +63,20 @@ class MainWindow(QMainWindow):
         self.cohort_toxicity_page = LazyPage(parent=self)
         self.views.addTab(self.survival_page, "Survival")
         self.views.addTab(self.cohort_toxicity_page, "Cohort toxicity")
+        # the publication pages (issue 13), built with the plot pages (`_build_publication_pages`)
+        self.swimmer_page = LazyPage(parent=self)
+        self.waterfall_page = LazyPage(parent=self)
+        self.tables_page = LazyPage(parent=self)
+        self.swimmer: Any = None
+        self.waterfall: Any = None
+        self.tables_view: Any = None
+        self.lab_course: Any = None
         self.report_view = ReportView(s, self, extra_pages=(self.cohort_toxicity_page,))
         self.views.addTab(self.report_view, "Report")
+        # after Report, so Ctrl+1..4 stay what they were (Ctrl+5..7 for these)
+        self.views.addTab(self.swimmer_page, "Swimmer")
+        self.views.addTab(self.waterfall_page, "Waterfall")
+        self.views.addTab(self.tables_page, "Tables")
 
         self.banner = QLabel(self)
         self.banner.setObjectName("ReadOnlyBanner")
@@ -97,6 +109,7 @@ class MainWindow(QMainWindow):
         self.plots_ready = self.background.plots_ready
         self.cox_page = self.background.cox_page = LazyPage(parent=self)  # ui.cox_page.CoxPage, built lazily
         self.views.addTab(self.cox_page, "Cox")
+        self.plots_ready.connect(self._build_publication_pages)
         # the API's `actions` dict deliberately shadows QWidget.actions() (not used by Qt itself)
         self.actions: dict[str, Any] = build_actions(self)  # type: ignore[assignment]
         self.edit_menu: Any = None
@@ -240,6 +253,21 @@ class MainWindow(QMainWindow):
 
     def _on_cohort_loaded(self, cohort: Any) -> None:
         self.patient_panel.set_derived(cohort.derived)
+
+    def _build_publication_pages(self) -> None:
+        """Swimmer, Waterfall and Tables pages and the laboratory course (pyqtgraph is imported now)."""
+        from y90gui.ui.cohort_figures import SwimmerPage, WaterfallPage
+        from y90gui.ui.lab_course_view import LabCourseView
+        from y90gui.ui.tables_view import TablesView
+
+        self.swimmer = SwimmerPage(self.session, self.swimmer_page)
+        self.swimmer_page.set_content(self.swimmer)
+        self.waterfall = WaterfallPage(self.session, self.waterfall_page)
+        self.waterfall_page.set_content(self.waterfall)
+        self.tables_view = TablesView(self.session, self.tables_page)
+        self.tables_page.set_content(self.tables_view)
+        self.lab_course = LabCourseView(self.session, self.cohort_toxicity)
+        self.cohort_toxicity.add_section(self.lab_course)
 
     # ------------------------------------------------------------------ lifecycle
     @property

@@ -46,8 +46,31 @@ def compute_report(frames: Any, ci_method: str, basis: str, window_days: int, pr
     return compute_from_frames(frames, ci_method=ci_method, basis=basis, window_days=window_days)
 
 
+#: what Export report writes: the report document (Word, PDF), the report workbook, the HTML page
+REPORT_FILTERS = ("Word document (*.docx);;PDF document (*.pdf);;Excel workbook (*.xlsx);;"
+                  "Web page (*.html);;PDF of the web page (*.pdf)")
+
+
+def write_report_document(frames: Any, report: dict[str, Any], path: Path, *, database: str, n_all: int,
+                          cohort: str, progress: Any) -> Path:
+    """The `report --docx/--pdf` document of `frames` (worker thread): the one content model,
+    written by `documents.docx` or `documents.pdf`, atomically."""
+    from y90gui.documents.model import build_document
+
+    document = build_document(frames, report, database=database, n_all=n_all, cohort=cohort, progress=progress)
+    progress.check()
+    if path.suffix.lower() == ".docx":
+        from y90gui.documents.docx import write_docx
+
+        return write_docx(document, path)
+    from y90gui.documents.pdf import write_pdf
+
+    return write_pdf(document, path)
+
+
 class ReportView(QWidget):
     report_ready = Signal(object)  # the report dict, after each computation
+    exported = Signal(object)  # the Path of a report document written
 
     def __init__(self, session: Session, parent: QWidget | None = None,
                  extra_pages: tuple[QWidget, ...] = ()) -> None:
@@ -173,7 +196,7 @@ class ReportView(QWidget):
         store = self.session.store
         start = str(store.path.with_suffix("")) + "-report" if store else "report"
         path, chosen = QFileDialog.getSaveFileName(
-            self, "Export report", start, "Excel workbook (*.xlsx);;PDF (*.pdf);;Web page (*.html)")
+            self, "Export report", start, REPORT_FILTERS)
         if path:
             self.export(path, chosen)
 
@@ -181,10 +204,12 @@ class ReportView(QWidget):
         path = Path(path)
         suffix = path.suffix.lower()
         if not suffix:
-            suffix = ".pdf" if "pdf" in chosen_filter.lower() else ".html" if "html" in chosen_filter else ".xlsx"
+            suffix = next((ext for ext in (".docx", ".pdf", ".html") if ext[1:] in chosen_filter.lower()), ".xlsx")
             path = path.with_suffix(suffix)
         assert self.report is not None
-        if suffix in (".html", ".htm"):
+        if suffix in (".docx", ".pdf") and "page" not in chosen_filter.lower():
+            self._write_document(path)
+        elif suffix in (".html", ".htm"):
             path.write_text(report_to_html(self.report, len(self.report_ids), self._total), encoding="utf-8")
             self.session.message.emit(f"Report saved: {path}", 8000)
         elif suffix == ".pdf":
@@ -192,6 +217,29 @@ class ReportView(QWidget):
             self.session.message.emit(f"Report saved: {path}", 8000)
         else:
             self._write_xlsx(path)
+
+    def _write_document(self, path: Path) -> Any:
+        """The report document (`documents.model.build_document`, the `report --docx/--pdf`
+        content) for the shown patients, on a worker behind a progress dialog with Cancel."""
+        from y90gui.ui.dialogs.progress import run_task
+
+        report, frames = self.report, self._frames
+        store = self.session.store
+        assert report is not None
+        database = store.path.name if store is not None else ""
+        view = self.session.view
+        n_all = self._total or len(self.report_ids)
+        cohort = view.description
+
+        def done(p: Path) -> None:
+            self.session.message.emit(f"Report saved: {p} ({cohort}, {len(self.report_ids)} of {n_all} patients)",
+                                      8000)
+            self.exported.emit(p)
+
+        return run_task(self, self.session.tasks, "export_report", f"Export report — {path.name}",
+                        lambda p: write_report_document(frames, report, path, database=database, n_all=n_all,
+                                                        cohort=cohort, progress=p),
+                        done, f"writing {path.name} ({cohort})")
 
     def _write_pdf(self, path: Path) -> None:
         # imported here: QPageSize alone costs ~8 ms of type set-up, not wanted before first paint
@@ -217,10 +265,14 @@ class ReportView(QWidget):
             write_report_workbook(report, frames, path, progress=progress)
             return path
 
+        def saved(p: Path) -> None:
+            self.session.message.emit(f"Report saved: {p}", 8000)
+            self.exported.emit(p)
+
         self.session.message.emit("Writing the report workbook…", 0)
         self.session.tasks.start(
             "export_report", work,
-            lambda p: self.session.message.emit(f"Report saved: {p}", 8000),
+            saved,
             lambda exc: self.session.failed.emit("The report could not be saved", exc))
 
     def text(self) -> str:

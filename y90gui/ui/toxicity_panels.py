@@ -281,3 +281,10 @@ class CohortToxicityPanel(QWidget):
         self.chart.setYRange(0, max([*base, 10.0]) * 1.3, padding=0)
         self.chart.getAxis("left").setTicks([[(v, str(v)) for v in range(0, 101, 20)], []])
         self.chart.setXRange(-0.6, len(names) - 0.4, padding=0)
+
+    def add_section(self, widget: QWidget, sizes: tuple[int, ...] = (220, 220, 320)) -> None:
+        """Another view of the cohort's toxicity under the grade chart (the laboratory course)."""
+        split = self.findChild(QSplitter)
+        assert split is not None
+        split.addWidget(widget)
+        split.setSizes(list(sizes))
