@@ -372,11 +372,57 @@ def shot_publication_pages(outdir: Path) -> list[Path]:
     return out
 
 
+COX_COVARIATES = ["age", "sex", "ki67_pct", "extrahepatic_disease", "functional_syndrome"]
+
+
+def shot_cox(outdir: Path) -> list[Path]:
+    """The Cox page (univariable + multivariable tables, forest plot) and the report's new lines,
+    at 1920 x 1080 and 1366 x 768."""
+    out: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        win = _window(Path(tmp))
+        try:
+            for w, h in ((1920, 1080), (1366, 768)):
+                win.resize(w, h)
+                win.views.setCurrentWidget(win.cox_page)
+                _wait(lambda: win.background.cox is not None)
+                win.background.cox.set_chosen(COX_COVARIATES)
+                win.background.cox.fit()
+                _wait(lambda: "cox" not in win.tasks.running() and win.background.cox.result is not None)
+                _settle()
+                out.append(_save(win, outdir / f"cox_page_{w}x{h}.png"))
+                win.views.setCurrentWidget(win.report_view)
+                _wait(_report_ready(win))
+                _settle()
+                browser = win.report_view.browser
+                bar = browser.verticalScrollBar()
+                cursor = browser.document().find("Overall survival (OS) from")
+                if not cursor.isNull():  # the survival sections at the top of the page
+                    bar.setValue(bar.value() + browser.cursorRect(cursor).top() - 40)
+                _settle()
+                out.append(_save(win, outdir / f"report_endpoints_{w}x{h}.png"))
+                bar.setValue(0)
+            # a model that cannot be fitted: one message inside the page
+            win.views.setCurrentWidget(win.cox_page)
+            win.patient_panel.set_filter("primary_site", "pancreas")
+            _settle(0.5)
+            _wait(lambda: "cox" not in win.tasks.running())
+            win.background.cox.set_chosen(["primary_site", "age"])
+            win.background.cox.fit()
+            _wait(lambda: "cox" not in win.tasks.running())
+            _settle()
+            out.append(_save(win, outdir / "cox_page_message_1366x768.png"))
+        finally:
+            _close(win)
+    return out
+
+
 SHOTS: list[Callable[[Path], object]] = [shot_review_views, shot_scaled_200]
 SHOTS.append(shot_issue12_editing)
 SHOTS.append(shot_km_endpoints)
 SHOTS.append(shot_cohorts_and_guide)
 SHOTS.append(shot_publication_pages)
+SHOTS.append(shot_cox)
 
 
 def main(argv: list[str]) -> int:
@@ -387,6 +433,10 @@ def main(argv: list[str]) -> int:
     outdir.mkdir(parents=True, exist_ok=True)
     if "--only-scaled" in argv:
         _scaled_child(outdir)
+        return 0
+    if "--only-cox" in argv:
+        for p in shot_cox(outdir):
+            print(p)
         return 0
     if "--only-cohorts" in argv:
         for p in shot_cohorts_and_guide(outdir):

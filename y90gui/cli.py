@@ -130,7 +130,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
     "export": ("write a case series as a workbook", _add_export, "y90gui.io.commands:cmd_export"),
     "report": ("compute the study report", _add_report, "y90gui.analysis.commands:cmd_report"),
     "analyse": ("further analyses (cox)", _add_analyse, "y90gui.analysis.commands:cmd_analyse"),
-    "figure": ("write a publication figure (Kaplan-Meier, swimmer, waterfall, laboratory course)", _add_figure,
+    "figure": ("write a publication figure (Kaplan-Meier, swimmer, waterfall, lab course, Cox forest)", _add_figure,
                "y90gui.figures.commands:cmd_figure"),
     "registry": ("set up a shared PostgreSQL registry: init, grant, revoke, users", _add_registry,
                  "y90gui.registry.commands:cmd_registry"),

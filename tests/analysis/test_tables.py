@@ -107,6 +107,7 @@ def test_survival_and_p_formats():
     assert tf.survival_time(None, [None, None]) == f"NR (95% CI NR{EN}NR)"
     assert tf.survival_rate(0.625, [0.4449, 0.7551]) == f"63% (95% CI 44{EN}76%)"
     assert tf.survival_rate(None, [None, None]) == EN
+    assert tf.survival_rate(0.84, [0.7, None]) == f"84% (95% CI 70%{EN}NA)"  # not "70––%"
     assert tf.p_value(0.0123) == "p = 0.012"
     assert tf.p_value(0.0125) == "p = 0.013"
     assert tf.p_value(0.0004) == "p < 0.001"

@@ -29,7 +29,7 @@ def test_self_test_passes_and_logs_every_step(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     lines = result.stdout.splitlines()
     steps = [ln for ln in lines if ln.startswith(("ok   ", "FAIL "))]
-    assert len(steps) == 10 and all(s.startswith("ok   ") for s in steps), result.stdout
+    assert len(steps) == 11 and all(s.startswith("ok   ") for s in steps), result.stdout
     assert any(s.startswith("ok   registry driver") and "psycopg 3." in s for s in steps), result.stdout
     assert lines[-1].startswith("self-test PASSED")
     log = (tmp_path / "data" / "y90gui.log").read_text(encoding="utf-8")

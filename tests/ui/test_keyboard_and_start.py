@@ -101,7 +101,8 @@ def _mnemonics_in_view(window) -> list[str]:
 def test_no_two_visible_mnemonics_share_a_key(window, qtbot):
     import collections
 
-    for page in (window.detail, window.survival_page, window.cohort_toxicity_page, window.report_view):
+    for page in (window.detail, window.survival_page, window.cohort_toxicity_page, window.report_view,
+                 window.cox_page):
         window.views.setCurrentWidget(page)
         qtbot.waitUntil(page.isVisible, timeout=30000)
         keys = _mnemonics_in_view(window)

@@ -131,10 +131,12 @@ def print_cox(result: Any, args: argparse.Namespace) -> int:
 
 def cox_text(res: dict[str, Any]) -> str:
     """The univariable and multivariable tables as aligned text (HR, 95 % CI, p, N, events)."""
+    from y90gui.analysis.cox import term_label
+
     def rows(model: dict[str, Any]) -> list[str]:
         out = []
         for t in model["terms"]:
-            name = t["covariate"] if t["level"] is None else f"{t['covariate']}: {t['level']} vs {t['reference']}"
+            name = term_label(t["covariate"], t["level"], t["reference"])
             lo, hi = t["ci95"]
             out.append(f"  {name:<40} {t['hr']:>8.3f}  {lo:>8.3f}-{hi:<8.3f} {_p(t['p']):>8}")
         lr = model["lr_test"]

@@ -56,6 +56,11 @@ class CoxTerm:
     coef: float
     se: float
 
+    @property
+    def label(self) -> str:
+        """`sex: M vs F`, or the covariate's name for a number (tables, forest plot, CLI)."""
+        return term_label(self.covariate, self.level, self.reference)
+
     def to_json(self) -> dict[str, Any]:
         return {"covariate": self.covariate, "level": self.level, "reference": self.reference, "hr": self.hr,
                 "ci95": list(self.ci95), "p": self.p}
@@ -96,6 +101,11 @@ class CoxResult:
                 "multivariable": self.multivariable.to_json()}
 
 
+def term_label(covariate: str, level: str | None, reference: str | None) -> str:
+    """How a term is named wherever it is shown: `sex: M vs F`; a number by its covariate."""
+    return covariate if level is None else f"{covariate}: {level} vs {reference}"
+
+
 def parse_covariates(text: str | Sequence[str]) -> list[str]:
     """`"age, sex"` or a list -> known covariate names in order (duplicates dropped)."""
     from y90gui.analysis.covariates import COVARIATES
@@ -117,10 +127,10 @@ def fit_cox(table: pd.DataFrame, covariates: Sequence[str], levels: Mapping[str,
     import pandas as pd
 
     try:
-        import statsmodels.api as sm  # type: ignore[import-untyped]
-    except ImportError:  # a third-party package, left out of this round's installer bundle
+        from statsmodels.duration.hazard_regression import PHReg  # type: ignore[import-untyped]
+    except ImportError:  # a third-party package a partial installation may lack (the installers bundle it)
         raise CoxError("Cox regression needs the statsmodels package, which this installation lacks: "
-                       "install y90gui with pip (pip install y90gui), or run a later installer") from None
+                       "install y90gui with pip (pip install y90gui), or use the installer") from None
     from lifelines.utils import concordance_index
     from scipy.stats import chi2  # type: ignore[import-untyped]
 
@@ -158,7 +168,7 @@ def fit_cox(table: pd.DataFrame, covariates: Sequence[str], levels: Mapping[str,
         raise CoxError(f"no {endpoint_label} among the {len(data)} patients of the model {label}: "
                        f"a Cox model needs at least one")
     x = pd.DataFrame(columns).to_numpy(dtype=float)
-    model = sm.PHReg(time, x, status=event, ties="efron")
+    model = PHReg(time, x, status=event, ties="efron")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence is judged below, the way R judges it
         try:

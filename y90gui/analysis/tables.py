@@ -89,9 +89,14 @@ def two_columns(first: str, second: str) -> list[list[HeaderCell]]:
     return [[HeaderCell(first), HeaderCell(second)]]
 
 
+#: words of a code that are abbreviations, written as such (prrt -> PRRT)
+ABBREVIATIONS = {"prrt": "PRRT", "re": "RE", "recist": "RECIST", "ctcae": "CTCAE", "who": "WHO",
+                 "reild": "REILD", "ne": "NE"}
+
+
 def label(value: str) -> str:
-    """A code as a reader writes it: small_bowel -> small bowel."""
-    return value.replace("_", " ")
+    """A code as a reader writes it: small_bowel -> small bowel, prrt -> PRRT."""
+    return " ".join(ABBREVIATIONS.get(word, word) for word in value.split("_"))
 
 
 def categorical(name: str, values: Any, codes: Sequence[tuple[str, str]]) -> list[Row]:

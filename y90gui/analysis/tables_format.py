@@ -15,6 +15,7 @@ from typing import Any
 
 DASH = "\u2013"  # en dash: ranges and "no value"
 NOT_RECORDED = "not recorded"
+UNDEFINED_LIMIT = "NA"  # a confidence limit the band does not define (R prints NA)
 
 
 def round_half_up(x: float | int | Decimal, decimals: int = 0) -> str:
@@ -89,21 +90,39 @@ def survival_time(estimate: float | None, ci: Sequence[float | None], decimals: 
 
 def survival_rate(s: float | None, ci: Sequence[float | None]) -> str:
     """`62% (95% CI 45–75%)`, whole percentages; en dash when not estimable (after the last
-    follow-up) and for a limit the band does not define (the curve at 0 or 1)."""
+    follow-up); a limit the band does not define (the curve at 0 or 1) is `NA`, R's word for it
+    (`70%–NA`: an en dash for it would print the range as `70––%`)."""
     if s is None:
         return DASH
 
     def pc(x: float | None) -> str:
-        return DASH if x is None else round_half_up(Decimal(repr(float(x))) * 100, 0)
+        return UNDEFINED_LIMIT if x is None else round_half_up(Decimal(repr(float(x))) * 100, 0) + "%"
 
     lo, hi = (ci[0], ci[1]) if len(ci) == 2 else (None, None)
-    return f"{pc(s)}% (95% CI {pc(lo)}{DASH}{pc(hi)}%)"
+    if lo is not None and hi is not None:
+        return f"{pc(s)} (95% CI {pc(lo)[:-1]}{DASH}{pc(hi)})"
+    return f"{pc(s)} (95% CI {pc(lo)}{DASH}{pc(hi)})"
+
+
+def p_cell(p: float | None) -> str:
+    """A p value in a table column: `0.012` (three decimals, half up), `< 0.001`; en dash when
+    there is no test."""
+    if p is None:
+        return DASH
+    if p < 0.001:
+        return "< 0.001"
+    return round_half_up(float(p), 3)
 
 
 def p_value(p: float | None) -> str:
     """`p = 0.012` (three decimals, half up), `p < 0.001`; en dash when there is no test."""
+    cell = p_cell(p)
     if p is None:
-        return f"p {DASH}"
-    if p < 0.001:
-        return "p < 0.001"
-    return f"p = {round_half_up(float(p), 3)}"
+        return f"p {cell}"
+    return f"p {cell}" if cell.startswith("<") else f"p = {cell}"
+
+
+def ratio_ci(ratio: float, ci: Sequence[float], decimals: int = 2) -> str:
+    """A hazard (or odds) ratio with its 95 % CI: `0.60 (0.29–1.25)`, half up, en dash."""
+    return (f"{round_half_up(float(ratio), decimals)} "
+            f"({round_half_up(float(ci[0]), decimals)}{DASH}{round_half_up(float(ci[1]), decimals)})")

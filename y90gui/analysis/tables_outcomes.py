@@ -148,7 +148,7 @@ def table4(report: dict[str, Any]) -> Table:
         f"treatments after radioembolization: of the {n_pats} patients.",
         f"Overall survival: Kaplan\u2013Meier from the first radioembolization, {os_['N']} patients, "
         f"{os_['events']} deaths; 95% CI {os_['ci_method']} (Greenwood); NR = not reached; "
-        f"{DASH} = not estimable (after the last follow-up, or a limit the band does not define).",
+        f"{DASH} = not estimable (after the last follow-up); NA = a limit the band does not define.",
     ]
     return Table(4, "Outcomes", two_columns("Outcome", "Value"), rows, notes)
 

@@ -1,4 +1,4 @@
-"""`y90gui figure km|swimmer|waterfall|labs`: one publication figure to a file.
+"""`y90gui figure km|swimmer|waterfall|labs|forest`: one publication figure to a file.
 
 Every setting is checked before the case series is read, and a bad one is a usage error: one
 line naming the option on stderr, exit 2, no file written (spec/publication.md). The numbers
@@ -15,7 +15,8 @@ from typing import Any
 
 from y90gui.figures.settings import FigureSettingsError, RenderSettings, format_of
 
-KINDS = ("km", "swimmer", "waterfall", "labs")
+KINDS = ("km", "swimmer", "waterfall", "labs", "forest")
+ENDPOINTS = ("os", "pfs")
 CI_METHODS = ("log-log", "log", "plain")
 TIME_UNITS = ("years", "months")
 LAB_SCALES = ("auto", "uln", "value")
@@ -35,6 +36,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--time-unit", default="years", help="km, swimmer: years (default) or months")
     p.add_argument("--ci-method", default="log-log", help="km: log-log (default), log or plain")
     p.add_argument("--lab-scale", default="auto", help="labs: auto (x ULN where CTCAE grades by the ULN), uln or value")
+    p.add_argument("--covariates", help="forest: the Cox model's covariates, NAME[,NAME...] (as analyse cox)")
+    p.add_argument("--endpoint", default="os", help="forest: os (default) or pfs")
 
 
 def _number(text: str, option: str) -> float:
@@ -70,6 +73,14 @@ def check_arguments(args: argparse.Namespace) -> RenderSettings:
     if args.strata is not None and args.strata not in STRATA_FIELDS:
         raise FigureSettingsError("--strata",
                                   f"unknown field {args.strata!r}; fields: {', '.join(sorted(STRATA_FIELDS))}")
+    if args.kind == "forest":
+        from y90gui.analysis.cox import CoxError, parse_covariates
+
+        _choice(args.endpoint, "--endpoint", ENDPOINTS)
+        try:
+            parse_covariates(args.covariates or "")
+        except CoxError as exc:
+            raise FigureSettingsError("--covariates", str(exc)) from None
     if args.kind == "labs":
         if args.test is None:
             raise FigureSettingsError("--test", f"the labs figure needs a test: {', '.join(LAB_TEST)}")
@@ -92,6 +103,11 @@ def describe(kind: str, fr: Any, args: argparse.Namespace) -> Any:
         from y90gui.figures.waterfall import waterfall_description
 
         return waterfall_description(fr)
+    if kind == "forest":
+        from y90gui.analysis.cox import cox_analysis
+        from y90gui.figures.forest import forest_description
+
+        return forest_description(cox_analysis(fr, args.covariates, args.endpoint))
     from y90gui.figures.labcourse import labs_description
 
     return labs_description(fr, args.test, scale=args.lab_scale)
@@ -118,6 +134,8 @@ def write_figure_of(fr: Any, args: argparse.Namespace, settings: Any, database: 
     desc = describe(args.kind, fr, args)
     extra = {"database": database, "strata": args.strata, "test": args.test,
              "time_unit": args.time_unit, "ci_method": args.ci_method}
+    if args.kind == "forest":
+        extra.update(covariates=args.covariates, endpoint=args.endpoint)
     for path in write_figure(desc, args.out, settings, extra=extra):
         print(f"wrote {path}")
     return 0

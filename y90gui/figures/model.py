@@ -34,6 +34,7 @@ class Axis:
     hi: float
     ticks: tuple[float, ...]
     tick_labels: tuple[str, ...]
+    log: bool = False  # a logarithmic scale (forest plot: ratios, 1 in the middle)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,22 @@ class Interval:
 
 
 @dataclass(frozen=True)
+class Estimate:
+    """One row of a forest plot: a point estimate with its 95 % CI at y = `row`, the row's label
+    left of the axis and its text cells right of it (under `FigureDescription.columns`).
+    A heading row (`value` None) has a label and cells but nothing drawn."""
+
+    key: str
+    row: float
+    label: str
+    value: float | None = None
+    lo: float | None = None
+    hi: float | None = None
+    cells: tuple[str, ...] = ()
+    heading: bool = False
+
+
+@dataclass(frozen=True)
 class RefLine:
     """A reference line across the plot (waterfall +20 %/-30 %, CTCAE thresholds)."""
 
@@ -117,7 +134,7 @@ class LegendEntry:
 class FigureDescription:
     """Everything a renderer needs: numbers, words, categories; no sizes (those are settings)."""
 
-    kind: str  # km | swimmer | waterfall | labs
+    kind: str  # km | swimmer | waterfall | labs | forest
     title: str  # the figure's title (document legend, file metadata)
     caption: str  # one line under the figure: method, origin, denominators
     x: Axis
@@ -134,3 +151,5 @@ class FigureDescription:
     legend_title: str = ""  # e.g. the log-rank p for strata
     note: str = ""  # a short line under the axis (waterfall: n)
     y_percent: bool = False  # tick labels already carry % (y in percent units)
+    estimates: list[Estimate] = field(default_factory=list)  # forest plot rows
+    columns: tuple[str, ...] = ()  # headers of the estimates' text cells, right of the axis

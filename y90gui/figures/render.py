@@ -151,6 +151,8 @@ def build_figure(desc: FigureDescription, settings: RenderSettings, *, raster: b
     lines_per = max([t.count("\n") + 1 for t in labels] + [1])
     legend_rows = math.ceil(len(labels) / ncol) * lines_per if labels else 0
     top = pad + (legend_rows + (1 if desc.legend_title else 0)) * lh * 1.25 + (0.05 if labels else 0)
+    if desc.columns:
+        top += lh * 1.4  # the header row of the text columns right of a forest plot
     caption = _wrap(lay, desc.caption, w_in - 2 * pad, lay.small) if desc.caption else []
     cap_h = len(caption) * lay.small * 1.3 / 72
     if h_in - top - cap_h - _bottom_without_caption(desc, lh, pad) < 1.0:
@@ -177,6 +179,10 @@ def build_figure(desc: FigureDescription, settings: RenderSettings, *, raster: b
     left = pad + max(ytick_w + lh * 1.2, row_w)
     right = pad + max(lay.width(desc.x.tick_labels[-1]) / 2 if desc.x.tick_labels else 0, 0.05,
                       max([lay.width(r.label, lay.small) + 0.06 for r in desc.lines if r.label] + [0.0]))
+    columns = _fit_columns(lay, desc, w_in - left - right)
+    right += sum(w for _, w in columns)
+    if desc.columns and not columns:
+        top -= lh * 1.4  # no room for the text columns: no header row either
     ax_w, ax_h = w_in - left - right, h_in - top - bottom
     if ax_w < 0.6 or ax_h < 0.5:
         from y90gui.figures.settings import FigureSettingsError
@@ -184,18 +190,39 @@ def build_figure(desc: FigureDescription, settings: RenderSettings, *, raster: b
         raise FigureSettingsError("--height-mm" if ax_h < 0.5 else "--width-mm",
                                   "too small for the figure's text at this font size")
     ax = fig.add_axes((left / w_in, bottom / h_in, ax_w / w_in, ax_h / h_in))
+    if desc.x.log:
+        from matplotlib.ticker import NullLocator
+
+        ax.set_xscale("log")
+        ax.xaxis.set_minor_locator(NullLocator())
     _draw_data(ax, desc, grey, lay)
 
     # -- axes --------------------------------------------------------------------------------
     ax.set_xlim(desc.x.lo, desc.x.hi)
     ax.set_ylim(desc.y.lo, desc.y.hi)
-    ax.set_xticks(list(desc.x.ticks))
-    ax.set_xticklabels(list(desc.x.tick_labels), fontsize=f, family=family)
+    x_ticks, x_labels = list(desc.x.ticks), list(desc.x.tick_labels)
+    if desc.x.log:
+        x_ticks, x_labels = _log_ticks_that_fit(lay, desc, ax_w)
+    ax.set_xticks(x_ticks)
+    ax.set_xticklabels(x_labels, fontsize=f, family=family)
     ax.set_yticks(list(desc.y.ticks))
     ax.set_yticklabels(y_labels if y_labels else [""] * len(desc.y.ticks), fontsize=f, family=family)
     ax.set_xlabel(desc.x.label, fontsize=f, family=family, labelpad=2)
+    label_w = lay.width(desc.x.label)
+    if label_w > ax_w:  # a narrow axis (forest plot at one column): keep its title inside the figure
+        centre = min(max(left + ax_w / 2, pad + label_w / 2), w_in - pad - label_w / 2)
+        ax.xaxis.set_label_coords((centre - left) / ax_w, -(lh * 1.3) / ax_h)
+        ax.xaxis.label.set_verticalalignment("top")
     ax.set_ylabel(desc.y.label, fontsize=f, family=family, labelpad=3)
     ax.tick_params(width=THIN_PT, length=3, pad=2)
+    if desc.estimates and y_labels:  # forest plot: headings in bold, no tick marks at the rows
+        ax.tick_params(axis="y", length=0)
+        for tick, e in zip(ax.get_yticklabels(), desc.estimates, strict=False):
+            if e.heading:
+                tick.set_fontweight("bold")
+        ax.spines["left"].set_visible(False)
+    if columns:
+        _draw_columns(fig, ax, desc, columns, lay, (left + ax_w) / w_in, (h_in - top) / h_in, w_in)
     if not y_labels:  # rows too dense for legible labels: no ticks either
         ax.tick_params(axis="y", length=0)
     if not desc.x.ticks:  # bars without an x scale (waterfall): no x axis line either
@@ -258,6 +285,8 @@ def _draw_data(ax: Axes, desc: FigureDescription, grey: bool, lay: _Layout) -> N
                     linewidth=THIN_PT, color=colour, alpha=0.9)
     if desc.bars:
         _draw_bars(ax, desc, grey)
+    if desc.estimates:
+        _draw_estimates(ax, desc, grey, lay)
     if desc.intervals:
         keys = sorted({i.key for i in desc.intervals})
         for key in keys:
@@ -285,6 +314,75 @@ def _draw_data(ax: Axes, desc: FigureDescription, grey: bool, lay: _Layout) -> N
                             family=lay.family, color=kw["color"])
         else:
             ax.axvline(r.value, **kw)
+
+
+def _log_ticks_that_fit(lay: _Layout, desc: FigureDescription, ax_w: float) -> tuple[list[float], list[str]]:
+    """The log axis' ticks without overlapping labels: thinned to decades around 1 when crowded."""
+    ticks = list(zip(desc.x.ticks, desc.x.tick_labels, strict=True))
+    span = math.log(desc.x.hi) - math.log(desc.x.lo)
+
+    def crowded(chosen: list[tuple[float, str]]) -> bool:
+        pos = [(math.log(t) - math.log(desc.x.lo)) / span * ax_w for t, _ in chosen]
+        return any(b - a < (lay.width(la) + lay.width(lb)) / 2 + lay.font * 0.6 / 72
+                   for (a, (_, la)), (b, (_, lb)) in zip(zip(pos, chosen), zip(pos[1:], chosen[1:])))
+
+    for keep in ((), (0.01, 0.1, 0.5, 1.0, 2.0, 10.0, 100.0), (0.01, 0.1, 1.0, 10.0, 100.0), (1.0,)):
+        chosen = [(t, la) for t, la in ticks if not keep or t in keep]
+        if not crowded(chosen):
+            break
+    return [t for t, _ in chosen], [la for _, la in chosen]
+
+
+def _fit_columns(lay: _Layout, desc: FigureDescription, room: float) -> list[tuple[int, float]]:
+    """The text columns right of a forest plot that fit, as (index, width in inches): all of
+    them, else the last two (HR with CI, p), else none, keeping an axis at least 1 inch wide."""
+    if not desc.columns:
+        return []
+    gap = lay.font * 0.9 / 72
+    widths = []
+    for i, head in enumerate(desc.columns):
+        cells = [e.cells[i] for e in desc.estimates if i < len(e.cells)]
+        widths.append(max([lay.width(head)] + [lay.width(c) for c in cells]) + gap)
+    for keep in (list(range(len(widths))), list(range(len(widths)))[-2:]):
+        if room - sum(widths[i] for i in keep) >= 1.0:
+            return [(i, widths[i]) for i in keep]
+    return []
+
+
+def _draw_columns(fig: Figure, ax: Axes, desc: FigureDescription, columns: list[tuple[int, float]],
+                  lay: _Layout, x0: float, top: float, w_in: float) -> None:
+    """Header and cells of the text columns, each row level with its estimate, right-aligned."""
+    from matplotlib.transforms import blended_transform_factory
+
+    tr = blended_transform_factory(fig.transFigure, ax.transData)
+    x = x0
+    for i, width in columns:
+        x += width / w_in
+        fig.text(x, top + lay.line * 0.35 / fig.get_figheight(), desc.columns[i], fontsize=lay.font,
+                 family=lay.family, fontweight="bold", ha="right", va="bottom")
+        for e in desc.estimates:
+            if i < len(e.cells) and e.cells[i]:
+                fig.text(x, e.row, e.cells[i], transform=tr, fontsize=lay.font, family=lay.family,
+                         ha="right", va="center", fontweight="bold" if e.heading else "normal")
+
+
+def _draw_estimates(ax: Axes, desc: FigureDescription, grey: bool, lay: _Layout) -> None:
+    """Each estimate as a square on its CI line; a limit beyond the axis is clipped to it with
+    an arrow head (its cell keeps the true value)."""
+    lo_axis, hi_axis = desc.x.lo, desc.x.hi
+    for e in desc.estimates:
+        if e.value is None or e.lo is None or e.hi is None:
+            continue
+        colour, _, _ = _style(desc, e.key, grey)
+        lo, hi = max(e.lo, lo_axis), min(e.hi, hi_axis)
+        ax.plot([lo, hi], [e.row, e.row], color=colour, linewidth=LINE_PT, solid_capstyle="butt", zorder=2)
+        for limit, edge, marker in ((e.lo, lo_axis, "<"), (e.hi, hi_axis, ">")):
+            if (limit < edge) if marker == "<" else (limit > edge):
+                ax.plot([edge], [e.row], marker=marker, color=colour, markersize=lay.font * 0.5,
+                        linestyle="none", zorder=3)
+        if lo_axis <= e.value <= hi_axis:
+            ax.plot([e.value], [e.row], marker="s", color=colour, markersize=lay.font * 0.6,
+                    linestyle="none", zorder=3)
 
 
 def _draw_bars(ax: Axes, desc: FigureDescription, grey: bool) -> None:

@@ -96,7 +96,8 @@ def build_menus(window: Any, panel: PatientPanel, step_patient: Callable[[int], 
 
     view_menu = bar.addMenu("&View")
     titles = {"Patient": "&Patient", "Survival": "&Survival", "Cohort toxicity": "&Cohort toxicity",
-              "Swimmer": "Swi&mmer", "Waterfall": "&Waterfall", "Tables": "&Tables", "Report": "&Report"}
+              "Swimmer": "Swi&mmer", "Waterfall": "&Waterfall", "Tables": "&Tables", "Report": "&Report",
+              "Cox": "C&ox"}
     for i in range(window.views.count()):
         title = titles.get(window.views.tabText(i), window.views.tabText(i))
         act = view_menu.addAction(title)

@@ -109,6 +109,8 @@ class MainWindow(QMainWindow):
         self.background = BackgroundController(self, s, self.patients, self.detail, self.survival_page,
                                                self.cohort_toxicity_page, self.report_view, self._first_paint_work)
         self.plots_ready = self.background.plots_ready
+        self.cox_page = self.background.cox_page = LazyPage(parent=self)  # ui.cox_page.CoxPage, built lazily
+        self.views.addTab(self.cox_page, "Cox")
         self.plots_ready.connect(self._build_publication_pages)
         # the API's `actions` dict deliberately shadows QWidget.actions() (not used by Qt itself)
         self.actions: dict[str, Any] = build_actions(self)  # type: ignore[assignment]

@@ -91,7 +91,8 @@ def run_self_test(app: Any = None, window: Any = None) -> int:
              ("open in window", test.open_in_window), ("patient panels", test.patient_panels),
              ("cohort panels", test.cohort_panels), ("report", test.report),
              ("report workbook", test.export_workbook), ("KM figure", test.export_km_figure),
-             ("registry driver", test.registry_driver), ("errors", test.no_errors)]
+             ("registry driver", test.registry_driver), ("Cox model", test.cox_fit),
+             ("errors", test.no_errors)]
     _say(f"self-test: {len(steps)} steps; log {log_path or 'unavailable'}; temporary folder {folder}")
     started = time.monotonic()
     failed = 0

@@ -251,6 +251,32 @@ class SelfTest:
             raise StepFailed(f"psycopg {psycopg.__version__} cannot load libpq: {exc}") from None
         return f"psycopg {psycopg.__version__} ({psycopg.pq.__impl__}), libpq {libpq // 10000}.{libpq % 10000}"
 
+    def cox_fit(self) -> str:
+        """A Cox model fitted in the Cox page on a worker (statsmodels is in the bundle and works),
+        equal to the one fitted straight from the file."""
+        from y90gui.analysis.cox import cox_for_store
+
+        w = self.window
+        page = w.background.cox
+        if page is None:
+            raise StepFailed("the Cox page was not built")
+        w.views.setCurrentWidget(w.cox_page)
+        page.set_chosen(["age", "sex"])
+        page.fit()
+        _wait(self.app, lambda: "cox" not in w.tasks.running(), "the Cox fit", errors=self.errors)
+        if page.result is None:
+            raise StepFailed(f"the Cox page shows no result: {page.message.text() or 'no message'}")
+        direct = cox_for_store(w.store, page.chosen())  # the list's order: sex, age
+        shown, expected = page.result.to_json(), direct.to_json()
+        if shown != expected:
+            raise StepFailed(f"the Cox page's model differs from the one computed from the file: {shown} vs {expected}")
+        if page.uni_table.rowCount() != 2 or len(page.forest.drawn) != 4:
+            raise StepFailed(f"the Cox page shows {page.uni_table.rowCount()} univariable rows and "
+                             f"{len(page.forest.drawn)} forest rows (expected 2 and 4)")
+        m = page.result.multivariable
+        hr = ", ".join(f"{t.label} HR {t.hr:.3f}" for t in m.terms)
+        return f"OS ~ {' + '.join(page.chosen())}: N = {m.n}, {m.events} deaths; {hr}; {_grab(page, 'Cox page')}"
+
     def no_errors(self) -> str:
         """Late failures: background work still finishing after the last step."""
         _settle(self.app, 0.5)

@@ -54,6 +54,9 @@ class BackgroundController(QObject):
         self.started = False
         self.plots_built = False
         self.km: Any = None
+        #: the Cox page's tab (set by the window), filled with a `ui.cox_page.CoxPage` with the plot pages
+        self.cox_page: LazyPage | None = None
+        self.cox: Any = None
         self.cohort_toxicity: Any = None
         self._pending_reload: set[str] = set()
         self._generation = 0
@@ -161,6 +164,11 @@ class BackgroundController(QObject):
         self.cohort_toxicity = CohortToxicityPanel(self.session, self.cohort_toxicity_page)
         self.cohort_toxicity_page.set_content(self.cohort_toxicity)
         self.report_view.report_ready.connect(self.cohort_toxicity.set_report)
+        if self.cox_page is not None:
+            from y90gui.ui.cox_page import CoxPage
+
+            self.cox = CoxPage(self.session, self.cox_page)
+            self.cox_page.set_content(self.cox)
         self.plots_built = True
         self.patients.set_plots(timeline, patient_toxicity)
         self.plots_ready.emit()
