@@ -98,6 +98,8 @@ def patient_row(rng: random.Random, plan: PatientPlan, first_prrt: dt.date) -> d
         "followup_date": plan.followup,
         "cause_of_death": cause,
         "notes": NOTE,
+        "excluded_from_analysis": None,  # every demo patient is analysed (`analysis.inclusion`)
+        "exclusion_reason": None,
     }
 
 

@@ -154,6 +154,7 @@ def _patients(rng: np.random.Generator, pids: np.ndarray, centres: np.ndarray, f
         "vital_status": np.where(dead, "dead", "alive"), "followup_date": followup,
         "cause_of_death": _blank(~dead, "progressive disease"),
         "notes": "Synthetic patient (benchmark cohort): not a real person.",
+        "excluded_from_analysis": None, "exclusion_reason": None,  # all analysed
     }, n)
 
 

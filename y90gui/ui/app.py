@@ -78,7 +78,8 @@ def apply_look(app: object, stylesheet: bool = True) -> None:
 def apply_stylesheet(app: object) -> None:
     qss = RESOURCES / "style.qss"
     if qss.exists():
-        app.setStyleSheet(qss.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+        text = qss.read_text(encoding="utf-8").replace("@RES@", RESOURCES.resolve().as_posix())
+        app.setStyleSheet(text)  # type: ignore[attr-defined]
 
 
 def _install_excepthook(window: object) -> None:

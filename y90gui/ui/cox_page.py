@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFrame,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from y90gui.analysis.covariates import COVARIATES
+from y90gui.ui.flow_layout import FlowLayout
 from y90gui.ui.forest_view import ForestView
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ class CoxPage(QWidget):
         self.multi_summary.setObjectName("SubtleLabel")
         self.multi_summary.setWordWrap(True)
         self.forest = ForestView(self)
-        self.forest.setMinimumHeight(220)
+        self.forest.setMinimumHeight(120)
 
         tables = QWidget(self)
         tl = QVBoxLayout(tables)
@@ -155,16 +155,21 @@ class CoxPage(QWidget):
         tl.addWidget(self.multi_table)
         tl.addWidget(self.multi_summary)
         self.tables = tables
+        # the tables scroll on a small screen (200 %: 960 x 540) rather than set the window's height
+        from PySide6.QtWidgets import QFrame, QScrollArea
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(tables)
         self.split = QSplitter(Qt.Orientation.Vertical, self)
-        self.split.addWidget(tables)
+        self.split.addWidget(scroll)
         self.split.addWidget(self.forest)
         self.split.setStretchFactor(1, 1)
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps, so the page never sets the window's minimum width
         for w in (endpoint_label, self.endpoint, self.covariates_button, self.fit_button, self.cancel_button,
-                  self.progress):
+                  self.progress, self.export_button):
             bar.addWidget(w)
-        bar.addStretch(1)
-        bar.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(bar)
