@@ -154,9 +154,10 @@ def test_an_edit_is_saved_with_the_row_version_and_audited(qtbot, win, filled: s
         row = next(r for r in reg.read_table("patients", [pid], with_versions=True))
         assert row["notes"] == "checked in the window" and row["changed_by"] == editor and row["row_version"] == 2
         assert reg.history(pid)[0]["user"] == editor and reg.history(pid)[0]["op"] == "update"
+    from y90gui.store.history import audit_rows_page
     from y90gui.ui.history import history_lines  # the History tab's lines, from the registry's audit
 
-    line = history_lines(win.store.history(pid))[0]
+    line = history_lines(audit_rows_page(win.store.history(pid))[1])[0]
     assert (line["user"], line["field"], line["new"]) == (editor, "notes", "checked in the window")
     assert line["time"][:4].isdigit()
 

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from y90gui.core.definitions import PRRT_BEFORE_FIRST_RE
 from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEET_BY_NAME, SHEETS, Sheet
 from y90gui.registry.connection import connect, translated
 from y90gui.registry.errors import ConflictError, NotARegistryError, RegistryAccessError, RegistryError
@@ -480,7 +481,7 @@ WITH first_re AS (
 ),
 prrt_all AS (
     SELECT p.patient_id, COUNT(*) AS cycles, SUM(p.activity_gbq) AS gbq, COUNT(p.activity_gbq) AS n_gbq,
-           MAX(CASE WHEN p.date <= f.first_date THEN p.date END) AS last_before
+           MAX(CASE WHEN p.date {PRRT_BEFORE_FIRST_RE} f.first_date THEN p.date END) AS last_before
     FROM {table("prrt")} p LEFT JOIN first_re f ON f.patient_id = p.patient_id
     GROUP BY p.patient_id
 )

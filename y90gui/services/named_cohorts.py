@@ -17,7 +17,7 @@ from y90gui.store.cohorts import SavedCohort, delete_cohort, list_cohorts, renam
 if TYPE_CHECKING:
     from y90gui.store.store import Change, Store
 
-__all__ = ["cohort_info", "delete", "label_for", "matching", "rename", "save_view", "saved"]
+__all__ = ["cohort_info", "delete", "label_for", "matching", "rename", "save_view", "saved", "supported"]
 
 
 def _criteria(search: str, filters: dict[str, Any] | tuple[tuple[str, Any], ...]) -> tuple[str, tuple[Any, ...]]:
@@ -25,8 +25,15 @@ def _criteria(search: str, filters: dict[str, Any] | tuple[tuple[str, Any], ...]
     return " ".join(search.split()).casefold(), tuple(sorted((str(k), repr(v)) for k, v in items))
 
 
+def supported(store: Any) -> bool:
+    """Named cohorts live in a .y90 file (its `cohorts` table); a registry keeps none."""
+    from y90gui.store.store import Store
+
+    return isinstance(store, Store)
+
+
 def saved(store: Store | None) -> list[SavedCohort]:
-    return [] if store is None else list_cohorts(store)
+    return list_cohorts(store) if store is not None and supported(store) else []
 
 
 def save_view(store: Store, name: str, view: CohortView, *, replace: bool = False) -> Change:

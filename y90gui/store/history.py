@@ -11,6 +11,7 @@ so what the History tab calls a change is exactly what the undo question counts.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
@@ -301,6 +302,24 @@ def history_page(conn: sqlite3.Connection, patient_id: str | None = None, offset
         meta = {"time": first[7], "user": first[8], "action": first[9], "kind": first[10]}
         out.extend(_group(first[4], first[5], first[6], [r[:4] for r in rows], meta))
     return total, out
+
+
+def audit_rows_page(rows: list[dict[str, Any]], offset: int = 0, limit: int = 500) -> tuple[int, list[RowChange]]:
+    """`history_page` for a back end that gives plain audit rows, newest first (the registry's
+    `history`: its updates are row-level, so no delete + insert pairs to group): one change each."""
+    out: list[RowChange] = []
+    for r in rows[offset:offset + limit]:
+        old, new = r.get("old"), r.get("new")
+        old = json.loads(old) if isinstance(old, str) else old
+        new = json.loads(new) if isinstance(new, str) else new
+        sheet, pid = str(r.get("table") or ""), r.get("patient_id")
+        key = _key_text(sheet, new or old or {}, pid)
+        op = str(r.get("op") or "")
+        fields = _field_changes(sheet, pid, key, old, new) if op == "update" and old and new else ()
+        out.append(RowChange(int(r.get("action_id") or 0), sheet, pid, key, op, old, new, fields,
+                             int(r.get("id") or 0), str(r.get("time") or ""), str(r.get("user") or ""),
+                             str(r.get("action") or ""), str(r.get("kind") or "")))
+    return len(rows), out
 
 
 def action_changes(conn: sqlite3.Connection, action_id: int) -> list[RowChange]:

@@ -44,10 +44,12 @@ class CohortMenu(QMenu):
     def rebuild(self) -> None:
         self.clear()
         store = self.session.store
-        writable = store is not None and not store.read_only
+        writable = store is not None and not store.read_only and named_cohorts.supported(store)
         save = self.addAction("&Save current filter as cohort…")
         save.setObjectName("action_save_cohort")
         save.setEnabled(writable)
+        if store is not None and not named_cohorts.supported(store):
+            save.setToolTip("named cohorts are saved in .y90 files; a registry keeps none (take a snapshot)")
         save.triggered.connect(lambda: self.save_current())
         self.addSeparator()
         cohorts = self.cohorts()

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from y90gui.core.sheets import SHEET_BY_NAME
 from y90gui.services.edit_rules import format_value
-from y90gui.store.history import RowChange, history_page
+from y90gui.store.history import RowChange, audit_rows_page, history_page
 from y90gui.store.store import Change, Store
 
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -115,10 +115,15 @@ class HistoryModel(QAbstractTableModel):
     @staticmethod
     def _read(store: Store, who: str | None, offset: int) -> tuple[int, int, list[RowChange]]:
         """(total, offset, the page): GUI-free, so a worker can run it on its own connection."""
-        total, changes = history_page(store.conn, who, offset, PAGE_ROWS)
+        def page(at: int) -> tuple[int, list[RowChange]]:
+            if isinstance(store, Store):
+                return history_page(store.conn, who, at, PAGE_ROWS)
+            return audit_rows_page(store.history(who), at, PAGE_ROWS)  # a registry: its audit rows
+
+        total, changes = page(offset)
         if not changes and offset > 0:  # the history shrank (an undo): the last page there is
             offset = max(0, (total - 1) // PAGE_ROWS * PAGE_ROWS)
-            total, changes = history_page(store.conn, who, offset, PAGE_ROWS)
+            total, changes = page(offset)
         return total, offset, changes
 
     def _take(self, result: tuple[int, int, list[RowChange]]) -> None:

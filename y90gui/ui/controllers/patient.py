@@ -106,9 +106,8 @@ class PatientController(QObject):
         """The shown patient was deleted (an undo of its import): show the table's current
         patient instead, or nothing, never the header of a patient the file no longer has."""
         store, shown = self.session.store, self.detail.patient_id
-        if store is None or shown is None or store.conn.execute(
-                "SELECT 1 FROM patients WHERE patient_id = ?", (shown,)).fetchone():
-            return
+        if store is None or shown is None or store.read_table("patients", [shown]):
+            return  # through the case-series interface: the same on a file and on a registry
         pid = self.current()
         if pid is not None and pid != shown:
             self.show(pid)
