@@ -15,11 +15,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QLabel, QLayout, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from y90gui.ui.figure_view import FigureView
 from y90gui.ui.flow_layout import FlowLayout
+from y90gui.ui.shown_refresh import RefreshWhenShown
 
 if TYPE_CHECKING:
     from y90gui.analysis.frames import Frames
@@ -38,7 +38,7 @@ def scope_text(session: Session) -> str:
     return f"{view.description} — {shown} of {total} patients"
 
 
-class CohortFigurePage(QWidget):
+class CohortFigurePage(RefreshWhenShown):
     """A figure of the filtered cohort; subclasses say what to compute (`job`) and add controls."""
 
     #: the figure on screen was redrawn (after each computation)
@@ -89,17 +89,6 @@ class CohortFigurePage(QWidget):
         raise NotImplementedError
 
     # ------------------------------------------------------------------ refresh
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self.stale:
-            self.refresh()
-
-    def request_refresh(self) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self.stale = True
-
     def refresh(self) -> None:
         cohort = self.session.cohort
         if cohort is None:

@@ -12,11 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMimeData, Signal
-from PySide6.QtGui import QGuiApplication, QShowEvent
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from y90gui.ui.cohort_figures import scope_text
 from y90gui.ui.flow_layout import FlowLayout
+from y90gui.ui.shown_refresh import RefreshWhenShown
 
 if TYPE_CHECKING:
     from y90gui.analysis.tables import Table
@@ -36,7 +37,7 @@ def compute_tables(frames: Any, ci_method: str, basis: str, window_days: int, pr
     return all_tables(frames, report)
 
 
-class TablesView(QWidget):
+class TablesView(RefreshWhenShown):
     redrawn = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -70,17 +71,6 @@ class TablesView(QWidget):
         session.cohort_changed.connect(lambda _v: self.request_refresh())
         session.cohort_loaded.connect(lambda _c: self.request_refresh())
         session.settings_changed.connect(lambda _s: self.request_refresh())
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self.stale:
-            self.refresh()
-
-    def request_refresh(self) -> None:
-        if self.isVisible():
-            self.refresh()
-        else:
-            self.stale = True
 
     def refresh(self) -> None:
         cohort = self.session.cohort
