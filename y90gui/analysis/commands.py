@@ -36,18 +36,23 @@ def report_targets(args: argparse.Namespace) -> tuple[Path | None, dict[str, Pat
 
 
 def report_on(store: CaseSeries, args: argparse.Namespace, out: Path | None, documents: dict[str, Path]) -> int:
-    """`report` on an open case series, file or registry (the registry's command calls this too)."""
-    from y90gui.analysis.report import report_for_store
+    """`report` on an open case series, file or registry (the registry's command calls this too).
+
+    The store is read once (`frames.from_store`): the report, the workbook and the documents are
+    all computed from those frames, so a document costs its drawing, not a second read."""
+    from y90gui.analysis.frames import from_store
+    from y90gui.analysis.report import compute_from_frames
 
     ids, cohort = _saved_cohort(store, getattr(args, "cohort", None))
-    report = report_for_store(store, ids, ci_method=args.ci_method, basis=args.basis)
+    frames = from_store(store, ids)
+    report = compute_from_frames(frames, ci_method=args.ci_method, basis=args.basis)
     if cohort is not None:
         report["cohort"] = cohort  # extension key (docs/FORMAT-EXTENSIONS.md)
     if out is not None:
         from y90gui.analysis.report_workbook import write_report_workbook
 
-        write_report_workbook(report, store if ids is None else _frames_of(store, ids), out)
-    written = _write_documents(documents, store, report, ids)
+        write_report_workbook(report, frames, out)
+    written = _write_documents(documents, store, report, frames)
     for path in written:
         print(f"wrote the report document to {path}", file=sys.stderr if args.json else sys.stdout)
     if args.json:
@@ -196,22 +201,16 @@ def _saved_cohort(store: Any, name: str | None) -> tuple[list[str] | None, dict[
     return ids, cohort_key(found.name, found.description, total if ids is None else len(ids), total)
 
 
-def _frames_of(store: Any, ids: list[str]) -> Any:
-    from y90gui.analysis.frames import from_store
-
-    return from_store(store, ids)
-
-
-def _write_documents(targets: dict[str, Path], store: Any, report: dict[str, Any],
-                     patient_ids: list[str] | None = None) -> list[Path]:
-    """The report document (one content model) as .docx and/or .pdf."""
+def _write_documents(targets: dict[str, Path], store: Any, report: dict[str, Any], frames: Any) -> list[Path]:
+    """The report document (one content model) as .docx and/or .pdf, from the frames the report
+    was computed from."""
     if not targets:
         return []
     from y90gui.analysis.cohort_label import cohort_label
     from y90gui.documents.model import document_for_store
 
     cohort = cohort_label(report["cohort"]) if isinstance(report.get("cohort"), dict) else "all patients"
-    document = document_for_store(store, report, patient_ids=patient_ids, cohort=cohort)
+    document = document_for_store(store, report, frames=frames, cohort=cohort)
     written = []
     if "docx" in targets:
         from y90gui.documents.docx import write_docx

@@ -142,10 +142,11 @@ def build_document(fr: Frames, report: dict[str, Any], *, database: str, n_all: 
 
 
 def document_for_store(store: Any, report: dict[str, Any], *, patient_ids: Any = None, cohort: str = "all patients",
-                       progress: Progress | None = None) -> Document:
-    """`build_document` for an open store (the CLI and, later, the window's Export report)."""
+                       frames: Frames | None = None, progress: Progress | None = None) -> Document:
+    """`build_document` for an open store (the CLI). `frames`: those the report was computed
+    from (`report --docx` passes them, so the store is read once); else read here."""
     from y90gui.analysis.frames import from_store
 
-    fr = from_store(store, patient_ids)
+    fr = frames if frames is not None else from_store(store, patient_ids)
     n_all = store.counts()["patients"]  # a file or a registry (store.backend.CaseSeries)
     return build_document(fr, report, database=store.name, n_all=n_all, cohort=cohort, progress=progress)
