@@ -16,7 +16,11 @@ from typing import Any
 from y90gui.figures.settings import FigureSettingsError, RenderSettings, format_of
 
 KINDS = ("km", "swimmer", "waterfall", "labs", "forest")
+#: The Cox model's endpoints (`analysis.cox.ENDPOINTS`), the forest plot's choices.
 ENDPOINTS = ("os", "pfs")
+#: The Kaplan-Meier figure's: the registered endpoints and the landmark OS by 3-month response
+#: (spec/analysis.md's `"os_landmark_3m"`), the choices of the window's KM view.
+KM_ENDPOINTS = ("os", "pfs", "os_landmark_3m")
 CI_METHODS = ("log-log", "log", "plain")
 TIME_UNITS = ("years", "months")
 LAB_SCALES = ("auto", "uln", "value")
@@ -37,7 +41,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ci-method", default="log-log", help="km: log-log (default), log or plain")
     p.add_argument("--lab-scale", default="auto", help="labs: auto (x ULN where CTCAE grades by the ULN), uln or value")
     p.add_argument("--covariates", help="forest: the Cox model's covariates, NAME[,NAME...] (as analyse cox)")
-    p.add_argument("--endpoint", default="os", help="forest: os (default) or pfs")
+    p.add_argument("--endpoint", default="os", help="km: os (default), pfs or os_landmark_3m (OS from day 90 by "
+                   "3-month response); forest: os or pfs")
+    p.add_argument("--cohort", metavar="NAME", help="draw a named cohort saved in the file (its patients when "
+                   "saved); the file's metadata and caption name it")
 
 
 def _number(text: str, option: str) -> float:
@@ -73,6 +80,12 @@ def check_arguments(args: argparse.Namespace) -> RenderSettings:
     if args.strata is not None and args.strata not in STRATA_FIELDS:
         raise FigureSettingsError("--strata",
                                   f"unknown field {args.strata!r}; fields: {', '.join(sorted(STRATA_FIELDS))}")
+    if args.kind == "km":
+        from y90gui.figures.km import LANDMARK
+
+        _choice(args.endpoint, "--endpoint", KM_ENDPOINTS)
+        if args.endpoint == LANDMARK and args.strata is not None:
+            raise FigureSettingsError("--strata", f"{LANDMARK} is stratified by the 3-month response already")
     if args.kind == "forest":
         from y90gui.analysis.cox import CoxError, parse_covariates
 
@@ -94,7 +107,8 @@ def describe(kind: str, fr: Any, args: argparse.Namespace) -> Any:
     if kind == "km":
         from y90gui.figures.km import km_description
 
-        return km_description(fr, strata=args.strata, ci_method=args.ci_method, time_unit=args.time_unit)
+        return km_description(fr, strata=args.strata, ci_method=args.ci_method, time_unit=args.time_unit,
+                              endpoint=args.endpoint)
     if kind == "swimmer":
         from y90gui.figures.swimmer import swimmer_descriptions
 
@@ -114,6 +128,8 @@ def describe(kind: str, fr: Any, args: argparse.Namespace) -> Any:
 
 
 def cmd_figure(args: argparse.Namespace) -> int:
+    from y90gui.analysis.cohort_label import cohort_label
+    from y90gui.analysis.commands import _saved_cohort
     from y90gui.analysis.frames import from_store
     from y90gui.store.store import Store
 
@@ -123,19 +139,32 @@ def cmd_figure(args: argparse.Namespace) -> int:
         print(f"y90gui figure: error: {exc}", file=sys.stderr)
         return 2
     with Store.open(args.db, read_only=True) as store:
-        fr = from_store(store)
-    return write_figure_of(fr, args, settings, Path(args.db).name)
+        ids, key = _saved_cohort(store, getattr(args, "cohort", None))  # the report's rule and errors
+        fr = from_store(store, ids)
+    return write_figure_of(fr, args, settings, Path(args.db).name,
+                           cohort=None if key is None else cohort_label(key))
 
 
-def write_figure_of(fr: Any, args: argparse.Namespace, settings: Any, database: str) -> int:
-    """The figure of these frames (a file's or a registry's: `registry.commands.cmd_figure`)."""
+def write_figure_of(fr: Any, args: argparse.Namespace, settings: Any, database: str, *,
+                    cohort: str | None = None) -> int:
+    """The figure of these frames (a file's or a registry's: `registry.commands.cmd_figure`).
+    `cohort`: the named cohort's sentence; None: every patient the frames hold."""
+    from y90gui.analysis.cohort_label import cohort_key, cohort_label
+    from y90gui.core.errors import Y90Error
     from y90gui.figures.render import write_figure
 
+    if cohort is None:
+        if getattr(args, "cohort", None):
+            raise Y90Error("named cohorts are saved in .y90 files; a registry has none (use the filter's patients)")
+        n = len(fr.patients)
+        cohort = cohort_label(cohort_key(None, "all patients", n, n))
     desc = describe(args.kind, fr, args)
     extra = {"database": database, "strata": args.strata, "test": args.test,
              "time_unit": args.time_unit, "ci_method": args.ci_method}
+    if args.kind in ("km", "forest"):
+        extra["endpoint"] = args.endpoint
     if args.kind == "forest":
-        extra.update(covariates=args.covariates, endpoint=args.endpoint)
-    for path in write_figure(desc, args.out, settings, extra=extra):
+        extra["covariates"] = args.covariates
+    for path in write_figure(desc, args.out, settings, extra=extra, cohort=cohort):
         print(f"wrote {path}")
     return 0

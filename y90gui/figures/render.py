@@ -8,7 +8,9 @@ a window. The legend sits above the plotting area (never over a curve or a censo
 table under the axis is aligned to the x ticks, and the caption is the last line.
 
 Metadata: PNG text chunks (Title, Description = the settings, Software), TIFF ImageDescription,
-PDF Title/Subject, SVG title/description. PDF embeds TrueType fonts (text stays text, selectable
+PDF Title/Subject, SVG title/description. A file drawn for a cohort (`cohort=`: the sentence of
+`analysis.cohort_label`) names it in all of them and in its caption line (`with_cohort`), so a
+figure handed on says which patients it shows. PDF embeds TrueType fonts (text stays text, selectable
 and editable); SVG keeps text as text elements with their point size.
 """
 
@@ -427,18 +429,39 @@ def metadata_text(desc: FigureDescription, settings: RenderSettings, extra: dict
                        "app": f"y90gui {__version__}", **(extra or {})}, ensure_ascii=False)
 
 
+def with_cohort(desc: FigureDescription, cohort: str | None) -> FigureDescription:
+    """`desc` with the cohort sentence ending its caption line (the file's, the preview's)."""
+    if not cohort:
+        return desc
+    from dataclasses import replace
+
+    ending = cohort if cohort.endswith(".") else f"{cohort}."
+    return replace(desc, caption=f"{desc.caption} {ending}" if desc.caption else ending)
+
+
+def file_title(desc: FigureDescription, settings: RenderSettings, cohort: str | None = None) -> str:
+    """The title a file carries: the figure's, the cohort's sentence, the settings."""
+    named = f" \u2014 {cohort}" if cohort else ""
+    return f"{desc.title}{named} ({settings.describe()})"
+
+
 def write_figure(desc: FigureDescription | Sequence[FigureDescription], path: str | Path,
-                 settings: RenderSettings, *, extra: dict[str, Any] | None = None) -> list[Path]:
+                 settings: RenderSettings, *, extra: dict[str, Any] | None = None,
+                 cohort: str | None = None) -> list[Path]:
     """Render to `path` (format from its suffix), atomically. Several descriptions (swimmer
     pages) give one multi-page PDF, or numbered files `name-1.png`, `name-2.png`, ...
-    for the other formats. Returns the files written."""
+    for the other formats. `cohort`: the sentence naming the patients drawn
+    (`analysis.cohort_label.cohort_label`), carried in the metadata, the title and the caption.
+    Returns the files written."""
     from matplotlib import rc_context
 
     from y90gui import __version__
 
     fmt = format_of(path)
     settings.check()
-    pages = [desc] if isinstance(desc, FigureDescription) else list(desc)
+    pages = [with_cohort(d, cohort) for d in ([desc] if isinstance(desc, FigureDescription) else list(desc))]
+    if cohort:
+        extra = {**(extra or {}), "cohort": cohort}
     path = Path(path)
     rc: dict[str, Any] = {"pdf.fonttype": 42, "svg.fonttype": "none", "svg.hashsalt": "y90gui", "path.simplify": False}
     written: list[Path] = []
@@ -447,7 +470,7 @@ def write_figure(desc: FigureDescription | Sequence[FigureDescription], path: st
             from matplotlib.backends.backend_pdf import PdfPages
 
             meta_text = metadata_text(pages[0], settings, extra)
-            metadata = {"Title": f"{pages[0].title} ({settings.describe()})", "Subject": meta_text,
+            metadata = {"Title": file_title(pages[0], settings, cohort), "Subject": meta_text,
                         "Creator": f"y90gui {__version__}"}
             with atomic_path(path) as tmp, PdfPages(tmp, metadata=metadata) as pdf:
                 for page in pages:
@@ -458,15 +481,14 @@ def write_figure(desc: FigureDescription | Sequence[FigureDescription], path: st
             fig = build_figure(page, settings, raster=fmt in ("png", "tiff"))
             meta_text = metadata_text(page, settings, extra)
             with atomic_path(target) as tmp:
-                _save(fig, tmp, fmt, page, settings, meta_text)
+                _save(fig, tmp, fmt, file_title(page, settings, cohort), settings, meta_text)
             written.append(target)
     return written
 
 
-def _save(fig: Figure, tmp: Path, fmt: str, desc: FigureDescription, settings: RenderSettings, meta: str) -> None:
+def _save(fig: Figure, tmp: Path, fmt: str, title: str, settings: RenderSettings, meta: str) -> None:
     from y90gui import __version__
 
-    title = f"{desc.title} ({settings.describe()})"
     if fmt == "png":
         fig.savefig(tmp, format="png", dpi=settings.dpi,
                     metadata={"Title": title, "Description": meta, "Software": f"y90gui {__version__}"})

@@ -131,12 +131,12 @@ class CohortFigurePage(RefreshWhenShown):
         self.redrawn.emit()
 
     def export(self) -> Any:
-        from y90gui.ui.dialogs.figure_export import export_figure
+        from y90gui.ui.dialogs.figure_export import cohort_of, export_figure
 
         pages = list(self.pages)
         if not pages:
             return None
-        path = export_figure(self, lambda: pages, name=self.title)
+        path = export_figure(self, lambda: pages, name=self.title, cohort=cohort_of(self.session))
         if path is not None:
             self.session.message.emit(f"Figure saved: {path}", 8000)
         return path

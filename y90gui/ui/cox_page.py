@@ -373,6 +373,6 @@ class CoxPage(QWidget):
         desc = self.description
         if desc is None:
             return
-        from y90gui.ui.dialogs.figure_export import export_figure
+        from y90gui.ui.dialogs.figure_export import cohort_of, export_figure
 
-        export_figure(self, lambda: desc, name=f"forest-{self.endpoint_key()}")
+        export_figure(self, lambda: desc, name=f"forest-{self.endpoint_key()}", cohort=cohort_of(self.session))

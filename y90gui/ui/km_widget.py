@@ -402,13 +402,13 @@ class KaplanMeierWidget(QWidget):
     def export_dialog(self) -> Any:
         """Save the figure shown through the figure export dialog (size, dpi, font, format):
         the file is drawn by `figures.render` from this very description, not from the screen."""
-        from y90gui.ui.dialogs.figure_export import export_figure
+        from y90gui.ui.dialogs.figure_export import cohort_of, export_figure
 
         desc = self.description
         if desc is None:
             self.session.message.emit("Nothing to save: no curve in the current filter.", 8000)
             return None
-        path = export_figure(self, lambda: desc, name=self.figure_name())
+        path = export_figure(self, lambda: desc, name=self.figure_name(), cohort=cohort_of(self.session))
         if path is not None:
             self.session.message.emit(f"Figure saved: {path}", 8000)
         return path

@@ -7,7 +7,9 @@ pixels. The ranges and the pixel rule are `figures.settings`' (one place); a val
 is refused with one message and nothing is written. The preview is the renderer's own output at
 the chosen settings (at a lower dpi, so the layout in inches is the file's), computed on a
 worker; the file is written on a worker too (`write_figure`, atomically). The last settings are
-remembered in the app's QSettings.
+remembered in the app's QSettings. The cohort the figure was computed on (`cohort_of`: the
+filter or named cohort, `services.named_cohorts.label_for`) goes into the file's metadata and
+caption line, and into the preview's.
 """
 
 from __future__ import annotations
@@ -91,17 +93,28 @@ def render_preview(desc: FigureDescription, settings: RenderSettings, max_px: tu
 
 
 def write_file(desc: FigureDescription | Sequence[FigureDescription], path: Path, settings: RenderSettings,
-               progress: Progress) -> list[Path]:
+               progress: Progress, cohort: str | None = None) -> list[Path]:
     from y90gui.figures.render import write_figure
 
     progress.step(0.1, 1, f"writing {path.name}")
-    return write_figure(desc, path, settings)
+    return write_figure(desc, path, settings, cohort=cohort)
+
+
+def cohort_of(session: Any) -> str | None:
+    """The sentence naming the session's cohort (its filter, or the saved cohort it matches):
+    what an exported figure says it shows. None without an open case series."""
+    if session is None or session.store is None:
+        return None
+    from y90gui.services import named_cohorts
+
+    return named_cohorts.label_for(session.view, named_cohorts.saved(session.store))
 
 
 class FigureExportDialog(QDialog):
     """Asks for the settings and the file; `written` holds the files after a successful save."""
 
-    def __init__(self, parent: QWidget | None, describe: Describe, name: str, settings: Any = None) -> None:
+    def __init__(self, parent: QWidget | None, describe: Describe, name: str, settings: Any = None,
+                 cohort: str | None = None) -> None:
         super().__init__(parent)
         from y90gui.ui.settings import app_settings
 
@@ -109,6 +122,7 @@ class FigureExportDialog(QDialog):
         self.setObjectName("FigureExportDialog")
         self.qsettings = settings if settings is not None else app_settings()
         self.describe = describe
+        self.cohort = cohort
         self.name = name
         self.tasks = TaskRunner(self)
         self.pages: list[FigureDescription] | None = None
@@ -337,7 +351,9 @@ class FigureExportDialog(QDialog):
             s = self.settings()
         except FigureSettingsError:
             return
-        desc = self.pages[0]
+        from y90gui.figures.render import with_cohort
+
+        desc = with_cohort(self.pages[0], self.cohort)
         n = len(self.pages)
         self.page_label.setText(f"Preview of page 1 of {n} (one file per page; PDF: one file)" if n > 1 else "")
         size = self.preview.size()
@@ -376,12 +392,12 @@ class FigureExportDialog(QDialog):
             self._error("The figure is still being computed; try again in a moment.")
             return
         self._remember(s, path)
-        pages = self.pages
+        pages, cohort = self.pages, self.cohort
         self.buttons.setEnabled(False)
         self.error_label.setText(f"Writing {path.name}…")
         self.error_label.setStyleSheet("")
         self.error_label.show()
-        self.tasks.start("write", lambda p: write_file(pages, path, s, p), self._written, self._write_failed)
+        self.tasks.start("write", lambda p: write_file(pages, path, s, p, cohort), self._written, self._write_failed)
 
     def _written(self, paths: list[Path]) -> None:
         self.written = paths
@@ -422,12 +438,13 @@ def _is_number(value: Any) -> bool:
     return True
 
 
-def export_figure(parent: QWidget, describe: Describe, *, name: str) -> Path | None:
+def export_figure(parent: QWidget, describe: Describe, *, name: str, cohort: str | None = None) -> Path | None:
     """Ask for the settings and a file, write the figure; the (first) file written, or None.
 
     `describe` is called once, on a worker: it must compute from data only, never touch a widget.
+    `cohort`: the sentence naming the patients drawn (`cohort_of(session)`), for the file.
     """
-    dialog = FigureExportDialog(parent, describe, name)
+    dialog = FigureExportDialog(parent, describe, name, cohort=cohort)
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.written:
             return None
