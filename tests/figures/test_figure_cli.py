@@ -83,9 +83,9 @@ def test_km_endpoint_draws_that_endpoint_as_the_report_counts_it(db, tmp_path, c
 
     assert main(["report", "--db", str(db), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    pfs, lm = report["pfs"], report["os_landmark_3m"]
+    os_, pfs, lm = report["os"], report["pfs"], report["os_landmark_3m"]
     cases = {
-        "os": ("Overall survival after", [f"All patients (n = {report['os']['N']}, events = {report['os']['events']})"]),
+        "os": ("Overall survival after", [f"All patients (n = {os_['N']}, events = {os_['events']})"]),
         "pfs": ("Progression-free survival after", [f"All patients (n = {pfs['N']}, events = {pfs['events']})"]),
         "os_landmark_3m": ("3-month landmark", [
             f"Responders (CR, PR) (n = {lm['groups']['responders']['N']}, "
