@@ -45,7 +45,8 @@ def test_bad_format_and_folder(db, tmp_path, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize(("kind", "extra"), [("km", ["--strata", "extent", "--grey"]), ("swimmer", []),
+@pytest.mark.parametrize(("kind", "extra"), [("km", ["--strata", "extent", "--grey"]),
+                                         ("km", ["--strata", "recist_3m"]), ("swimmer", []),
                                          ("waterfall", ["--width-mm", "85", "--height-mm", "80"]),
                                          ("labs", ["--test", "platelets", "--time-unit", "months"])])
 def test_each_figure_writes_its_file(db, tmp_path, capsys, kind, extra):

@@ -35,7 +35,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dpi", default="300", help="resolution of PNG/TIFF, 72-1200 (default 300)")
     p.add_argument("--font-pt", default="8", help="font size in points, 5-24 (default 8; nothing is drawn below 6)")
     p.add_argument("--grey", action="store_true", help="greyscale (strata told apart by line style)")
-    p.add_argument("--strata", help="km: a categorical field to stratify by (e.g. center, extent, who_grade)")
+    p.add_argument("--strata", help="km: a categorical field to stratify by (e.g. center, extent, who_grade, "
+                   "recist_3m)")
     p.add_argument("--test", help="labs: the laboratory test (e.g. alt, bilirubin, platelets)")
     p.add_argument("--time-unit", default="years", help="km, swimmer: years (default) or months")
     p.add_argument("--ci-method", default="log-log", help="km: log-log (default), log or plain")
@@ -63,7 +64,7 @@ def _choice(value: str, option: str, choices: tuple[str, ...]) -> str:
 
 def check_arguments(args: argparse.Namespace) -> RenderSettings:
     """Every option checked against its range or list; raises FigureSettingsError naming it."""
-    from y90gui.analysis.strata import STRATA_FIELDS
+    from y90gui.analysis.strata import DERIVED_FIELDS, STRATA_FIELDS
     from y90gui.core.codes import LAB_TEST
 
     settings = RenderSettings(width_mm=_number(args.width_mm, "--width-mm"),
@@ -77,9 +78,9 @@ def check_arguments(args: argparse.Namespace) -> RenderSettings:
     _choice(args.time_unit, "--time-unit", TIME_UNITS)
     _choice(args.ci_method, "--ci-method", CI_METHODS)
     _choice(args.lab_scale, "--lab-scale", LAB_SCALES)
-    if args.strata is not None and args.strata not in STRATA_FIELDS:
-        raise FigureSettingsError("--strata",
-                                  f"unknown field {args.strata!r}; fields: {', '.join(sorted(STRATA_FIELDS))}")
+    fields = sorted({*STRATA_FIELDS, *DERIVED_FIELDS})  # the window's KM view offers recist_3m too
+    if args.strata is not None and args.strata not in fields:
+        raise FigureSettingsError("--strata", f"unknown field {args.strata!r}; fields: {', '.join(fields)}")
     if args.kind == "km":
         from y90gui.figures.km import LANDMARK
 

@@ -265,6 +265,29 @@ def build_figure(desc: FigureDescription, settings: RenderSettings, *, raster: b
     return fig
 
 
+def _band_runs(x: Any, lo: Any, hi: Any) -> list[tuple[Any, Any, Any]]:
+    """The band as step outlines, one per run of defined values: each value holds until the next
+    time, the last of a run too (up to the time the band becomes undefined, S = 0: survminer's
+    ribbon and the screen's `km_items.band_path` end there; `fill_between(step="post")` would
+    stop one step early)."""
+    import numpy as np
+
+    defined = ~(np.isnan(lo) | np.isnan(hi))
+    runs, i, n = [], 0, len(x)
+    while i < n:
+        if not defined[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and defined[j]:
+            j += 1
+        edges = np.append(x[i:j], x[j] if j < n else x[-1])
+        sx = np.repeat(edges, 2)[1:-1]
+        runs.append((sx, np.repeat(lo[i:j], 2), np.repeat(hi[i:j], 2)))
+        i = j
+    return runs
+
+
 def _draw_data(ax: Axes, desc: FigureDescription, grey: bool, lay: _Layout) -> None:
     """Bands, curves, censor marks, medians; bars; intervals; markers; reference lines."""
     import numpy as np
@@ -276,12 +299,16 @@ def _draw_data(ax: Axes, desc: FigureDescription, grey: bool, lay: _Layout) -> N
             lo = np.array([np.nan if v is None else v for v in c.band_lo], dtype=float)
             hi = np.array([np.nan if v is None else v for v in c.band_hi], dtype=float)
             alpha = (0.12 if grey else 0.18) if len(desc.curves) == 1 else 0.09
-            ax.fill_between(x, lo, hi, step="post", color=colour, alpha=alpha, linewidth=0)
-        # R's step curve: from 0 to the last time (event or censored), no extension beyond it
-        ax.step(x, c.y, where="post", color=colour, linestyle=dash, linewidth=LINE_PT, solid_joinstyle="miter")
+            for sx, slo, shi in _band_runs(x, lo, hi):
+                ax.fill_between(sx, slo, shi, color=colour, alpha=alpha, linewidth=0)
+        # R's step curve: from 0 to the last time (event or censored), no extension beyond it;
+        # not clipped, so a curve at 100% or 0% (and its censor ticks) keeps its full width on
+        # the axis limit (the curve never leaves the axis' range: the x axis ends at a tick past it)
+        ax.step(x, c.y, where="post", color=colour, linestyle=dash, linewidth=LINE_PT, solid_joinstyle="miter",
+                clip_on=False, zorder=2.5)
         if c.censor_x:
             ax.plot(c.censor_x, c.censor_y, linestyle="none", marker="|", markersize=lay.font * 0.8,
-                    markeredgewidth=THIN_PT, color=colour)
+                    markeredgewidth=THIN_PT, color=colour, clip_on=False, zorder=2.5)
         if c.median is not None:
             ax.plot([desc.x.lo, c.median, c.median], [50, 50, desc.y.lo], linestyle=(0, (3, 2)),
                     linewidth=THIN_PT, color=colour, alpha=0.9)
