@@ -61,6 +61,7 @@ class _Layout:
         self.family = family
         self.prop = FontProperties(family=family, size=self.font)
         self.line = self.font * 1.3 / 72  # line height, inches
+        self.marker = self.font * 0.6  # marker size on the data, points (`_row_marker` caps it)
 
     def width(self, text: str, size: float | None = None) -> float:
         from matplotlib.font_manager import FontProperties
@@ -163,6 +164,12 @@ def build_figure(desc: FigureDescription, settings: RenderSettings, *, raster: b
     under_h = (under_rows + 1) * lh * 1.15 + 0.04 if desc.under else 0.0
     note_h = lh * 1.2 if desc.note else 0.0
     xaxis_h = (lh * 2.4 if desc.x.label else lh * 1.3) if desc.x.tick_labels else lh * 1.4
+    # x tick labels too wide for their spacing (the laboratory course's intervals at one column)
+    # go on two alternating lines rather than run into each other
+    est_left, est_right, _, _ = _side_margins(lay, desc, list(desc.y.tick_labels), w_in, pad)
+    stagger = _crowded_ticks(lay, desc, w_in - est_left - est_right)
+    if stagger:
+        xaxis_h += lh
     bottom = pad + cap_h + under_h + note_h + xaxis_h
 
     # -- horizontal budget -----------------------------------------------------------------
@@ -173,14 +180,7 @@ def build_figure(desc: FigureDescription, settings: RenderSettings, *, raster: b
         rows_fit = plot_h / max(len(desc.y.ticks), 1) >= f * 1.15 / 72
         if not rows_fit:
             y_labels = []
-    ytick_w = max([lay.width(t) for t in y_labels] + [0.0]) + 0.06
-    row_labels = [_fit(lay, r[1], w_in * 0.28) for r in desc.under.rows] if desc.under else []
-    numbers = [str(n) for r in desc.under.rows for n in r[2]] if desc.under else []
-    half_number = max([lay.width(n) for n in numbers] + [0.0]) / 2 + 0.06
-    row_w = max([lay.width(t) for t in row_labels] + [0.0]) + half_number
-    left = pad + max(ytick_w + lh * 1.2, row_w)
-    right = pad + max(lay.width(desc.x.tick_labels[-1]) / 2 if desc.x.tick_labels else 0, 0.05,
-                      max([lay.width(r.label, lay.small) + 0.06 for r in desc.lines if r.label] + [0.0]))
+    left, right, row_labels, half_number = _side_margins(lay, desc, y_labels, w_in, pad)
     columns = _fit_columns(lay, desc, w_in - left - right)
     right += sum(w for _, w in columns)
     if desc.columns and not columns:
@@ -197,6 +197,8 @@ def build_figure(desc: FigureDescription, settings: RenderSettings, *, raster: b
 
         ax.set_xscale("log")
         ax.xaxis.set_minor_locator(NullLocator())
+    if desc.markers and desc.bar_orientation == "horizontal" and desc.bars:
+        lay.marker = _row_marker(lay.font, ax_h, len({b.position for b in desc.bars}))
     _draw_data(ax, desc, grey, lay)
 
     # -- axes --------------------------------------------------------------------------------
@@ -217,6 +219,9 @@ def build_figure(desc: FigureDescription, settings: RenderSettings, *, raster: b
         ax.xaxis.label.set_verticalalignment("top")
     ax.set_ylabel(desc.y.label, fontsize=f, family=family, labelpad=3)
     ax.tick_params(width=THIN_PT, length=3, pad=2)
+    if stagger:  # every second label one line lower
+        for major in ax.xaxis.get_major_ticks()[1::2]:
+            major.set_pad(2 + f * 1.15)
     if desc.estimates and y_labels:  # forest plot: headings in bold, no tick marks at the rows
         ax.tick_params(axis="y", length=0)
         for tick, e in zip(ax.get_yticklabels(), desc.estimates, strict=False):
@@ -263,6 +268,42 @@ def build_figure(desc: FigureDescription, settings: RenderSettings, *, raster: b
         fig.text(pad / w_in, (pad + (len(caption) - 1 - i) * lay.small * 1.3 / 72) / h_in, line,
                  fontsize=lay.small, family=family, ha="left", va="bottom", color="#333333")
     return fig
+
+
+def _side_margins(lay: _Layout, desc: FigureDescription, y_labels: list[str], w_in: float,
+                  pad: float) -> tuple[float, float, list[str], float]:
+    """(left, right) margins in inches: the y tick labels and axis title, or the row labels of
+    the table under the axis with half a number; the last x tick label's half or the labels of
+    reference lines. Also the row labels as drawn and half the widest number."""
+    lh = lay.line
+    ytick_w = max([lay.width(t) for t in y_labels] + [0.0]) + 0.06
+    row_labels = [_fit(lay, r[1], w_in * 0.28) for r in desc.under.rows] if desc.under else []
+    numbers = [str(n) for r in desc.under.rows for n in r[2]] if desc.under else []
+    half_number = max([lay.width(n) for n in numbers] + [0.0]) / 2 + 0.06
+    row_w = max([lay.width(t) for t in row_labels] + [0.0]) + half_number
+    left = pad + max(ytick_w + lh * 1.2, row_w)
+    right = pad + max(lay.width(desc.x.tick_labels[-1]) / 2 if desc.x.tick_labels else 0, 0.05,
+                      max([lay.width(r.label, lay.small) + 0.06 for r in desc.lines if r.label] + [0.0]))
+    return left, right, row_labels, half_number
+
+
+def _crowded_ticks(lay: _Layout, desc: FigureDescription, ax_w: float) -> bool:
+    """Whether neighbouring x tick labels of a linear axis come closer than half a font size."""
+    ticks, labels = list(desc.x.ticks), list(desc.x.tick_labels)
+    if desc.x.log or len(ticks) < 2 or len(labels) != len(ticks) or desc.x.hi <= desc.x.lo:
+        return False
+    pos = [(t - desc.x.lo) / (desc.x.hi - desc.x.lo) * ax_w for t in ticks]
+    gap = lay.font * 0.5 / 72
+    return any(b - a < (lay.width(la) + lay.width(lb)) / 2 + gap
+               for a, b, la, lb in zip(pos, pos[1:], labels, labels[1:], strict=False))
+
+
+def _row_marker(font_pt: float, ax_h: float, rows: int) -> float:
+    """The size of a marker on a row of bars (swimmer plot): at most the row's pitch, so the
+    markers of neighbouring patients do not cover each other (44 patients at 85 x 90 mm leave
+    2.4 pt a row), and never below 3 pt, where the shapes stop telling apart."""
+    pitch = ax_h * 72 / max(rows, 1)
+    return max(3.0, min(font_pt * 0.6, pitch * 1.1))
 
 
 def _band_runs(x: Any, lo: Any, hi: Any) -> list[tuple[Any, Any, Any]]:
@@ -329,7 +370,7 @@ def _draw_data(ax: Axes, desc: FigureDescription, grey: bool, lay: _Layout) -> N
                         markeredgewidth=THIN_PT)
     for m in desc.markers:
         colour, _, _ = _style(desc, m.key, grey)
-        ax.plot(m.x, m.y, linestyle="none", marker=m.shape, markersize=lay.font * 0.6, color=colour,
+        ax.plot(m.x, m.y, linestyle="none", marker=m.shape, markersize=lay.marker, color=colour,
                 markeredgewidth=THIN_PT, markerfacecolor=colour if m.shape not in ("x", "|", "+") else "none",
                 zorder=3)
     for r in desc.lines:
