@@ -9,7 +9,7 @@ paragraph mark-up, so nothing a user typed can become a field, a macro, a link o
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -131,8 +131,10 @@ def build_document(fr: Frames, report: dict[str, Any], *, database: str, n_all: 
     labs = labs_description(fr, test)
     figures = []
     for number, desc, extra in ((1, km, ""), (2, swimmer, swimmer_note), (3, waterfall, ""), (4, labs, "")):
-        figures.append(DocFigure(number, desc.title, desc.caption + extra, figure_png(desc), TEXT_WIDTH_MM,
-                                 FIGURE_HEIGHT_MM))
+        # the caption is the figure's legend under the picture; not drawn into it a second time
+        # (journals want legends as text, and the plot gets the room)
+        figures.append(DocFigure(number, desc.title, desc.caption + extra, figure_png(replace(desc, caption="")),
+                                 TEXT_WIDTH_MM, FIGURE_HEIGHT_MM))
     step(5, "document")
     title = "Y-90 radioembolization after PRRT: case series report"
     methods = methods_text(report, database=database, cohort=cohort, n_all=n_all, date=now)
