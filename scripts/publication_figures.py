@@ -1,5 +1,8 @@
 """Images of the publication outputs to look at: each figure at one (85 mm) and two (170 mm)
-column widths, the greyscale Kaplan-Meier, and the report document's PDF pages (pdftoppm).
+column widths, the greyscale Kaplan-Meier, the report document's PDF pages (pdftoppm), and
+the Kaplan-Meier figures next to survminer's of the same rows at 170 x 120 mm, 300 dpi
+(`y90gui_km_*.png`, `survminer_km_*.png`: docs/publication/KM-vs-survminer.md; survminer's only
+where Rscript with survminer is installed).
 
     python scripts/publication_figures.py docs/screenshots/publication
 
@@ -23,6 +26,20 @@ def run(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "y90gui", *args], check=True, stdout=subprocess.DEVNULL)
 
 
+def survminer(db: Path, out: Path, tmp: Path) -> None:
+    """survminer's figures of the same rows (scripts/km_csv.py, scripts/survminer_km.R)."""
+    scripts = Path(__file__).resolve().parent
+    if shutil.which("Rscript") is None or subprocess.run(["Rscript", "-e", "library(survminer)"],
+                                                         capture_output=True).returncode != 0:
+        print("Rscript with survminer is not installed: survminer_km_*.png not redrawn", file=sys.stderr)
+        return
+    rows = tmp / "km_rows.csv"
+    subprocess.run([sys.executable, str(scripts / "km_csv.py"), str(db), str(rows)], check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run(["Rscript", str(scripts / "survminer_km.R"), str(rows), str(out), str(tmp)], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
 def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -35,6 +52,9 @@ def main(out: Path) -> int:
         run("figure", "km", "--db", str(db), "--out", str(out / "km_all_170mm.png"), "--dpi", DPI)
         run("figure", "km", "--db", str(db), "--out", str(out / "km_grey_85mm.png"), "--width-mm", "85",
             "--height-mm", "90", "--dpi", DPI, "--grey", "--strata", "who_grade")
+        run("figure", "km", "--db", str(db), "--out", str(out / "y90gui_km_os.png"))
+        run("figure", "km", "--db", str(db), "--strata", "recist_3m", "--out", str(out / "y90gui_km_recist.png"))
+        survminer(db, out, Path(tmp))
         pdf = Path(tmp) / "report.pdf"
         run("report", "--db", str(db), "--pdf", str(pdf))
         if shutil.which("pdftoppm") is None:
