@@ -289,3 +289,29 @@ def test_a_cohort_saved_in_the_window_is_reused_and_reported(  # type: ignore[no
     assert code == 0, err
     report = json.loads(out)
     assert report["cohort"]["name"] == "first of Aurora" and report["patients"] == 1
+
+
+def test_a_connection_dropped_mid_import_is_one_message_and_nothing_written(  # type: ignore[no-untyped-def]
+        qtbot, win, registry_url: str, login, url_of, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    editor = _editor(registry_url, login)
+    workbook = write_workbook(_centre(build_demo(), AURORA), tmp_path / "aurora.xlsx")
+    _connect(qtbot, win, url_of(editor))
+    dialog = win.editing.open_import(workbook)
+    _wait_plan(qtbot, dialog)
+    assert dialog.plan.ok
+    write = Registry.write_patients
+
+    def write_then_drop(self: Registry, data: CaseData, change: Any) -> None:
+        write(self, data, change)  # every row written inside the transaction, then the server goes
+        self.conn.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+
+    monkeypatch.setattr(Registry, "write_patients", write_then_drop)
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: "Import failed" in dialog.status.text(), timeout=30000)
+    text = dialog.status.text()
+    assert "the connection to the registry was lost" in text and "Nothing was written" in text
+    assert "Traceback" not in text and dialog.import_button.isEnabled()  # may be tried again
+    with Registry.open(registry_url) as reg:
+        assert reg.patient_ids() == [] and reg.counts()["labs"] == 0
+    assert _actions(registry_url) == []
+    assert win.registry.check_connection()  # the window's own connection is still there
