@@ -85,6 +85,7 @@ def test_an_editor_imports_their_centre_through_the_preview_and_undoes_it(  # ty
     dialog = win.editing.open_import(workbook)
     _wait_plan(qtbot, dialog)
     assert dialog.plan.ok and dialog.pages.currentIndex() == dialog.PAGE_PREVIEW
+    assert f"goes into {editor}@127.0.0.1" in dialog.status.text()
     assert f"{len(AURORA_IDS)} new patient(s)" in dialog.preview.summary.text()
     new = dialog.preview.groups["new"]
     assert sorted(new.child(i).text(0) for i in range(new.childCount())) == AURORA_IDS
@@ -257,7 +258,9 @@ def test_undo_over_someone_elses_later_change_is_refused_naming_them(  # type: i
     qtbot.waitUntil(lambda: win.findChild(QMessageBox, "UndoRefused") is not None, timeout=30000)
     box = win.findChild(QMessageBox, "UndoRefused")
     assert box.isVisible()
-    assert f"patients row {pid} was changed by {ben} at " in box.text() and "nothing was undone" in box.text()
+    assert "someone else changed those rows later" in box.text()
+    assert f"Patients row {pid} was changed by {ben} at " in box.informativeText()
+    assert "nothing was undone" in box.informativeText()
     assert _notes_in(filled, pid) == "ben's note" and _actions(filled) == before
     assert "Cannot undo" in win.statusBar().currentMessage()
 
@@ -285,6 +288,12 @@ def test_a_cohort_saved_in_the_window_is_reused_and_reported(  # type: ignore[no
     assert "(1 patients when saved)" in entry.text() and not entry.isChecked()
     entry.trigger()
     qtbot.waitUntil(lambda: win.patient_panel.filtered_ids() == [AURORA_IDS[0]], timeout=30000)
+    with Registry.open(filled) as reg:  # the owner's study-wide cohort: the editor may not change it
+        reg.save_cohort("owner's", search="", filters={}, description="", patient_ids=None)
+    menu.rebuild()
+    delete = next(a.menu() for a in menu.actions() if a.menu() and "Delete" in a.text())
+    allowed = {a.text(): a.isEnabled() for a in delete.actions()}
+    assert allowed == {"first of Aurora": True, "owner's": False}
     code, out, err = run_cli("report", "--db", url_of(editor), "--json", "--cohort", "first of aurora")
     assert code == 0, err
     report = json.loads(out)

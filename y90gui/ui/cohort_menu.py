@@ -75,8 +75,20 @@ class CohortMenu(QMenu):
         for sub in (rename, delete):
             sub.setEnabled(writable and bool(cohorts))
         for c in cohorts:
-            rename.addAction(c.name.replace("&", "&&")).triggered.connect(lambda _=False, c=c: self.rename(c.name))
-            delete.addAction(c.name.replace("&", "&&")).triggered.connect(lambda _=False, c=c: self.delete(c.name))
+            for sub, slot in ((rename, self.rename), (delete, self.delete)):
+                act = sub.addAction(c.name.replace("&", "&&"))
+                act.triggered.connect(lambda _=False, c=c, slot=slot: slot(c.name))
+                if not self._may_change(c):  # the server would refuse it (registry.cohorts)
+                    act.setEnabled(False)
+                    act.setToolTip(f"{c.owner}'s cohort: only they or a coordinator may change it")
+
+    def _may_change(self, cohort: SavedCohort) -> bool:
+        """A registry's cohort is changed by its owner or a coordinator; a file's by whoever writes."""
+        store = self.session.store
+        me = getattr(store, "membership", None) if is_registry(store) else None
+        if me is None or not cohort.owner:
+            return True
+        return bool(me.admin or me.role == "coordinator" or cohort.owner == me.login)
 
     # ---------------------------------------------------------------- commands
     def _write(self, title: str, fn: Any) -> bool:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from y90gui.core.errors import Y90Error
 from y90gui.core.progress import Progress
-from y90gui.services.registry_session import importer_for
+from y90gui.services.registry_session import importer_for, is_registry
 from y90gui.store.store import Change, Store
 from y90gui.ui.dialogs.cancel_on_close import CancelOnCloseDialog
 from y90gui.ui.dialogs.issues import IssuesTable
@@ -171,7 +171,9 @@ class ImportDialog(CancelOnCloseDialog):
         if not getattr(plan, "has_changes", count > 0):
             self.status.setText(f"{name} is valid and matches the case series: nothing to import.")
         else:
-            self.status.setText(f"{name} is valid. Review the changes, then press Import.")
+            into = (f" The import goes into {self.store.name} as one transaction, checked again against this "
+                    "preview when you press Import." if is_registry(self.store) else "")
+            self.status.setText(f"{name} is valid. Review the changes, then press Import.{into}")
             self.import_button.setText(f"Import {count} patient(s)" if count else "Import")
             self.import_button.setToolTip("")
             self.import_button.setEnabled(not self.store.read_only)

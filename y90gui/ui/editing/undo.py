@@ -116,8 +116,10 @@ class UndoRedo:
         self.session.message.emit(f"Cannot {which}: {exc}", 10000)
         self.update_actions()
         if isinstance(exc, ConflictError):
-            box = QMessageBox(QMessageBox.Icon.Warning, f"Cannot {which}",
-                              f"Nothing was {which}ne: {exc}.", QMessageBox.StandardButton.Ok, self.window)
+            reason = str(exc)
+            box = QMessageBox(QMessageBox.Icon.Warning, f"Cannot {which}", f"Cannot {which}: someone else changed "
+                              "those rows later.", QMessageBox.StandardButton.Ok, self.window)
+            box.setInformativeText(reason[:1].upper() + reason[1:] + ".")
             box.setObjectName("UndoRefused")
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.setTextFormat(Qt.TextFormat.PlainText)
