@@ -12,8 +12,9 @@ A coordinator or an editor edits cells and rows as in a file, through
 someone else changed since is refused naming who and when, and the view re-reads it); a
 reviewer reads only. The import dialog, export, "Save snapshot as .y90…" (the Backup action),
 undo/redo and the Cohort menu work on the registry as on a file (`services.registry_session`:
-a worker's own connection, the registry's import and snapshot, one's own undo). A connection that drops is noticed (a round trip every few
-seconds while idle, and any failed read) and reported once; the registry is then closed, not
+a worker's own connection, the registry's import and snapshot, one's own undo). A connection
+that drops is noticed (a round trip every few seconds while idle, and any failed read) and
+reported once; the registry is then closed, not
 left as a silent half-state, and the message offers to reconnect.
 """
 
