@@ -75,6 +75,7 @@ class Registry:
         self.conn = conn
         self._password = password  # in memory only, for `reopen` (a worker's own connection)
         self._action_id: int | None = None
+        self._descriptions: dict[int, str] = {}
 
     @classmethod
     def open(cls, url: str | RegistryUrl, *, password: str | None = None) -> Registry:
@@ -480,13 +481,20 @@ class Registry:
         redoable undo), each a list of at most one id (`registry.undo`: one's own actions)."""
         from y90gui.registry import undo
 
-        can_undo, can_redo = undo.last_undoable(self), undo.last_redoable(self)
+        can_undo, can_redo = undo.own_stack(self)
+        for found in (can_undo, can_redo):
+            if found:
+                self._descriptions[found[0]] = found[1]
         return ([can_undo[0]] if can_undo else []), ([can_redo[0]] if can_redo else [])
 
     def action_description(self, action_id: int) -> str:
-        with translated("reading the actions"):
-            row = self.conn.execute(f"SELECT description FROM {SCHEMA}.actions WHERE id = %s", (action_id,)).fetchone()
-        return str(row[0]) if row else ""
+        """An action's description (`actions` is append-only: what was read once stays true)."""
+        if action_id not in self._descriptions:
+            with translated("reading the actions"):
+                row = self.conn.execute(f"SELECT description FROM {SCHEMA}.actions WHERE id = %s",
+                                        (action_id,)).fetchone()
+            self._descriptions[action_id] = str(row[0]) if row else ""
+        return self._descriptions[action_id]
 
     def action_row_count(self, action_id: int) -> int:
         """How many audit rows the action wrote (the window runs a big undo on a worker)."""

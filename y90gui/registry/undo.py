@@ -27,24 +27,34 @@ if TYPE_CHECKING:
 _HIDDEN = "ARRAY[" + ", ".join(f"'{c}'" for c in HIDDEN_COLUMNS) + "]"
 
 
+#: This login's latest edit, import or redo not undone yet: what Undo undoes.
+_UNDOABLE = (f"SELECT 'undo', a.id, a.description, a.kind FROM {SCHEMA}.actions a WHERE a.\"user\" = session_user "
+             "AND a.kind IN ('edit', 'import', 'redo') AND NOT EXISTS (SELECT 1 FROM "
+             f"{SCHEMA}.actions u WHERE u.reverses = a.id AND u.kind = 'undo') ORDER BY a.id DESC LIMIT 1")
+#: This login's latest action of the patients' (an undo: Redo redoes it; anything else ends redo).
+_LATEST = (f"SELECT 'redo', a.id, a.description, a.kind FROM {SCHEMA}.actions a WHERE a.\"user\" = session_user "
+           "AND a.kind IN ('edit', 'import', 'undo', 'redo') ORDER BY a.id DESC LIMIT 1")
+
+
+def own_stack(reg: Registry) -> tuple[tuple[int, str] | None, tuple[int, str] | None]:
+    """((id, description) Undo would undo, (id, description) Redo would redo), in one round trip
+    (the window asks after every change and selection)."""
+    with translated("reading the actions"):
+        rows = reg.conn.execute(f"({_UNDOABLE}) UNION ALL ({_LATEST})").fetchall()
+    found = {which: (int(aid), str(description)) for which, aid, description, kind in rows
+             if which == "undo" or kind == "undo"}
+    return found.get("undo"), found.get("redo")
+
+
 def last_undoable(reg: Registry) -> tuple[int, str] | None:
     """(id, description) of this login's latest edit or import not undone yet."""
-    with translated("reading the actions"):
-        row = reg.conn.execute(
-            f'SELECT a.id, a.description FROM {SCHEMA}.actions a WHERE a."user" = session_user '
-            "AND a.kind IN ('edit', 'import', 'redo') AND NOT EXISTS (SELECT 1 FROM "
-            f"{SCHEMA}.actions u WHERE u.reverses = a.id AND u.kind = 'undo') ORDER BY a.id DESC LIMIT 1").fetchone()
-    return (int(row[0]), str(row[1])) if row else None
+    return own_stack(reg)[0]
 
 
 def last_redoable(reg: Registry) -> tuple[int, str] | None:
     """(id, description) of this login's latest undo, when nothing of theirs came after it
     (an edit, an import or a redo of it ends the chance to redo)."""
-    with translated("reading the actions"):
-        row = reg.conn.execute(
-            f'SELECT a.id, a.description, a.kind FROM {SCHEMA}.actions a WHERE a."user" = session_user '
-            "AND a.kind IN ('edit', 'import', 'undo', 'redo') ORDER BY a.id DESC LIMIT 1").fetchone()
-    return (int(row[0]), str(row[1])) if row and row[2] == "undo" else None
+    return own_stack(reg)[1]
 
 
 def preview(reg: Registry, which: str) -> ReverseCounts | None:
