@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import psycopg
+import pytest
 
 from tests.registry.conftest import run_cli
+from y90gui.core.errors import Y90Error
 from y90gui.registry.schema import SCHEMA_VERSION
 
 
@@ -26,7 +28,7 @@ def test_init_creates_the_schema_once_and_is_idempotent(admin_url: str) -> None:
     assert code == 0, err
     assert "created the registry" in out
     first = _objects(admin_url)
-    assert first[0] == 12  # 8 sheets + meta, actions, audit, members
+    assert first[0] == 14  # 8 sheets + meta, actions, audit, members + cohorts, cohort_patients (schema 3)
     code, out, err = run_cli("registry", "init", "--db", admin_url)
     assert code == 0, err
     assert f"up to date (schema {SCHEMA_VERSION})" in out
@@ -41,6 +43,7 @@ def test_init_upgrades_a_schema_1_registry_with_the_exclusion_columns(admin_url:
     assert run_cli("registry", "init", "--db", admin_url)[0] == 0
     with psycopg.connect(admin_url, autocommit=True) as conn:  # back to schema 1, as the first version made it
         conn.execute("ALTER TABLE y90.patients DROP COLUMN excluded_from_analysis, DROP COLUMN exclusion_reason")
+        _back_to_schema_2(conn)
         conn.execute("UPDATE y90.meta SET value = '1' WHERE key = 'schema_version'")
     code, out, err = run_cli("registry", "init", "--db", admin_url)
     assert code == 0, err
@@ -49,6 +52,32 @@ def test_init_upgrades_a_schema_1_registry_with_the_exclusion_columns(admin_url:
         cols = {r[0] for r in conn.execute("SELECT column_name FROM information_schema.columns "
                                            "WHERE table_schema = 'y90' AND table_name = 'patients'")}
     assert {"excluded_from_analysis", "exclusion_reason"} <= cols
+
+
+def _back_to_schema_2(conn: psycopg.Connection) -> None:  # type: ignore[type-arg]
+    """As schema 2 made it: no cohort tables, no action kind 'cohort'."""
+    conn.execute("DROP TABLE y90.cohort_patients, y90.cohorts")
+    conn.execute("ALTER TABLE y90.actions DROP CONSTRAINT actions_kind_check, ADD CONSTRAINT actions_kind_check "
+                 "CHECK (kind IN ('edit', 'import', 'undo', 'redo', 'system'))")
+
+
+def test_init_upgrades_a_schema_2_registry_with_named_cohorts(admin_url: str, login) -> None:
+    from y90gui.registry.database import Registry
+
+    assert run_cli("registry", "init", "--db", admin_url)[0] == 0
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        _back_to_schema_2(conn)
+        conn.execute("UPDATE y90.meta SET value = '2' WHERE key = 'schema_version'")
+    with pytest.raises(Y90Error, match="older schema 2"):
+        Registry.open(admin_url)
+    code, out, err = run_cli("registry", "init", "--db", admin_url)
+    assert code == 0, err
+    assert f"from schema 2 to {SCHEMA_VERSION}" in out
+    with Registry.open(admin_url) as reg:
+        reg.save_cohort("all", search="", filters={}, description="every patient", patient_ids=None)
+        assert [c.name for c in reg.saved_cohorts()] == ["all"]
+        kinds = [r[0] for r in reg.conn.execute("SELECT kind FROM y90.actions")]
+    assert kinds == ["cohort"]
 
 
 def test_grant_creates_a_login_without_password_and_users_lists_it(registry_url: str, login, pg_cluster) -> None:

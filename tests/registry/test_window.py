@@ -83,7 +83,10 @@ def test_an_editor_sees_their_centre_and_their_role(qtbot, win, filled: str, log
     assert role.isVisible() and role.text() == f"Registry: {editor} (editor of {AURORA})"
     assert editor in win.windowTitle()
     assert not win.banner.isVisible()  # an editor writes: no read-only banner
-    for key in ("import", "export", "backup", "undo", "redo"):  # the file's dialogs: the CLI on a URL
+    for key in ("import", "export", "backup"):  # an editor imports (their centre), exports, takes snapshots
+        assert win.actions[key].isEnabled(), key
+    assert win.actions["backup"].text().replace("&", "") == "Save snapshot as .y90…"
+    for key in ("undo", "redo"):  # nothing of theirs to undo yet
         assert not win.actions[key].isEnabled(), key
     # remembered without the password
     win.settings.sync()
@@ -117,6 +120,8 @@ def test_a_killed_connection_closes_the_registry_with_one_message(qtbot, win, fi
     qtbot.waitUntil(lambda: win.cohort is not None and not win.tasks.running(), timeout=60000)
     assert len(win.patient_panel.filtered_ids()) == 44
     assert "a reviewer reads only" in win.banner.text()
+    assert not win.actions["import"].isEnabled() and "reviewer reads only" in win.actions["import"].toolTip()
+    assert win.actions["export"].isEnabled() and win.actions["backup"].isEnabled()  # reading is theirs
     with psycopg.connect(filled, autocommit=True) as conn:
         killed = conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                               "WHERE usename = %s", (reviewer,)).fetchone()

@@ -186,17 +186,16 @@ def _saved_cohort(store: Any, name: str | None) -> tuple[list[str] | None, dict[
     if not name:
         return None, None
     from y90gui.analysis.cohort_label import cohort_key
-    from y90gui.store.cohorts import find_cohort, list_cohorts
 
-    if getattr(store, "path", None) is None:
-        raise Y90Error("named cohorts are saved in .y90 files; a registry has none (use the filter's patients)")
-    if store.schema_version < 3:
+    if getattr(store, "path", None) is not None and store.schema_version < 3:
         raise Y90Error(f"{Path(store.path).name} has no saved cohorts (file format {store.schema_version})")
-    found = find_cohort(store, name)
+    cohorts = store.saved_cohorts()  # a file's or a registry's (its patients as this login sees them)
+    wanted = " ".join(str(name).split()).casefold()
+    found = next((c for c in cohorts if c.name.casefold() == wanted), None)
     if found is None:
-        names = ", ".join(f"“{c.name}”" for c in list_cohorts(store)) or "none"
-        raise Y90Error(f"no cohort named “{name}” in {Path(store.path).name} (saved: {names})")
-    total = int(store.conn.execute("SELECT count(*) FROM patients").fetchone()[0])
+        names = ", ".join(f"“{c.name}”" for c in cohorts) or "none"
+        raise Y90Error(f"no cohort named “{name}” in {store.name} (saved: {names})")
+    total = int(store.counts()["patients"])
     ids = None if found.patient_ids is None else list(found.patient_ids)
     return ids, cohort_key(found.name, found.description, total if ids is None else len(ids), total)
 

@@ -53,7 +53,8 @@ $$""",
         # Every user's last action (below p_before), for "has the registry moved on?" checks.
         f"""CREATE OR REPLACE FUNCTION {SCHEMA}.last_action(p_before bigint DEFAULT NULL) RETURNS bigint
 LANGUAGE sql STABLE {_DEFINER} AS $$
-    SELECT coalesce(max(id), 0) FROM {SCHEMA}.actions WHERE p_before IS NULL OR id < p_before
+    SELECT coalesce(max(id), 0) FROM {SCHEMA}.actions WHERE (p_before IS NULL OR id < p_before)
+        AND kind <> 'cohort'
 $$""",
         # One user action = one transaction = one row in actions; the audit links to it.
         f"""CREATE OR REPLACE FUNCTION {SCHEMA}.begin_action(p_description text, p_kind text, p_host text,
@@ -140,6 +141,7 @@ def _policies() -> list[str]:
     sees = f"(SELECT {SCHEMA}.sees_all()) OR center = ANY ((SELECT {SCHEMA}.my_centres())::text[])"
     writes = f"(SELECT {SCHEMA}.writes_all()) OR center = ANY ((SELECT {SCHEMA}.my_write_centres())::text[])"
     through_patient = f"patient_id IN (SELECT patient_id FROM {table('patients')})"
+    mine = f"owner = session_user OR (SELECT {SCHEMA}.writes_all())"
     spec: list[tuple[str, str, str, str | None]] = [  # table, policy, command, USING (WITH CHECK = USING)
         ("patients", "read", "SELECT", sees),
         ("patients", "write", "ALL", writes),
@@ -148,6 +150,13 @@ def _policies() -> list[str]:
         ("reference_ranges", "write", "ALL", writes),
         ("audit", "read", "SELECT", f"{sees} OR \"user\" = session_user"),
         ("actions", "read", "SELECT", f"(SELECT {SCHEMA}.sees_all()) OR \"user\" = session_user"),
+        # named cohorts: seen by every member, changed by their owner or a coordinator; their
+        # patients seen (and added) only where the patient is (registry.cohorts)
+        ("cohorts", "read", "SELECT", "true"),
+        ("cohorts", "write", "ALL", mine),
+        ("cohort_patients", "read", "SELECT", through_patient),
+        ("cohort_patients", "write", "ALL",
+         f"{through_patient} AND cohort_id IN (SELECT id FROM {SCHEMA}.cohorts WHERE {mine})"),
     ]
     out = []
     for tbl in dict.fromkeys(t for t, *_ in spec):
@@ -165,7 +174,7 @@ def access_statements(dbname: str) -> list[str]:
     g = {r: quote_ident(group_role(dbname, r)) for r in ROLES}
     everyone = ", ".join(g.values())
     writers = f"{g['coordinator']}, {g['editor']}"
-    data = ", ".join(table(s.name) for s in SHEETS)
+    data = ", ".join([*(table(s.name) for s in SHEETS), f"{SCHEMA}.cohorts", f"{SCHEMA}.cohort_patients"])
     stmts = [_create_group(group_role(dbname, r)) for r in ROLES]
     stmts.extend(_role_functions(dbname))
     stmts += [

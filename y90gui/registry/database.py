@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from y90gui.core.validate import CaseData
     from y90gui.registry.connection import Connection
     from y90gui.store.backend import CaseSeries
+    from y90gui.store.cohorts import SavedCohort
+    from y90gui.store.history import ReverseCounts
     from y90gui.store.store import Change
     from y90gui.store.summary import PatientSummary
 
@@ -63,14 +65,17 @@ class Registry:
     read_only_reason: str | None = None
     #: A registry has no write lock: concurrency is per row (row versions).
     locked_by: None = None
-    #: The window only reviews it: its file-only commands (import dialog, backup) stay off.
+    #: The window's import, export, snapshot and undo all work on it.
     review_only = False
+    #: `services.registry_session.is_registry`: the window's long work opens its own connection.
+    is_registry = True
 
     def __init__(self, url: RegistryUrl, conn: Connection, password: str | None = None) -> None:
         self.url = url
         self.conn = conn
         self._password = password  # in memory only, for `reopen` (a worker's own connection)
         self._action_id: int | None = None
+        self._descriptions: dict[int, str] = {}
 
     @classmethod
     def open(cls, url: str | RegistryUrl, *, password: str | None = None) -> Registry:
@@ -305,19 +310,27 @@ class Registry:
 
         The server's row-level security refuses them anyway; this says which patient and why.
         """
+        refused = self.unwritable_centres(data)
+        if refused:
+            centre, first = refused[0]
+            more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+            raise RegistryAccessError(f"{first}{more}; nothing was imported")
+
+    def unwritable_centres(self, data: CaseData) -> list[tuple[str, str]]:
+        """(centre, why) for every row of `data` this login may not write, in the workbook's
+        order: the import preview's errors and `check_writable`'s refusal, said once here."""
         me = self.membership()
         if me.admin or me.role == "coordinator":
-            return
+            return []
         if me.role != "editor":
-            raise RegistryAccessError(f"{me.describe()} may not change {self.url.label}")
-        theirs = [(r["patient_id"], r["center"]) for r in data.get("patients", []) if r["center"] not in me.centres]
-        theirs += [(f"reference range {r['test']} {r['unit']}", r["center"])
-                   for r in data.get("reference_ranges", []) if r["center"] not in me.centres]
-        if theirs:
-            what, centre = theirs[0]
-            more = f" (and {len(theirs) - 1} more)" if len(theirs) > 1 else ""
-            raise RegistryAccessError(f"{what} belongs to centre {centre}: {me.describe()} may write only "
-                                      f"{', '.join(me.centres)}{more}; nothing was imported")
+            return [("", f"{me.describe()} may not change {self.url.label}")]
+        may = f"{me.describe()} may write only {', '.join(me.centres)}"
+        refused = [(str(r["center"]), f"{r['patient_id']} belongs to centre {r['center']}: {may}")
+                   for r in data.get("patients", []) if r["center"] not in me.centres]
+        refused += [(str(r["center"]),
+                     f"reference range {r['test']} {r['unit']} belongs to centre {r['center']}: {may}")
+                    for r in data.get("reference_ranges", []) if r["center"] not in me.centres]
+        return refused
 
     def write_patients(self, data: CaseData, change: Change) -> None:
         """Delete the records of the patients in `data`, then write theirs (inside an action).
@@ -460,6 +473,78 @@ class Registry:
             if len(now) > 3 and now[3]:
                 change.patient_ids.add(str(now[3]))
         return change
+
+    # ----------------------------------------------------------------------------- undo (one's own)
+
+    def undo_stack(self) -> tuple[list[int], list[int]]:
+        """As `Store.undo_stack`, for this login only: (its latest undoable action, its latest
+        redoable undo), each a list of at most one id (`registry.undo`: one's own actions)."""
+        from y90gui.registry import undo
+
+        can_undo, can_redo = undo.own_stack(self)
+        for found in (can_undo, can_redo):
+            if found:
+                self._descriptions[found[0]] = found[1]
+        return ([can_undo[0]] if can_undo else []), ([can_redo[0]] if can_redo else [])
+
+    def action_description(self, action_id: int) -> str:
+        """An action's description (`actions` is append-only: what was read once stays true)."""
+        if action_id not in self._descriptions:
+            with translated("reading the actions"):
+                row = self.conn.execute(f"SELECT description FROM {SCHEMA}.actions WHERE id = %s",
+                                        (action_id,)).fetchone()
+            self._descriptions[action_id] = str(row[0]) if row else ""
+        return self._descriptions[action_id]
+
+    def action_row_count(self, action_id: int) -> int:
+        """How many audit rows the action wrote (the window runs a big undo on a worker)."""
+        with translated("reading the audit"):
+            row = self.conn.execute(f"SELECT count(*) FROM {SCHEMA}.audit WHERE action_id = %s",
+                                    (action_id,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def undo(self) -> Change:
+        """Undo this login's latest action; refused, naming who and when, when someone else changed
+        its rows since (`registry.undo`)."""
+        from y90gui.registry import undo
+
+        return undo.undo(self)
+
+    def redo(self) -> Change:
+        from y90gui.registry import undo
+
+        return undo.redo(self)
+
+    def undo_preview(self, which: str = "undo") -> ReverseCounts | None:
+        """What `undo()` (or `redo()`) would remove, restore and change, as `Store.undo_preview`
+        (the window asks before an undo removes more than a handful of rows)."""
+        from y90gui.registry import undo
+
+        return undo.preview(self, which)
+
+    # ----------------------------------------------------------------------------- named cohorts
+
+    def saved_cohorts(self) -> list[SavedCohort]:
+        from y90gui.registry.cohorts import list_cohorts
+
+        return list_cohorts(self)
+
+    def save_cohort(self, name: str, *, search: str, filters: dict[str, Any], description: str,
+                    patient_ids: Sequence[str] | None, replace: bool = False) -> Change:
+        from y90gui.registry.cohorts import save_cohort
+
+        return save_cohort(self, name, search=search, filters=filters, description=description,
+                           patient_ids=patient_ids, replace=replace)
+
+    def rename_cohort(self, old: str, new: str) -> Change:
+        from y90gui.registry.cohorts import rename_cohort
+
+        return rename_cohort(self, old, new)
+
+    def delete_cohort(self, name: str) -> Change:
+        from y90gui.registry.cohorts import delete_cohort
+
+        return delete_cohort(self, name)
 
     def history(self, patient_id: str | None = None, limit: int = 5000) -> list[dict[str, Any]]:
         """Audit rows this login may see, newest first, with the action that caused them."""

@@ -24,7 +24,8 @@ from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEETS, Column, Sheet
 SCHEMA = "y90"
 #: meta.schema_version of registries this version writes. Bump it and add a step to MIGRATIONS.
 #: 1: the first schema. 2: patients.excluded_from_analysis and exclusion_reason (as file format 3).
-SCHEMA_VERSION = 2
+#: 3: named cohorts (`cohorts`, `cohort_patients`; actions of kind 'cohort').
+SCHEMA_VERSION = 3
 #: The roles of spec/registry.md, in the order `registry users` lists them.
 ROLES = ("coordinator", "editor", "reviewer")
 #: Columns every data table has besides the sheet's: not part of the case series itself.
@@ -114,6 +115,36 @@ def table_ddl(sheet: Sheet) -> str:
     return f"CREATE TABLE {table(sheet.name)} (\n    {body}\n)"
 
 
+#: What an action may be; 'cohort' (schema 3): a named cohort saved, renamed or deleted.
+ACTION_KINDS = "('edit', 'import', 'undo', 'redo', 'system', 'cohort')"
+
+#: Named cohorts (schema 3; docs/FORMAT-EXTENSIONS.md): a saved filter of the window, shared in
+#: the registry. The cohort itself (name, filter, owner) is visible to every member; its
+#: patients (`cohort_patients`) only through the patient, as every patient sheet, so an editor
+#: applying a coordinator's cohort gets that cohort's patients of their centre and nothing else
+#: (not even how many others there are). `all_patients`: saved while the table showed every
+#: patient (the file's `patient_ids` NULL). No foreign key to `patients`: an import rewrites a
+#: patient's row, which must not drop them from the cohorts they belong to.
+COHORT_DDL = (
+    f"""CREATE TABLE {SCHEMA}.cohorts (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name text COLLATE "C" NOT NULL CHECK (length(name) BETWEEN 1 AND 80),
+    search text COLLATE "C",
+    filters jsonb NOT NULL DEFAULT '{{}}',
+    description text COLLATE "C",
+    all_patients boolean NOT NULL,
+    saved timestamptz NOT NULL DEFAULT now(),
+    owner text COLLATE "C" NOT NULL DEFAULT session_user
+)""",
+    f"CREATE UNIQUE INDEX cohorts_name ON {SCHEMA}.cohorts(lower(name))",
+    f"""CREATE TABLE {SCHEMA}.cohort_patients (
+    cohort_id bigint NOT NULL REFERENCES {SCHEMA}.cohorts(id) ON DELETE CASCADE,
+    patient_id text COLLATE "C" NOT NULL,
+    position integer NOT NULL,
+    PRIMARY KEY (cohort_id, patient_id)
+)""",
+)
+
 BOOKKEEPING_DDL = (
     f"CREATE SCHEMA {SCHEMA}",
     f"""CREATE TABLE {SCHEMA}.meta (
@@ -126,7 +157,7 @@ BOOKKEEPING_DDL = (
     "user" text NOT NULL DEFAULT session_user,
     host text NOT NULL,
     description text NOT NULL,
-    kind text NOT NULL DEFAULT 'edit' CHECK (kind IN ('edit', 'import', 'undo', 'redo', 'system')),
+    kind text NOT NULL DEFAULT 'edit' CONSTRAINT actions_kind_check CHECK (kind IN {ACTION_KINDS}),
     reverses bigint REFERENCES {SCHEMA}.actions(id)
 )""",
     f"""CREATE TABLE {SCHEMA}.audit (
@@ -261,7 +292,7 @@ APPEND_ONLY = tuple(
 
 def create_statements() -> list[str]:
     """Every statement that builds the tables of SCHEMA_VERSION (roles and policies: `access`)."""
-    stmts = [*BOOKKEEPING_DDL, *FUNCTIONS]
+    stmts = [*BOOKKEEPING_DDL, *COHORT_DDL, *FUNCTIONS]
     stmts.extend(table_ddl(sheet) for sheet in SHEETS)
     stmts.extend(_indexes())
     for sheet in SHEETS:
@@ -280,4 +311,11 @@ def _upgrade_1_to_2() -> list[str]:
             for n in ("excluded_from_analysis", "exclusion_reason")]
 
 
-MIGRATIONS: dict[int, list[str]] = {1: _upgrade_1_to_2()}
+def _upgrade_2_to_3() -> list[str]:
+    """Named cohorts; the actions may be of kind 'cohort' (the policies: `access`, re-applied)."""
+    return [*COHORT_DDL,
+            f"ALTER TABLE {SCHEMA}.actions DROP CONSTRAINT IF EXISTS actions_kind_check",
+            f"ALTER TABLE {SCHEMA}.actions ADD CONSTRAINT actions_kind_check CHECK (kind IN {ACTION_KINDS})"]
+
+
+MIGRATIONS: dict[int, list[str]] = {1: _upgrade_1_to_2(), 2: _upgrade_2_to_3()}

@@ -21,29 +21,71 @@ from y90gui.registry.schema import HIDDEN_COLUMNS, SCHEMA, quote_ident, table
 
 if TYPE_CHECKING:
     from y90gui.registry.database import Registry
+    from y90gui.store.history import ReverseCounts
     from y90gui.store.store import Change
 
 _HIDDEN = "ARRAY[" + ", ".join(f"'{c}'" for c in HIDDEN_COLUMNS) + "]"
 
 
+#: This login's latest edit, import or redo not undone yet: what Undo undoes.
+_UNDOABLE = (f"SELECT 'undo', a.id, a.description, a.kind FROM {SCHEMA}.actions a WHERE a.\"user\" = session_user "
+             "AND a.kind IN ('edit', 'import', 'redo') AND NOT EXISTS (SELECT 1 FROM "
+             f"{SCHEMA}.actions u WHERE u.reverses = a.id AND u.kind = 'undo') ORDER BY a.id DESC LIMIT 1")
+#: This login's latest action of the patients' (an undo: Redo redoes it; anything else ends redo).
+_LATEST = (f"SELECT 'redo', a.id, a.description, a.kind FROM {SCHEMA}.actions a WHERE a.\"user\" = session_user "
+           "AND a.kind IN ('edit', 'import', 'undo', 'redo') ORDER BY a.id DESC LIMIT 1")
+
+
+def own_stack(reg: Registry) -> tuple[tuple[int, str] | None, tuple[int, str] | None]:
+    """((id, description) Undo would undo, (id, description) Redo would redo), in one round trip
+    (the window asks after every change and selection)."""
+    with translated("reading the actions"):
+        rows = reg.conn.execute(f"({_UNDOABLE}) UNION ALL ({_LATEST})").fetchall()
+    found = {which: (int(aid), str(description)) for which, aid, description, kind in rows
+             if which == "undo" or kind == "undo"}
+    return found.get("undo"), found.get("redo")
+
+
 def last_undoable(reg: Registry) -> tuple[int, str] | None:
     """(id, description) of this login's latest edit or import not undone yet."""
-    with translated("reading the actions"):
-        row = reg.conn.execute(
-            f'SELECT a.id, a.description FROM {SCHEMA}.actions a WHERE a."user" = session_user '
-            "AND a.kind IN ('edit', 'import', 'redo') AND NOT EXISTS (SELECT 1 FROM "
-            f"{SCHEMA}.actions u WHERE u.reverses = a.id AND u.kind = 'undo') ORDER BY a.id DESC LIMIT 1").fetchone()
-    return (int(row[0]), str(row[1])) if row else None
+    return own_stack(reg)[0]
 
 
 def last_redoable(reg: Registry) -> tuple[int, str] | None:
     """(id, description) of this login's latest undo, when nothing of theirs came after it
     (an edit, an import or a redo of it ends the chance to redo)."""
-    with translated("reading the actions"):
-        row = reg.conn.execute(
-            f'SELECT a.id, a.description, a.kind FROM {SCHEMA}.actions a WHERE a."user" = session_user '
-            "AND a.kind IN ('edit', 'import', 'undo', 'redo') ORDER BY a.id DESC LIMIT 1").fetchone()
-    return (int(row[0]), str(row[1])) if row and row[2] == "undo" else None
+    return own_stack(reg)[1]
+
+
+def preview(reg: Registry, which: str) -> ReverseCounts | None:
+    """What undoing (or redoing) this login's latest action would remove, restore and change,
+    per sheet, from its audit rows: a row key the action inserted and did not delete is removed,
+    one it deleted and did not re-insert is restored, the rest are changes (an import rewrites
+    a patient's child rows under new ids: pairs of them count as changes)."""
+    from y90gui.store.history import ReverseCounts
+
+    target = last_undoable(reg) if which == "undo" else last_redoable(reg)
+    if target is None:
+        return None
+    action_id, description = target
+    with translated("reading the audit"):
+        rows = reg.conn.execute(
+            f"SELECT tbl, count(*) FILTER (WHERE op = 'insert'), count(*) FILTER (WHERE op = 'delete'), "
+            f"count(*) FILTER (WHERE op = 'update'), "
+            f"count(DISTINCT row_key) FILTER (WHERE op = 'insert' AND row_key IN (SELECT d.row_key FROM "
+            f"{SCHEMA}.audit d WHERE d.action_id = %s AND d.tbl = a.tbl AND d.op = 'delete')) "
+            f"FROM {SCHEMA}.audit a WHERE action_id = %s GROUP BY tbl", (action_id, action_id)).fetchall()
+    counts = ReverseCounts(action_id, description)
+    for tbl, inserted, deleted, updated, same_key in rows:
+        pairs = min(inserted - same_key, deleted - same_key)  # replaced under a new id
+        changes = same_key + pairs + updated
+        removes, restores = inserted - same_key - pairs, deleted - same_key - pairs
+        # an undo removes what the action inserted; a redo replays an undo, whose inserts are
+        # what the undo restored: the same arithmetic on the audit of the action reversed
+        for bucket, n in ((counts.removes, removes), (counts.restores, restores), (counts.changes, changes)):
+            if n:
+                bucket[tbl] = int(n)
+    return counts
 
 
 def undo(reg: Registry) -> Change:

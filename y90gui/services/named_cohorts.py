@@ -1,6 +1,8 @@
 """Named cohorts for the window, without Qt: a `CohortView` saved under a name, recognised again.
 
-`store.cohorts` keeps them in the file; this module is what the Cohort menu (`ui.cohort_menu`)
+`store.cohorts` keeps them in the file, `registry.cohorts` in a registry (shared, the patients
+of each as row-level security lets the login see them); both answer `saved_cohorts`,
+`save_cohort`, `rename_cohort`, `delete_cohort`, which this module is what the Cohort menu (`ui.cohort_menu`)
 and the cohort views call. A view "is" a saved cohort when its filter (search text and column
 filters) equals the saved one, so a report, a figure or a document computed on it states that
 cohort's name (`cohort_key` -> the report's `cohort` extension key, `analysis.cohort_label`).
@@ -12,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from y90gui.analysis.cohort_label import cohort_key, cohort_label
 from y90gui.services.cohort_view import CohortView
-from y90gui.store.cohorts import SavedCohort, delete_cohort, list_cohorts, rename_cohort, save_cohort
+from y90gui.store.cohorts import SavedCohort
 
 if TYPE_CHECKING:
-    from y90gui.store.store import Change, Store
+    from y90gui.store.store import Change
 
 __all__ = ["cohort_info", "delete", "label_for", "matching", "rename", "save_view", "saved", "supported"]
 
@@ -26,28 +28,29 @@ def _criteria(search: str, filters: dict[str, Any] | tuple[tuple[str, Any], ...]
 
 
 def supported(store: Any) -> bool:
-    """Named cohorts live in a .y90 file (its `cohorts` table); a registry keeps none."""
-    from y90gui.store.store import Store
-
-    return isinstance(store, Store)
+    """Whether the case series keeps named cohorts (a .y90 file and a registry both do)."""
+    return store is not None and hasattr(store, "saved_cohorts")
 
 
-def saved(store: Store | None) -> list[SavedCohort]:
-    return list_cohorts(store) if store is not None and supported(store) else []
+def saved(store: Any) -> list[SavedCohort]:
+    return list(store.saved_cohorts()) if store is not None and supported(store) else []
 
 
-def save_view(store: Store, name: str, view: CohortView, *, replace: bool = False) -> Change:
+def save_view(store: Any, name: str, view: CohortView, *, replace: bool = False) -> Change:
     """Save the view's filter and the patients it shows (None: every patient) under `name`."""
-    return save_cohort(store, name, search=view.search, filters=dict(view.filters), description=view.description,
-                       patient_ids=view.patient_ids, replace=replace)
+    change: Change = store.save_cohort(name, search=view.search, filters=dict(view.filters),
+                                       description=view.description, patient_ids=view.patient_ids, replace=replace)
+    return change
 
 
-def rename(store: Store, old: str, new: str) -> Change:
-    return rename_cohort(store, old, new)
+def rename(store: Any, old: str, new: str) -> Change:
+    change: Change = store.rename_cohort(old, new)
+    return change
 
 
-def delete(store: Store, name: str) -> Change:
-    return delete_cohort(store, name)
+def delete(store: Any, name: str) -> Change:
+    change: Change = store.delete_cohort(name)
+    return change
 
 
 def matching(view: CohortView, cohorts: list[SavedCohort]) -> SavedCohort | None:

@@ -8,8 +8,14 @@ the version of every row the window read, and sends it with the write: a row som
 changed since is refused by the server with who and when (`ConflictError`, shown by the
 model as the cell's refusal), and `on_conflict` is told which patient to re-read, so the view
 reloads that row instead of showing stale values. Everything else is the registry's own
-(`__getattr__`). Undo and redo in the window stay off on a registry for now (`undo_stack` is
-empty); the undo of one's own action is `registry.undo`.
+(`__getattr__`): undo and redo (`Registry.undo_stack`, one's own actions only, `registry.undo`),
+named cohorts (`registry.cohorts`).
+
+The window's long work (the import dialog's check and write, export, snapshot, a big undo) runs
+on a worker with a connection of its own: `worker_series` opens it (`Registry.reopen`, the same
+login), `importer_for` gives the import pair of the back end (`io.importer` for a file,
+`registry.imports` for a registry, called alike), and `backup_to` writes a file's backup or a
+registry's snapshot. The dialogs call these and never ask which back end they have.
 """
 
 from __future__ import annotations
@@ -23,7 +29,12 @@ from typing import TYPE_CHECKING, Any
 from y90gui.registry.errors import ConflictError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from y90gui.core.progress import Progress
+    from y90gui.io.importer import ImportPlan
     from y90gui.registry.database import Membership, Registry
+    from y90gui.store.backend import CaseSeries
     from y90gui.store.store import Change
 
 #: The roles whose logins may edit (an editor: their centre's rows only, as the server enforces).
@@ -39,7 +50,7 @@ class WindowRegistry:
         self.membership = membership
         self.on_conflict = on_conflict
         self.read_only = not (membership.admin or membership.role in WRITING_ROLES)
-        self.review_only = True  # the window's import dialog, export and backup are the file's
+        self.review_only = False  # import, export, snapshot and undo all work on a registry
         self.locked_by = None
         where = "" if self.read_only else "; edits are saved at once, checked against the row versions"
         self.read_only_reason: str | None = (f"connected as {membership.describe()}"
@@ -87,9 +98,6 @@ class WindowRegistry:
             if isinstance(r["time"], dt.datetime):
                 r["time"] = r["time"].astimezone().isoformat(timespec="seconds")
         return rows
-
-    def undo_stack(self) -> tuple[list[int], list[int]]:
-        return [], []
 
     # ------------------------------------------------------------------ writing with the version seen
     def _seen(self, table_name: str, key: str | int) -> int:
@@ -143,3 +151,60 @@ class WindowRegistry:
         from y90gui.registry.schema import table
 
         return table(table_name)
+
+
+def is_registry(series: object) -> bool:
+    """Whether the open case series is a registry (the window's `WindowRegistry` or a `Registry`)."""
+    return isinstance(series, WindowRegistry) or bool(getattr(type(series), "is_registry", False))
+
+
+@contextmanager
+def worker_series(series: Any, *, write: bool) -> Iterator[Any]:
+    """A registry connection of the worker's own, as the same login; `write=False` reads one
+    consistent snapshot (an export's sheets all from the same moment)."""
+    registry = series.registry if isinstance(series, WindowRegistry) else series
+    own = registry.reopen()
+    try:
+        if write:
+            yield own
+        else:
+            with own.snapshot():
+                yield own
+    finally:
+        own.close()
+
+
+def importer_for(series: object) -> tuple[Callable[[Path, Any, Progress | None], ImportPlan],
+                                          Callable[[Any, ImportPlan, Progress | None], Change | None]]:
+    """(prepare, apply) of the series' back end, both called as `io.importer`'s pair."""
+    if is_registry(series):
+        from y90gui.registry import imports
+
+        return imports.prepare, imports.apply
+    from y90gui.io.importer import apply_import, prepare_import
+
+    return prepare_import, apply_import
+
+
+def backup_to(series: CaseSeries, target: Path, progress: Progress) -> Path:
+    """A file's backup (SQLite online backup) or a registry's snapshot as a new `.y90`; the
+    series is the worker's own connection."""
+    if is_registry(series):
+        from y90gui.registry.snapshot import snapshot
+
+        return snapshot(series, target, progress=progress)[0]  # type: ignore[arg-type]
+    progress.step(0, 1, "copying…")
+    result: Path = series.backup(target)  # type: ignore[attr-defined]
+    progress.step(1, 1, "done")
+    return result
+
+
+def default_file(series: Any, suffix: str, tail: str = "") -> Path:
+    """Where a save dialog starts for this series: beside the file (`<stem><tail><suffix>`), or
+    for a registry `<database><tail><suffix>` in the home folder (a registry has no folder)."""
+    from pathlib import Path
+
+    if is_registry(series):
+        return Path.home() / f"{series.url.dbname}{tail}{suffix}"
+    path = Path(series.path)
+    return path.with_name(f"{path.stem}{tail}{suffix}")

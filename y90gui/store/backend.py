@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from y90gui.core.sheets import Sheet
     from y90gui.core.validate import CaseData
+    from y90gui.store.cohorts import SavedCohort
+    from y90gui.store.history import ReverseCounts
     from y90gui.store.store import Change, Store
     from y90gui.store.summary import PatientSummary
 
@@ -86,6 +88,35 @@ class CaseSeries(Protocol):
     def replace_patients(self, data: CaseData, description: str = "import", kind: str = "import") -> Change: ...
 
     def write_patients(self, data: CaseData, change: Change) -> None: ...
+
+    # undo and redo (a registry: this login's own actions only) ----------------------------------
+
+    def undo_stack(self) -> tuple[list[int], list[int]]:
+        """(undoable action ids, redoable action ids), newest last."""
+        ...
+
+    def action_description(self, action_id: int) -> str: ...
+
+    def action_row_count(self, action_id: int) -> int:
+        """The audit rows of an action: how big its undo is (the window runs a big one on a worker)."""
+        ...
+
+    def undo_preview(self, which: str = "undo") -> ReverseCounts | None: ...
+
+    def undo(self) -> Change: ...
+
+    def redo(self) -> Change: ...
+
+    # named cohorts ------------------------------------------------------------------------------
+
+    def saved_cohorts(self) -> list[SavedCohort]: ...
+
+    def save_cohort(self, name: str, *, search: str, filters: dict[str, Any], description: str,
+                    patient_ids: Sequence[str] | None, replace: bool = False) -> Change: ...
+
+    def rename_cohort(self, old: str, new: str) -> Change: ...
+
+    def delete_cohort(self, name: str) -> Change: ...
 
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from y90gui.store.errors import StoreError
 
@@ -36,6 +36,8 @@ class SavedCohort:
     description: str
     patient_ids: tuple[str, ...] | None
     saved: str
+    #: who saved it (a registry's login; a file's cohorts are the file's: "")
+    owner: str = ""
 
 
 def clean_name(name: str) -> str:
@@ -114,3 +116,22 @@ def delete_cohort(store: Store, name: str) -> Change:
         store.conn.execute("DELETE FROM cohorts WHERE name = ?", (current.name,))
         change.tables.add(TABLE)
     return change
+
+
+class CohortsMixin:
+    """`Store`'s side of the named cohorts the window and `report --cohort` call on either back
+    end (`registry.database.Registry` has the same four methods, over `registry.cohorts`)."""
+
+    def saved_cohorts(self) -> list[SavedCohort]:
+        return list_cohorts(cast("Store", self))
+
+    def save_cohort(self, name: str, *, search: str, filters: dict[str, Any], description: str,
+                    patient_ids: Sequence[str] | None, replace: bool = False) -> Change:
+        return save_cohort(cast("Store", self), name, search=search, filters=filters, description=description,
+                           patient_ids=patient_ids, replace=replace)
+
+    def rename_cohort(self, old: str, new: str) -> Change:
+        return rename_cohort(cast("Store", self), old, new)
+
+    def delete_cohort(self, name: str) -> Change:
+        return delete_cohort(cast("Store", self), name)

@@ -21,6 +21,7 @@ from y90gui.core.errors import disk_full, is_disk_full
 from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEET_BY_NAME, SHEETS, Sheet
 from y90gui.core.validate import CaseData
 from y90gui.store import places, schema
+from y90gui.store.cohorts import CohortsMixin
 from y90gui.store.errors import (
     NotACaseSeriesError,
     ReadOnlyError,
@@ -45,7 +46,7 @@ class Change:
     patient_ids: set[str] = field(default_factory=set)
 
 
-class Store(UndoMixin):
+class Store(UndoMixin, CohortsMixin):
     """An open `.y90` file. Use `Store.open` / `Store.create`, and close it (or `with`)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool, lock: WriteLock | None,

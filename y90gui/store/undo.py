@@ -57,6 +57,12 @@ class UndoMixin:
         ).fetchone()
         return row[0] if row else ""
 
+    def action_row_count(self, action_id: int) -> int:
+        """How many audit rows the action wrote: how big its undo is (the window runs a big one
+        on a worker)."""
+        row = self.conn.execute("SELECT count(*) FROM audit WHERE action_id = ?", (action_id,)).fetchone()
+        return int(row[0])
+
     def undo(self) -> Change:
         undoable, _ = self.undo_stack()
         if not undoable:

@@ -2,7 +2,9 @@
 
 The work is `services.named_cohorts` (no Qt); this menu asks for names, hands each write's
 Change to `Session.apply` (undoable like any edit: Ctrl+Z brings a deleted cohort back) and
-re-applies a saved filter through `PatientPanel.apply_criteria`. The saved list is read from
+re-applies a saved filter through `PatientPanel.apply_criteria`. On a registry the cohorts are
+the registry's (shared; each one's patients as the login sees them; changed by their owner or a
+coordinator, refusals shown as any write's). The saved list is read from
 the file whenever the menu opens and after every change of the `cohorts` table.
 """
 
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QMainWindow, QMenu, QWidg
 
 from y90gui.core.errors import Y90Error
 from y90gui.services import named_cohorts
+from y90gui.services.registry_session import is_registry
 
 if TYPE_CHECKING:
     from y90gui.store.cohorts import SavedCohort
@@ -48,8 +51,8 @@ class CohortMenu(QMenu):
         save = self.addAction("&Save current filter as cohort…")
         save.setObjectName("action_save_cohort")
         save.setEnabled(writable)
-        if store is not None and not named_cohorts.supported(store):
-            save.setToolTip("named cohorts are saved in .y90 files; a registry keeps none (take a snapshot)")
+        if store is not None and store.read_only:
+            save.setToolTip(f"cannot save a cohort: {getattr(store, 'read_only_reason', None) or 'read-only'}")
         save.triggered.connect(lambda: self.save_current())
         self.addSeparator()
         cohorts = self.cohorts()
@@ -64,7 +67,7 @@ class CohortMenu(QMenu):
             act = self.addAction(f"{key}{c.name.replace('&', '&&')}  ({n} patients when saved)")
             act.setCheckable(True)
             act.setChecked(current is not None and current.name == c.name)
-            act.setToolTip(c.description)
+            act.setToolTip(f"{c.description} (saved by {c.owner})" if c.owner else c.description)
             act.triggered.connect(lambda _=False, c=c: self.apply(c))
         self.addSeparator()
         rename = self.addMenu("&Rename cohort")
@@ -72,8 +75,20 @@ class CohortMenu(QMenu):
         for sub in (rename, delete):
             sub.setEnabled(writable and bool(cohorts))
         for c in cohorts:
-            rename.addAction(c.name.replace("&", "&&")).triggered.connect(lambda _=False, c=c: self.rename(c.name))
-            delete.addAction(c.name.replace("&", "&&")).triggered.connect(lambda _=False, c=c: self.delete(c.name))
+            for sub, slot in ((rename, self.rename), (delete, self.delete)):
+                act = sub.addAction(c.name.replace("&", "&&"))
+                act.triggered.connect(lambda _=False, c=c, slot=slot: slot(c.name))
+                if not self._may_change(c):  # the server would refuse it (registry.cohorts)
+                    act.setEnabled(False)
+                    act.setToolTip(f"{c.owner}'s cohort: only they or a coordinator may change it")
+
+    def _may_change(self, cohort: SavedCohort) -> bool:
+        """A registry's cohort is changed by its owner or a coordinator; a file's by whoever writes."""
+        store = self.session.store
+        me = getattr(store, "membership", None) if is_registry(store) else None
+        if me is None or not cohort.owner:
+            return True
+        return bool(me.admin or me.role == "coordinator" or cohort.owner == me.login)
 
     # ---------------------------------------------------------------- commands
     def _write(self, title: str, fn: Any) -> bool:
@@ -122,7 +137,8 @@ class CohortMenu(QMenu):
         ok = store is not None and self._write("The cohort could not be deleted",
                                                lambda: named_cohorts.delete(store, name))
         if ok:
-            self.session.message.emit(f"Deleted cohort “{name}” (Undo brings it back)", 8000)
+            back = "" if is_registry(store) else " (Undo brings it back)"  # a registry's are not undone
+            self.session.message.emit(f"Deleted cohort “{name}”{back}", 8000)
         return ok
 
 

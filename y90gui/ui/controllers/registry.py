@@ -10,10 +10,11 @@ login and its role; the banner says what the window does with it.
 A coordinator or an editor edits cells and rows as in a file, through
 `services.registry_session.WindowRegistry` (the row version read goes with each write; a row
 someone else changed since is refused naming who and when, and the view re-reads it); a
-reviewer reads only. The window's import dialog, export, backup and undo are the file's and
-stay off for a registry: on a URL they are the command line's (`y90gui import|export|snapshot
---db URL`). A connection that drops is noticed (a round trip every few
-seconds while idle, and any failed read) and reported once; the registry is then closed, not
+reviewer reads only. The import dialog, export, "Save snapshot as .y90…" (the Backup action),
+undo/redo and the Cohort menu work on the registry as on a file (`services.registry_session`:
+a worker's own connection, the registry's import and snapshot, one's own undo). A connection
+that drops is noticed (a round trip every few seconds while idle, and any failed read) and
+reported once; the registry is then closed, not
 left as a silent half-state, and the message offers to reconnect.
 """
 

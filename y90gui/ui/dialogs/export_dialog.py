@@ -2,7 +2,9 @@
 
 The exporter writes to a temporary file and renames it into place at the end, so Cancel (or a
 full disk) leaves no half-written workbook under the chosen name; the dialog checks that and
-says so. A de-identified export keeps its code mapping in the source file when it is writable.
+says so. On a registry the worker reads one snapshot on a connection of its own, and what the
+login may see is what is exported (row-level security). A de-identified export keeps its code
+mapping in the source file when it is writable (a registry keeps none).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from y90gui.core.progress import Progress
+from y90gui.services.registry_session import default_file, is_registry
 from y90gui.store.store import Store
 from y90gui.ui.dialogs.cancel_on_close import CancelOnCloseDialog
 from y90gui.ui.dialogs.worker_store import reading, writing
@@ -47,7 +50,7 @@ class ExportDialog(CancelOnCloseDialog):
         self.setWindowTitle("Export workbook")
         self.setMinimumWidth(560)
 
-        self.path_edit = QLineEdit(str(store.path.with_suffix(".xlsx")))
+        self.path_edit = QLineEdit(str(default_file(store, ".xlsx")))
         choose = QPushButton("Choose…")
         choose.clicked.connect(self.choose_file)
         path_row = QHBoxLayout()
@@ -64,7 +67,10 @@ class ExportDialog(CancelOnCloseDialog):
         group.addButton(self.all_radio)
         group.addButton(self.shown_radio)
         self.deidentify_box = QCheckBox("De-identify (random patient codes, dates shifted per patient, no free text)")
-        self.deidentify_box.setToolTip("The mapping is kept in this case-series file, not in the workbook")
+        self.deidentify_box.setToolTip(
+            "The code-to-patient mapping is not kept on a shared registry (every coordinator could read it): "
+            "keep the export's codes apart if you need them" if is_registry(store) else
+            "The mapping is kept in this case-series file, not in the workbook")
 
         self.status = QLabel("")
         self.status.setWordWrap(True)
@@ -99,7 +105,8 @@ class ExportDialog(CancelOnCloseDialog):
         ids = self.shown_ids if self.shown_radio.isChecked() else None
         deidentify = self.deidentify_box.isChecked()
         store = self.store
-        opener = writing if (deidentify and not store.read_only) else reading
+        # a file keeps a de-identification's mapping (a write); a registry does not (`remember`)
+        opener = writing if (deidentify and not store.read_only and not is_registry(store)) else reading
 
         def work(progress: Progress) -> Path:
             with opener(store) as worker:

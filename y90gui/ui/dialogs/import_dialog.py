@@ -4,7 +4,10 @@ Nothing is written until the user presses Import on a clean plan: a workbook wit
 shows every error (sheet, row, column, value, message; sortable and copyable) and cannot be
 imported. Checking and writing both run on a worker with progress and Cancel; the write is
 the importer's one transaction (after its backup), so cancel or failure leaves the file as it
-was.
+was. On a registry the same dialog runs `registry.imports` (`services.registry_session.importer_for`):
+the preview is made in one snapshot as this login sees the registry, rows of a centre the login
+may not write are errors of the preview, and the write is re-checked against the preview before
+its one transaction commits (someone else's change in between: refused, nothing written).
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from y90gui.core.errors import Y90Error
 from y90gui.core.progress import Progress
+from y90gui.services.registry_session import importer_for, is_registry
 from y90gui.store.store import Change, Store
 from y90gui.ui.dialogs.cancel_on_close import CancelOnCloseDialog
 from y90gui.ui.dialogs.issues import IssuesTable
@@ -96,8 +101,7 @@ class ImportDialog(CancelOnCloseDialog):
 
     def check(self, path: str | Path) -> None:
         """Read and validate the workbook on a worker; never writes."""
-        from y90gui.io.importer import prepare_import
-
+        prepare_import = importer_for(self.store)[0]
         path = Path(path)
         self.path_edit.setText(str(path))
         self.plan = None
@@ -108,15 +112,14 @@ class ImportDialog(CancelOnCloseDialog):
 
         def work(progress: Progress) -> Any:
             with reading(store) as worker:
-                return prepare_import(path, worker, progress=progress)
+                return prepare_import(path, worker, progress)
 
         self._stage = "check"
         self.progress.start(work, f"checking {path.name}…")
 
     def confirm(self) -> None:
         """Write the checked plan: one transaction, after the importer's backup."""
-        from y90gui.io.importer import apply_import
-
+        apply_import = importer_for(self.store)[1]
         if self.plan is None or not self.plan.ok or self.progress.running:
             return
         plan, store = self.plan, self.store
@@ -126,7 +129,9 @@ class ImportDialog(CancelOnCloseDialog):
 
         def work(progress: Progress) -> Change:
             with writing(store) as worker:
-                change = apply_import(worker, plan, progress=CommitSafeProgress(progress))
+                change = apply_import(worker, plan, CommitSafeProgress(progress))
+            if change is None:
+                raise Y90Error("nothing to import")
             outcome["change"] = change  # committed: a late Cancel must not hide it
             return change
 
@@ -166,12 +171,14 @@ class ImportDialog(CancelOnCloseDialog):
         if not getattr(plan, "has_changes", count > 0):
             self.status.setText(f"{name} is valid and matches the case series: nothing to import.")
         else:
-            self.status.setText(f"{name} is valid. Review the changes, then press Import.")
+            into = (f" The import goes into {self.store.name} as one transaction, checked again against this "
+                    "preview when you press Import." if is_registry(self.store) else "")
+            self.status.setText(f"{name} is valid. Review the changes, then press Import.{into}")
             self.import_button.setText(f"Import {count} patient(s)" if count else "Import")
             self.import_button.setToolTip("")
             self.import_button.setEnabled(not self.store.read_only)
             if self.store.read_only:
-                self.status.setText(self.status.text() + " The file is open read-only: import is not possible.")
+                self.status.setText(self.status.text() + " The case series is open read-only: import is not possible.")
 
     def _task_failed(self, exc: BaseException) -> None:
         reason = self.progress.message.text()

@@ -18,6 +18,8 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMessageBox
 
+from y90gui.core.errors import Y90Error
+from y90gui.services.registry_session import is_registry
 from y90gui.store.store import Change, Store
 from y90gui.ui.editing.exchange import Exchange
 from y90gui.ui.editing.row_dialog import ERROR_STYLE, AddRowDialog
@@ -98,16 +100,26 @@ class EditingController(QObject):
         store = self.store
         has = store is not None
         writable = has and not store.read_only  # type: ignore[union-attr]
-        a["import"].setEnabled(has and not getattr(store, "review_only", False))
-        a["export"].setEnabled(has and not getattr(store, "review_only", False))
-        a["backup"].setEnabled(has and not getattr(store, "review_only", False))
+        registry = has and is_registry(store)
+        # On a registry import is a writer's (an editor's centre only: the preview marks other
+        # centres' rows as errors, the server refuses them); a reviewer does not get the action.
+        # A read-only file keeps the dialog's preview (it says import is not possible).
+        a["import"].setEnabled(has and (writable or not registry))
+        a["import"].setToolTip("a reviewer reads only: import is for a coordinator or an editor" if registry
+                               and not writable else "validate an Excel workbook and import it (all or nothing)")
+        # export and backup/snapshot read what the login sees: a reviewer has them too
+        a["export"].setEnabled(has)
+        a["backup"].setEnabled(has)
+        a["backup"].setText("Save &snapshot as .y90…" if registry else "&Backup…")
+        a["backup"].setToolTip("write what this login sees of the registry as a new .y90 file for offline review"
+                               if registry else "write a consistent copy of the open file")
         a["template"].setEnabled(True)
         undoable: list[int] = []
         redoable: list[int] = []
         if writable:
             try:
                 undoable, redoable = store.undo_stack()  # type: ignore[union-attr]
-            except sqlite3.Error:
+            except (sqlite3.Error, Y90Error):
                 pass
         self._set_undo_text(a["undo"], "Undo", undoable)
         self._set_undo_text(a["redo"], "Redo", redoable)
@@ -116,7 +128,10 @@ class EditingController(QObject):
     def _set_undo_text(self, action: QAction, verb: str, ids: list[int]) -> None:
         action.setEnabled(bool(ids))
         if ids and self.store is not None:
-            what = self.store.action_description(ids[-1]).removeprefix("undo: ")
+            try:
+                what = self.store.action_description(ids[-1]).removeprefix("undo: ")
+            except (sqlite3.Error, Y90Error):
+                what = ""
             short = what if len(what) <= 60 else what[:57] + "…"
             action.setText(f"&{verb} {short}")
             action.setToolTip(f"{verb} {what}")

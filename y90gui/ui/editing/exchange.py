@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog
 
+from y90gui.services.registry_session import backup_to, default_file, is_registry
 from y90gui.store.store import Change, Store
 from y90gui.ui.dialogs.progress import TaskDialog, run_task
 from y90gui.ui.session import Session
@@ -80,7 +81,7 @@ class Exchange:
         return Path(chosen) if chosen else None
 
     def export_template(self, path: str | Path | None = None) -> TaskDialog | None:
-        start = (self.store.path.parent if self.store else Path.home()) / "case-series-template.xlsx"
+        start = (default_file(self.store, ".xlsx").parent if self.store else Path.home()) / "case-series-template.xlsx"
         target = self._target(path, "Export template", start, "Excel workbook (*.xlsx)")
         if target is None:
             return None
@@ -93,24 +94,26 @@ class Exchange:
         return self._run("template", "Writing the workbook template", work, "Template saved")
 
     def backup(self, path: str | Path | None = None) -> TaskDialog | None:
+        """A file's backup, or a registry's snapshot (what this login sees) as a new `.y90`."""
         store = self._need_store("a backup")
         if store is None:
             return None
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-        start = store.path.with_name(f"{store.path.stem}-backup-{stamp}.y90")
-        target = self._target(path, "Backup", start, "y90gui case series (*.y90)")
+        registry = is_registry(store)
+        start = default_file(store, ".y90", f"-{'snapshot' if registry else 'backup'}-{stamp}")
+        target = self._target(path, "Save snapshot as .y90" if registry else "Backup", start,
+                              "y90gui case series (*.y90)")
         if target is None:
             return None
 
         def work(progress: Any) -> Path:
             from y90gui.ui.dialogs.worker_store import reading
 
-            progress.step(0, 1, "copying…")
             with reading(store) as worker:
-                result = worker.backup(target)
-            progress.step(1, 1, "done")
-            return result
+                return backup_to(worker, target, progress)
 
+        if registry:
+            return self._run("backup", f"Saving a snapshot of {store.name}", work, "Snapshot written")
         return self._run("backup", f"Backing up {store.path.name}", work, "Backup written")
 
     def _run(self, key: str, title: str, work: Any, done: str) -> TaskDialog:

@@ -3,7 +3,10 @@
 The store replays an action's audit rows backwards as a new action (so the audit trail is
 never rewritten). An edit's undo is a few milliseconds and runs on the GUI thread; an import's
 undo rewrites thousands of rows (seconds), so it runs on a worker connection behind a modal,
-non-cancellable dialog (one transaction cannot stop half-way).
+non-cancellable dialog (one transaction cannot stop half-way). Everything goes through what
+both back ends answer (`undo_stack`, `action_row_count`, `undo_preview`, `undo`, `redo`): on a
+registry these are the login's own actions only (`registry.undo`), and an undo that would throw
+away someone else's later change is refused with a message naming who changed which row when.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from y90gui.core.errors import Y90Error
@@ -56,7 +60,7 @@ class UndoRedo:
         if not stack:
             self.update_actions()
             return None
-        rows = store.conn.execute("SELECT count(*) FROM audit WHERE action_id = ?", (stack[-1],)).fetchone()[0]
+        rows = store.action_row_count(stack[-1])
         if rows > SYNC_PREVIEW_ROWS:  # counting what it removes reads every audit row: a worker's job
             self._preview_on_worker(which, store, stack[-1])
             return None
@@ -68,8 +72,7 @@ class UndoRedo:
         try:
             change = store.undo() if which == "undo" else store.redo()
         except (Y90Error, sqlite3.Error) as exc:
-            self.session.message.emit(f"Cannot {which}: {exc}", 10000)
-            self.update_actions()
+            self.refused(which, exc)
             return None
         self.session.apply(change)
         self._reversed(which, change)
@@ -100,11 +103,28 @@ class UndoRedo:
                 self._reverse_on_worker(which, store, preview.description)
 
         def failed(exc: BaseException) -> None:
-            self.session.message.emit(f"Cannot {which}: {exc}", 10000)
-            self.update_actions()
+            self.refused(which, exc)
 
         self.session.message.emit(f"Checking what the {which} changes…", 0)
         self.session.tasks.start("undo", work, on_finished=counted, on_failed=failed)
+
+    def refused(self, which: str, exc: BaseException) -> None:
+        """Say why nothing was undone: in the status bar, and in a box when someone else's later
+        change stood in the way (a registry's `ConflictError` names who changed which row when)."""
+        from y90gui.registry.errors import ConflictError
+
+        self.session.message.emit(f"Cannot {which}: {exc}", 10000)
+        self.update_actions()
+        if isinstance(exc, ConflictError):
+            reason = str(exc)
+            box = QMessageBox(QMessageBox.Icon.Warning, f"Cannot {which}", f"Cannot {which}: someone else changed "
+                              "those rows later.", QMessageBox.StandardButton.Ok, self.window)
+            box.setInformativeText(reason[:1].upper() + reason[1:] + ".")
+            box.setObjectName("UndoRefused")
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            self.keep(box)
+            box.open()
 
     def confirm(self, which: str, preview: ReverseCounts) -> bool:
         """Ask before an undo/redo that deletes more than a handful of rows; No is the default."""
@@ -131,13 +151,14 @@ class UndoRedo:
 
         def work(_progress: Any) -> Change:
             with writing(store) as worker:
-                return worker.undo() if which == "undo" else worker.redo()
+                change: Change = worker.undo() if which == "undo" else worker.redo()
+                return change
 
         what = description.removeprefix("undo: ")
         dialog = self.session.run_op("undo", f"{which.capitalize()} {what}", work, self.window,
                                      on_success=lambda change: self._reversed(which, change),
                                      show_after_ms=0, cancellable=False)
-        dialog.progress.failed.connect(lambda _exc: self.update_actions())
+        dialog.progress.failed.connect(lambda _exc: self.update_actions())  # the dialog says why
         self.keep(dialog)
         return dialog
 
