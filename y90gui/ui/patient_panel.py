@@ -203,10 +203,8 @@ class PatientPanel(QWidget):
     def _size_columns(self) -> None:
         header = self.table.horizontalHeader()
         fm = self.fontMetrics()
-        for c in range(self.model.columnCount()):
+        for c, sample in enumerate(self.model.display_lengths(50)):
             title = str(self.model.headerData(c, Qt.Orientation.Horizontal))
-            sample = max((len(self.model.data(self.model.index(r, c)) or "")
-                          for r in range(min(50, self.model.rowCount()))), default=0)
             width = max(fm.horizontalAdvance(title) + 28, fm.horizontalAdvance("M" * min(sample, 14)) + 8)
             header.resizeSection(c, width)
 
