@@ -301,8 +301,9 @@ class PatientPanel(QWidget):
         makes every keystroke re-lay out the whole window (its parent layouts, every page's)."""
         label = self.count_label
         fm = label.fontMetrics()
-        width = max(fm.horizontalAdvance(t) for t in (text, f"{total} of {total} patients shown")) + 4
         label.setText(text)
+        overhead = label.sizeHint().width() - fm.horizontalAdvance(text)  # the style's padding, margins
+        width = max(fm.horizontalAdvance(text), fm.horizontalAdvance(f"{total} of {total} patients shown")) + overhead
         if label.minimumWidth() != width or label.maximumWidth() != width:
             label.setFixedWidth(width)
             label.setFixedHeight(label.sizeHint().height())
