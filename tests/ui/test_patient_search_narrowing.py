@@ -69,3 +69,17 @@ def test_typing_keeps_the_current_patient_and_the_scroll_position(qtbot) -> None
     assert _shown(panel) == ["P-150"] and panel.current_patient_id() == "P-150"
     panel.search.clear()
     assert len(_shown(panel)) == 200 and panel.current_patient_id() == "P-150"
+
+
+def test_sorting_a_filtered_table_keeps_the_filter_and_the_current_patient(qtbot) -> None:
+    panel = PatientPanel()
+    qtbot.addWidget(panel)
+    panel.set_summary(_summary([("P-1", "Bonn", ""), ("P-2", "Graz", ""), ("P-3", "Bern", ""), ("P-4", "Basel", "")]))
+    qtbot.keyClicks(panel.search, "b")  # Bonn, Bern, Basel
+    assert panel.select_patient("P-3")
+    panel.table.sortByColumn(panel.column_index("center"), Qt.SortOrder.AscendingOrder)
+    assert _shown(panel) == ["P-4", "P-3", "P-1"] and panel.current_patient_id() == "P-3"
+    panel.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the file's order again
+    assert _shown(panel) == ["P-1", "P-3", "P-4"] and panel.current_patient_id() == "P-3"
+    panel.search.clear()
+    assert _shown(panel) == ["P-1", "P-2", "P-3", "P-4"] and panel.current_patient_id() == "P-3"
