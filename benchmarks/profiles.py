@@ -1,6 +1,6 @@
 """cProfile summaries (top 25 by cumulative time) of the slowest rows, for the optimisation round.
 
-    python -m benchmarks.profiles [import|loaded|summary|refresh ...] [--sizes 100000]
+    python -m benchmarks.profiles [import|loaded|summary|refresh|keystroke|first_paint ...] [--sizes 100000]
 
 Each profile runs in this one thread, so the window's background work (which runs on worker
 threads, out of cProfile's sight) is profiled by calling the same functions the window's
@@ -119,6 +119,73 @@ def profile_refresh(n: int, db: Path) -> None:
                                       f"subset = all), {n:,} patients; the KM drawing is not in it")
 
 
+def profile_keystroke(n: int, db: Path) -> None:
+    """The patient search as bench_gui types it (the same words; each key, the events it posts,
+    one paint of the table), on the patient panel alone holding the file's n rows."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from benchmarks.bench_gui import WORDS, _PaintCount
+    from y90gui.store.store import Store
+    from y90gui.ui.app import apply_look
+    from y90gui.ui.patient_panel import PatientPanel
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_look(app)  # type: ignore[arg-type]
+    with Store.open(db, read_only=True) as store:
+        summary = store.patient_summary()
+    panel = PatientPanel()
+    panel.resize(600, 860)
+    panel.show()
+    panel.set_summary(summary)
+    for _ in range(20):
+        app.processEvents()
+    paints = _PaintCount(panel.table.viewport())
+
+    def run() -> None:
+        for word in WORDS * 2:
+            for ch in word:
+                before = paints.count
+                QTest.keyClick(panel.search, ch)
+                app.processEvents()
+                if paints.count == before:
+                    panel.table.viewport().repaint()
+            panel.search.clear()
+            app.processEvents()
+    save(f"keystroke-{n}", run, f"patient search: {WORDS} typed twice (each key + one paint of the table), "
+                                f"patient panel alone with {n:,} rows")
+    panel.close()
+
+
+def profile_first_paint(n: int, db: Path) -> None:
+    """The window's start-up (`main.py FILE --exit-after-paint`) under cProfile, in its own process:
+    imports, MainWindow construction, the first screenful, the first paint (and the quit after it)."""
+    import compileall
+    import shutil
+    import subprocess
+
+    compileall.compile_dir(str(harness.HERE.parent / "y90gui"), quiet=1)  # as bench_gui's first paint
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "paint.y90"
+        shutil.copy(db, copy)
+        prof = Path(tmp) / "paint.prof"
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", Y90GUI_DATA_DIR=str(Path(tmp) / "data"),
+                   Y90GUI_SETTINGS_DIR=str(Path(tmp) / "settings"))
+        out = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), "main.py", str(copy),
+                              "--exit-after-paint"], capture_output=True, text=True, env=env,
+                             cwd=harness.HERE.parent, check=True)
+        buf = io.StringIO()
+        pstats.Stats(str(prof), stream=buf).strip_dirs().sort_stats("cumulative").print_stats(TOP)
+    OUT.mkdir(exist_ok=True)
+    text = buf.getvalue().replace(str(harness.HERE.parent) + os.sep, "")
+    (OUT / f"first-paint-window-{n}.txt").write_text(
+        f"# the window's start-up to its first paint, {n:,} patients (main.py FILE --exit-after-paint; "
+        f"{out.stdout.strip()} under cProfile), load average {os.getloadavg()[0]:.1f}; "
+        f"{time.strftime('%Y-%m-%d %H:%M')}\n{text}", encoding="utf-8")
+    print(f"profile first-paint-window-{n}: {out.stdout.strip()}", flush=True)
+
+
 def main(argv: Sequence[str]) -> int:
     from benchmarks.cohorts import ensure_cohort
 
@@ -134,6 +201,10 @@ def main(argv: Sequence[str]) -> int:
             profile_refresh(n, db)
         if "import" in names:
             profile_import(n, xlsx)
+        if "keystroke" in names:
+            profile_keystroke(n, db)
+        if "first_paint" in names:
+            profile_first_paint(n, db)
     return 0
 
 

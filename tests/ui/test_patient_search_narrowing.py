@@ -48,3 +48,38 @@ def test_typing_on_narrows_and_deleting_widens(qtbot) -> None:
     assert _shown(panel) == ["A-101", "C-310"]
     panel.search.setText("310")
     assert _shown(panel) == ["C-310"]
+
+
+def test_typing_keeps_the_current_patient_and_the_scroll_position(qtbot) -> None:
+    panel = PatientPanel()
+    qtbot.addWidget(panel)
+    panel.resize(500, 300)
+    panel.show()
+    panel.set_summary(_summary([(f"P-{i:03d}", "Bonn" if i % 2 else "Bern", "") for i in range(200)]))
+    assert panel.select_patient("P-151")
+    bar = panel.table.verticalScrollBar()
+    top = bar.value()
+    assert top > 0
+    qtbot.keyClicks(panel.search, "p")  # every row still shown: nothing moves
+    assert panel.current_patient_id() == "P-151" and bar.value() == top
+    qtbot.keyClicks(panel.search, "-15")  # P-150..P-159: the current patient is among them
+    assert _shown(panel) == [f"P-{i}" for i in range(150, 160)]
+    assert panel.current_patient_id() == "P-151"
+    qtbot.keyClicks(panel.search, "0")  # P-150 only: the current patient is filtered out
+    assert _shown(panel) == ["P-150"] and panel.current_patient_id() == "P-150"
+    panel.search.clear()
+    assert len(_shown(panel)) == 200 and panel.current_patient_id() == "P-150"
+
+
+def test_sorting_a_filtered_table_keeps_the_filter_and_the_current_patient(qtbot) -> None:
+    panel = PatientPanel()
+    qtbot.addWidget(panel)
+    panel.set_summary(_summary([("P-1", "Bonn", ""), ("P-2", "Graz", ""), ("P-3", "Bern", ""), ("P-4", "Basel", "")]))
+    qtbot.keyClicks(panel.search, "b")  # Bonn, Bern, Basel
+    assert panel.select_patient("P-3")
+    panel.table.sortByColumn(panel.column_index("center"), Qt.SortOrder.AscendingOrder)
+    assert _shown(panel) == ["P-4", "P-3", "P-1"] and panel.current_patient_id() == "P-3"
+    panel.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the file's order again
+    assert _shown(panel) == ["P-1", "P-3", "P-4"] and panel.current_patient_id() == "P-3"
+    panel.search.clear()
+    assert _shown(panel) == ["P-1", "P-2", "P-3", "P-4"] and panel.current_patient_id() == "P-3"

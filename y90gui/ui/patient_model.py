@@ -1,13 +1,15 @@
 """The patient table's Qt models: a thin adapter over `store.summary` rows, plus the filter proxy.
 
-Raw values live in `SORT_ROLE`, formatted text in `DisplayRole` (conventions §4). The view
-talks to a `QSortFilterProxyModel` (`PatientFilterProxy`): it holds the filter criteria and
-takes the sort requests. The work itself is done in bulk in Python, because Qt's per-row
-callbacks into Python cost microseconds each: a 10,000-row sort through `lessThan` takes
-~0.7 s where a key sort takes ~5 ms, and 10,000 `filterAcceptsRow` calls alone take ~10 ms
-of a keystroke's 16 ms budget. So the proxy computes the accepted IDs once (a substring test
-per row) and the source model shows exactly those rows (one reset: the view then asks only
-for the ~40 rows on screen); sorting reorders the source rows with a key sort.
+Raw values live in `SORT_ROLE`, formatted text in `DisplayRole` (conventions §4). The work is
+done in bulk, because Qt's per-row callbacks into Python cost microseconds each (a 10,000-row
+sort through `lessThan` takes ~0.7 s where a key sort takes ~5 ms; 100,000 `filterAcceptsRow`
+calls would take a whole keystroke's budget many times over). The search (`SearchIndex`) turns
+the text into a bool array over the rows with numpy's C substring search on each field's
+distinct values (~1 ms at 100,000 patients); the model shows the accepted rows with one layout
+change (the view keeps its columns, scroll position and current row; a keystroke that keeps the
+same rows changes nothing). The view reads the model directly; `PatientFilterProxy` only holds
+the criteria and forwards sort requests. numpy is imported with the first full list of rows,
+after the first paint, never at start-up.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
+    QIdentityProxyModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -104,6 +107,9 @@ _SRC = tuple(_STORED.index(k) for k in COLUMN_KEYS)
 _NOTES = _STORED.index("notes")
 _CENTRE = _STORED.index("center")
 _EXCLUDED = _STORED.index("excluded")
+#: the layout signals' overload that carries a hint (PySide6 names overloads by C++ signature)
+_LAYOUT_SIGNATURE = "QList<QPersistentModelIndex>,QAbstractItemModel::LayoutChangeHint"
+_RID = len(_STORED)  # the row's place in the file, after the stored values
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _FONT = int(Qt.ItemDataRole.FontRole)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole)
@@ -111,51 +117,125 @@ _ICON: list[QPixmap] = []
 
 
 class PatientTableModel(QAbstractTableModel):
-    """One row per patient; derived columns are empty until `set_derived` fills them."""
+    """One row per patient; derived columns are empty until `set_derived` fills them.
+
+    Every row keeps its place in the file (`_RID`, the summary's row number): the search index,
+    the column-filter mask and the accepted rows are arrays over those numbers, so a filter
+    change is array arithmetic, and the rows shown change with one layout change (the view keeps
+    its columns, scroll bar and current row; no model reset, no re-measuring)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         #: every patient, in the current sort order
         self._all: list[list[Any]] = []
-        #: the rows shown (those accepted by the filter), same order
-        self._rows: list[list[Any]] = []
-        self._shown: set[str] | None = None
-        self._haystack: dict[str, str] = {}
-        #: the last search (needle, column filters, IDs found): the next keystroke narrows it
-        self._last_match: tuple[str, tuple[tuple[int, Any], ...], set[str]] | None = None
+        #: every patient, in the file's order (index = _RID)
+        self._by_rid: list[list[Any]] = []
+        #: positions in _all of the rows shown, in order (a numpy array; None = every row)
+        self._vis: Any = None
+        #: rows accepted (bool array over _RID), None = every row
+        self._mask: Any = None
+        self._shown_ids: set[str] | None = None  # the accepted IDs as a set, built when asked
+        self._sort_rids: Any = None  # _RID of each position in _all (built with the index)
+        self._sort_pos: Any = None  # position in _all of each _RID
+        self._search: SearchIndex | None = None
+        self._column_mask: tuple[tuple[tuple[int, Any], ...], Any] | None = None
         self._by_pid: dict[str, list[Any]] = {}
-        self._file_order: dict[str, int] = {}
         self.derived_loaded = False
 
     # -- loading
-    def set_summary(self, summary: PatientSummary) -> None:
+    def set_summary(self, summary: PatientSummary, index: bool = True) -> None:
+        """List these rows (every filter off until the proxy applies its criteria again).
+
+        `index`: build the search index now (with the rows, so the first keystroke does not pay
+        for it); False for a first screenful at start-up, whose search index (and numpy) can
+        wait until after the first paint or the first keystroke."""
         if summary.columns != SUMMARY_COLUMNS:
             raise ValueError("unexpected summary columns")
         self.beginResetModel()
-        self._all = [[*r, None, None] for r in summary.rows]
-        self._file_order = {r[0]: i for i, r in enumerate(self._all)}  # "unsorted" (sort column -1)
+        self._by_rid = [[*r, None, None, i] for i, r in enumerate(summary.rows)]
+        self._all = list(self._by_rid)  # "unsorted" (sort column -1) = the file's order
         self._by_pid = {r[0]: r for r in self._all}
-        # The search text of every row, built with the rows (a first screenful at start-up, all
-        # rows just after the first paint) so that the first keystroke does not pay for it.
-        self._haystack = {
-            r[0]: "\x1f".join((str(r[0]), str(r[_CENTRE] or ""), str(r[_NOTES] or ""))).casefold()
-            for r in self._all
-        }
-        self._last_match = None
-        self._rows = self._visible()
+        self._search = None
+        self._sort_rids = self._sort_pos = None
+        if index and self._by_rid:  # (an empty list, as when a file is closed, needs no numpy)
+            self._index()
+        self._column_mask = None
+        self._set_mask(None)
         self.derived_loaded = False
         self.endResetModel()
 
-    def _visible(self) -> list[list[Any]]:
-        shown = self._shown
-        return list(self._all) if shown is None else [r for r in self._all if r[0] in shown]
+    def _index(self) -> SearchIndex:
+        """The search index and the sort-order arrays (numpy is imported here, not at start-up)."""
+        if self._search is None:
+            self._search = SearchIndex([r[0] for r in self._by_rid], [r[_CENTRE] for r in self._by_rid],
+                                       [r[_NOTES] for r in self._by_rid])
+        if self._sort_rids is None:
+            import numpy as np
+
+            self._sort_rids = np.fromiter((r[_RID] for r in self._all), np.int64, len(self._all))
+            self._sort_pos = np.empty(len(self._all), np.int64)
+            self._sort_pos[self._sort_rids] = np.arange(len(self._all))
+        return self._search
+
+    def _set_mask(self, mask: Any) -> None:
+        """Rows shown := those of `mask` (None = all), in the current order (no signals)."""
+        self._mask = mask
+        self._shown_ids = None
+        if mask is None:
+            self._vis = None
+            return
+        import numpy as np
+
+        self._index()
+        self._vis = np.flatnonzero(mask[self._sort_rids])  # no Python list of 100,000 rows per keystroke
+
+    def _row(self, r: int) -> list[Any]:
+        """The stored row shown at table row `r`."""
+        return self._all[r] if self._vis is None else self._all[self._vis[r]]
+
+    def _count(self) -> int:
+        return len(self._all) if self._vis is None else len(self._vis)
+
+    def show_mask(self, mask: Any, force: bool = False) -> bool:
+        """Show the rows of `mask` (a bool array over the file's rows, None = all), in the current
+        order, with one layout change; nothing happens when the same rows are shown already.
+        Returns whether the rows shown changed."""
+        old = self._mask
+        if not force and (mask is old or (mask is not None and old is not None and _same(mask, old))):
+            return False
+        hint = QAbstractItemModel.LayoutChangeHint.VerticalSortHint  # the columns stay as they are
+        self.layoutAboutToBeChanged[_LAYOUT_SIGNATURE].emit([], hint)  # type: ignore[index]
+        persistent = self.persistentIndexList()
+        n = self._count()
+        rids = [self._row(i.row())[_RID] if 0 <= i.row() < n else -1 for i in persistent]
+        self._set_mask(mask)
+        self.changePersistentIndexList(persistent, [self._index_of(r, i.column()) for r, i in zip(rids, persistent)])
+        self.layoutChanged[_LAYOUT_SIGNATURE].emit([], hint)  # type: ignore[index]
+        return True
+
+    def _index_of(self, rid: int, column: int) -> QModelIndex:
+        """The index showing file row `rid` now (invalid when the filter hides it)."""
+        import numpy as np
+
+        if rid < 0:
+            return QModelIndex()
+        if self._mask is None:
+            if self._sort_pos is not None:
+                return self.index(int(self._sort_pos[rid]), column)
+            target = self._by_rid[rid]
+            return self.index(next(i for i, r in enumerate(self._all) if r is target), column)
+        if not self._mask[rid]:
+            return QModelIndex()
+        return self.index(int(np.searchsorted(self._vis, self._sort_pos[rid])), column)
 
     def show_only(self, patient_ids: set[str] | None) -> None:
-        """Show just these patients (None = all), in the current order: one model reset."""
-        self.beginResetModel()
-        self._shown = patient_ids
-        self._rows = self._visible()
-        self.endResetModel()
+        """Show just these patients (None = all), in the current order: one layout change."""
+        import numpy as np
+
+        if patient_ids is None:
+            self.show_mask(None)
+            return
+        self.show_mask(np.fromiter((r[0] in patient_ids for r in self._by_rid), bool, len(self._by_rid)))
 
     def set_derived(self, values: dict[str, dict[str, Any]]) -> None:
         """values[key][patient_id] for the DERIVED_KEYS columns (missing patient = empty)."""
@@ -164,15 +244,23 @@ class PatientTableModel(QAbstractTableModel):
             for key in DERIVED_KEYS:
                 row[_STORED.index(key)] = values.get(key, {}).get(row[0])
         self.derived_loaded = True
-        self._last_match = None  # a filter on a derived column gives other rows now
-        if self._rows:
+        self._column_mask = None  # a filter on a derived column gives other rows now
+        if self._count():
             for c in cols:
-                self.dataChanged.emit(self.index(0, c), self.index(len(self._rows) - 1, c))
+                self.dataChanged.emit(self.index(0, c), self.index(self._count() - 1, c))
 
     # -- queries used by the proxy and the cohort panels
     def patient_ids(self) -> list[str]:
         """Every patient (shown or not), in the current sort order."""
         return [r[0] for r in self._all]
+
+    def shown_ids(self) -> set[str] | None:
+        """The IDs of the rows shown, None = every patient (built once per filter, when asked)."""
+        if self._mask is None:
+            return None
+        if self._shown_ids is None:
+            self._shown_ids = {self._all[i][0] for i in self._vis.tolist()}
+        return self._shown_ids
 
     def value(self, patient_id: str, key: str) -> Any:
         row = self._by_pid.get(patient_id)
@@ -185,53 +273,61 @@ class PatientTableModel(QAbstractTableModel):
     def total(self) -> int:
         return len(self._all)
 
+    def display_lengths(self, rows: int) -> list[int]:
+        """The longest display text of each column in the first `rows` rows shown (to size the
+        columns: straight from the stored rows, not ~800 `data()` calls through Qt)."""
+        sample = [self._row(r) for r in range(min(rows, self._count()))]
+        return [max((len(_FORMATS[c](row[_SRC[c]])) for row in sample), default=0) for c in range(len(COLUMNS))]
+
     def pid_at(self, row: int) -> str:
-        return str(self._rows[row][0])
+        return str(self._row(row)[0])
 
     def row_of(self, patient_id: str) -> int:
-        for i, r in enumerate(self._rows):
-            if r[0] == patient_id:
-                return i
-        return -1
+        row = self._by_pid.get(patient_id)
+        if row is None:
+            return -1
+        index = self._index_of(row[_RID], 0) if self._sort_pos is not None else None
+        if index is not None:
+            return index.row() if index.isValid() else -1
+        return next((i for i in range(self._count()) if self._row(i) is row), -1)
 
-    def matching(self, text: str, filters: dict[str, Any]) -> set[str] | None:
-        """IDs whose ID/centre/notes contain `text` and whose columns equal `filters` (None = all)."""
+    def matching(self, text: str, filters: dict[str, Any]) -> Any:
+        """The rows whose ID/centre/notes contain `text` (case-folded) and whose columns equal
+        `filters`, as a bool array over the file's rows; None = every row."""
         needle = text.strip().casefold()
         active = {k: v for k, v in filters.items() if v is not _ALL}
         if not needle and not active:
             return None
-        cols = tuple((_STORED.index(k), v) for k, v in active.items())
-        hay = self._haystack
-        last = self._last_match
-        if last is not None and last[0] and last[0] in needle and last[1] == cols:
-            # Typing on ("c" -> "ce"): the rows can only narrow, so search just the last ones;
-            # the same rows come back as the same set object (the proxy then skips its reset).
-            prev = last[2]
-            narrowed = ({pid for pid in prev if needle in hay[pid]} if 2 * len(prev) < len(hay)
-                        else {pid for pid, h in hay.items() if needle in h and pid in prev})
-            found = last[2] if len(narrowed) == len(last[2]) else narrowed
-        elif not cols:
-            found = {pid for pid, h in hay.items() if needle in h}
-        else:
-            found = {
-                r[0] for r in self._all
-                if (not needle or needle in hay[r[0]]) and all(r[c] == v for c, v in cols)
-            }
-        self._last_match = (needle, cols, found)
-        return found
+        mask = self._index().containing(needle) if needle else None
+        if active:
+            cols = tuple((_STORED.index(k), v) for k, v in active.items())
+            cached = self._column_mask
+            if cached is None or cached[0] != cols:
+                import numpy as np
+
+                cached = (cols, np.fromiter((all(r[c] == v for c, v in cols) for r in self._by_rid), bool,
+                                            len(self._by_rid)))
+                self._column_mask = cached
+            mask = cached[1] if mask is None else mask & cached[1]
+        # every row kept ("c" in a cohort whose centres all have one) = no filter: the table
+        # then needs no change at all
+        return None if mask is None or mask.all() else mask
 
     # -- Qt model interface
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._count()
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
-        # Called ~7 times per visible cell on every repaint: plain int comparisons, display first.
+        # Called 7 times per visible cell on every repaint (~3,800 calls): plain int comparisons,
+        # display first, the row found once.
+        vis = self._vis
+        row = self._all[index.row()] if vis is None else self._all[vis[index.row()]]
         if role == _DISPLAY:
             c = index.column()
-            value = self._rows[index.row()][_SRC[c]]
+            value = row[_SRC[c]]
             if value is None and c in _DERIVED_COLS and not self.derived_loaded:
                 return "…"
             return _FORMATS[c](value)
@@ -239,15 +335,15 @@ class PatientTableModel(QAbstractTableModel):
             return _RIGHT if _NUMERIC[index.column()] else None
         if role == _TOOLTIP:  # only on hover: the full text of a cell that may be elided
             c = index.column()
-            text = _FORMATS[c](self._rows[index.row()][_SRC[c]])
+            text = _FORMATS[c](row[_SRC[c]])
             return plain_html(text) if len(text) > 12 else None
         if role == SORT_ROLE:
-            return self._rows[index.row()][_SRC[index.column()]]
+            return row[_SRC[index.column()]]
         if role == PID_ROLE:
-            return self._rows[index.row()][0]
+            return row[0]
         if role in (_FOREGROUND, _FONT):  # an excluded patient's row is grey and italic
-            return _excluded_style(role) if self._rows[index.row()][_EXCLUDED] is not None else None
-        if role == _DECORATION and index.column() == 0 and self._rows[index.row()][_EXCLUDED] is not None:
+            return _excluded_style(role) if row[_EXCLUDED] is not None else None
+        if role == _DECORATION and index.column() == 0 and row[_EXCLUDED] is not None:
             return _excluded_icon()  # the mark stays in sight when the Analysis column is scrolled away
         return None
 
@@ -269,10 +365,9 @@ class PatientTableModel(QAbstractTableModel):
         reverse = order == Qt.SortOrder.DescendingOrder
         self.layoutAboutToBeChanged.emit()
         old_persistent = self.persistentIndexList()
-        old_pids = [self._rows[i.row()][0] for i in old_persistent]
+        old_rids = [self._row(i.row())[_RID] for i in old_persistent]
         if column < 0:
-            file_order = self._file_order
-            self._all.sort(key=lambda r: file_order.get(r[0], len(file_order)))
+            self._all = list(self._by_rid)
         else:
             i = _SRC[column]
             present = [r for r in self._all if r[i] is not None]
@@ -280,12 +375,20 @@ class PatientTableModel(QAbstractTableModel):
             numeric = COLUMNS[column].numeric
             present.sort(key=(lambda r: r[i]) if numeric else (lambda r: str(r[i]).casefold()), reverse=reverse)
             self._all = present + missing
-        self._rows = self._visible()
-        pos = {r[0]: i for i, r in enumerate(self._rows)}
+        self._sort_rids = self._sort_pos = None
+        if self._search is not None:
+            self._index()  # the sort-order arrays again
+        self._set_mask(self._mask)
         self.changePersistentIndexList(
-            old_persistent, [self.index(pos[p], i.column()) for p, i in zip(old_pids, old_persistent)]
+            old_persistent, [self._index_of(rid, i.column()) for rid, i in zip(old_rids, old_persistent)]
         )
         self.layoutChanged.emit()
+
+
+def _same(a: Any, b: Any) -> bool:
+    import numpy as np
+
+    return bool(np.array_equal(a, b))
 
 
 def _excluded_style(role: int) -> Any:
@@ -324,17 +427,18 @@ _ALL: Any = _AllValues()
 ALL = _ALL
 
 
-class PatientFilterProxy(QSortFilterProxyModel):
-    """Holds the filter criteria and takes sort requests; the source model does the bulk work."""
+class PatientFilterProxy(QIdentityProxyModel):
+    """Holds the filter criteria and takes sort requests; the source model does the bulk work
+    (an identity proxy: no per-row mapping of its own to rebuild on every keystroke)."""
 
     criteria_changed = Signal()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._accepted: set[str] | None = None
         self._text = ""
         self._filters: dict[str, Any] = {}
-        self.setDynamicSortFilter(False)
+        #: whether the last `refilter` changed the rows shown
+        self.rows_changed = False
 
     def source(self) -> PatientTableModel:
         model = self.sourceModel()
@@ -348,11 +452,9 @@ class PatientFilterProxy(QSortFilterProxyModel):
         self.refilter()
 
     def refilter(self, force: bool = False) -> None:
-        accepted = self.source().matching(self._text, self._filters)
-        # "c" -> "ce" often keeps the same rows (the very same set when narrowed): no reset
-        if force or (accepted is not self._accepted and accepted != self._accepted):
-            self._accepted = accepted
-            self.source().show_only(accepted)
+        src = self.source()
+        # "c" -> "ce" often keeps the same rows: then nothing changes in the view
+        self.rows_changed = src.show_mask(src.matching(self._text, self._filters), force)
         self.criteria_changed.emit()
 
     def criteria(self) -> tuple[str, dict[str, Any]]:
@@ -363,12 +465,84 @@ class PatientFilterProxy(QSortFilterProxyModel):
 
     def visible_ids(self) -> list[str]:
         src = self.source()
-        return [src.pid_at(self.mapToSource(self.index(r, 0)).row()) for r in range(self.rowCount())]
+        return [src.pid_at(r) for r in range(self.rowCount())]
 
     def visible_set(self) -> set[str] | None:
         """The accepted IDs, or None when no filter is active (all patients)."""
-        return self._accepted
+        return self.source().shown_ids()
 
     def accepted_ids(self, order: Iterable[str]) -> list[str]:
-        acc = self._accepted
+        acc = self.source().shown_ids()
         return list(order) if acc is None else [p for p in order if p in acc]
+
+
+class SearchIndex:
+    """Which rows contain a text in their ID, centre or notes (case-folded), for every keystroke.
+
+    The rule is the plain one: `needle in casefold(ID + US + centre + US + notes)` (US = the
+    unit separator \\x1f). A needle without US lies inside one field, so each field is searched
+    on its distinct values only (a centre's name once, not once per patient) with numpy's C
+    substring search over their UTF-8 bytes (a byte match of valid UTF-8 is a character match),
+    and the hits are gathered back to rows through each row's value code: ~1 ms at 100,000
+    patients instead of ~20 ms of Python `in` per row. A needle with US or NUL (pasted) takes
+    the plain rule row by row. Values longer than `LONG` bytes are searched with Python's `in`
+    (a fixed-width array of a few long notes would cost their length times every row).
+    """
+
+    LONG = 256
+
+    def __init__(self, ids: list[Any], centres: list[Any], notes: list[Any]) -> None:
+        import numpy as np
+
+        self._n = len(ids)
+        self._fields = [_Field([str(v).casefold() for v in ids]),
+                        _Field([str(v or "").casefold() for v in centres]),
+                        _Field([str(v or "").casefold() for v in notes])]
+        self._np = np
+        self.containing("warm-up")  # numpy's first string search sets itself up: not on a keystroke
+
+    def containing(self, needle: str) -> Any:
+        """Bool array over the rows: does the row's haystack contain `needle` (already case-folded)?"""
+        np = self._np
+        if "\x1f" in needle or "\x00" in needle:
+            return np.fromiter((needle in h for h in self.haystacks()), bool, self._n)
+        raw = needle.encode("utf-8", "surrogatepass")
+        mask = np.zeros(self._n, bool)
+        for field in self._fields:
+            hits = field.hits(needle, raw)
+            if hits.any():
+                mask |= hits[field.codes]
+        return mask
+
+    def haystacks(self) -> list[str]:
+        """Each row's full search text (the plain rule's haystack)."""
+        ids, centres, notes = ([f.values[c] for c in f.codes.tolist()] for f in self._fields)
+        return ["\x1f".join(parts) for parts in zip(ids, centres, notes)]
+
+
+class _Field:
+    """One searched field: its distinct case-folded values and each row's value code."""
+
+    def __init__(self, texts: list[str]) -> None:
+        import numpy as np
+
+        codes: dict[str, int] = {}
+        self.codes = np.fromiter((codes.setdefault(t, len(codes)) for t in texts), np.int64, len(texts))
+        self.values = list(codes)
+        raw = [v.encode("utf-8", "surrogatepass") for v in self.values]
+        short = [i for i, b in enumerate(raw) if len(b) <= SearchIndex.LONG]
+        self._short_at = np.array(short, np.int64)
+        self._short = np.array([raw[i] for i in short], dtype=bytes) if short else None
+        self._long = [(i, self.values[i]) for i, b in enumerate(raw) if len(b) > SearchIndex.LONG]
+        self._np = np
+
+    def hits(self, needle: str, raw: bytes) -> Any:
+        """Bool array over the distinct values: which contain the needle."""
+        np = self._np
+        hit = np.zeros(len(self.values), bool)
+        if self._short is not None:
+            hit[self._short_at] = np.strings.find(self._short, raw) >= 0
+        for i, value in self._long:
+            if needle in value:
+                hit[i] = True
+        return hit
