@@ -120,12 +120,12 @@ def profile_refresh(n: int, db: Path) -> None:
 
 
 def main(argv: Sequence[str]) -> int:
-    from benchmarks.cohorts import ensure_cohort
+    from benchmarks.cohorts import ensure_cohort, ensure_import_cohort
 
     names = [a for a in argv if not a.startswith("-") and not a[0].isdigit()] or ["import", "summary", "loaded"]
     opts = harness.Options.parse([a for a in argv if a not in names])
     for n in opts.sizes_for((100_000,)):
-        db, xlsx = ensure_cohort(n)
+        db, _ = ensure_cohort(n, xlsx=False)
         if "summary" in names:
             profile_summary(n, db)
         if "loaded" in names:
@@ -133,7 +133,7 @@ def main(argv: Sequence[str]) -> int:
         if "refresh" in names:
             profile_refresh(n, db)
         if "import" in names:
-            profile_import(n, xlsx)
+            profile_import(n, ensure_import_cohort(n)[1])  # the cohort bench_io imports
     return 0
 
 
