@@ -310,3 +310,26 @@ def test_date_cell_far_outside_the_calendar(tmp_path: Path, db: Path, good: Path
     assert code == 1
     err = first_error(result)
     assert (err["sheet"], err["row"], err["column"], err["value"]) == ("prrt", 2, "date", "#VALUE!")
+
+
+def test_plain_values_parse_as_parse_value_says() -> None:
+    """`validate.parse_plain` (the importer's one-pass shortcut) takes only values that
+    `parse_value` returns unchanged, and leaves every other value to it."""
+    import datetime as dt
+
+    from y90gui.core.sheets import SHEETS
+    from y90gui.core.validate import parse_plain, parse_value
+
+    today = dt.date(2024, 6, 30)
+    raws = {"P1", " P1", "P1 ", "", "  ", "x" * 32_768, "1,5", "2.5", 0.0, -0.0, 1e-9, 5.0, 10.0, 10.5, 15.0, 100.0,
+            100.1, -1.0, float("inf"), float("-inf"), float("nan"), 1963.0, 2024.0, 2025.0, 7, dt.date(2010, 1, 1),
+            dt.date(1899, 12, 31), dt.date(2024, 7, 1), dt.datetime(2010, 1, 1, 12), None, "yes"}
+    for sheet in SHEETS:
+        for column in sheet.columns:
+            plain, rest = parse_plain(column, raws, today_=today)
+            assert set(plain) | set(rest) == raws and not set(plain) & set(rest)
+            for raw, value in plain.items():
+                assert parse_value(column, raw, today_=today) is raw is value
+            common = {"text": "P1", "date": dt.date(2010, 1, 1), "number": 5.0 if column.name != "value" else 15.0}
+            if column.type in common:
+                assert common[column.type] in plain, column.name  # the shortcut is taken where it can be

@@ -60,3 +60,17 @@ def test_failed_bulk_write_keeps_triggers(tmp_path: Path) -> None:
     assert s.counts()["labs"] == 0
     assert s.conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()[0] > 0
     s.close()
+
+
+def test_bulk_write_rebuilds_the_indexes_it_drops(tmp_path: Path) -> None:
+    """A bulk import into an empty file drops the growing tables' indexes for speed and builds
+    them again in the same transaction: the schema afterwards is the schema before."""
+    schema_sql = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+    with Store.create(tmp_path / "c.y90") as s:
+        before = s.conn.execute(schema_sql).fetchall()
+        assert any(r[0] == "index" and r[2] == "labs" for r in before)
+        s.replace_patients(make_cohort(150, seed=1, labs_per_patient=40), "first")
+        assert s.conn.execute(schema_sql).fetchall() == before
+        assert s.conn.execute("EXPLAIN QUERY PLAN SELECT * FROM labs WHERE patient_id = 'P00001'").fetchall()[0][3] \
+            .startswith("SEARCH labs USING INDEX labs_patient")
+        assert s.integrity() == "ok"

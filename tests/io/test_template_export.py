@@ -177,3 +177,50 @@ def test_text_longer_than_excel_allows_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(Y90Error, match="sheet patients, cell O2: a text of 40,000 characters"):
         write_workbook(data, tmp_path / "long.xlsx")
     assert not (tmp_path / "long.xlsx").exists()
+
+
+def test_sheet_longer_than_excel_allows_is_refused_before_writing(tmp_path: Path) -> None:
+    """Excel holds 1,048,576 rows a sheet, the header included: one lab row more is refused,
+    naming the sheet, its rows and the limit, and no file (not even a temporary one) appears."""
+    from y90gui.core.xlsxwrite import SheetTooLongError
+
+    data = make_cohort(1, labs_per_patient=1)
+    data["labs"] = data["labs"] * 1_048_576  # one dict shared: the refusal must come before any cell is written
+    target = tmp_path / "big.xlsx"
+    target.write_bytes(b"old")
+    with pytest.raises(SheetTooLongError, match=r"sheet labs has 1,048,576 rows plus the header, more than an "
+                                                r"Excel sheet holds \(1,048,576 rows\): nothing was written"):
+        write_workbook(data, target)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["big.xlsx"]
+
+
+def test_export_store_refuses_a_sheet_over_the_limit_and_writes_one_at_it(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from y90gui.core import xlsxwrite
+
+    data = make_cohort(10, labs_per_patient=30)  # 300 lab rows + header; every other sheet is shorter
+    with Store.create(tmp_path / "case.y90") as store:
+        store.replace_patients(data, "fixture")
+        monkeypatch.setattr(xlsxwrite, "EXCEL_MAX_ROWS", 301)
+        export_store(store, tmp_path / "fits.xlsx")  # exactly the limit: written
+        assert len(workbook_cells(tmp_path / "fits.xlsx")["labs"]) == 301
+        monkeypatch.setattr(xlsxwrite, "EXCEL_MAX_ROWS", 300)
+        with pytest.raises(xlsxwrite.SheetTooLongError, match=r"sheet labs has 300 rows plus the header, more "
+                                                              r"than an Excel sheet holds \(300 rows\)"):
+            export_store(store, tmp_path / "over.xlsx")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx") == ["fits.xlsx"]
+
+
+def test_sheet_of_unknown_length_is_stopped_at_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sheet given as a generator (no row count) is stopped at the first row past the limit;
+    the atomic file is dropped, so nothing appears."""
+    from y90gui.core import xlsxwrite
+    from y90gui.io import layout
+
+    monkeypatch.setattr(xlsxwrite, "EXCEL_MAX_ROWS", 5)
+    sheet = xlsxwrite.SheetData("list", ["n"], ([i] for i in range(7)), kinds=["any"])
+    with pytest.raises(xlsxwrite.SheetTooLongError, match=r"sheet list has 7 rows plus the header, more than an "
+                                                          r"Excel sheet holds \(5 rows\)"):
+        layout.write_sheets(tmp_path / "list.xlsx", [sheet])
+    assert list(tmp_path.iterdir()) == []

@@ -116,8 +116,11 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
                  [_frac("ORR (CR+PR)", rc["orr"], "evaluable patients"),
                   _frac("DCR (CR+PR+SD)", rc["dcr"], "evaluable patients")])
     tm = recist.three_month_frame(fr)
-    out = [[pid, _d(r["date"]), int(r["day"]), r["recorded"], r["recist"], "yes" if r["derived"] else "no",
-            r["baseline_sum"], r["nadir_sum"], r["target_sum_mm"]] for pid, r in tm.iterrows()]
+    # column by column (DataFrame.iterrows built a Series per patient: seconds at 10,000)
+    out = [[pid, _d(date), int(day), recorded, used, "yes" if derived else "no", base, nadir, now]
+           for pid, date, day, recorded, used, derived, base, nadir, now in zip(
+               tm.index, *(tm[c].tolist() for c in ("date", "day", "recorded", "recist", "derived", "baseline_sum",
+                                                   "nadir_sum", "target_sum_mm")), strict=True)]
     table(ws, nxt, ["patient_id", "3-month assessment", "day", "recist recorded", "recist used", "derived",
                      "baseline sum (mm)", "smallest sum so far (mm)", "sum at 3 months (mm)"], out)
 
@@ -236,12 +239,15 @@ def _prior_prrt_rows(prrt: Any, first_re: Any) -> list[list[Any]]:
 
     before = prrt[prrt_before_first_re(prrt["date"], prrt["patient_id"].map(first_re))]
     last = before.groupby("patient_id")["date"].max().reindex(cycles.index)
-    pharma = (prrt.dropna(subset=["radiopharmaceutical"]).drop_duplicates(["patient_id", "radiopharmaceutical"])
-              .sort_values(["patient_id", "radiopharmaceutical"])
-              .groupby("patient_id")["radiopharmaceutical"].agg(", ".join).reindex(cycles.index, fill_value=""))
+    agents = (prrt.dropna(subset=["radiopharmaceutical"]).drop_duplicates(["patient_id", "radiopharmaceutical"])
+              .sort_values(["patient_id", "radiopharmaceutical"]))
+    names_of: dict[Any, list[str]] = {}  # joined in one pass: groupby(...).agg(", ".join) called Python per patient
+    for pid, name in zip(agents["patient_id"].tolist(), agents["radiopharmaceutical"].tolist(), strict=True):
+        names_of.setdefault(pid, []).append(name)
+    pharma = [", ".join(names_of.get(pid, ())) for pid in cycles.index]
     out = []
     for pid, n, total, names, start, before in zip(cycles.index, cycles.to_numpy(), gbq.to_numpy(),
-                                                    pharma.to_numpy(), first_cycle.to_numpy(), last.to_numpy(),
+                                                    pharma, first_cycle.to_numpy(), last.to_numpy(),
                                                     strict=True):
         out.append([pid, int(n), None if total != total else float(total), names, _d(start), _d(before),
                     None if before != before else int(first_re[pid] - before)])

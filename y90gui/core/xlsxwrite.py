@@ -104,6 +104,31 @@ class CellTooLongError(Y90Error):
     pass
 
 
+#: Rows an Excel sheet holds (the header included); Excel refuses to open a longer sheet and
+#: LibreOffice drops the rows beyond it, so such a workbook is never written.
+EXCEL_MAX_ROWS = 1_048_576
+
+
+class SheetTooLongError(Y90Error):
+    """A sheet has more rows than Excel holds: nothing is written."""
+
+
+def _too_long(name: str, rows: int, header: bool) -> SheetTooLongError:
+    with_header = " plus the header" if header else ""
+    return SheetTooLongError(
+        f"sheet {name} has {rows:,} rows{with_header}, more than an Excel sheet holds ({EXCEL_MAX_ROWS:,} rows): "
+        "nothing was written; export fewer patients at a time (a centre, or a list of patients)")
+
+
+def check_sheet_rows(sheets: Sequence[SheetData]) -> None:
+    """Refuse, before anything is written, a sheet whose known `row_count` exceeds Excel's
+    rows (the header counts); sheets of unknown length are checked row by row as written."""
+    for sheet in sheets:
+        header = bool(sheet.header)
+        if sheet.row_count is not None and sheet.row_count + header > EXCEL_MAX_ROWS:
+            raise _too_long(sheet.name, sheet.row_count, header)
+
+
 def _cell_text(ref: str, value: Any) -> str:
     if isinstance(value, str):
         if not value:
@@ -131,7 +156,30 @@ def _cell_date(ref: str, value: Any) -> str:
 
 
 def _cell_any(ref: str, value: Any) -> str:
-    """Slow path by type: the fast paths above handle the column's usual type."""
+    """By the value's type: the exact built-in types by one dict lookup (a report sheet's cells
+    have no column kind), everything else (numpy scalars, subclasses) through `_cell_typed`."""
+    encode = _BY_TYPE.get(value.__class__)
+    return encode(ref, value) if encode is not None else _cell_typed(ref, value)
+
+
+def _cell_float(ref: str, value: float) -> str:
+    return f'<c r="{ref}"><v>{value!r}</v></c>' if math.isfinite(value) else _cell_text(ref, str(value))
+
+
+def _cell_int(ref: str, value: int) -> str:
+    return f'<c r="{ref}"><v>{value}</v></c>'
+
+
+def _cell_bool(ref: str, value: bool) -> str:
+    return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+
+
+def _cell_none(ref: str, value: None) -> str:
+    return ""
+
+
+def _cell_typed(ref: str, value: Any) -> str:
+    """The slow path by isinstance: the fast paths above handle the usual types."""
     if value is None:
         return ""
     if type(value) is str:
@@ -155,6 +203,12 @@ def _cell_any(ref: str, value: Any) -> str:
         return _cell_any(ref, float(value))
     return _cell_text(ref, str(value))
 
+
+#: Encoders of the exact built-in types (`_cell_any`); the same text `_cell_typed` writes for them.
+_BY_TYPE: dict[type, Callable[[str, Any], str]] = {
+    float: _cell_float, str: _cell_text, int: _cell_int, bool: _cell_bool, type(None): _cell_none,
+    dt.date: _cell_date,
+}
 
 #: Cell encoder per column kind (the fast path for the column's own type).
 ENCODERS: dict[str, Callable[[str, Any], str]] = {
@@ -292,8 +346,12 @@ def _write_sheet_body(out: IO[bytes], sheet: SheetData, progress: Progress, done
     bold = sheet.bold_rows
     buf: list[str] = []
     r = top = 1 if sheet.header else 0  # the row above the first data row
-    for row in sheet.rows:
+    limit = EXCEL_MAX_ROWS
+    rows = iter(sheet.rows)
+    for row in rows:
         r += 1
+        if r > limit:  # a row_count that was None or wrong: the caller's atomic file is then dropped
+            raise _too_long(sheet.name, r - top + sum(1 for _ in rows), bool(sheet.header))
         rs = str(r)
         if open_ended and len(row) > len(cols):
             cols += [(column_letter(j), encoders[0]) for j in range(len(cols), len(row))]
@@ -328,6 +386,7 @@ def write_xlsx(target: IO[bytes], sheets: Sequence[SheetData], *, progress: Prog
                compresslevel: int = 1) -> None:
     """Write `sheets` as an .xlsx package to a binary file object (the caller makes it atomic)."""
     progress = progress or NO_PROGRESS
+    check_sheet_rows(sheets)
     total = sum(s.row_count or 0 for s in sheets) or 1
     done = [0]
     drawings = sum(1 for s in sheets if s.pictures)

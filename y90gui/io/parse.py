@@ -1,10 +1,12 @@
 """Raw workbook cells -> `CaseData` and the complete list of problems.
 
 Every cell goes through `core.validate.parse_value`, the one place the rules live. To make a
-400,000-row lab sheet fast the work is done column by column and each distinct raw value of a
+1-million-row lab sheet fast the work is done column by column and each distinct raw value of a
 column is parsed once (a lab sheet has a few thousand distinct dates and a dozen codes), so
 the result is exactly what calling `parse_value` on every cell would give, at dict-lookup
-cost. Row rules (`check_row`) are memoised the same way on the cells they read.
+cost; the distinct values `parse_value` would return unchanged (trimmed text, a float in range)
+are found in one pass by `validate.parse_plain`, beside the rules. Row rules (`check_row`) are
+memoised the same way on the cells they read (`validate.ROW_RULE_CELLS`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from functools import partial
 from typing import Any
 
 from y90gui.core.sheets import SHEET_BY_NAME, SHEETS, Column, Sheet
-from y90gui.core.validate import CaseData, FieldError, Issue, check_row, is_blank, parse_value
+from y90gui.core.validate import (
+    ROW_RULE_CELLS,
+    CaseData,
+    FieldError,
+    Issue,
+    check_row,
+    is_blank,
+    parse_plain,
+    parse_value,
+)
 from y90gui.io.layout import OWN_SHEETS
 from y90gui.io.reader import RawSheet, column_letters
 
@@ -24,7 +35,6 @@ from y90gui.io.reader import RawSheet, column_letters
 #: replaces each listed patient's whole record: a sheet deleted by mistake would silently
 #: delete that data for every patient in the workbook.
 OPTIONAL_SHEETS = frozenset({"reference_ranges"})
-_ROW_RULE_CELLS = {"labs": ("test", "unit", "lln", "uln"), "reference_ranges": ("test", "unit", "lln", "uln")}
 
 
 @dataclass
@@ -74,6 +84,7 @@ def parse_workbook(raw_sheets: Sequence[RawSheet], today: dt.date | None = None,
             result.warnings.append(Issue(SHEET_BY_NAME[key].name, None, None, None,
                                          "sheet is hidden in the workbook: it is imported like the others (unhide "
                                          "it in Excel to see what it holds)"))
+    ahead = [by_norm[s.name] for s in SHEETS if s.name in by_norm]  # the sheets to read, in order
     for done, sheet in enumerate(SHEETS):
         if on_sheet is not None:
             on_sheet(done, len(SHEETS), sheet.name)
@@ -85,8 +96,11 @@ def parse_workbook(raw_sheets: Sequence[RawSheet], today: dt.date | None = None,
                                            "sheet is missing (every sheet of the template is needed; leave it "
                                            "empty below the header when there is nothing to report)"))
             continue
-        lazy = found.load is not None
+        lazy = found.pending
         found.cells()
+        following = next(i for i, r in enumerate(ahead) if r is found) + 1
+        if following < len(ahead):  # read the next sheet while this one is parsed
+            ahead[following].prefetch()
         result.data[sheet.name] = _parse_sheet(sheet, found, today, result)
         if lazy:
             found.rows = []  # parsed: its cells go before the next sheet is read
@@ -257,7 +271,10 @@ def _blank_rows(columns: Sequence[Sequence[Any]], n: int) -> set[int]:
     """Indices of rows whose cells are all blank (`is_blank`), checking the first column first."""
     if not columns:
         return set(range(n))
-    candidates = [k for k, v in enumerate(columns[0]) if v == "" or (v.__class__ is str and not v.strip())]
+    blanks = {v for v in set(columns[0]) if v == "" or (v.__class__ is str and not v.strip())}
+    if not blanks:  # the common case: every row has its first cell
+        return set()
+    candidates = [k for k, v in enumerate(columns[0]) if v.__class__ is str and v in blanks]
     return {k for k in candidates if all(is_blank(col[k]) or col[k] == "" for col in columns)}
 
 
@@ -271,7 +288,10 @@ def _parse_column(column: Column, raw_values: Sequence[Any], today: dt.date) -> 
     keys: Sequence[Any] = list(zip(map(type, raw_values), raw_values)) if typed else raw_values
     results: dict[Any, Any] = {}
     bad: dict[Any, str] = {}
-    for key in set(keys):
+    distinct: Any = set(keys)
+    if not typed:  # the values parse_value gives back as they are, in one pass (validate.parse_plain)
+        results, distinct = parse_plain(column, distinct, today_=today)
+    for key in distinct:
         raw = key[1] if typed else key
         try:
             results[key] = parse_value(column, raw, today_=today)
@@ -289,14 +309,11 @@ def _parse_column(column: Column, raw_values: Sequence[Any], today: dt.date) -> 
 
 def _row_rules(sheet: Sheet, rows: list[dict[str, Any]], bad_rows: set[int], out: ParsedWorkbook,
                columns: Sequence[Sequence[Any]]) -> None:
-    cells = _ROW_RULE_CELLS.get(sheet.name)
-    if cells is None:
-        for k, r in enumerate(rows):
-            if k not in bad_rows:  # its cells already have errors; a row rule on them only adds noise
-                for column, message in check_row(sheet.name, r):
-                    out.errors.append(Issue(sheet.name, r["_row"], column, r.get(column), message))
+    cells = ROW_RULE_CELLS.get(sheet.name)
+    if cells is None:  # the sheet has no row rules
         return
-    # The rule reads only `cells`: check each distinct combination once, then find its rows.
+    # The rules read only `cells`: check each distinct combination once, then find its rows
+    # (a row in `bad_rows` already has errors; a row rule on its cells would only add noise).
     index = {c.name: i for i, c in enumerate(sheet.columns)}
     keys = list(zip(*(columns[index[c]] for c in cells))) if rows else []
     failing = {}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -67,13 +68,51 @@ class RawSheet:
     hidden: bool = False
     #: Sheets from `open_workbook`: fills `rows` and `merged` when called (then it is None).
     load: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+    _reading: threading.Thread | None = field(default=None, repr=False, compare=False)
+    _failure: BaseException | None = field(default=None, repr=False, compare=False)
 
     def cells(self) -> list[list[Any]]:
-        """The rows, read now if the sheet was opened lazily."""
+        """The rows, read now if the sheet was opened lazily (or waited for, if `prefetch` started it)."""
+        if self._reading is not None:
+            self.settle()
+            if self._failure is not None:
+                failure, self._failure = self._failure, None
+                raise failure
         if self.load is not None:
             load, self.load = self.load, None
             load()
         return self.rows
+
+    @property
+    def pending(self) -> bool:
+        """Opened lazily and its cells not taken yet (being read, or not started)."""
+        return self.load is not None or self._reading is not None
+
+    def prefetch(self) -> None:
+        """Start reading a lazily opened sheet on a worker thread; `cells()` then waits for it.
+
+        Calamine reads without the GIL, so the next sheet is read while the importer parses
+        this one (the two take a core each). Only one sheet ahead: at most two sheets' cells
+        are held at once. `open_workbook` waits for a started read before it closes the workbook.
+        """
+        if self.load is None or self._reading is not None:
+            return
+        load, self.load = self.load, None
+
+        def run() -> None:
+            try:
+                load()
+            except BaseException as exc:  # noqa: BLE001 - handed to the thread that asks for the cells
+                self._failure = exc
+
+        self._reading = threading.Thread(target=run, name=f"read sheet {self.name}", daemon=True)
+        self._reading.start()
+
+    def settle(self) -> None:
+        """Wait for a read `prefetch` started (its failure, if any, is kept for `cells()`)."""
+        if self._reading is not None:
+            self._reading.join()
+            self._reading = None
 
 
 @dataclass
@@ -120,8 +159,8 @@ def open_workbook(path: Path) -> Iterator[list[RawSheet]]:
         if isinstance(exc, _STOP):
             raise
         raise WorkbookFileError(f"{path.name} cannot be read as a workbook: {_one_line(exc)}") from None
+    sheets: list[RawSheet] = []
     try:
-        sheets: list[RawSheet] = []
         for meta in wb.sheets_metadata:
             if "WorkSheet" not in str(meta.typ):
                 continue
@@ -135,6 +174,8 @@ def open_workbook(path: Path) -> Iterator[list[RawSheet]]:
             sheets.append(raw)
         yield sheets
     finally:
+        for raw in sheets:  # no read may still run in the workbook being closed
+            raw.settle()
         wb.close()
 
 

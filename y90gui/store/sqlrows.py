@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
+from operator import methodcaller
 from typing import Any
 
 from y90gui.core.sheets import SHEET_BY_NAME
@@ -70,7 +71,7 @@ def sql_rows(sheet: Any, rows: Sequence[dict[str, Any]]) -> Iterator[tuple[Any, 
     value of a date column, and only to the columns whose type needs converting."""
     columns: list[list[Any]] = []
     for c in sheet.columns:
-        col = [r.get(c.name) for r in rows]
+        col = list(map(methodcaller("get", c.name), rows))  # r.get(name) for every row, without a Python step
         if c.type == "date":
             converted = {d: to_sql("date", d) for d in set(col)}
             col = list(map(converted.__getitem__, col))
