@@ -57,7 +57,10 @@ class PreparedReport:
     ids: pd.Index
     excluded: np.ndarray  # bool per patient: `inclusion` FLAG
     treated: np.ndarray  # codes of `report.treated` patients, in its order
-    os_days: np.ndarray  # per treated patient (`survival.os_arrays`)
+    #: OS (`survival.os_arrays`) and PFS (`pfs.pfs_frame`) of the treated patients, each in time
+    #: order (a fit counts sorted input in one pass; a Kaplan-Meier fit does not depend on row order)
+    os_codes: np.ndarray
+    os_days: np.ndarray
     os_dead: np.ndarray
     symptomatic: np.ndarray  # per treated patient: functional_syndrome == 1
     procs: np.ndarray  # codes of `report.treated` procedures
@@ -73,9 +76,10 @@ class PreparedReport:
     reild_fatal: np.ndarray
     lab_procedure: tuple[np.ndarray, np.ndarray]  # (codes, cells) of `toxicity.grade_cells`
     lab_patient: tuple[np.ndarray, np.ndarray]
-    pfs_days: np.ndarray  # per treated patient (`pfs.pfs_frame`)
+    pfs_codes: np.ndarray
+    pfs_days: np.ndarray
     pfs_event: np.ndarray
-    landmark: Any  # `landmark.LandmarkData` of every treated patient
+    landmark: Any  # `landmark.LandmarkData` of every treated patient, each group in time order
     landmark_codes: dict[str, np.ndarray]  # codes of `landmark.ids` and of its excluded_ids
     treatments: dict[str, np.ndarray]  # treatment -> codes of distinct patients, on or after the first RE
     #: `recist.three_month_frame` and the lab windows' per-procedure table, kept for the window's
@@ -146,8 +150,9 @@ class PreparedReport:
             return {"basis": basis, **fraction(int(treated[pairs[1]].sum()), n_pats)}
 
         table = self.lab_procedure if basis == "procedures" else self.lab_patient
-        km = survival.kaplan_meier(self.os_days[in_t], self.os_dead[in_t], ci_method=ci_method)
-        pfs_km = survival.kaplan_meier(self.pfs_days[in_t], self.pfs_event[in_t], ci_method=ci_method)
+        in_os, in_pfs = m[self.os_codes], m[self.pfs_codes]
+        km = survival.kaplan_meier(self.os_days[in_os], self.os_dead[in_os], ci_method=ci_method)
+        pfs_km = survival.kaplan_meier(self.pfs_days[in_pfs], self.pfs_event[in_pfs], ci_method=ci_method)
 
         out: dict[str, Any] = {
             "format": FORMAT,
@@ -246,6 +251,14 @@ def prepare(fr: Frames, window_days: int = 90) -> PreparedReport:
 
     pf = pfs.pfs_frame(fr, pats)
     lm = landmark.landmark_data(pats, tm)
+    for name, (days, dead) in lm.groups.items():
+        order = np.argsort(days, kind="stable")
+        lm.groups[name] = (days[order], dead[order])
+        lm.ids[name] = lm.ids[name][order]
+    treated_codes = codes(pats["patient_id"])
+    os_order = np.argsort(os_days, kind="stable")
+    pfs_days = pf["days"].to_numpy(dtype=float)
+    pfs_order = np.argsort(pfs_days, kind="stable")
     lm_codes = {name: codes(v) for name, v in lm.ids.items()}
     lm_codes.update({"excluded:" + reason: codes(v) for reason, v in lm.excluded_ids.items()})
     ta = fr.treatments_after.merge(first.reset_index(), on="patient_id")
@@ -253,7 +266,8 @@ def prepare(fr: Frames, window_days: int = 90) -> PreparedReport:
 
     return PreparedReport(
         frames=fr, window_days=window_days, ids=ids, excluded=excluded,
-        treated=codes(pats["patient_id"]), os_days=os_days, os_dead=os_dead,
+        treated=treated_codes, os_codes=treated_codes[os_order], os_days=os_days[os_order],
+        os_dead=os_dead[os_order],
         symptomatic=(pats["functional_syndrome"] == 1).to_numpy(dtype=bool),
         procs=codes(procs["patient_id"]), whole_liver=(procs["extent"] == "whole_liver").to_numpy(dtype=bool),
         interval=codes(interval.index), interval_days=interval.to_numpy(dtype=float),
@@ -261,7 +275,8 @@ def prepare(fr: Frames, window_days: int = 90) -> PreparedReport:
         clin_pairs=pairs(clin), comp_pairs=pairs(comp),
         reild_any=distinct(reild["patient_id"]), reild_fatal=distinct(reild.loc[reild["grade"] == 5, "patient_id"]),
         lab_procedure=lab_cells(w.per_procedure), lab_patient=lab_cells(w.per_patient),
-        pfs_days=pf["days"].to_numpy(dtype=float), pfs_event=pf["event"].to_numpy(dtype=bool),
+        pfs_codes=treated_codes[pfs_order], pfs_days=pfs_days[pfs_order],
+        pfs_event=pf["event"].to_numpy(dtype=bool)[pfs_order],
         landmark=lm, landmark_codes=lm_codes,
         treatments={t: distinct(ta.loc[ta["treatment"] == t, "patient_id"]) for t in TREATMENT},
         three_month=tm, lab_per_procedure=w.per_procedure,
