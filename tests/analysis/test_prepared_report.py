@@ -99,3 +99,15 @@ def test_event_table_and_logrank_are_lifelines_to_the_bit(seed: int) -> None:
     ref = multivariate_logrank_test(durations, labels, events)
     assert (res.statistic, res.p_value, res.df) == (float(ref.test_statistic), float(ref.p_value),
                                                      int(ref.degrees_of_freedom))
+
+
+def test_lab_windows_by_slices_of_patients_give_the_same_report(frames: Frames,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large case series grades its labs 20,000 patients at a time (peak memory): the same report."""
+    from y90gui.analysis import prepared_report
+
+    ids = _ids(frames, FILTERS["centre"])
+    whole = [json.dumps(prepare(frames).report(x, basis=b)) for x in (None, ids) for b in ("procedures", "patients")]
+    monkeypatch.setattr(prepared_report, "LAB_CHUNK_PATIENTS", 70)  # 5 slices, the last one short
+    sliced = prepare(frames)
+    assert [json.dumps(sliced.report(x, basis=b)) for x in (None, ids) for b in ("procedures", "patients")] == whole

@@ -243,7 +243,7 @@ def prepare(fr: Frames, window_days: int = 90) -> PreparedReport:
         unique = df[["patient_id", "proc"]].drop_duplicates()
         return codes(unique["patient_id"]), distinct(df["patient_id"])
 
-    w = toxicity.lab_windows(fr, window_days)
+    per_procedure, per_patient = lab_tables(fr, window_days)
 
     def lab_cells(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         pids, cells = toxicity.grade_cells(table)
@@ -274,10 +274,44 @@ def prepare(fr: Frames, window_days: int = 90) -> PreparedReport:
         tm=codes(tm.index), tm_recist=tm_recist, tm_clinical=tm_clinical,
         clin_pairs=pairs(clin), comp_pairs=pairs(comp),
         reild_any=distinct(reild["patient_id"]), reild_fatal=distinct(reild.loc[reild["grade"] == 5, "patient_id"]),
-        lab_procedure=lab_cells(w.per_procedure), lab_patient=lab_cells(w.per_patient),
+        lab_procedure=lab_cells(per_procedure), lab_patient=lab_cells(per_patient),
         pfs_codes=treated_codes[pfs_order], pfs_days=pfs_days[pfs_order],
         pfs_event=pf["event"].to_numpy(dtype=bool)[pfs_order],
         landmark=lm, landmark_codes=lm_codes,
         treatments={t: distinct(ta.loc[ta["treatment"] == t, "patient_id"]) for t in TREATMENT},
-        three_month=tm, lab_per_procedure=w.per_procedure,
+        three_month=tm, lab_per_procedure=per_procedure,
     )
+
+
+#: Patients per `lab_windows` call: its pairings of lab rows with procedures are the largest
+#: temporaries of a load (about 1.1 GB for the 3.9 million lab rows of 100,000 patients at once).
+LAB_CHUNK_PATIENTS = 20_000
+
+
+def lab_tables(fr: Frames, window_days: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`toxicity.lab_windows(fr).per_procedure` and `.per_patient`, computed for a slice of
+    `LAB_CHUNK_PATIENTS` patients at a time (every row of those tables is one patient's, and the
+    reference ranges are whole in each slice), so the peak memory of a load is a fraction of it.
+    Rows come slice by slice: every consumer counts or groups them (no row order is relied on)."""
+    import numpy as np
+    import pandas as pd
+
+    from y90gui.analysis import toxicity
+
+    n = len(fr.patients)
+    if n <= LAB_CHUNK_PATIENTS:
+        w = toxicity.lab_windows(fr, window_days)
+        return w.per_procedure, w.per_patient
+    ids = pd.Index(fr.patients["patient_id"].to_numpy(dtype=object))
+    sheets = {name: fr.sheet(name) for name in ("patients", "labs", "radioembolization")}
+    codes = {name: np.asarray(ids.get_indexer(df["patient_id"].to_numpy(dtype=object))) for name, df in sheets.items()}
+    procedures, patients = [], []
+    for lo in range(0, n, LAB_CHUNK_PATIENTS):
+        hi = lo + LAB_CHUNK_PATIENTS
+        part = dataclasses.replace(fr, **{name: df[(codes[name] >= lo) & (codes[name] < hi)]
+                                          for name, df in sheets.items()})
+        w = toxicity.lab_windows(part, window_days)
+        procedures.append(w.per_procedure)
+        patients.append(w.per_patient)
+        del w, part
+    return pd.concat(procedures, ignore_index=True), pd.concat(patients, ignore_index=True)
