@@ -103,7 +103,7 @@ def test_event_table_and_logrank_are_lifelines_to_the_bit(seed: int) -> None:
 
 def test_lab_windows_by_slices_of_patients_give_the_same_report(frames: Frames,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """A large case series grades its labs 20,000 patients at a time (peak memory): the same report."""
+    """A large case series grades its labs 10,000 patients at a time (peak memory): the same report."""
     from y90gui.analysis import prepared_report
 
     ids = _ids(frames, FILTERS["centre"])
