@@ -223,7 +223,9 @@ def number_at_risk(durations_days: Sequence[float] | Any, at_days: Sequence[floa
     (0 once every patient of the group has left: after a stratum ended)."""
     import numpy as np
 
-    sorted_d = np.sort(np.asarray(durations_days, dtype=float))
+    sorted_d = np.asarray(durations_days, dtype=float)
+    if len(sorted_d) > 1 and not (sorted_d[1:] >= sorted_d[:-1]).all():  # time-ordered input needs no sort
+        sorted_d = np.sort(sorted_d)
     return [int(len(sorted_d) - np.searchsorted(sorted_d, t, side="left")) for t in at_days]
 
 

@@ -129,11 +129,22 @@ class CohortData:
         rows: pd.DataFrame = self._endpoints[endpoint]
         return rows
 
+    def time_ordered_rows(self, endpoint: str) -> pd.DataFrame:
+        """`endpoint_rows` in time order (stable), once per load: a Kaplan-Meier fit counts
+        time-ordered rows in one pass (`survival._distinct_times`) instead of sorting 100,000
+        of them twice on every filter change; no fit depends on the order of its rows."""
+        key = f"time_ordered:{endpoint}"
+        if key not in self._endpoints:
+            rows = self.endpoint_rows(endpoint)
+            self._endpoints[key] = rows.iloc[rows["days"].to_numpy(dtype=float).argsort(kind="stable")]
+        out: pd.DataFrame = self._endpoints[key]
+        return out
+
     def endpoint_strata(self, endpoint: str, field_name: str | None, patient_ids: Iterable[str] | None, *,
                         keep_missing: bool = False, whole: str = "all") -> Strata:
         """An endpoint's rows of these patients split by `field_name` (None: one group, key
         `whole`); without a value left out and counted, or kept (`strata.split`, as everywhere)."""
-        rows = self.endpoint_rows(endpoint)
+        rows = self.time_ordered_rows(endpoint)
         if patient_ids is not None:
             rows = rows[rows["patient_id"].isin(set(patient_ids))]
         if field_name is None:
