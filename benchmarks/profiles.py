@@ -6,8 +6,7 @@
 Each profile runs in this one thread, so the window's background work (which runs on worker
 threads, out of cProfile's sight) is profiled by calling the same functions the window's
 tasks call: `load_cohort` + `compute_report` for "loaded", `patient_summary` for the first
-paint's query, and a refresh's KM refit + cohort toxicity + report for "refresh" (written by
-`bench_gui --profile`, which has the loaded window at hand).
+paint's query, and a refresh's KM refit + cohort toxicity + report for "refresh".
 """
 
 from __future__ import annotations
@@ -91,13 +90,15 @@ def profile_loaded(n: int, db: Path) -> None:
 
     def run() -> None:
         cohort = load_cohort(db, NO_PROGRESS)
-        compute_report(cohort.subset(None), "log-log", "procedures", 90, NO_PROGRESS)
+        compute_report(cohort, None, "log-log", "procedures", 90, NO_PROGRESS)
     save(f"window-loaded-{n}", run, f"the window's background load: load_cohort + the report, {n:,} patients")
 
 
 def profile_refresh(n: int, db: Path) -> None:
-    """What one cohort refresh of all patients computes: the report (cohort toxicity shows its
-    tables) and the KM fit of every patient's OS row; the cohort is loaded before the clock."""
+    """What one cohort refresh computes: the report of the filter (cohort toxicity shows its
+    tables; `CohortData.report`, masks over the load's prepared derivations) and the KM fit of
+    the filter's OS rows, for one centre and then all patients again (as bench_gui's refresh);
+    the cohort is loaded before the clock."""
     import numpy as np
 
     from y90gui.analysis import survival
@@ -106,18 +107,21 @@ def profile_refresh(n: int, db: Path) -> None:
     from y90gui.ui.report_view import compute_report
 
     cohort = load_cohort(db, NO_PROGRESS)
-    few = [r[0] for r in cohort.os_rows[:50]]  # warm-up: first-call imports (scipy, pandas) are not a refresh
-    survival.kaplan_meier(np.array([r[1] for r in cohort.os_rows[:50]]), np.array([r[2] for r in cohort.os_rows[:50]]))
-    compute_report(cohort.subset(few), "log-log", "procedures", 90, NO_PROGRESS)
+    pats = cohort.frames.patients
+    centre = [str(p) for p in pats.loc[pats["center"] == pats["center"].iloc[0], "patient_id"]]
+    few = centre[:50]  # warm-up: first-call imports (scipy, pandas) are not a refresh
+    compute_report(cohort, few, "log-log", "procedures", 90, NO_PROGRESS)
+    survival.kaplan_meier(np.array([1.0, 2.0]), np.array([True, False]))
 
     def run() -> None:
-        days = np.array([r[1] for r in cohort.os_rows])
-        events = np.array([r[2] for r in cohort.os_rows])
-        survival.kaplan_meier(days, events, ci_method="log-log")
-        compute_report(cohort.subset(list({r[0] for r in cohort.os_rows})), "log-log", "procedures", 90,
-                       NO_PROGRESS)
-    save(f"cohort-refresh-{n}", run, f"one cohort refresh's computation (KM of all + report on the filtered "
-                                      f"subset = all), {n:,} patients; the KM drawing is not in it")
+        for ids in (centre, None):
+            st = cohort.strata(None, ids)
+            for days, events in st.groups.values():
+                survival.kaplan_meier(days, events, ci_method="log-log")
+            compute_report(cohort, ids, "log-log", "procedures", 90, NO_PROGRESS)
+    save(f"cohort-refresh-{n}", run, f"two cohort refreshes' computation (one centre, then all patients: KM of "
+                                      f"the filter's OS + the report by masks), {n:,} patients; the drawing "
+                                      f"is not in it")
 
 
 def profile_keystroke(n: int, db: Path) -> None:

@@ -95,3 +95,27 @@ def test_report_exports_html_pdf_and_xlsx(window, qtbot, tmp_path):
     from openpyxl import load_workbook
 
     assert len(load_workbook(xlsx, read_only=True).sheetnames) >= 3
+
+
+def test_report_of_a_search_and_of_a_saved_cohort_is_the_report_of_their_patients(window, qtbot):
+    """The window reports a filter by masks over the load's derivations (`prepared_report`): the
+    same object as the report computed from scratch on the filtered patients' rows."""
+    _show(window, qtbot, window.report_view)
+    panel = window.patient_panel
+    report = _wait_report(window, qtbot, lambda: panel.search.setText("T00"))  # T001..T009
+    ids = window.filtered_patient_ids()
+    assert len(ids) == 9
+    assert report == compute_report(_subset(set(ids)))
+
+    panel.search.clear()
+    panel.set_filter("center", "Utrecht")
+    panel.set_filter("vital_status", "alive")
+    assert window.cohort_menu.save_current("Utrecht alive")
+    saved = set(panel.filtered_ids())
+    assert _wait_report(window, qtbot, panel.clear_filters)["patients"] == 12
+    window.cohort_menu.rebuild()
+    [apply] = [a for a in window.cohort_menu.actions() if a.text().startswith("&1 Utrecht alive")]
+    report = _wait_report(window, qtbot, apply.trigger)
+    assert set(window.filtered_patient_ids()) == saved and len(saved) == 6
+    assert report == compute_report(_subset(saved))
+    assert report["patients"] == 6 and report["os"]["N"] == 6

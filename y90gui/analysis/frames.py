@@ -133,11 +133,13 @@ def frame_from_chunks(sheet: Sheet, chunks: Iterable[list[tuple[Any, ...]]]) -> 
                 parts[i].append(np.array(values, dtype=object))
         del rows
     data = {}
-    for c, arrays, is_num in zip(sheet.columns, parts, numeric, strict=True):
+    for i, (c, is_num) in enumerate(zip(sheet.columns, numeric, strict=True)):
+        arrays, parts[i] = parts[i], []  # each column's chunks are let go once joined: one column doubled at a time
         if not arrays:
             data[c.name] = np.array([], dtype=float if is_num else object)
         else:
             data[c.name] = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+        del arrays
     df = pd.DataFrame(data)
     df["_row"] = np.arange(len(df))
     return df

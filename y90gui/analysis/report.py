@@ -23,9 +23,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from y90gui.analysis.fractions import fraction
-from y90gui.core.codes import TREATMENT
-
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -98,13 +95,6 @@ def ae_with_procedure(fr: Frames, procs: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([named, unnamed], ignore_index=True).sort_values("_row").reset_index(drop=True)
 
 
-def _per_basis(df: pd.DataFrame, basis: str, n_procs: int, n_pats: int) -> dict[str, Any]:
-    if basis == "procedures":
-        n = len(df[["patient_id", "proc"]].drop_duplicates())
-        return {"basis": basis, **fraction(n, n_procs)}
-    return {"basis": basis, **fraction(df["patient_id"].nunique(), n_pats)}
-
-
 def _quantiles(values: Any) -> dict[str, Any]:
     import numpy as np
 
@@ -120,79 +110,13 @@ def _num(x: float) -> int | float:
 
 def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = "procedures",
                         window_days: int = 90) -> dict[str, Any]:
-    from y90gui.analysis import inclusion, landmark, pfs, recist, survival, toxicity
-    from y90gui.analysis.prior_prrt import prior_prrt
+    """The report of these frames: `prepared_report.prepare` (every per-patient derivation) and
+    its `report` for all of them; the window keeps the prepared form and reports any filter."""
+    from y90gui.analysis import survival
+    from y90gui.analysis.prepared_report import prepare
 
-    left_out = inclusion.exclusions(fr)
-    fr = inclusion.analysed(fr)
     if basis not in BASES:
         raise ValueError(f"unknown basis {basis!r}; use one of {', '.join(BASES)}")
     if ci_method not in survival.CI_METHODS:
         raise ValueError(f"unknown CI method {ci_method!r}; use one of {', '.join(survival.CI_METHODS)}")
-    pats, procs = treated(fr)
-    n_pats, n_procs = len(pats), len(procs)
-    first = pats.set_index("patient_id")["first_re"]
-
-    # PRRT -> RE: last cycle before the first radioembolization
-    interval = prior_prrt(fr, first)["days_to_re"]
-
-    # RECIST and clinical response at 3 months
-    tm = recist.three_month_frame(fr)
-    tm = tm[tm.index.isin(pats["patient_id"])]
-    counts = tm["recist"].value_counts()
-    rec: dict[str, Any] = {k: int(counts.get(k, 0)) for k in ("CR", "PR", "SD", "PD", "NE")}
-    rec["not_assessed"] = n_pats - sum(rec.values())
-    evaluable = rec["CR"] + rec["PR"] + rec["SD"] + rec["PD"]
-    rec["orr"] = fraction(rec["CR"] + rec["PR"], evaluable)
-    rec["dcr"] = fraction(rec["CR"] + rec["PR"] + rec["SD"], evaluable)
-
-    symptomatic = set(pats.loc[pats["functional_syndrome"] == 1, "patient_id"])
-    cr3 = tm.loc[tm.index.isin(symptomatic), "clinical_response"]
-    cr3 = cr3[cr3.isin(["yes", "no"])]
-
-    # adverse events
-    ae = ae_with_procedure(fr, procs)
-    ae = ae[ae["patient_id"].isin(pats["patient_id"])]
-    clin = ae[(ae["category"] == "clinical") & ae["proc"].notna()]
-    clin = clin[(clin["onset_date"] - clin["proc_date"] >= 0) & (clin["onset_date"] - clin["proc_date"] <= window_days)]
-    comp = ae[(ae["category"] == "complication") & ae["proc"].notna()]
-    terms = ae["term"].astype(str).str.strip().str.lower()
-    reild = ae[terms.isin(REILD_TERMS)]
-
-    # lab toxicity
-    w = toxicity.lab_windows(fr, window_days)
-    w.per_procedure = w.per_procedure[w.per_procedure["patient_id"].isin(pats["patient_id"])]
-    w.per_patient = w.per_patient[w.per_patient["patient_id"].isin(pats["patient_id"])]
-
-    # overall survival
-    km = survival.kaplan_meier(*survival.os_arrays(pats), ci_method=ci_method)
-    pf = pfs.pfs_frame(fr, pats)
-    pfs_km = survival.kaplan_meier(pf["days"].to_numpy(), pf["event"].to_numpy(), ci_method=ci_method)
-
-    # treatments after the first RE (start on or after it)
-    ta = fr.treatments_after.merge(first.reset_index(), on="patient_id")
-    ta = ta[ta["start_date"] >= ta["first_re"]]
-
-    out: dict[str, Any] = {
-        "format": FORMAT,
-        "patients": n_pats,
-        "procedures": n_procs,
-        "whole_liver": fraction(int((procs["extent"] == "whole_liver").sum()), n_procs),
-        "prrt_to_re_days": _quantiles(interval.to_numpy()),
-        "recist_3m": rec,
-        "clinical_response_3m": fraction(int((cr3 == "yes").sum()), len(cr3)),
-        "clinical_toxicity_3m": _per_basis(clin, basis, n_procs, n_pats),
-        "lab_toxicity": {"basis": basis, "window_days": window_days,
-                         "tests": toxicity.summary_by_test(w, basis, n_procs, n_pats)},
-        "complications": _per_basis(comp, basis, n_procs, n_pats),
-        "reild": {"any": fraction(reild["patient_id"].nunique(), n_pats),
-                  "fatal": fraction(reild.loc[reild["grade"] == 5, "patient_id"].nunique(), n_pats)},
-        "os": km_block(km, "first_radioembolization"),
-        "pfs": km_block(pfs_km, "first_radioembolization", event_definition=pfs.EVENT_DEFINITION),
-        "os_landmark_3m": landmark.landmark_json(landmark.landmark_data(pats, tm), ci_method),
-        "post_re_treatments": {t: fraction(ta.loc[ta["treatment"] == t, "patient_id"].nunique(), n_pats)
-                               for t in TREATMENT},
-    }
-    if left_out["n"]:  # extension key, only when someone is excluded (docs/FORMAT-EXTENSIONS.md)
-        out[inclusion.REPORT_KEY] = left_out
-    return out
+    return prepare(fr, window_days).report(None, ci_method=ci_method, basis=basis)

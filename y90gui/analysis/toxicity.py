@@ -23,22 +23,53 @@ if TYPE_CHECKING:
     from y90gui.core.validate import CaseData
 
 __all__ = ["BASELINE_DAYS", "WINDOW_DAYS", "LabWindows", "filled_labs", "graded_labs", "lab_windows",
-           "patient_rows", "procedure_rows", "summary_by_test", "worsened_by_test", "worst_after_procedures",
+           "grade_cells", "grade_counts", "patient_rows", "procedure_rows", "summary_by_test", "tests_json",
+           "worsened_by_test", "worst_after_procedures",
            "worst_per_patient"]
 
 
 def summary_by_test(w: LabWindows, basis: str, n_procedures: int, n_patients: int) -> dict[str, Any]:
     """The report's lab_toxicity.tests object: grade counts per test on the chosen basis."""
+    table = w.per_procedure if basis == "procedures" else w.per_patient
+    return tests_json(grade_counts(grade_cells(table)[1]))
+
+
+#: the columns of a per-test count row: not gradable (-1), grades 0..4
+GRADE_CELLS = 6
+
+
+def grade_cells(table: Any) -> tuple[Any, Any]:
+    """(patient_id, count cell) of each row of a `LabWindows` per-procedure or per-patient table
+    that counts: with values, a test of `LAB_TEST`, worst grade -1 (not gradable) .. 4; the cell
+    is test index x `GRADE_CELLS` + worst + 1. `prepared_report` masks these by patient."""
+    import numpy as np
+
+    rows = table[table["n_values"] > 0]
+    index = {c: i for i, c in enumerate(LAB_TEST)}
+    test = np.fromiter((index.get(v, -1) for v in rows["test"]), dtype=np.int64, count=len(rows))
+    worst = rows["worst"].to_numpy(dtype=float).astype(int)
+    counted = (test >= 0) & (worst >= -1) & (worst <= 4)
+    return rows["patient_id"].to_numpy(dtype=object)[counted], test[counted] * GRADE_CELLS + worst[counted] + 1
+
+
+def grade_counts(cells: Any) -> Any:
+    """The (test) x (not gradable, grade 0..4) count matrix of `grade_cells` cells."""
+    import numpy as np
+
+    return np.bincount(cells, minlength=len(LAB_TEST) * GRADE_CELLS).reshape(len(LAB_TEST), GRADE_CELLS)
+
+
+def tests_json(counts: Any) -> dict[str, Any]:
+    """lab_toxicity.tests from a (test of `LAB_TEST`) x (not gradable, grade 0..4) count matrix:
+    the one place the grades, not gradable and grade 3-4 n/N are spelled out (the report and
+    `prepared_report`, which counts masked rows)."""
     from y90gui.analysis.fractions import fraction
 
-    table = w.per_procedure if basis == "procedures" else w.per_patient
-    with_values = table[table["n_values"] > 0]
-    counts = with_values.groupby(["test", with_values["worst"].astype(int)]).size()
     out: dict[str, Any] = {}
-    for test in LAB_TEST:
-        c = counts[test] if test in counts.index.get_level_values(0) else {}
-        grades = {str(g): int(c.get(g, 0)) for g in range(5)}
-        not_gradable = int(c.get(-1, 0))
+    for i, test in enumerate(LAB_TEST):
+        row = [int(x) for x in counts[i]]
+        grades = {str(g): row[g + 1] for g in range(5)}
+        not_gradable = row[0]
         n34 = grades["3"] + grades["4"]
         out[test] = {"grades": grades, "not_gradable": not_gradable,
                      "grade3_4": fraction(n34, sum(grades.values()) + not_gradable)}

@@ -1,8 +1,11 @@
 """The study report as a page, for the session's current cohort view, computed off the GUI thread.
 
-The report is `analysis.report.compute_from_frames` of the shown patients' frames (derived once
-per load, `services.cohort`); this view only renders it (`services.report_html`) and exports it:
-HTML, PDF (QTextDocument -> QPdfWriter) or the report workbook (`write_report_workbook`, on a worker).
+The report is `CohortData.report` of the shown patients: the per-patient derivations of the
+whole case series are made once per load (`analysis.prepared_report`), a filter change only masks
+and counts (the same code as `report --json`, so the same numbers as `compute_from_frames` of their
+frames). This view only renders it (`services.report_html`) and exports it: HTML, PDF
+(QTextDocument -> QPdfWriter) or the report workbook (`write_report_workbook`, on a worker, with
+the shown patients' frames cut out there).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -42,11 +46,12 @@ def report_to_html(report: dict[str, Any], shown: int, total: int, cohort: dict[
     return render(report, shown, total, cohort=named)
 
 
-def compute_report(frames: Any, ci_method: str, basis: str, window_days: int, progress: Any) -> dict[str, Any]:
-    from y90gui.analysis.report import compute_from_frames
-
+def compute_report(cohort: Any, patient_ids: list[str] | None, ci_method: str, basis: str, window_days: int,
+                   progress: Any) -> dict[str, Any]:
+    """The report of these patients (None: all) from the cohort's prepared derivations (worker)."""
     progress.step(0.1, 1, "computing the report")
-    return compute_from_frames(frames, ci_method=ci_method, basis=basis, window_days=window_days)
+    report: dict[str, Any] = cohort.report(patient_ids, ci_method=ci_method, basis=basis, window_days=window_days)
+    return report
 
 
 #: what Export report writes: the report document (Word, PDF), the report workbook, the HTML page
@@ -83,7 +88,9 @@ class ReportView(QWidget):
         self.extra_pages = extra_pages
         self.report: dict[str, Any] | None = None
         self.report_ids: list[str] = []
-        self._frames: Any = None  # the frames the shown report was computed from (its workbook)
+        #: (cohort, patient ids or None) the shown report was computed from: its documents and
+        #: workbook cut those patients' frames out on their worker (`_report_frames`)
+        self._source: tuple[Any, list[str] | None] | None = None
         #: the report's `cohort` extension key (`services.named_cohorts.cohort_info`) of the shown report
         self.cohort_info: dict[str, Any] | None = None
         self._total = 0
@@ -121,6 +128,7 @@ class ReportView(QWidget):
         self.ci_combo.currentTextChanged.connect(lambda text: session.update_settings(ci_method=text))
         self.basis_combo.currentTextChanged.connect(lambda text: session.update_settings(basis=text))
         self.stale = True
+        self._html_stale = False  # a report arrived that the browser does not show yet (`_render`)
         self._export_when_ready = False
         session.cohort_changed.connect(lambda _view: self.request_refresh())
         session.cohort_loaded.connect(lambda _cohort: self.request_refresh())
@@ -166,26 +174,33 @@ class ReportView(QWidget):
         ids = self.session.shown_ids()
         st = self.session.settings
         self.status.setText("computing…")
-        frames = cohort.subset(None if view.patient_ids is None else ids)
+        chosen = None if view.patient_ids is None else ids
         from y90gui.services import named_cohorts
 
         info = named_cohorts.cohort_info(view, named_cohorts.saved(self.session.store))
 
         def shown(report: dict[str, Any]) -> None:
-            self._frames = frames
+            self._source = (cohort, chosen)
             self.cohort_info = info
             self._show(report, ids, view.total)
 
-        self.session.tasks.start("report", lambda p: compute_report(frames, st.ci_method, st.basis,
+        self.session.tasks.start("report", lambda p: compute_report(cohort, chosen, st.ci_method, st.basis,
                                                                     st.window_days, p), shown, self._failed)
+
+    def _report_frames(self) -> Any:
+        """The frames of the patients of the shown report (call on a worker: 100,000 patients'
+        sheets take a while to cut)."""
+        assert self._source is not None
+        cohort, chosen = self._source
+        return cohort.subset(chosen)
 
     def _show(self, report: dict[str, Any], ids: list[str], total: int) -> None:
         self.report = report
         self.report_ids = ids
         self._total = total
-        scroll = self.browser.verticalScrollBar().value()
-        self.browser.setHtml(report_to_html(report, len(ids), total, self.cohort_info))
-        self.browser.verticalScrollBar().setValue(scroll)
+        self._html_stale = True
+        if self.isVisible():
+            self._render()
         self.status.setText(f"{len(ids)} of {total} patients")
         self.report_ready.emit(report)
         if self._export_when_ready:
@@ -237,7 +252,7 @@ class ReportView(QWidget):
         content) for the shown patients, on a worker behind a progress dialog with Cancel."""
         from y90gui.ui.dialogs.progress import run_task
 
-        report, frames = self.report, self._frames
+        report, frames = self.report, self._report_frames
         store = self.session.store
         assert report is not None
         database = store.path.name if store is not None else ""
@@ -251,8 +266,8 @@ class ReportView(QWidget):
             self.exported.emit(p)
 
         return run_task(self, self.session.tasks, "export_report", f"Export report — {path.name}",
-                        lambda p: write_report_document(frames, report, path, database=database, n_all=n_all,
-                                                        cohort=cohort, progress=p),
+                        lambda p: write_report_document(frames(), report, path, database=database,
+                                                        n_all=n_all, cohort=cohort, progress=p),
                         done, f"writing {path.name} ({cohort})")
 
     def _write_pdf(self, path: Path) -> None:
@@ -270,7 +285,7 @@ class ReportView(QWidget):
         doc.print_(writer)
 
     def _write_xlsx(self, path: Path) -> None:
-        report, frames = self.report, self._frames
+        report, frames = self.report, self._report_frames
         assert report is not None
         if self.cohort_info is not None:  # the workbook's Settings sheet names the cohort
             report = {**report, "cohort": self.cohort_info}
@@ -278,7 +293,7 @@ class ReportView(QWidget):
         def work(progress: Any) -> Path:
             from y90gui.analysis.report_workbook import write_report_workbook
 
-            write_report_workbook(report, frames, path, progress=progress)
+            write_report_workbook(report, frames(), path, progress=progress)
             return path
 
         def saved(p: Path) -> None:
@@ -291,7 +306,24 @@ class ReportView(QWidget):
             saved,
             lambda exc: self.session.failed.emit("The report could not be saved", exc))
 
+    def _render(self) -> None:
+        """The shown report as the page's HTML (QTextBrowser.setHtml: ~40 ms of layout, spent
+        only while this page is on screen; a report computed while it is hidden — for the cohort
+        toxicity page — is rendered when the page is next shown)."""
+        if not self._html_stale or self.report is None:
+            return
+        self._html_stale = False
+        scroll = self.browser.verticalScrollBar().value()
+        self.browser.setHtml(report_to_html(self.report, len(self.report_ids), self._total, self.cohort_info))
+        self.browser.verticalScrollBar().setValue(scroll)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._render()
+
     def text(self) -> str:
+        """The page's text as shown (rendered first if the report came while the page was hidden)."""
+        self._render()
         return self.browser.toPlainText()
 
 
