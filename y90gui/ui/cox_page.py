@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from y90gui.analysis.covariates import COVARIATES
+from y90gui.analysis.covariates import COVARIATES, covariate_label
 from y90gui.ui.flow_layout import FlowLayout
 from y90gui.ui.forest_view import ForestView
 
@@ -114,7 +114,7 @@ class CoxPage(QWidget):
         self.covariates.setAccessibleName("covariates")
         self.covariates.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         for name, cov in COVARIATES.items():
-            item = QListWidgetItem(f"{cov.help} ({name})", self.covariates)
+            item = QListWidgetItem(covariate_label(name), self.covariates)
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if name in DEFAULT_COVARIATES else Qt.CheckState.Unchecked)
@@ -219,7 +219,8 @@ class CoxPage(QWidget):
     def _show_chosen(self) -> None:
         names = self.chosen()
         self.covariates_button.setText(f"Cova&riates ({len(names)}) \u25be")
-        self.chosen_label.setText("Covariates: " + (", ".join(names) if names else "none chosen"))
+        self.chosen_label.setText("Covariates: " + (", ".join(map(covariate_label, names)) if names
+                                                    else "none chosen"))
 
     def endpoint_key(self) -> str:
         return str(self.endpoint.currentData())
