@@ -338,13 +338,10 @@ class CoxPage(QWidget):
 
     # ------------------------------------------------------------------ the filter
     def _scope_text(self, view: CohortView) -> str:
-        """`CohortView.scope()` ("12 of 44 patients (centre = Bonn)"); before the table has sent a
-        view (total 0), every patient of the loaded cohort."""
-        if view.total == 0 and view.patient_ids is None and self.session.cohort is not None:
-            from dataclasses import replace
+        """The one cohort phrasing, `cohort_caption.session_scope` ("12 of 44 patients (centre = Bonn)")."""
+        from y90gui.ui.cohort_caption import session_scope
 
-            view = replace(view, total=len(self.session.cohort.frames.patients))
-        return view.scope()
+        return session_scope(self.session, view)
 
     def _show_scope(self) -> None:
         view = self._fit_view or self.session.view
