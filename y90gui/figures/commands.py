@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -113,18 +114,28 @@ def describe(kind: str, fr: Any, args: argparse.Namespace) -> Any:
     return labs_description(fr, args.test, scale=args.lab_scale)
 
 
-def cmd_figure(args: argparse.Namespace) -> int:
-    from y90gui.analysis.frames import from_store
-    from y90gui.store.store import Store
-
+def figure_command(args: argparse.Namespace, read: Callable[[], tuple[Any, str]]) -> int:
+    """`figure` on any back end (a file here, a registry in `registry.commands.cmd_figure`): every
+    setting and the target checked first, a bad one one line and exit 2 with nothing read or
+    written; then `read()` gives the frames and the database's name for the figure's metadata."""
     try:
         settings = check_arguments(args)
     except FigureSettingsError as exc:
         print(f"y90gui figure: error: {exc}", file=sys.stderr)
         return 2
-    with Store.open(args.db, read_only=True) as store:
-        fr = from_store(store)
-    return write_figure_of(fr, args, settings, Path(args.db).name)
+    fr, database = read()
+    return write_figure_of(fr, args, settings, database)
+
+
+def cmd_figure(args: argparse.Namespace) -> int:
+    from y90gui.analysis.frames import from_store
+    from y90gui.store.store import Store
+
+    def read() -> tuple[Any, str]:
+        with Store.open(args.db, read_only=True) as store:
+            return from_store(store), Path(args.db).name
+
+    return figure_command(args, read)
 
 
 def write_figure_of(fr: Any, args: argparse.Namespace, settings: Any, database: str) -> int:
