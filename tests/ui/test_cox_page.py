@@ -238,3 +238,26 @@ def test_pfs_endpoint(demo_window, qtbot, demo_template):
     assert _cells(page.multi_table)[0][4:] == [str(m.n), str(m.events), str(m.excluded_missing)]
     assert page.caption.text().startswith("Progression-free survival (PFS)")
     assert "progression-free survival" in page.forest.source.caption
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_forest_plot_has_room_for_its_rows(demo_window, qtbot, size):
+    """At 1366 x 768 the forest plot sat under both tables in ~190 px for 12 rows, its labels on
+    top of each other: on its own tab each row has at least 1.5 lines of the label font."""
+    win = demo_window
+    win.showNormal()
+    win.resize(*size)
+    page = _page(win, qtbot)
+    _check(page, MULTI)
+    _fit(page, qtbot, win)
+    qtbot.mouseClick(page.results.tabBar(), Qt.MouseButton.LeftButton,
+                     pos=page.results.tabBar().tabRect(page.results.indexOf(page.forest)).center())
+    assert page.results.currentWidget() is page.forest and page.forest.isVisible()
+    qtbot.wait(100)
+    rows = len(page.forest.source.estimates)
+    per_row = page.forest.plot.vb.height() / (rows + 1)
+    line = page.forest.fontMetrics().height()
+    assert per_row >= 1.5 * line, (per_row, line)
+    # the tables are one click away and still show every term
+    page.results.setCurrentIndex(0)
+    assert page.uni_table.isVisible() and page.uni_table.rowCount() == len(MULTI)

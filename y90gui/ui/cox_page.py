@@ -3,7 +3,8 @@
 The fit is `analysis.cox.cox_analysis` (statsmodels PHReg, Efron ties, checked against R) of the
 patients the table's filter shows, run on a worker (`Session.tasks`, progress and Cancel); the
 forest plot is `figures.forest.forest_description` of the same result, drawn on screen by
-`ForestView` and saved through the export dialog from that very description. A filter change
+`ForestView` (on its own tab next to the tables, so its rows have room at 1366 x 768) and saved
+through the export dialog from that very description. A filter change
 refits when the page is visible, else the results are marked stale (and say so) and refitted
 when the page is next shown. A model that cannot be fitted (no covariate chosen, one level, no
 events, no convergence) is one message inside the page, never a dialog.
@@ -26,9 +27,9 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -154,6 +155,7 @@ class CoxPage(QWidget):
         tl.addWidget(self.uni_table)
         tl.addWidget(self.multi_table)
         tl.addWidget(self.multi_summary)
+        tl.addStretch(1)  # the summary right under the tables, the room below them empty
         self.tables = tables
         # the tables scroll on a small screen (200 %: 960 x 540) rather than set the window's height
         from PySide6.QtWidgets import QFrame, QScrollArea
@@ -162,10 +164,13 @@ class CoxPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(tables)
-        self.split = QSplitter(Qt.Orientation.Vertical, self)
-        self.split.addWidget(scroll)
-        self.split.addWidget(self.forest)
-        self.split.setStretchFactor(1, 1)
+        # tables and forest plot on tabs: under the two tables the plot had ~190 px at 1366 x 768
+        # for 12 rows (labels on top of each other); on its tab it has the page's whole height
+        self.results = QTabWidget(self)
+        self.results.setDocumentMode(True)
+        self.results.addTab(scroll, "&Tables")
+        self.results.addTab(self.forest, "F&orest plot")
+        self.results.setAccessibleName("Cox results")
         bar = FlowLayout()  # wraps, so the page never sets the window's minimum width
         for w in (endpoint_label, self.endpoint, self.covariates_button, self.fit_button, self.cancel_button,
                   self.progress, self.export_button):
@@ -176,7 +181,7 @@ class CoxPage(QWidget):
         layout.addWidget(self.chosen_label)
         layout.addWidget(self.caption)
         layout.addWidget(self.message)
-        layout.addWidget(self.split, 1)
+        layout.addWidget(self.results, 1)
         self._show_chosen()
         session.cohort_changed.connect(lambda _view: self._data_changed())
         session.cohort_loaded.connect(lambda _cohort: self._data_changed())
@@ -288,14 +293,8 @@ class CoxPage(QWidget):
         self.multi_summary.setToolTip("Efron ties; HR = exp(\u03b2), 95% CI exp(\u03b2 \u00b1 1.96 se), Wald p; "
                                       "numbers per unit, factors against their first level.")
         self.forest.show_description(desc)
-        self._give_forest_the_rest()
         self.export_button.setEnabled(True)
         self._show_scope()
-
-    def _give_forest_the_rest(self) -> None:
-        """The tables as tall as their rows, the forest plot below them the rest of the page."""
-        tables = self.tables.sizeHint().height()
-        self.split.setSizes([tables, max(self.forest.minimumHeight(), self.split.height() - tables)])
 
     def _failed(self, exc: BaseException) -> None:
         from y90gui.core.errors import Y90Error
@@ -325,7 +324,7 @@ class CoxPage(QWidget):
                 if c > 0:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(r, c, item)
-        # as tall as its rows (up to 8), so the forest plot gets the rest of the page
+        # as tall as its rows (up to 8): both tables and the summary above the fold at 1366 x 768
         shown = max(1, min(len(rows), 8))
         bar = table.horizontalScrollBar()
         table.setFixedHeight(table.horizontalHeader().sizeHint().height()
