@@ -312,9 +312,9 @@ class PatientPanel(QWidget):
         """One cell selected by a click or an arrow key: the patient's whole row (a block stays)."""
         selection = self.table.selectionModel()
         ranges = selection.selection()
-        if len(ranges) != 1:
+        if ranges.count() != 1:
             return
-        only = ranges[0]
+        only = ranges.at(0)
         current = self.table.currentIndex()
         if (only.top() == only.bottom() == current.row() and only.left() == only.right() == current.column()
                 and self.proxy.columnCount() > 1):
