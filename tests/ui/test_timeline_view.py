@@ -146,4 +146,5 @@ def test_dense_course_labels_never_overlap_at_200_percent(tmp_path):
     waiting = len(shown["items"]) - sum(1 + lab["text"].count(" \u00b7 ") for lab in shown["labels"])
     assert shown["waiting"] == waiting
     assert (f"{waiting} label(s) hidden" in shown["hint"]) == (waiting > 0)
+    assert waiting > 0 or not shown["hint"]
     assert len(shown["labels"]) >= len(shown["items"]) // 2  # most events keep their label

@@ -61,7 +61,7 @@ def main(argv: list[str]) -> int:
     lane_px = abs(vb.mapViewToScene(QPointF(0, 1)).y() - vb.mapViewToScene(QPointF(0, 0)).y())
     out = {"dpr": tl.devicePixelRatioF(), "labels": labels, "markers": markers, "lane_px": lane_px,
            "items": [it.label for it in tl.items], "waiting": getattr(tl, "waiting_labels", 0),
-           "hint": tl.hint.text() if hasattr(tl, "hint") else "",
+           "hint": tl.crowded.text() if hasattr(tl, "crowded") else "",
            "frame": [frame.left(), frame.top(), frame.right(), frame.bottom()]}
     if len(argv) > 1:
         win.grab().save(argv[1])

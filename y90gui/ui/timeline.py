@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QPainter, QPixmap, QResizeEvent
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from y90gui.ui.flow_layout import FlowLayout
 from y90gui.ui.palette import ACCENT, ACCENT_DARK, MUTED, RECIST_COLOURS, grade_fill
@@ -281,6 +281,12 @@ class TimelineWidget(QWidget):
         self.reset_button.clicked.connect(self.reset_zoom)
         hint = QLabel(HINT, self)
         self.hint = hint
+        # how many labels wait for the zoom: its size never depends on its text, so showing it
+        # cannot resize the plot and trigger another label layout
+        self.crowded = QLabel("", self)
+        self.crowded.setObjectName("SubtleLabel")
+        self.crowded.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.crowded.setFixedHeight(self.crowded.fontMetrics().height())
         hint.setObjectName("SubtleLabel")
         hint.setWordWrap(True)
         hint.setMinimumWidth(40)
@@ -316,6 +322,7 @@ class TimelineWidget(QWidget):
         bar.addWidget(self.days_mode)
         bar.addWidget(self.reset_button)
         bar.addWidget(hint, 1)
+        bar.addWidget(self.crowded, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(bar)
@@ -416,8 +423,10 @@ class TimelineWidget(QWidget):
                 self.label_texts[i], placed, bounds, slots)]
             hidden = self._place_runs(hidden, placed, bounds, slots)
         self.waiting_labels = len(hidden)
-        self.hint.setText(HINT if not self.waiting_labels else
-                          f"{HINT} · {self.waiting_labels} label(s) hidden where events crowd: zoom in")
+        words = f"{self.waiting_labels} label(s) hidden where events crowd: zoom in" if self.waiting_labels else ""
+        if self.crowded.text() != words:  # a fixed-size label: its text never moves the plot (no relayout loop)
+            self.crowded.setText(words)
+            self.crowded.setToolTip(words)
 
     def _place_runs(self, hidden: list[int], placed: list[tuple[float, float, float, float]],
                     bounds: tuple[float, float, float, float], slots: tuple[tuple[float, float], ...]) -> list[int]:
