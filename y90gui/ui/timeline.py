@@ -321,7 +321,7 @@ class TimelineWidget(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.days_mode)
         bar.addWidget(self.reset_button)
-        bar.addWidget(hint, 1)
+        bar.addWidget(hint, 3)
         bar.addWidget(self.crowded, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
@@ -423,10 +423,11 @@ class TimelineWidget(QWidget):
                 self.label_texts[i], placed, bounds, slots)]
             hidden = self._place_runs(hidden, placed, bounds, slots)
         self.waiting_labels = len(hidden)
-        words = f"{self.waiting_labels} label(s) hidden where events crowd: zoom in" if self.waiting_labels else ""
+        words = f"{self.waiting_labels} label(s) hidden: zoom in" if self.waiting_labels else ""
         if self.crowded.text() != words:  # a fixed-size label: its text never moves the plot (no relayout loop)
             self.crowded.setText(words)
-            self.crowded.setToolTip(words)
+            self.crowded.setToolTip(f"{self.waiting_labels} label(s) hidden where events crowd; zoom in (wheel) "
+                                    "or hover a marker" if words else "")
 
     def _place_runs(self, hidden: list[int], placed: list[tuple[float, float, float, float]],
                     bounds: tuple[float, float, float, float], slots: tuple[tuple[float, float], ...]) -> list[int]:
