@@ -24,6 +24,7 @@ BENCHMARKS: list[tuple[str, tuple[str, ...]]] = [
     ("bench_cox", ("cox",)),
     ("bench_publication", ("report_docx", "report_pdf", "km_png", "swimmer")),
     ("bench_registry", ("registry_editing", "registry_write", "registry_import", "registry_report")),
+    ("bench_history", ("history_page",)),
 ]
 
 

@@ -51,6 +51,25 @@ def test_json_format_and_text_table(demo_db, capsys):
     assert "progression-free survival" in text and "Univariable" in text and "Multivariable" in text
 
 
+def test_text_table_names_terms_in_words_json_keeps_the_spec_names(demo_db, capsys):
+    covs = "sex,ki67_pct,hepatic_tumour_burden_pct,prrt_gbq"
+    assert main(["analyse", "cox", "--db", str(demo_db), "--covariates", covs]) == 0
+    text = capsys.readouterr().out
+    terms = [ln.split("  ")[1] for ln in text.splitlines() if ln.startswith("  ") and not ln.startswith("  N ")
+             and not ln.lstrip().startswith("term")]
+    assert {"Sex: M vs F", "Ki-67 index [%]", "Hepatic tumour burden [%]",
+            "PRRT activity before the first RE [GBq]"} == {t.strip() for t in terms}
+    assert not any(name in text for name in covs.split(","))
+    # the HR columns line up under the header however long a label is
+    header = next(ln for ln in text.splitlines() if ln.lstrip().startswith("term"))
+    end = header.index("HR") + 2
+    rows = [ln for ln in text.splitlines() if any(t in ln for t in ("Sex:", "Ki-67", "Hepatic", "PRRT"))]
+    assert len(rows) == 8 and all(ln[end - 1].isdigit() and ln[end] == " " for ln in rows), rows
+    assert main(["analyse", "cox", "--db", str(demo_db), "--covariates", covs, "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert [t["covariate"] for t in res["multivariable"]["terms"]] == covs.split(",")
+
+
 def test_unknown_covariate(demo_db, capsys):
     assert main(["analyse", "cox", "--db", str(demo_db), "--covariates", "sex,tumour_size"]) == 1
     _one_error_line(capsys, 1, "unknown covariate 'tumour_size'")

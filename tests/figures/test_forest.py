@@ -89,7 +89,9 @@ def test_what_matplotlib_draws(result):
     assert {"N", "Events", "Missing", "HR (95% CI)", "p"} <= texts
     assert {ratio_ci(r[0], (r[1], r[2])) for r in rows} <= texts
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert "sex: M vs F" in labels and "extrahepatic_disease: yes vs no" in labels
+    # the patient editor's words (core.sheets), not the column names
+    assert "Sex: M vs F" in labels and "Extrahepatic disease: yes vs no" in labels and "Ki-67 index [%]" in labels
+    assert not any(name in t for t in labels for name in MULTI)
 
 
 def test_one_column_keeps_the_plot_and_drops_the_columns(result):

@@ -22,6 +22,10 @@ from y90gui.ui.patient_model import ALL
 DATA = Path(__file__).parents[1] / "analysis" / "data"
 REF = json.loads((DATA / "r_endpoints_reference.json").read_text())["cox"]["demo_os"]
 MULTI = ["sex", "ki67_pct", "extrahepatic_disease", "age", "prrt_cycles"]
+#: the words the page shows for MULTI's terms: the patient editor's (core.sheets) for patient fields
+LABELS = {"sex": "Sex: M vs F", "ki67_pct": "Ki-67 index [%]",
+          "extrahepatic_disease": "Extrahepatic disease: yes vs no",
+          "age": "Age at first RE [years]", "prrt_cycles": "PRRT cycles before the first RE"}
 
 
 def _list(x):
@@ -82,7 +86,7 @@ def test_tables_and_forest_show_rs_coxph(demo_window, qtbot, demo_template):
     _check(page, MULTI)
     _fit(page, qtbot, win)
     assert page.message.isHidden()
-    labels = {"sex": "sex: M vs F", "extrahepatic_disease": "extrahepatic_disease: yes vs no"}
+    labels = LABELS
     expected_uni = []
     for cov in MULTI:
         r = next(f for f in REF if _list(f["covariates"]) == [cov])
@@ -105,6 +109,33 @@ def test_tables_and_forest_show_rs_coxph(demo_window, qtbot, demo_template):
     assert round_half_up(m["hr"][0], 2) + " (" in " ".join(page.forest.texts())
     assert "all 44 patients" in page.caption.text() and "Overall survival" in page.caption.text()
     assert page.export_button.isEnabled()
+
+
+def test_covariates_are_shown_in_words_not_column_names(demo_window, qtbot):
+    """Popup, chosen line, both tables and the forest plot's row labels use the editor's words."""
+    from y90gui.analysis.covariates import COVARIATES
+
+    win = demo_window
+    page = _page(win, qtbot)
+    popup = [page.covariates.item(i).text() for i in range(page.covariates.count())]
+    assert "Ki-67 index [%]" in popup and "Hepatic tumour burden [%]" in popup
+    assert not any(name in text for text in popup for name in COVARIATES)
+    # the patient editor names the patient fields the same way
+    pid = win.current_patient_id() or "DEMO-001"
+    win.patient_panel.select_patient(pid)
+    qtbot.waitUntil(lambda: win.detail.patient_id == pid, timeout=30000)
+    editor = win.detail.models["patients"]
+    editor_names = {editor.columns[r].name: editor.index(r, 0).data() for r in range(editor.rowCount())}
+    for name in ("ki67_pct", "primary_site", "hepatic_tumour_burden_pct", "extrahepatic_disease"):
+        assert editor_names[name] in popup
+    _check(page, MULTI)
+    assert page.chosen_label.text() == "Covariates: " + ", ".join(LABELS[n].split(":")[0] for n in MULTI)
+    _fit(page, qtbot, win)
+    shown = [r[0] for r in _cells(page.uni_table) + _cells(page.multi_table)]
+    assert shown == [LABELS[n] for n in MULTI] * 2
+    ticks = [t for _, t in page.forest.plot.getAxis("left")._tickLevels[0]]
+    assert [LABELS[n] for n in MULTI] == [t for t in ticks if t in LABELS.values()][:len(MULTI)]
+    assert not any(name in t for t in ticks for name in MULTI)
 
 
 def test_bad_models_are_one_message_in_the_page(demo_window, qtbot):
@@ -207,3 +238,26 @@ def test_pfs_endpoint(demo_window, qtbot, demo_template):
     assert _cells(page.multi_table)[0][4:] == [str(m.n), str(m.events), str(m.excluded_missing)]
     assert page.caption.text().startswith("Progression-free survival (PFS)")
     assert "progression-free survival" in page.forest.source.caption
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_forest_plot_has_room_for_its_rows(demo_window, qtbot, size):
+    """At 1366 x 768 the forest plot sat under both tables in ~190 px for 12 rows, its labels on
+    top of each other: on its own tab each row has at least 1.5 lines of the label font."""
+    win = demo_window
+    win.showNormal()
+    win.resize(*size)
+    page = _page(win, qtbot)
+    _check(page, MULTI)
+    _fit(page, qtbot, win)
+    qtbot.mouseClick(page.results.tabBar(), Qt.MouseButton.LeftButton,
+                     pos=page.results.tabBar().tabRect(page.results.indexOf(page.forest)).center())
+    assert page.results.currentWidget() is page.forest and page.forest.isVisible()
+    qtbot.wait(100)
+    rows = len(page.forest.source.estimates)
+    per_row = page.forest.plot.vb.height() / (rows + 1)
+    line = page.forest.fontMetrics().height()
+    assert per_row >= 1.5 * line, (per_row, line)
+    # the tables are one click away and still show every term
+    page.results.setCurrentIndex(0)
+    assert page.uni_table.isVisible() and page.uni_table.rowCount() == len(MULTI)

@@ -192,7 +192,7 @@ def test_landmark_endpoint_is_by_response_from_day_90(demo_window, qtbot) -> Non
     with qtbot.waitSignal(km.redrawn, timeout=30000):
         demo_window.session.set_view(CohortView(some, "first 20", 44))
     counts = [int(m) for m in re.findall(r"\(n = (\d+),", _plain(km.summary))]
-    assert sum(counts) <= 20 and "\u2014 20 of 44 patients" in km.caption.text()
+    assert sum(counts) <= 20 and "20 of 44 patients (first 20)" in km.caption.text()
     # the choice is remembered
     again = KaplanMeierWidget(demo_window.session)
     qtbot.addWidget(again)

@@ -85,7 +85,7 @@ def test_follows_the_table_filter(window, qtbot):
     assert len(ids) == 8
     expected = _expected(ids)
     assert f"All patients (n = {expected.n}, events = {expected.events})" in _plain(km.summary)
-    assert km.caption.text().endswith(f"\u2014 8 of {window.session.view.total} patients")
+    assert km.caption.text().endswith(f"8 of {window.session.view.total} patients (centre = Utrecht)")
 
 
 def test_strata_legend_and_logrank(window, qtbot):

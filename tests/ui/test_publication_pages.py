@@ -67,7 +67,8 @@ def test_swimmer_and_waterfall_bars_follow_the_filter(window, qtbot, small_store
     swimmer = _show(qtbot, window, window.swimmer_page, "swimmer")
     qtbot.waitUntil(lambda: swimmer.view.bar_count() == _treated(small_store_path, ids), timeout=30000)
     total = _sql(small_store_path, "SELECT count(*) FROM patients")[0][0]
-    assert swimmer.scope.text().endswith(f"— {len(ids)} of {total} patients")
+    assert swimmer.scope.text() == (f"{len(ids)} of {total} patients (centre = {centre})" if centre
+                                    else f"all {total} patients")
     assert not swimmer.page_box.isVisible()  # 12 patients: one page
     waterfall = _show(qtbot, window, window.waterfall_page, "waterfall")
     expected = _evaluable(small_store_path, ids)

@@ -148,3 +148,45 @@ def test_the_import_preview_tree_and_the_history_copy_too(window, qtbot, tmp_pat
     history.selectRow(0)
     text, _html = _ctrl_c(qtbot, history)
     assert text.splitlines()[0].split("\t")[:3] == ["Time", "Operation", "Row"]
+
+
+def _click(qtbot, view: QTableView, row: int, col: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
+    index = view.model().index(row, col)
+    view.scrollTo(index)
+    qtbot.wait(QApplication.doubleClickInterval() + 50)  # not a double click with the last one
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, modifier, view.visualRect(index).center())
+
+
+def test_the_patient_table_copies_a_block_of_cells_as_selected(window, qtbot) -> None:
+    """A researcher selects a block of cells as in Excel: Ctrl+C copies that block (text + HTML),
+    not whole rows; a plain click still selects the patient's row, and the patient shown is the
+    current row's."""
+    panel = window.patient_panel
+    view = panel.table
+    assert view.model().rowCount() == 2
+    _click(qtbot, view, 0, 1)
+    assert {i.row() for i in view.selectionModel().selectedIndexes()} == {0}
+    assert len(view.selectionModel().selectedIndexes()) == view.model().columnCount()  # the whole row
+    assert panel.current_patient_id() == view.model().index(0, 0).data()
+    _click(qtbot, view, 0, 3, Qt.KeyboardModifier.ShiftModifier)  # three cells of one row
+    text, html = _ctrl_c(qtbot, view)
+    cells = [_shown(view, 0, c) for c in (1, 2, 3)]
+    assert all(cells) and text == "\t".join(cells) + "\n"
+    assert html.count("<tr>") == 1 and "<th>" not in html and all(f"<td>{c}</td>" in html for c in cells)
+    _click(qtbot, view, 1, 3, Qt.KeyboardModifier.ShiftModifier)  # 2 x 3: every row, so with its header
+    text, html = _ctrl_c(qtbot, view)
+    header = [str(view.model().headerData(c, Qt.Orientation.Horizontal)) for c in (1, 2, 3)]
+    expected = [header] + [[_shown(view, r, c) for c in (1, 2, 3)] for r in (0, 1)]
+    assert text == "".join("\t".join(row) + "\n" for row in expected)
+    assert html.count("<tr>") == 3 and html.count("<th>") == 3
+    assert panel.current_patient_id() == view.model().index(1, 0).data()  # row-based navigation
+    qtbot.waitUntil(lambda: window.detail.patient_id == panel.current_patient_id(), timeout=10000)
+    # keyboard: Up moves to the other patient and selects its whole row again
+    qtbot.keyClick(view, Qt.Key.Key_Up)
+    assert panel.current_patient_id() == view.model().index(0, 0).data()
+    assert {i.row() for i in view.selectionModel().selectedIndexes()} == {0}
+    assert len(view.selectionModel().selectedIndexes()) == view.model().columnCount()
+    # Shift+Right extends a block from the current cell: two cells
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    text, _html = _ctrl_c(qtbot, view)
+    assert text == "\t".join(_shown(view, 0, c) for c in (3, 4)) + "\n"

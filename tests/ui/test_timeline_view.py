@@ -109,3 +109,42 @@ def test_legend_names_every_marker(timeline):
     for entry in ("PRRT cycle", "radioembolization", "first RE", "assessment (RECIST)",
                   "adverse event (grade)", "treatment after RE", "censored", "death"):
         assert entry in texts, (entry, texts)
+
+
+def test_dense_course_labels_never_overlap_at_200_percent(tmp_path):
+    """At 200 % on 1920 x 1080 (a 960 x 540 logical window) DEMO-029's course (four PRRT cycles
+    weeks apart, three REs, assessments) had overlapping labels, lanes ~33 px apart: now no two
+    label rectangles intersect, none covers a marker or leaves the plot, a shortened one carries
+    its whole text as tooltip, and the hint says how many wait for the zoom."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    child = Path(__file__).with_name("timeline_scaled_child.py")
+    env = dict(os.environ, QT_SCALE_FACTOR="2", QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, str(child), str(tmp_path)], env=env, capture_output=True, text=True,
+                          timeout=300, check=True)
+    shown = json.loads(done.stdout.strip().splitlines()[-1])
+    assert shown["dpr"] == 2.0 and shown["lane_px"] < 40  # the crowded case: lanes ~30 px apart
+    boxes = [(lab["text"], lab["box"]) for lab in shown["labels"]]
+
+    def meet(a, b):  # two (left, top, right, bottom) rectangles share an area
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    for i, (name_a, a) in enumerate(boxes):
+        for name_b, b in boxes[i + 1:]:
+            assert not meet(a, b), (name_a, a, name_b, b)
+        assert not any(meet(a, m) for m in shown["markers"]), name_a
+        f = shown["frame"]
+        assert f[0] <= a[0] and a[2] <= f[2] and f[1] <= a[1] and a[3] <= f[3], name_a
+    for lab in shown["labels"]:  # shortened or merged: the whole text is one hover away
+        if lab["text"] not in shown["items"]:
+            assert lab["tip"] and all(part.rstrip("\u2026").strip() in lab["tip"]
+                                      for part in lab["text"].replace(" \u00b7 ", "\u2026").split("\u2026") if part)
+    waiting = len(shown["items"]) - sum(1 + lab["text"].count(" \u00b7 ") for lab in shown["labels"])
+    assert shown["waiting"] == waiting
+    assert (f"{waiting} label(s) hidden" in shown["hint"]) == (waiting > 0)
+    assert waiting > 0 or not shown["hint"]
+    assert len(shown["labels"]) >= len(shown["items"]) // 2  # most events keep their label

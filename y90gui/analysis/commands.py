@@ -138,19 +138,23 @@ def cox_text(res: dict[str, Any]) -> str:
     """The univariable and multivariable tables as aligned text (HR, 95 % CI, p, N, events)."""
     from y90gui.analysis.cox import term_label
 
+    models = [*res["univariable"], res["multivariable"]]
+    width = max([40] + [len(term_label(t["covariate"], t["level"], t["reference"]))
+                        for m in models for t in m["terms"]])
+
     def rows(model: dict[str, Any]) -> list[str]:
         out = []
         for t in model["terms"]:
             name = term_label(t["covariate"], t["level"], t["reference"])
             lo, hi = t["ci95"]
-            out.append(f"  {name:<40} {t['hr']:>8.3f}  {lo:>8.3f}-{hi:<8.3f} {_p(t['p']):>8}")
+            out.append(f"  {name:<{width}} {t['hr']:>8.3f}  {lo:>8.3f}-{hi:<8.3f} {_p(t['p']):>8}")
         lr = model["lr_test"]
         out.append(f"  N {model['N']}, events {model['events']}, excluded for missing {model['excluded_missing']}; "
                    f"LR test chi2 {lr['chi2']:.3f} (df {lr['df']}), p {_p(lr['p'])}; "
                    f"concordance {model['concordance']:.3f}")
         return out
 
-    header = f"  {'term':<40} {'HR':>8}  {'95% CI':^17} {'p':>8}"
+    header = f"  {'term':<{width}} {'HR':>8}  {'95% CI':^17} {'p':>8}"
     endpoint = {"os": "overall survival", "pfs": "progression-free survival"}[res["endpoint"]]
     lines = [f"Cox proportional hazards, {endpoint} (Efron ties)", "", "Univariable", header]
     for m in res["univariable"]:

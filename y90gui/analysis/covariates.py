@@ -38,6 +38,9 @@ class Covariate:
     name: str
     levels: tuple[str, ...] | None  # None: a number, linear
     help: str
+    #: the words shown for a derived covariate (a patient field's are `core.sheets.column_label`'s)
+    label: str = ""
+    unit: str = ""
 
     @property
     def is_factor(self) -> bool:
@@ -52,13 +55,31 @@ COVARIATES: dict[str, Covariate] = {c.name: c for c in (
     Covariate("functional_syndrome", YES_NO, "functional syndrome"),
     Covariate("extrahepatic_disease", YES_NO, "extrahepatic disease"),
     Covariate("hepatic_tumour_burden_pct", None, "hepatic tumour burden (%)"),
-    Covariate("age", None, "age at first RE (years)"),
-    Covariate("extent_first", codes.EXTENT, "extent of the first RE"),
-    Covariate("prrt_cycles", None, "PRRT cycles before the first RE"),
-    Covariate("prrt_gbq", None, "cumulative PRRT activity before the first RE (GBq)"),
-    Covariate("prrt_to_re_days", None, "days from the last PRRT cycle to the first RE"),
-    Covariate("response_3m", ("responder", "non_responder"), "RECIST 1.1 response at 3 months"),
+    Covariate("age", None, "age at first RE (years)", "Age at first RE", "years"),
+    Covariate("extent_first", codes.EXTENT, "extent of the first RE", "Extent of the first RE"),
+    Covariate("prrt_cycles", None, "PRRT cycles before the first RE", "PRRT cycles before the first RE"),
+    Covariate("prrt_gbq", None, "cumulative PRRT activity before the first RE (GBq)",
+              "PRRT activity before the first RE", "GBq"),
+    Covariate("prrt_to_re_days", None, "days from the last PRRT cycle to the first RE",
+              "Last PRRT to first RE", "days"),
+    Covariate("response_3m", ("responder", "non_responder"), "RECIST 1.1 response at 3 months",
+              "RECIST 1.1 response at 3 months"),
 )}
+
+
+def covariate_label(name: str) -> str:
+    """How covariate `name` is named wherever it is shown (Cox page, forest plot on screen and in
+    a file, `analyse cox` text): a patient field as the patient editor names it
+    (`core.sheets.column_label`, with its unit in brackets), a derived one by its own words. The
+    JSON keeps the spec's names; an unknown name is shown as it is."""
+    from y90gui.core.sheets import PATIENTS, field_label, unit_label
+
+    cov = COVARIATES.get(name)
+    if cov is None:
+        return name
+    if cov.label:
+        return unit_label(cov.label, cov.unit)
+    return field_label(PATIENTS.by_name[name])
 
 
 def covariate_frame(fr: Frames, names: list[str], pats: pd.DataFrame) -> pd.DataFrame:

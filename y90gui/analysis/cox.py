@@ -102,8 +102,13 @@ class CoxResult:
 
 
 def term_label(covariate: str, level: str | None, reference: str | None) -> str:
-    """How a term is named wherever it is shown: `sex: M vs F`; a number by its covariate."""
-    return covariate if level is None else f"{covariate}: {level} vs {reference}"
+    """How a term is named wherever it is shown (Cox page, forest plot, `analyse cox` text):
+    `Sex: M vs F`; a number by its covariate, `Ki-67 index [%]` (`covariates.covariate_label`,
+    the patient editor's words). The JSON keeps the spec's names."""
+    from y90gui.analysis.covariates import covariate_label
+
+    name = covariate_label(covariate)
+    return name if level is None else f"{name}: {level} vs {reference}"
 
 
 def parse_covariates(text: str | Sequence[str]) -> list[str]:

@@ -255,3 +255,13 @@ def column_label(name: str) -> str:
         return COLUMN_LABELS[name]
     text = name.replace("_", " ")
     return text[:1].upper() + text[1:]
+
+
+def unit_label(label: str, unit: str) -> str:
+    """`label` with its unit as the editor and the Cox page show it: 'Ki-67 index [%]'."""
+    return label + (f" [{unit}]" if unit else "")
+
+
+def field_label(column: Column) -> str:
+    """A column's words with its unit (the patient editor's row names, the Cox covariates)."""
+    return unit_label(column_label(column.name), column.unit)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -128,22 +129,41 @@ def describe(kind: str, fr: Any, args: argparse.Namespace) -> Any:
     return labs_description(fr, args.test, scale=args.lab_scale)
 
 
-def cmd_figure(args: argparse.Namespace) -> int:
-    from y90gui.analysis.cohort_label import cohort_label
-    from y90gui.analysis.commands import _saved_cohort
-    from y90gui.analysis.frames import from_store
-    from y90gui.store.store import Store
-
+def figure_command(args: argparse.Namespace,
+                   read: Callable[[], tuple[Any, str, str | None]]) -> int:
+    """`figure` on any back end (a file here, a registry in `registry.commands.cmd_figure`): every
+    setting and the target checked first, a bad one one line and exit 2 with nothing read or
+    written; then `read()` gives the frames, the database's name for the figure's metadata and
+    the named cohort's sentence (None: every patient the frames hold)."""
     try:
         settings = check_arguments(args)
     except FigureSettingsError as exc:
         print(f"y90gui figure: error: {exc}", file=sys.stderr)
         return 2
-    with Store.open(args.db, read_only=True) as store:
-        ids, key = _saved_cohort(store, getattr(args, "cohort", None))  # the report's rule and errors
-        fr = from_store(store, ids)
-    return write_figure_of(fr, args, settings, Path(args.db).name,
-                           cohort=None if key is None else cohort_label(key))
+    fr, database, cohort = read()
+    return write_figure_of(fr, args, settings, database, cohort=cohort)
+
+
+def read_cohort_frames(store: Any, args: argparse.Namespace) -> tuple[Any, str | None]:
+    """The frames of `--cohort NAME`'s patients (all without it) and the cohort's sentence, by the
+    report's rule and errors (`analysis.commands._saved_cohort`), on a file or a registry."""
+    from y90gui.analysis.cohort_label import cohort_label
+    from y90gui.analysis.commands import _saved_cohort
+    from y90gui.analysis.frames import from_store
+
+    ids, key = _saved_cohort(store, getattr(args, "cohort", None))
+    return from_store(store, ids), None if key is None else cohort_label(key)
+
+
+def cmd_figure(args: argparse.Namespace) -> int:
+    from y90gui.store.store import Store
+
+    def read() -> tuple[Any, str, str | None]:
+        with Store.open(args.db, read_only=True) as store:
+            fr, cohort = read_cohort_frames(store, args)
+        return fr, Path(args.db).name, cohort
+
+    return figure_command(args, read)
 
 
 def write_figure_of(fr: Any, args: argparse.Namespace, settings: Any, database: str, *,
@@ -151,12 +171,9 @@ def write_figure_of(fr: Any, args: argparse.Namespace, settings: Any, database: 
     """The figure of these frames (a file's or a registry's: `registry.commands.cmd_figure`).
     `cohort`: the named cohort's sentence; None: every patient the frames hold."""
     from y90gui.analysis.cohort_label import cohort_key, cohort_label
-    from y90gui.core.errors import Y90Error
     from y90gui.figures.render import write_figure
 
     if cohort is None:
-        if getattr(args, "cohort", None):
-            raise Y90Error("named cohorts are saved in .y90 files; a registry has none (use the filter's patients)")
         n = len(fr.patients)
         cohort = cohort_label(cohort_key(None, "all patients", n, n))
     desc = describe(args.kind, fr, args)

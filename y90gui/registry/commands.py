@@ -158,19 +158,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_figure(args: argparse.Namespace) -> int:
     """`figure --db URL`: the file's figure code on what this login may see."""
-    from y90gui.analysis.frames import from_store
-    from y90gui.figures.commands import check_arguments, write_figure_of
-    from y90gui.figures.settings import FigureSettingsError
+    from y90gui.figures.commands import figure_command, read_cohort_frames
     from y90gui.registry.database import Registry
 
-    try:
-        settings = check_arguments(args)
-    except FigureSettingsError as exc:
-        print(f"y90gui figure: error: {exc}", file=sys.stderr)
-        return 2
-    with Registry.open(_url(args)) as reg:
-        fr = from_store(reg)
-        return write_figure_of(fr, args, settings, reg.name)
+    def read() -> tuple[Any, str, str | None]:
+        with Registry.open(_url(args)) as reg:
+            fr, cohort = read_cohort_frames(reg, args)
+            return fr, reg.name, cohort
+
+    return figure_command(args, read)
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:

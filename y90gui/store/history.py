@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,18 +76,19 @@ _MIXED = ("SELECT action_id, tbl FROM audit GROUP BY action_id, tbl "
           "HAVING sum(op = 'insert') > 0 AND sum(op = 'delete') > 0")
 
 
-def _net_rows(where: str, whole_trail: bool = False) -> str:
+def _net_rows(where: str, whole_trail: bool = False, paired: str | None = None) -> str:
     """One row per (action, sheet, row identity): `i`, `d`, `u` the inserts, deletes and updates
     left once every delete/insert pair of equal content (a row written back unchanged) is
     cancelled, `top` the newest audit id, `ids` all its audit ids. The one grouping rule.
 
     `whole_trail`: over the whole audit trail, the JSON identity is computed only for the sheets
     an action both deleted from and inserted into (an import's replacements); every other audit
-    row is a change of its own (a first import of 10,000 patients needs no pairing).
+    row is a change of its own (a first import of 10,000 patients needs no pairing). `paired`:
+    the same with those sheets named by an SQL condition (one action's, `action_spans`).
     """
     identity, content = _IDENTITY, _CONTENT
-    if whole_trail:
-        mixed = f"(action_id, tbl) IN ({_MIXED})"
+    if whole_trail or paired is not None:
+        mixed = paired if paired is not None else f"(action_id, tbl) IN ({_MIXED})"
         identity = f"CASE WHEN {mixed} THEN {_IDENTITY} ELSE 'a' || id END"
         content = f"CASE WHEN {mixed} THEN {_CONTENT} ELSE '' END"
     inner = (f"SELECT action_id, tbl, {identity} AS k, sum(op = 'insert') AS i, sum(op = 'delete') AS d, "
@@ -268,6 +270,10 @@ _CHANGED = "WHERE i + d + u > 0"
 
 def change_count(conn: sqlite3.Connection, patient_id: str | None = None, action_id: int | None = None) -> int:
     """How many row changes `changes_page` can show (rows written back unchanged do not count)."""
+    if patient_id is None and action_id is None:
+        spans = action_spans(conn)
+        if spans is not None:
+            return sum(_span_changes(conn, s) for s in spans)
     where, params = _where(patient_id, action_id)
     row = conn.execute(
         f"SELECT count(*) FROM ({_net_rows(where, not params)}) {_CHANGED}",
@@ -283,25 +289,194 @@ def changes_page(conn: sqlite3.Connection, patient_id: str | None = None, offset
 
 def history_page(conn: sqlite3.Connection, patient_id: str | None = None, offset: int = 0, limit: int = 500,
                  action_id: int | None = None) -> tuple[int, list[RowChange]]:
-    """(how many row changes there are, the page of them): one grouping pass for both."""
+    """(how many row changes there are, the page of them). The whole trail (no patient, no
+    action) is paged action by action (`action_spans`): a page reads its own actions' rows, not
+    1.5 M of them; a patient's or an action's history is one grouping pass (few rows, indexed)."""
+    if patient_id is None and action_id is None:
+        spans = action_spans(conn)
+        if spans is not None:
+            total, groups = _trail_page(conn, spans, offset, limit)
+            return total, _changes_of(conn, groups)
     where, params = _where(patient_id, action_id)
-    groups = conn.execute(
+    rows = conn.execute(
         f"SELECT ids, count(*) OVER () FROM ({_net_rows(where, not params)}) {_CHANGED} "
         "ORDER BY top DESC LIMIT ? OFFSET ?",
         [*params, limit, offset]).fetchall()
-    total = int(groups[0][1]) if groups else change_count(conn, patient_id, action_id)
-    out: list[RowChange] = []
-    for ids_text, _total in groups:
-        ids = sorted(int(i) for i in str(ids_text).split(","))
-        marks = ",".join("?" * len(ids))
-        rows = conn.execute(
+    total = int(rows[0][1]) if rows else change_count(conn, patient_id, action_id)
+    return total, _changes_of(conn, [sorted(int(i) for i in str(ids).split(",")) for ids, _n in rows])
+
+
+def _changes_of(conn: sqlite3.Connection, groups: list[list[int]]) -> list[RowChange]:
+    """The row changes of `groups` (each a row identity's audit ids), in the groups' order."""
+    wanted = sorted({i for ids in groups for i in ids})
+    found: dict[int, tuple[Any, ...]] = {}
+    for at in range(0, len(wanted), 4000):  # under SQLite's limit of bound parameters
+        chunk = wanted[at:at + 4000]
+        found.update((r[0], r) for r in conn.execute(
             "SELECT a.id, a.op, a.old, a.new, a.action_id, a.tbl, a.patient_id, a.time, a.user, "
             f"coalesce(ac.description, ''), coalesce(ac.kind, '') FROM audit a LEFT JOIN actions ac "
-            f"ON ac.id = a.action_id WHERE a.id IN ({marks}) ORDER BY a.id", ids).fetchall()
+            f"ON ac.id = a.action_id WHERE a.id IN ({','.join('?' * len(chunk))})", chunk))
+    out: list[RowChange] = []
+    for ids in groups:
+        rows = [found[i] for i in sorted(ids)]
         first = rows[-1]
         meta = {"time": first[7], "user": first[8], "action": first[9], "kind": first[10]}
         out.extend(_group(first[4], first[5], first[6], [r[:4] for r in rows], meta))
-    return total, out
+    return out
+
+
+@dataclass(frozen=True)
+class ActionSpan:
+    """One action's audit rows: how many, their first and last id, and the sheets it both deleted
+    from and inserted into (`mixed`: only their rows are paired, as `_net_rows(whole_trail)` does)."""
+
+    action_id: int | None
+    rows: int
+    first: int
+    last: int
+    mixed: tuple[str, ...]
+
+
+@dataclass
+class _Trail:
+    """What `action_spans` has read of one file's trail: audit ids up to `seen` (whose action was
+    `seen_action`), per action [rows, first id, last id, sheets inserted into, sheets deleted from]."""
+
+    seen: int = 0
+    seen_action: int | None = None
+    per: dict[int | None, list[Any]] = field(default_factory=dict)
+
+
+#: Per file: the audit trail is append-only, so what was read stays true; a page reads only the
+#: audit rows added since (a rowid range), not the whole trail again.
+_TRAILS: dict[str, _Trail] = {}
+_TRAILS_LOCK = threading.Lock()
+
+
+def _file_of(conn: sqlite3.Connection) -> str:
+    return str(conn.execute("PRAGMA database_list").fetchone()[2] or "")
+
+
+def _has_history_index(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'audit_action_tbl_op'"
+                        ).fetchone() is not None
+
+
+def _first_reading(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    """The whole trail's (action, sheet, rows, inserts, deletes, first, last) rows, cheaply: each
+    action's rows and id range from the index `audit_action`, and whether it inserted into or
+    deleted from a sheet by a seek each in `audit_action_tbl_op` (the rows' sheets and ops are
+    not read one by one). The rows count is the action's, given on its first sheet only."""
+    from y90gui.store.schema import COHORTS
+
+    names = [s.name for s in (*SHEETS, COHORTS)]
+    exists = "SELECT EXISTS (SELECT 1 FROM audit WHERE action_id IS ? AND tbl = ? AND op = ?)"
+    out: list[tuple[Any, ...]] = []
+    for aid, n, lo, hi in conn.execute(
+            "SELECT action_id, count(*), min(id), max(id) FROM audit INDEXED BY audit_action GROUP BY action_id"
+            ).fetchall():
+        count = n
+        for name in names:
+            ins, dels = (conn.execute(exists, (aid, name, op)).fetchone()[0] for op in ("insert", "delete"))
+            if ins or dels:
+                out.append((aid, name, count, ins, dels, lo, hi))
+                count = 0
+        if count:  # only updates (or a sheet this version does not know): counted all the same
+            out.append((aid, "", count, 0, 0, lo, hi))
+    return out
+
+
+def action_spans(conn: sqlite3.Connection) -> list[ActionSpan] | None:
+    """Every action of the trail, newest first; None when two actions' audit ids interleave (then
+    "newest first" is not action by action). The first call on a file reads the index
+    `audit_action_tbl_op` (~0.4 s at 1.5 M audit rows), later ones only the rows added since."""
+    file = _file_of(conn)
+    with _TRAILS_LOCK:
+        trail = _TRAILS.get(file) if file else None
+    if trail is not None:
+        row = conn.execute("SELECT action_id FROM audit WHERE id = ?", (trail.seen,)).fetchone()
+        if trail.seen and (row is None or row[0] != trail.seen_action):  # another file at this path
+            trail = None
+    trail = _Trail() if trail is None else _Trail(trail.seen, trail.seen_action,
+                                                  {k: [*v[:3], set(v[3]), set(v[4])] for k, v in trail.per.items()})
+    if not trail.seen and _has_history_index(conn):
+        rows = _first_reading(conn)
+    else:  # the rows added since (a rowid range, not an index scan), or a file without the index
+        rows = conn.execute(
+            "SELECT action_id, tbl, count(*), sum(op = 'insert'), sum(op = 'delete'), min(id), max(id) "
+            "FROM audit NOT INDEXED WHERE id > ? GROUP BY action_id, tbl", (trail.seen,)).fetchall()
+    for aid, tbl, n, ins, dels, lo, hi in rows:
+        span = trail.per.setdefault(aid, [0, lo, hi, set(), set()])
+        span[0] += n
+        span[1], span[2] = min(span[1], lo), max(span[2], hi)
+        if ins:
+            span[3].add(tbl)
+        if dels:
+            span[4].add(tbl)
+        if hi > trail.seen:
+            trail.seen, trail.seen_action = hi, aid
+    if file:
+        with _TRAILS_LOCK:
+            _TRAILS[file] = trail
+    spans = sorted((ActionSpan(aid, n, lo, hi, tuple(sorted(ins & dels)))
+                    for aid, (n, lo, hi, ins, dels) in trail.per.items()), key=lambda s: s.last, reverse=True)
+    if any(newer.first <= older.last for newer, older in zip(spans, spans[1:])):
+        return None
+    return spans
+
+
+#: The grouped changes of actions with replaced rows, newest first ((top, ids) each), per
+#: (file, action, rows, first id, last id): the audit trail is append-only, so an action's
+#: changes never change once written; a re-import's pairing is computed once per session.
+_MIXED_GROUPS: dict[tuple[str, int | None, int, int, int], list[list[int]]] = {}
+
+
+def _mixed_groups(conn: sqlite3.Connection, span: ActionSpan) -> list[list[int]]:
+    """`span`'s row changes newest first, each as its audit ids: its mixed sheets' rows paired."""
+    file = str(conn.execute("PRAGMA database_list").fetchone()[2])
+    key = (file, span.action_id, span.rows, span.first, span.last)
+    if key not in _MIXED_GROUPS:
+        # the sheet names as SQL literals: the condition appears twice in the query
+        sheets = ",".join("'" + t.replace("'", "''") + "'" for t in span.mixed)
+        action = "NULL" if span.action_id is None else str(int(span.action_id))
+        rows = conn.execute(
+            f"SELECT ids FROM ({_net_rows(f'WHERE action_id IS {action}', paired=f'tbl IN ({sheets})')}) "
+            f"{_CHANGED} ORDER BY top DESC").fetchall()
+        if len(_MIXED_GROUPS) >= 16:
+            _MIXED_GROUPS.pop(next(iter(_MIXED_GROUPS)))
+        _MIXED_GROUPS[key] = [sorted(int(i) for i in str(ids).split(",")) for (ids,) in rows]
+    return _MIXED_GROUPS[key]
+
+
+def _span_changes(conn: sqlite3.Connection, span: ActionSpan) -> int:
+    return len(_mixed_groups(conn, span)) if span.mixed else span.rows
+
+
+def _trail_page(conn: sqlite3.Connection, spans: list[ActionSpan], offset: int, limit: int
+                ) -> tuple[int, list[list[int]]]:
+    """(changes in the whole trail, the audit ids of changes offset .. offset + limit, newest first)."""
+    total = sum(_span_changes(conn, s) for s in spans)
+    want = total if limit < 0 else limit
+    groups: list[list[int]] = []
+    skip = offset
+    for span in spans:
+        if len(groups) >= want:
+            break
+        n = _span_changes(conn, span)
+        if skip >= n:
+            skip -= n
+            continue
+        take = min(n - skip, want - len(groups))
+        if span.mixed:
+            groups += _mixed_groups(conn, span)[skip:skip + take]
+        elif span.rows == span.last - span.first + 1:  # contiguous ids: the page is an id range
+            groups += [[i] for i in range(span.last - skip, span.last - skip - take, -1)]
+        else:
+            groups += [[i] for (i,) in conn.execute(
+                "SELECT id FROM audit WHERE action_id IS ? ORDER BY id DESC LIMIT ? OFFSET ?",
+                (span.action_id, take, skip))]
+        skip = 0
+    return total, groups
 
 
 def audit_rows_page(rows: list[dict[str, Any]], offset: int = 0, limit: int = 500) -> tuple[int, list[RowChange]]:

@@ -17,10 +17,20 @@ from y90gui.ui.session import Session
 
 
 def caption_text(view: CohortView) -> str:
-    """'Cohort: search “007” — 1 of 44 patients' or 'Cohort: all 44 patients (no filter)'."""
-    if view.patient_ids is None:
-        return f"Cohort: all {view.total} patients (no filter)"
-    return f"Cohort: {view.description} — {view.shown} of {view.total} patients"
+    """'Cohort: 1 of 44 patients (search “007”)' or 'Cohort: all 44 patients': `CohortView.scope()`,
+    the one phrasing of the cohort line (the Cohort menu, the Cox page and the figures' captions)."""
+    return f"Cohort: {view.scope()}"
+
+
+def session_scope(session: Session, view: CohortView | None = None) -> str:
+    """`view.scope()` of `view` (default the session's); before the patient table has sent its
+    first view (total 0), every patient of the loaded cohort."""
+    view = session.view if view is None else view
+    if view.total == 0 and view.patient_ids is None and session.cohort is not None:
+        from dataclasses import replace
+
+        view = replace(view, total=len(session.cohort.frames.patients))
+    return view.scope()
 
 
 class CohortCaption(QLabel):

@@ -30,12 +30,11 @@ Compute = Callable[["Frames"], "list[FigureDescription]"]
 
 
 def scope_text(session: Session) -> str:
-    """'all patients — 44 of 44 patients' / 'centre = Bonn — 12 of 44 patients' for the caption."""
-    view = session.view
-    every = 0 if session.cohort is None else len(session.cohort.frames.patients)
-    total = view.total or every
-    shown = every if view.patient_ids is None else len(view.patient_ids)
-    return f"{view.description} — {shown} of {total} patients"
+    """'all 44 patients' / '12 of 44 patients (centre = Bonn)' for the caption
+    (`cohort_caption.session_scope`, the one phrasing)."""
+    from y90gui.ui.cohort_caption import session_scope
+
+    return session_scope(session)
 
 
 class CohortFigurePage(RefreshWhenShown):

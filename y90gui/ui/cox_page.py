@@ -3,7 +3,8 @@
 The fit is `analysis.cox.cox_analysis` (statsmodels PHReg, Efron ties, checked against R) of the
 patients the table's filter shows, run on a worker (`Session.tasks`, progress and Cancel); the
 forest plot is `figures.forest.forest_description` of the same result, drawn on screen by
-`ForestView` and saved through the export dialog from that very description. A filter change
+`ForestView` (on its own tab next to the tables, so its rows have room at 1366 x 768) and saved
+through the export dialog from that very description. A filter change
 refits when the page is visible, else the results are marked stale (and say so) and refitted
 when the page is next shown. A model that cannot be fitted (no covariate chosen, one level, no
 events, no convergence) is one message inside the page, never a dialog.
@@ -26,16 +27,16 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
     QWidgetAction,
 )
 
-from y90gui.analysis.covariates import COVARIATES
+from y90gui.analysis.covariates import COVARIATES, covariate_label
 from y90gui.ui.flow_layout import FlowLayout
 from y90gui.ui.forest_view import ForestView
 
@@ -114,7 +115,7 @@ class CoxPage(QWidget):
         self.covariates.setAccessibleName("covariates")
         self.covariates.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         for name, cov in COVARIATES.items():
-            item = QListWidgetItem(f"{cov.help} ({name})", self.covariates)
+            item = QListWidgetItem(covariate_label(name), self.covariates)
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if name in DEFAULT_COVARIATES else Qt.CheckState.Unchecked)
@@ -154,6 +155,7 @@ class CoxPage(QWidget):
         tl.addWidget(self.uni_table)
         tl.addWidget(self.multi_table)
         tl.addWidget(self.multi_summary)
+        tl.addStretch(1)  # the summary right under the tables, the room below them empty
         self.tables = tables
         # the tables scroll on a small screen (200 %: 960 x 540) rather than set the window's height
         from PySide6.QtWidgets import QFrame, QScrollArea
@@ -162,10 +164,13 @@ class CoxPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(tables)
-        self.split = QSplitter(Qt.Orientation.Vertical, self)
-        self.split.addWidget(scroll)
-        self.split.addWidget(self.forest)
-        self.split.setStretchFactor(1, 1)
+        # tables and forest plot on tabs: under the two tables the plot had ~190 px at 1366 x 768
+        # for 12 rows (labels on top of each other); on its tab it has the page's whole height
+        self.results = QTabWidget(self)
+        self.results.setDocumentMode(True)
+        self.results.addTab(scroll, "&Tables")
+        self.results.addTab(self.forest, "F&orest plot")
+        self.results.setAccessibleName("Cox results")
         bar = FlowLayout()  # wraps, so the page never sets the window's minimum width
         for w in (endpoint_label, self.endpoint, self.covariates_button, self.fit_button, self.cancel_button,
                   self.progress, self.export_button):
@@ -176,7 +181,7 @@ class CoxPage(QWidget):
         layout.addWidget(self.chosen_label)
         layout.addWidget(self.caption)
         layout.addWidget(self.message)
-        layout.addWidget(self.split, 1)
+        layout.addWidget(self.results, 1)
         self._show_chosen()
         session.cohort_changed.connect(lambda _view: self._data_changed())
         session.cohort_loaded.connect(lambda _cohort: self._data_changed())
@@ -219,7 +224,8 @@ class CoxPage(QWidget):
     def _show_chosen(self) -> None:
         names = self.chosen()
         self.covariates_button.setText(f"Cova&riates ({len(names)}) \u25be")
-        self.chosen_label.setText("Covariates: " + (", ".join(names) if names else "none chosen"))
+        self.chosen_label.setText("Covariates: " + (", ".join(map(covariate_label, names)) if names
+                                                    else "none chosen"))
 
     def endpoint_key(self) -> str:
         return str(self.endpoint.currentData())
@@ -287,14 +293,8 @@ class CoxPage(QWidget):
         self.multi_summary.setToolTip("Efron ties; HR = exp(\u03b2), 95% CI exp(\u03b2 \u00b1 1.96 se), Wald p; "
                                       "numbers per unit, factors against their first level.")
         self.forest.show_description(desc)
-        self._give_forest_the_rest()
         self.export_button.setEnabled(True)
         self._show_scope()
-
-    def _give_forest_the_rest(self) -> None:
-        """The tables as tall as their rows, the forest plot below them the rest of the page."""
-        tables = self.tables.sizeHint().height()
-        self.split.setSizes([tables, max(self.forest.minimumHeight(), self.split.height() - tables)])
 
     def _failed(self, exc: BaseException) -> None:
         from y90gui.core.errors import Y90Error
@@ -324,7 +324,7 @@ class CoxPage(QWidget):
                 if c > 0:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(r, c, item)
-        # as tall as its rows (up to 8), so the forest plot gets the rest of the page
+        # as tall as its rows (up to 8): both tables and the summary above the fold at 1366 x 768
         shown = max(1, min(len(rows), 8))
         bar = table.horizontalScrollBar()
         table.setFixedHeight(table.horizontalHeader().sizeHint().height()
@@ -337,13 +337,10 @@ class CoxPage(QWidget):
 
     # ------------------------------------------------------------------ the filter
     def _scope_text(self, view: CohortView) -> str:
-        """`CohortView.scope()` ("12 of 44 patients (centre = Bonn)"); before the table has sent a
-        view (total 0), every patient of the loaded cohort."""
-        if view.total == 0 and view.patient_ids is None and self.session.cohort is not None:
-            from dataclasses import replace
+        """The one cohort phrasing, `cohort_caption.session_scope` ("12 of 44 patients (centre = Bonn)")."""
+        from y90gui.ui.cohort_caption import session_scope
 
-            view = replace(view, total=len(self.session.cohort.frames.patients))
-        return view.scope()
+        return session_scope(self.session, view)
 
     def _show_scope(self) -> None:
         view = self._fit_view or self.session.view

@@ -96,8 +96,11 @@ class PatientPanel(QWidget):
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # cells, so a block (drag, Shift+click, Shift+arrows) copies as that block as in Excel; a
+        # click or an arrow key still selects the patient's whole row (`_row_for_one_cell`), and
+        # the patient shown is always the current row's
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
@@ -107,6 +110,7 @@ class PatientPanel(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAccessibleName("patients")
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.table.selectionModel().selectionChanged.connect(self._row_for_one_cell)
 
         self.count_label = QLabel(self)
         self.count_label.setObjectName("CountLabel")
@@ -326,6 +330,19 @@ class PatientPanel(QWidget):
         )
         self.table.scrollTo(index)
         return True
+
+    def _row_for_one_cell(self, *_args: object) -> None:
+        """One cell selected by a click or an arrow key: the patient's whole row (a block stays)."""
+        selection = self.table.selectionModel()
+        ranges = selection.selection()
+        if ranges.count() != 1:
+            return
+        only = ranges.at(0)
+        current = self.table.currentIndex()
+        if (only.top() == only.bottom() == current.row() and only.left() == only.right() == current.column()
+                and self.proxy.columnCount() > 1):
+            selection.select(current, QItemSelectionModel.SelectionFlag.Select
+                             | QItemSelectionModel.SelectionFlag.Rows)
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

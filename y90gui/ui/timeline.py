@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QPainter, QPixmap, QResizeEvent
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from y90gui.ui.flow_layout import FlowLayout
 from y90gui.ui.palette import ACCENT, ACCENT_DARK, MUTED, RECIST_COLOURS, grade_fill
@@ -34,6 +34,20 @@ LABEL_GAP_PX = 8  # between two labels of one row
 #: last, staggered one row further out (taken only where nothing else is)
 LABEL_SLOTS = (tuple((ax, ay) for ax in (0.5, 0.2, 0.8, 0.0, 1.0) for ay in (1.25, -0.3))
                + tuple((ax, ay) for ax in (0.5, 0.0, 1.0) for ay in (2.15, -1.2)))
+NEAR_SLOTS = LABEL_SLOTS[:10]  # the label row right above or below the marker
+
+
+HINT = "Hover: details · click: open the row · wheel: zoom · drag: pan"
+
+
+def _shortened(label: str) -> list[str]:
+    """`label`, then shorter with "…" at word ends ("#1 right lobe", "#1 right…", "#1…"), for a
+    crowded spot; a label of a few characters (an activity, "SD") is shown whole or not at all."""
+    out = [label]
+    words = label.split(" ")
+    for n in range(len(words) - 1, 0, -1):
+        out.append(" ".join(words[:n]) + "\u2026")
+    return out
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
@@ -265,7 +279,14 @@ class TimelineWidget(QWidget):
         self.days_mode.toggled.connect(self._mode_toggled)
         self.reset_button = QPushButton("Reset &zoom", self)
         self.reset_button.clicked.connect(self.reset_zoom)
-        hint = QLabel("Hover: details · click: open the row · wheel: zoom · drag: pan", self)
+        hint = QLabel(HINT, self)
+        self.hint = hint
+        # how many labels wait for the zoom: its size never depends on its text, so showing it
+        # cannot resize the plot and trigger another label layout
+        self.crowded = QLabel("", self)
+        self.crowded.setObjectName("SubtleLabel")
+        self.crowded.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.crowded.setFixedHeight(self.crowded.fontMetrics().height())
         hint.setObjectName("SubtleLabel")
         hint.setWordWrap(True)
         hint.setMinimumWidth(40)
@@ -288,6 +309,11 @@ class TimelineWidget(QWidget):
             self.plot.getAxis(name).setPen(pg.mkPen("#9fb5bf"))
         self.scatters: dict[str, pg.ScatterPlotItem] = {}
         self.labels: list[tuple[str, pg.TextItem]] = []
+        #: each label's whole text (a crowded label shows a shortened one, `_layout_labels`)
+        self.label_texts: list[str] = []
+        self.label_pos: list[tuple[float, float]] = []  # each label's marker, in view units
+        #: labels hidden because nowhere near their marker is free (zooming in brings them back)
+        self.waiting_labels = 0
         self.bars: list[tuple[float, float]] = []  # (x0, x1) of the treatment bars, in view units
         self.plot.getPlotItem().vb.sigXRangeChanged.connect(self._layout_labels)
         self.plot.getPlotItem().vb.sigResized.connect(self._layout_labels)
@@ -295,7 +321,8 @@ class TimelineWidget(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.days_mode)
         bar.addWidget(self.reset_button)
-        bar.addWidget(hint, 1)
+        bar.addWidget(hint, 3)
+        bar.addWidget(self.crowded, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(bar)
@@ -327,6 +354,8 @@ class TimelineWidget(QWidget):
         self.plot.clear()
         self.scatters.clear()
         self.labels = []
+        self.label_texts = []
+        self.label_pos = []
         self.bars = []
         self.axis.days = days
         self.axis.picture = None  # the tick cache: the same numbers mean other things now
@@ -353,14 +382,18 @@ class TimelineWidget(QWidget):
                 text.setPos(self.x_of(it.date), LANE_Y[lane])
                 self.plot.addItem(text)
                 self.labels.append((lane, text))
+                self.label_texts.append(it.label)
+                self.label_pos.append((self.x_of(it.date), float(LANE_Y[lane])))
         self._layout_labels()
 
     def _layout_labels(self, *_args: Any) -> None:
-        """Every label is shown: above its marker, else below, else one or two rows further out.
+        """Every label where it overlaps nothing: above its marker, else below, else one or two
+        rows further out; where no slot is free, the label shortened with "…" (its whole text in
+        its tooltip); where not even that fits (a dense course at 200 %: PRRT cycles days apart),
+        it waits for the zoom, and the hint line says how many wait (the marker's tooltip has it).
 
-        Placed in screen pixels against the markers and the labels placed before; redone on every
-        zoom and resize. When no slot is free (very dense courses), the slot overlapping least is
-        taken: a label is never hidden (issue 12: two PRRT doses and RE #3 had lost theirs).
+        Placed in screen pixels against the markers, the treatment bars, the plot's frame and the
+        labels placed before; redone on every zoom and resize, so zooming in brings them back.
         """
         vb = self.plot.getPlotItem().vb
         if vb.width() <= 1 or not self.labels:
@@ -377,25 +410,85 @@ class TimelineWidget(QWidget):
             placed.append((a.x(), b.x(), a.y(), b.y()))
         frame = vb.sceneBoundingRect()
         bounds = (frame.left(), frame.right(), frame.top(), frame.bottom())
-        for _lane, text in self.labels:
-            p = vb.mapViewToScene(text.pos())
-            rect = text.boundingRect()
-            w, h = rect.width() + LABEL_GAP_PX, max(rect.height(), 1.0)
-            margin = text.textItem.document().documentMargin()  # empty padding around the glyphs
-            best: tuple[float, tuple[float, float], tuple[float, float, float, float]] | None = None
-            for anchor in LABEL_SLOTS:
-                top, left = p.y() - anchor[1] * h, p.x() - anchor[0] * w
-                box = (left, left + w, top + margin, top + h - margin)
-                outside = (box[1] - box[0]) * (box[3] - box[2]) - _overlap(box, bounds)  # clipped away
-                overlap = sum(_overlap(box, other) for other in placed) + 4 * outside
-                if best is None or overlap < best[0]:
-                    best = (overlap, anchor, box)
-                if overlap == 0:
-                    break
-            assert best is not None
-            text.setAnchor(best[1])
-            text.setVisible(True)
-            placed.append(best[2])
+        # the top lane (PRRT, cycles weeks apart) first: it has room on one side only
+        hidden = sorted(range(len(self.labels)), key=lambda i: -LANE_Y[self.labels[i][0]])
+        for i, (_lane, text) in enumerate(self.labels):
+            text.setPos(*self.label_pos[i])
+            text.setVisible(False)
+        # first every label next to its own marker, whole; then runs of a lane's crowded labels
+        # as one; only then further out and shortened, so no label takes a neighbour's only room
+        for slots in (NEAR_SLOTS, LABEL_SLOTS):
+            hidden = [i for i in hidden if not self._place(
+                self.labels[i][1], [self.label_texts[i]] if slots is NEAR_SLOTS else _shortened(self.label_texts[i]),
+                self.label_texts[i], placed, bounds, slots)]
+            hidden = self._place_runs(hidden, placed, bounds, slots)
+        self.waiting_labels = len(hidden)
+        words = f"{self.waiting_labels} label(s) hidden: zoom in" if self.waiting_labels else ""
+        if self.crowded.text() != words:  # a fixed-size label: its text never moves the plot (no relayout loop)
+            self.crowded.setText(words)
+            self.crowded.setToolTip(f"{self.waiting_labels} label(s) hidden where events crowd; zoom in (wheel) "
+                                    "or hover a marker" if words else "")
+
+    def _place_runs(self, hidden: list[int], placed: list[tuple[float, float, float, float]],
+                    bounds: tuple[float, float, float, float], slots: tuple[tuple[float, float], ...]) -> list[int]:
+        """Runs of one lane's labels that found no room, next to each other: one label each
+        ("7.4 · 7.5 · 7.6", else "7.4 … 7.6") centred on its markers, the whole texts in its
+        tooltip. Returns the labels still without a place."""
+        runs: list[list[int]] = []
+        for i in hidden:
+            if runs and runs[-1][-1] == i - 1 and self.labels[i][0] == self.labels[i - 1][0]:  # one lane, in date order
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        left: list[int] = []
+        for run in runs:
+            if len(run) > 1:
+                text = self.labels[run[0]][1]
+                texts = [self.label_texts[i] for i in run]
+                xs = [self.label_pos[i][0] for i in run]
+                text.setPos((min(xs) + max(xs)) / 2, self.label_pos[run[0]][1])
+                if self._place(text, [" \u00b7 ".join(texts), f"{texts[0]} \u2026 {texts[-1]}"], "\n".join(texts),
+                               placed, bounds, slots):
+                    continue
+                text.setPos(*self.label_pos[run[0]])
+            left += run
+        return left
+
+    def _place(self, text: pg.TextItem, candidates: list[str], tip: str,
+               placed: list[tuple[float, float, float, float]], bounds: tuple[float, float, float, float],
+               slots: tuple[tuple[float, float], ...] = ()) -> bool:
+        """Show `text` as the first of `candidates` that has a free slot among `slots` (default
+        all; tooltip `tip` when it is not the whole text); else hide it. Its box joins `placed`."""
+        p = self.plot.getPlotItem().vb.mapViewToScene(text.pos())
+        for shown in candidates:
+            if text.toPlainText() != shown:
+                text.setPlainText(shown)
+            spot = self._free_slot(text, p, placed, bounds, slots or LABEL_SLOTS)
+            if spot is not None:
+                text.setAnchor(spot[0])
+                text.setToolTip(tip if shown != tip else "")
+                text.setVisible(True)
+                placed.append(spot[1])
+                return True
+        text.setVisible(False)
+        return False
+
+    @staticmethod
+    def _free_slot(text: pg.TextItem, p: QPointF, placed: list[tuple[float, float, float, float]],
+                   bounds: tuple[float, float, float, float], slots: tuple[tuple[float, float], ...]
+                   ) -> tuple[tuple[float, float], tuple[float, float, float, float]] | None:
+        """The first of `slots` where `text` at scene point `p` overlaps nothing placed and
+        stays inside the plot: (anchor, glyph box), or None."""
+        rect = text.boundingRect()
+        w, h = rect.width() + LABEL_GAP_PX, max(rect.height(), 1.0)
+        margin = text.textItem.document().documentMargin()  # empty padding around the glyphs
+        for anchor in slots:
+            top, left = p.y() - anchor[1] * h, p.x() - anchor[0] * w
+            box = (left, left + w, top + margin, top + h - margin)
+            inside = _overlap(box, bounds) == (box[1] - box[0]) * (box[3] - box[2])
+            if inside and not any(_overlap(box, other) > 0 for other in placed):
+                return anchor, box
+        return None
 
     def _draw_bars(self, items: list[TimelineItem]) -> None:
         end = self.followup_end

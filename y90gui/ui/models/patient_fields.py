@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 
-from y90gui.core.sheets import PATIENTS, Column, column_label
+from y90gui.core.sheets import PATIENTS, Column, field_label
 from y90gui.store.store import Store
 from y90gui.ui.models.editing_base import KEY_ROLE, SORT_ROLE, EditingModel, _Index, column_tooltip
 
@@ -53,7 +53,7 @@ class PatientFieldsModel(EditingModel):
         column = self.columns[index.row()]
         if index.column() == 0:
             if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):  # words, not the raw column name
-                return column_label(column.name) + (f" [{column.unit}]" if column.unit else "")
+                return field_label(column)
             if role == Qt.ItemDataRole.ToolTipRole:
                 return column_tooltip(column)
             return None
