@@ -4,6 +4,7 @@ the API and with direct SQL as each login, so the rules hold for any client, not
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -111,3 +112,18 @@ def test_cohort_actions_are_recorded_but_do_not_move_the_import_mark(logins: dic
         assert reg.undo_stack()[0] == []  # nothing of the patients' to undo
     who = _rows(logins["coordinator"], "SELECT \"user\", kind, description FROM y90.actions ORDER BY id DESC LIMIT 1")
     assert who[0][1:] == ("cohort", "save cohort “mine”")
+
+
+def test_figure_cohort_on_a_url_draws_and_names_the_patients_the_login_sees(
+        logins: dict[str, str], tmp_path: Path) -> None:
+    from PIL import Image
+
+    out = tmp_path / "km.png"
+    code, _, err = run_cli("figure", "km", "--db", logins["editor"], "--cohort", "Study", "--out", str(out),
+                           "--dpi", "100")
+    assert code == 0, err
+    meta = Image.open(out).text
+    assert "study" in json.dumps(meta).casefold() and "2 of" in json.dumps(meta)
+    code, _, err = run_cli("figure", "km", "--db", logins["editor"], "--cohort", "nope",
+                           "--out", str(tmp_path / "no.png"))
+    assert code == 1 and "no cohort named “nope”" in err and not (tmp_path / "no.png").exists()
