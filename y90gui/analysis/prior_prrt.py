@@ -35,10 +35,17 @@ def prior_prrt(fr: Frames, first_re: Any) -> pd.DataFrame:
 
     prrt = prrt_before_first_re(fr, first_re)
     groups = prrt.groupby("patient_id", sort=True)
+    cycles = groups.size()
+    # the agents in one pass over the rows: a per-group Python `agg` took 0.35 s at 10,000 patients
+    names: dict[Any, set[str]] = {}
+    for pid, name in zip(prrt["patient_id"].tolist(), prrt["radiopharmaceutical"].tolist(), strict=True):
+        agents = names.setdefault(pid, set())
+        if isinstance(name, str):
+            agents.add(name)
     out = pd.DataFrame({
-        "cycles": groups.size(),
+        "cycles": cycles,
         "gbq": groups["activity_gbq"].sum(min_count=1),
-        "agents": groups["radiopharmaceutical"].agg(lambda v: tuple(sorted({x for x in v if isinstance(x, str)}))),
+        "agents": pd.Series([tuple(sorted(names[pid])) for pid in cycles.index], index=cycles.index, dtype=object),
         "last_cycle": groups["date"].max(),
     })
     out["days_to_re"] = groups["first_re"].first() - out["last_cycle"]

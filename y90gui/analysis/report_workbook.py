@@ -23,6 +23,7 @@ from y90gui.core.xlsxwrite import write_xlsx
 
 if TYPE_CHECKING:
     from y90gui.analysis.frames import Frames
+    from y90gui.analysis.lab_windows import LabWindows
     from y90gui.core.progress import Progress
 
 #: Survival-by-stratum table of the Survival sheet (fields of strata.STRATA_FIELDS).
@@ -49,15 +50,25 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
 
     `data_or_store` is the `CaseData` or the open `Store` the report was computed from.
     """
-    from y90gui import CTCAE_VERSION, __version__
-    from y90gui.analysis import endpoint_sheets, km_figure, recist, strata, survival, toxicity
     from y90gui.analysis import report as rep
 
     path = Path(path)
     step = progress.step if progress is not None else (lambda *a: None)
     step(0, 10, "reading the case series")
     fr = _frames(data_or_store)
-    source = fr.source or getattr(data_or_store, "path", None)
+    with rep.treated_once():  # every sheet and paper table asks for the treated patients of `fr`
+        _write(report, fr, path, progress, step, source=fr.source or getattr(data_or_store, "path", None),
+               settings=settings)
+    return path
+
+
+def _write(report: dict[str, Any], fr: Frames, path: Path, progress: Progress | None, step: Any, *,
+           source: Any, settings: dict[str, Any] | None) -> None:
+    """The sheets of `write_report_workbook`, inside its `treated_once` block."""
+    from y90gui import CTCAE_VERSION, __version__
+    from y90gui.analysis import endpoint_sheets, km_figure, recist, strata, survival, toxicity
+    from y90gui.analysis import report as rep
+
     basis = report["lab_toxicity"]["basis"]
     window = report["lab_toxicity"]["window_days"]
     ci_method = report["os"]["ci_method"]
@@ -214,14 +225,13 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
         **(settings or {}),
     }
     table(ws, 1, ["setting", "value"], [[k, v] for k, v in info.items()])
-    _add_paper_tables(new_sheet, fr, report)
+    _add_paper_tables(new_sheet, fr, report, w)
     step(9, 10, "writing the file")
     with atomic_file(path) as f:
         write_xlsx(f, [sheet_data(sheet) for sheet in sheets])
         if progress is not None:
             progress.check()
     step(10, 10, "done")
-    return path
 
 
 def _prior_prrt_rows(prrt: Any, first_re: Any) -> list[list[Any]]:
@@ -260,11 +270,12 @@ def _d(day: Any) -> dt.date | None:
     return to_date(None if day is None else float(day))
 
 
-def _add_paper_tables(new_sheet: Any, fr: Frames, report: dict[str, Any]) -> None:
-    """Tables 1-4 of the paper (spec/publication.md), one sheet each, cells as finished text."""
+def _add_paper_tables(new_sheet: Any, fr: Frames, report: dict[str, Any], lab_windows: LabWindows) -> None:
+    """Tables 1-4 of the paper (spec/publication.md), one sheet each, cells as finished text
+    (Table 3 from the Toxicity sheet's `lab_windows`, computed once)."""
     from y90gui.analysis.tables_outcomes import all_tables
 
-    for t in all_tables(fr, report):
+    for t in all_tables(fr, report, lab_windows=lab_windows):
         ws = new_sheet(f"Table {t.number}")
         grid = t.text_rows()
         ws.bold.add(len(ws.rows))
