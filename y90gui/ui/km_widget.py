@@ -327,14 +327,20 @@ class KaplanMeierWidget(QWidget):
         self.summary.setText(legend_html(desc))
         self.note.setText("\n".join(t for t in (desc.note, self._excluded_text(), desc.caption) if t))
         label = {"color": TEXT, "font-size": "10pt"}
-        self.plot.setLabel("bottom", desc.x.label, **label)
-        self.plot.setLabel("left", desc.y.label, **label)
+        for side, text in (("bottom", desc.x.label), ("left", desc.y.label)):
+            if self.plot.getAxis(side).labelText != text:  # setting a label lays the plot out again
+                self.plot.setLabel(side, text, **label)
         span = desc.x.hi - desc.x.lo
         self.plot.setXRange(desc.x.lo - 0.02 * span, desc.x.hi + 0.02 * span, padding=0)
         self.plot.setYRange(desc.y.lo - 0.03 * (desc.y.hi - desc.y.lo), desc.y.hi * 1.04, padding=0)  # 0% shows
         self.plot.getAxis("bottom").setTicks([list(zip(desc.x.ticks, desc.x.tick_labels, strict=True)), []])
         self.plot.getAxis("left").setTicks([list(zip(desc.y.ticks, desc.y.tick_labels, strict=True)), []])
         self._at_risk(desc)
+        # the new caption and legend lines resize the plot now, before it is painted (a posted
+        # layout request after the first paint meant a second paint of the whole plot, issue 16)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
 
     def _excluded_text(self) -> str:
         """Patients of the filter excluded from analysis (`inclusion`): not drawn, and said so."""
