@@ -104,8 +104,11 @@ class CohortData:
         return fr
 
     def excluded_in(self, patient_ids: Iterable[str] | None) -> int:
-        """How many of these patients (None: all) are excluded from analysis (`inclusion`)."""
-        out = inclusion.excluded_ids(self.frames)
+        """How many of these patients (None: all) are excluded from analysis (`inclusion`); the
+        excluded set is derived once per load (it was ~6 ms of every 100,000-patient KM refresh)."""
+        if "excluded" not in self._endpoints:
+            self._endpoints["excluded"] = inclusion.excluded_ids(self.frames)
+        out: set[str] = self._endpoints["excluded"]
         return len(out) if patient_ids is None else len(out.intersection(patient_ids))
 
     def stratum_values(self, field_name: str) -> dict[str, str]:

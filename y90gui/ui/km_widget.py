@@ -31,7 +31,7 @@ from y90gui.analysis.survival import CI_METHODS
 from y90gui.figures.km import ENDPOINT_TEXT, LANDMARK, LANDMARK_STRATA, strata_label
 from y90gui.ui.cohort_caption import caption_text
 from y90gui.ui.flow_layout import FlowLayout
-from y90gui.ui.km_items import TEXT, add_curve, legend_html, survival_at
+from y90gui.ui.km_items import TEXT, CurveItems, legend_html, survival_at
 
 if TYPE_CHECKING:
     from y90gui.analysis.survival import KMResult, LogRankResult
@@ -171,6 +171,7 @@ class KaplanMeierWidget(QWidget):
         self.band_check.toggled.connect(self._show_bands)
         self._risk_texts: list[pg.TextItem] = []
         self._bands: list[Any] = []
+        self._curves: list[CurveItems] = []  # one per curve drawn, reused by the next refresh
         self.stale = True
         self._sync_strata_choice()
         session.cohort_changed.connect(self.request_refresh)
@@ -299,8 +300,15 @@ class KaplanMeierWidget(QWidget):
         self.session.failed.emit("The survival curves could not be computed", exc)
 
     # ------------------------------------------------------------------ drawing
+    def _curve_slots(self, n: int) -> list[CurveItems]:
+        """`n` curves' items: the ones drawn last time, more made or the surplus removed."""
+        while len(self._curves) > n:
+            self._curves.pop().remove(self.plot)
+        while len(self._curves) < n:
+            self._curves.append(CurveItems(self.plot))
+        return self._curves
+
     def _draw(self) -> None:
-        self.plot.clear()
         self._bands = []
         desc = self.description
         cohort = self.session.cohort
@@ -309,23 +317,30 @@ class KaplanMeierWidget(QWidget):
             self.summary.setText("Loading the case series…" if cohort is None
                                  else "No patients with a value for this endpoint in the current filter.")
             self.note.setText(self._left_out_text())
+            self._curve_slots(0)
             self._at_risk(None)
             return
-        for c in desc.curves:
-            band = add_curve(self.plot, desc, c, band=self.band_check.isChecked())
+        for slot, c in zip(self._curve_slots(len(desc.curves)), desc.curves, strict=True):
+            band = slot.show(desc, c, band=self.band_check.isChecked())
             if band is not None:
                 self._bands.append(band)
         self.summary.setText(legend_html(desc))
         self.note.setText("\n".join(t for t in (desc.note, self._excluded_text(), desc.caption) if t))
         label = {"color": TEXT, "font-size": "10pt"}
-        self.plot.setLabel("bottom", desc.x.label, **label)
-        self.plot.setLabel("left", desc.y.label, **label)
+        for side, text in (("bottom", desc.x.label), ("left", desc.y.label)):
+            if self.plot.getAxis(side).labelText != text:  # setting a label lays the plot out again
+                self.plot.setLabel(side, text, **label)
         span = desc.x.hi - desc.x.lo
         self.plot.setXRange(desc.x.lo - 0.02 * span, desc.x.hi + 0.02 * span, padding=0)
         self.plot.setYRange(desc.y.lo - 0.03 * (desc.y.hi - desc.y.lo), desc.y.hi * 1.04, padding=0)  # 0% shows
         self.plot.getAxis("bottom").setTicks([list(zip(desc.x.ticks, desc.x.tick_labels, strict=True)), []])
         self.plot.getAxis("left").setTicks([list(zip(desc.y.ticks, desc.y.tick_labels, strict=True)), []])
         self._at_risk(desc)
+        # the new caption and legend lines resize the plot now, before it is painted (a posted
+        # layout request after the first paint meant a second paint of the whole plot, issue 16)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
 
     def _excluded_text(self) -> str:
         """Patients of the filter excluded from analysis (`inclusion`): not drawn, and said so."""

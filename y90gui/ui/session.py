@@ -66,6 +66,7 @@ class Session(QObject):
         self.patient_id: str | None = None
         self.settings = AnalysisSettings()
         self.tasks = TaskRunner(self)
+        self._every: tuple[Any, tuple[str, ...]] = (None, ())  # (patients frame, its IDs)
 
     # ------------------------------------------------------------------ state
     def set_store(self, store: Store | None) -> None:
@@ -100,8 +101,12 @@ class Session(QObject):
 
     def shown_ids(self) -> list[str]:
         """The patients of the current filter (every patient of the cohort when none is active)."""
-        every = [] if self.cohort is None else list(self.cohort.frames.patients["patient_id"])
-        return self.view.ids(every)
+        if self.cohort is None:
+            return self.view.ids([])
+        patients = self.cohort.frames.patients
+        if self._every[0] is not patients:  # once per load: listing 100,000 IDs took ~20 ms a refresh
+            self._every = (patients, tuple(patients["patient_id"].tolist()))
+        return self.view.ids(self._every[1])
 
     # ------------------------------------------------------------------ the write path
     def apply(self, change: Change) -> None:
