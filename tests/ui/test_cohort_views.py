@@ -13,8 +13,12 @@ def _subset(pids):
             for s, rows in data.items()}
 
 
-def _wait_report(window, qtbot, trigger):
-    with qtbot.waitSignal(window.report_view.report_ready, timeout=120000) as blocker:
+def _wait_report(window, qtbot, trigger, patients=None):
+    """The report the trigger leads to. With `patients`, the first report of that many patients:
+    a report of an earlier filter that finished before its newer one was asked for may arrive
+    first (newest result wins on screen, but each finished report is announced)."""
+    check = None if patients is None else (lambda report: report["patients"] == patients)
+    with qtbot.waitSignal(window.report_view.report_ready, timeout=120000, check_params_cb=check) as blocker:
         trigger()
     return blocker.args[0]
 
@@ -112,10 +116,10 @@ def test_report_of_a_search_and_of_a_saved_cohort_is_the_report_of_their_patient
     panel.set_filter("vital_status", "alive")
     assert window.cohort_menu.save_current("Utrecht alive")
     saved = set(panel.filtered_ids())
-    assert _wait_report(window, qtbot, panel.clear_filters)["patients"] == 12
+    assert _wait_report(window, qtbot, panel.clear_filters, patients=12)["patients"] == 12
     window.cohort_menu.rebuild()
     [apply] = [a for a in window.cohort_menu.actions() if a.text().startswith("&1 Utrecht alive")]
-    report = _wait_report(window, qtbot, apply.trigger)
+    report = _wait_report(window, qtbot, apply.trigger, patients=len(saved))
     assert set(window.filtered_patient_ids()) == saved and len(saved) == 6
     assert report == compute_report(_subset(saved))
     assert report["patients"] == 6 and report["os"]["N"] == 6
