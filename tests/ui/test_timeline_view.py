@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication, QLabel
 
-from y90gui.ui.timeline import TimelineWidget
+from y90gui.ui.timeline import MIN_PLOT_HEIGHT, TimelineWidget
 
 D = dt.date
 
@@ -148,3 +148,38 @@ def test_dense_course_labels_never_overlap_at_200_percent(tmp_path):
     assert (f"{waiting} label(s) hidden" in shown["hint"]) == (waiting > 0)
     assert waiting > 0 or not shown["hint"]
     assert len(shown["labels"]) >= len(shown["items"]) // 2  # most events keep their label
+    # the legend under the plot never covers the x axis's numbers (it did at 200 %: the tab was
+    # shorter than plot + legend, and Qt squeezed them over each other)
+    assert shown["axis_bottom"] <= shown["timeline_height"]
+    if shown["legend"] is not None:
+        assert shown["legend"]["top"] >= shown["axis_bottom"] - 1, shown
+    assert shown["days_axis_bottom"] <= shown["timeline_height"]
+    if shown["days_legend"] is not None:
+        assert shown["days_legend"] >= shown["days_axis_bottom"] - 1
+
+
+@pytest.mark.parametrize("size", [(740, 430), (700, 300), (520, 280), (900, 260)])
+def test_legend_never_lies_over_the_plot_or_its_axis(timeline, qtbot, size):  # type: ignore[no-untyped-def]
+    """A short timeline (the window's minimum at 200 %: ~300 logical px for the tab) gave the
+    plot and the legend less than their minimums, and Qt laid the legend over the x axis's
+    numbers. The legend gives way (the markers' tooltips say what they are); the plot keeps
+    its minimum height, and nothing shown overlaps."""
+    timeline.resize(*size)
+    qtbot.wait(50)
+    plot = timeline.plot.geometry()
+    assert plot.height() >= MIN_PLOT_HEIGHT
+    if timeline.legend.isVisible():
+        assert timeline.legend.geometry().top() >= plot.bottom()
+        assert timeline.legend.geometry().bottom() <= timeline.height()
+    else:
+        assert plot.bottom() <= timeline.height()
+    bar_bottom = max(w.geometry().bottom() for w in (timeline.hint, timeline.days_mode, timeline.reset_button))
+    assert bar_bottom < plot.top()
+
+
+def test_legend_comes_back_when_there_is_room(timeline, qtbot):  # type: ignore[no-untyped-def]
+    timeline.resize(520, 260)
+    qtbot.wait(50)
+    timeline.resize(740, 600)
+    qtbot.wait(50)
+    assert timeline.legend.isVisible()

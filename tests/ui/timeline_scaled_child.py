@@ -63,6 +63,19 @@ def main(argv: list[str]) -> int:
            "items": [it.label for it in tl.items], "waiting": getattr(tl, "waiting_labels", 0),
            "hint": tl.crowded.text() if hasattr(tl, "crowded") else "",
            "frame": [frame.left(), frame.top(), frame.right(), frame.bottom()]}
+    # where the x axis's numbers end and the legend begins, in the timeline widget's coordinates
+    axis = tl.plot.getAxis("bottom")
+    axis_bottom = tl.plot.mapTo(tl, tl.plot.mapFromScene(axis.sceneBoundingRect().bottomLeft())).y()
+    out["axis_bottom"] = axis_bottom
+    out["legend"] = ({"top": tl.legend.geometry().top(), "bottom": tl.legend.geometry().bottom()}
+                     if tl.legend.isVisible() else None)
+    out["timeline_height"] = tl.height()
+    tl.days_mode.setChecked(True)  # the days axis has a second line of text: a taller plot minimum
+    end = time.monotonic() + 0.5
+    while time.monotonic() < end:
+        app.processEvents()
+    out["days_axis_bottom"] = tl.plot.mapTo(tl, tl.plot.mapFromScene(axis.sceneBoundingRect().bottomLeft())).y()
+    out["days_legend"] = tl.legend.geometry().top() if tl.legend.isVisible() else None
     if len(argv) > 1:
         win.grab().save(argv[1])
     print(json.dumps(out))

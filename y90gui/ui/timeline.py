@@ -328,6 +328,31 @@ class TimelineWidget(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.legend)
+        self._bar = bar
+        self._layout = layout
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """The legend only where the plot keeps its own minimum height beside it. A timeline
+        shorter than plot + legend (the window's minimum at 200 %) made Qt squeeze both and lay
+        the legend over the x axis's numbers; then the legend gives way (hovering a marker says
+        what it is). Depends on this widget's size and the plot's minimum only, never on the
+        plot's current size, so it cannot start a layout loop with the label placement."""
+        width = self.width()
+        bar = self._bar.heightForWidth(width) if self._bar.hasHeightForWidth() else -1
+        if bar < 0:
+            bar = self._bar.sizeHint().height()
+        margins = self._layout.contentsMargins()
+        spacing = max(self._layout.spacing(), 0)
+        plot = max(MIN_PLOT_HEIGHT, self.plot.minimumSizeHint().height())
+        legend = self.legend._flow.heightForWidth(width)
+        room = self.height() - margins.top() - margins.bottom() - bar - 2 * spacing
+        fits = room >= plot + legend
+        if fits != self.legend.isVisibleTo(self):
+            self.legend.setVisible(fits)
 
     # ---------------------------------------------------------------- data
     def set_patient(self, data: dict[str, list[dict[str, Any]]]) -> None:
@@ -338,6 +363,7 @@ class TimelineWidget(QWidget):
         self.followup_end = fu[0] if fu else None
         self._redraw()
         self.reset_zoom()
+        self._fit_legend()  # the days axis has a second line of text: the plot needs more height
 
     def x_of(self, d: dt.date) -> float:
         if self.days_mode.isChecked() and self.first_re is not None:
@@ -348,6 +374,7 @@ class TimelineWidget(QWidget):
         """Dates <-> days: redraw and fit the data in the new unit (the old range means nothing)."""
         self._redraw()
         self.reset_zoom()
+        self._fit_legend()  # the days axis has a second line of text: the plot needs more height
 
     def _redraw(self) -> None:
         days = self.days_mode.isChecked() and self.first_re is not None
@@ -359,7 +386,7 @@ class TimelineWidget(QWidget):
         self.bars = []
         self.axis.days = days
         self.axis.picture = None  # the tick cache: the same numbers mean other things now
-        self.plot.setLabel("bottom", "days since the first radioembolization" if days else "date")
+        self.plot.setLabel("bottom", "days since first RE" if days else "date")
         self.axis.update()
         if self.first_re is not None:
             line = pg.InfiniteLine(self.x_of(self.first_re), angle=90,
