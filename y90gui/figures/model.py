@@ -15,6 +15,7 @@ its colour and its greyscale stand-in (grey level, line style, hatch), fixed per
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -153,3 +154,26 @@ class FigureDescription:
     y_percent: bool = False  # tick labels already carry % (y in percent units)
     estimates: list[Estimate] = field(default_factory=list)  # forest plot rows
     columns: tuple[str, ...] = ()  # headers of the estimates' text cells, right of the axis
+
+
+def band_runs(x: Any, lo: Any, hi: Any) -> list[tuple[int, int, float]]:
+    """Where a KM band is drawn, for the file (`render`) and the screen (`ui.km_items.band_path`)
+    alike: `(start, stop, end)` for each run of times whose limits are both defined (numpy arrays,
+    NaN = undefined, as at S = 0), each value holding until the next time and the run's last one
+    until `end`, the time the band becomes undefined (or the last time): as R's survminer ribbon.
+    `fill_between(step="post")` alone stops one step early, which our file once did."""
+    import numpy as np
+
+    defined = ~(np.isnan(lo) | np.isnan(hi))
+    runs: list[tuple[int, int, float]] = []
+    i, n = 0, len(x)
+    while i < n:
+        if not defined[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and defined[j]:
+            j += 1
+        runs.append((i, j, float(x[j]) if j < n else float(x[-1])))
+        i = j
+    return runs

@@ -313,19 +313,12 @@ def _band_runs(x: Any, lo: Any, hi: Any) -> list[tuple[Any, Any, Any]]:
     stop one step early)."""
     import numpy as np
 
-    defined = ~(np.isnan(lo) | np.isnan(hi))
-    runs, i, n = [], 0, len(x)
-    while i < n:
-        if not defined[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and defined[j]:
-            j += 1
-        edges = np.append(x[i:j], x[j] if j < n else x[-1])
-        sx = np.repeat(edges, 2)[1:-1]
+    from y90gui.figures.model import band_runs
+
+    runs = []
+    for i, j, end in band_runs(x, lo, hi):
+        sx = np.repeat(np.append(x[i:j], end), 2)[1:-1]
         runs.append((sx, np.repeat(lo[i:j], 2), np.repeat(hi[i:j], 2)))
-        i = j
     return runs
 
 

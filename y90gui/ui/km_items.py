@@ -38,25 +38,17 @@ def step_xy(x: np.ndarray, y: np.ndarray, x_end: float) -> tuple[np.ndarray, np.
 
 def band_path(x: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> QPainterPath:
     """The band as one path: one closed step polygon per run where it is defined (it stops
-    where the description has None, as the file's `fill_between` does)."""
+    where the description has None; `figures.model.band_runs`, the file's rule too)."""
+    from y90gui.figures.model import band_runs
+
     path = QPainterPath()
-    defined = ~(np.isnan(lo) | np.isnan(hi))
-    i, n = 0, len(x)
-    while i < n:
-        if not defined[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and defined[j]:
-            j += 1
-        end = float(x[j]) if j < n else float(x[-1])
+    for i, j, end in band_runs(x, lo, hi):
         xu, yu = step_xy(x[i:j], hi[i:j], end)
         xl, yl = step_xy(x[i:j], lo[i:j], end)
         px = np.concatenate([xu, xl[::-1]])
         py = np.concatenate([yu, yl[::-1]])
         path.addPath(pg.arrayToQPath(px, py, connect="all"))
         path.closeSubpath()
-        i = j
     return path
 
 
