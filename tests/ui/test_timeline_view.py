@@ -183,3 +183,31 @@ def test_legend_comes_back_when_there_is_room(timeline, qtbot):  # type: ignore[
     timeline.resize(740, 600)
     qtbot.wait(50)
     assert timeline.legend.isVisible()
+
+
+@pytest.mark.parametrize("days", [False, True])
+@pytest.mark.parametrize("size", [(470, 300), (470, 250), (470, 220), (740, 240)])
+def test_a_squeezed_timeline_keeps_the_legend_off_the_plot(qtbot, size, days):  # type: ignore[no-untyped-def]
+    """In the window the timeline gets what its tab has left, less than its own minimum at the
+    200 % minimum window (the header wraps, the hint takes four lines, the days axis a second
+    text line). Qt then laid plot and legend over each other: the legend covered the x axis's
+    numbers (docs/screenshots/gui1_timeline_days_200pct.png before this test)."""
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    box = QWidget()
+    qtbot.addWidget(box)
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    widget = TimelineWidget()
+    lay.addWidget(widget)
+    box.setFixedSize(*size)
+    box.show()
+    qtbot.waitExposed(box)
+    widget.set_patient(_course())
+    widget.days_mode.setChecked(days)
+    qtbot.wait(80)
+    plot = widget.plot.geometry()
+    if widget.legend.isVisible():
+        assert widget.legend.geometry().top() > plot.bottom(), (plot, widget.legend.geometry())
+    bar_bottom = max(w.geometry().bottom() for w in (widget.hint, widget.days_mode, widget.reset_button))
+    assert bar_bottom < plot.top()
