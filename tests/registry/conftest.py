@@ -27,6 +27,11 @@ from pathlib import Path
 import pytest
 
 SUPERUSER = "postgres"
+#: the demo centre the registry tests give their editor
+AURORA = "Fictional Centre Aurora (synthetic demo)"
+#: Qt's offscreen plugin's notices the window tests ignore (`pytest.mark.qt_log_ignore(OFFSCREEN)`)
+OFFSCREEN = (r"This plugin does not support (propagateSizeHints\(\)|raise\(\)|lower\(\)"
+             r"|grabbing the (keyboard|mouse)|setting window (masks|opacity))")
 
 
 def _bin_dir() -> Path | None:
@@ -173,3 +178,9 @@ def run_cli(*argv: str) -> tuple[int, str, str]:
         except SystemExit as exc:  # argparse's usage errors
             code = int(exc.code or 0)
     return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def ui_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's settings in the test's own folder (window tests use it autouse)."""
+    monkeypatch.setenv("Y90GUI_SETTINGS_DIR", str(tmp_path / "settings"))

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from tests.registry.conftest import run_cli
+from tests.registry.conftest import AURORA, OFFSCREEN, run_cli
 from y90gui.core.validate import CaseData
 from y90gui.demo.cohort import build_demo
 from y90gui.io.exporter import write_workbook
@@ -22,15 +22,7 @@ from y90gui.store.store import Store
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
 from ui_helpers import close_window  # noqa: E402
 
-AURORA = "Fictional Centre Aurora (synthetic demo)"
-OFFSCREEN = (r"This plugin does not support (propagateSizeHints\(\)|raise\(\)|lower\(\)"
-             r"|grabbing the (keyboard|mouse)|setting window (masks|opacity))")
-pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN)
-
-
-@pytest.fixture(autouse=True)
-def _ui_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("Y90GUI_SETTINGS_DIR", str(tmp_path / "settings"))
+pytestmark = [pytest.mark.qt_log_ignore(OFFSCREEN), pytest.mark.usefixtures("ui_settings")]
 
 
 @pytest.fixture

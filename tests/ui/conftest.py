@@ -35,6 +35,17 @@ def _clipboard_emptied() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo cohort in a file, written once per run; tests copy it before opening it."""
+    from y90gui.demo.cohort import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.y90"
+    with Store.create(path) as store:
+        store.replace_patients(build_demo(), "demo")
+    return path
+
+
+@pytest.fixture(scope="session")
 def small_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "small.y90"
     with Store.create(path) as store:

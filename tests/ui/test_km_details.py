@@ -17,14 +17,6 @@ from y90gui.demo.cohort import build_demo
 from y90gui.store.store import Store
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.y90"
-    with Store.create(path) as store:
-        store.replace_patients(build_demo(), "demo")
-    return path
-
-
 @pytest.fixture
 def demo_window(qtbot, demo_template: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     import shutil

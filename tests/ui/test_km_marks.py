@@ -13,17 +13,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor
 from ui_helpers import close_window, open_ready_window
 
-from y90gui.demo.cohort import build_demo
-from y90gui.store.store import Store
 from y90gui.ui.km_items import CensorTicks
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.y90"
-    with Store.create(path) as store:
-        store.replace_patients(build_demo(), "demo")
-    return path
 
 
 @pytest.fixture
