@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,56 @@ def test_bulk_write_rebuilds_the_indexes_it_drops(tmp_path: Path) -> None:
         assert s.conn.execute("EXPLAIN QUERY PLAN SELECT * FROM labs WHERE patient_id = 'P00001'").fetchall()[0][3] \
             .startswith("SEARCH labs USING INDEX labs_patient")
         assert s.integrity() == "ok"
+
+
+#: One value per checked column kind that its CHECK constraint refuses (and the validator would).
+BAD_VALUES = {"code": "not a code", "date": "03/12/2026", "yesno": 2, "integer": 1.5, "number": "12",
+              "text": "   "}
+
+
+@pytest.mark.parametrize("sheet_name", ["patients", "prrt", "radioembolization", "response", "labs",
+                                        "adverse_events", "treatments_after"])
+def test_bulk_write_refuses_what_each_check_constraint_refuses(tmp_path: Path, sheet_name: str) -> None:
+    """The bulk path copies rows with the CHECK constraints off after testing them itself: every
+    checked column's bad value is still refused (naming table, column and value), nothing is
+    written, and the constraints are on again for the next write."""
+    from y90gui.core.sheets import SHEET_BY_NAME
+
+    sheet = SHEET_BY_NAME[sheet_name]
+    s = Store.create(tmp_path / "c.y90")
+    try:
+        tried = 0
+        for column in sheet.columns:
+            bad = BAD_VALUES.get(column.type) if column.name != "patient_id" else None
+            if bad is None or (column.type == "code" and not column.codes):
+                continue
+            data = make_cohort(150, seed=1, labs_per_patient=40)
+            rows = data[sheet_name]
+            assert len(rows) > 1, sheet_name
+            rows[len(rows) // 2] = {**rows[len(rows) // 2], column.name: bad}
+            with pytest.raises(sqlite3.IntegrityError, match=f"CHECK constraint failed: {sheet_name}.{column.name} = "):
+                s.replace_patients(data)
+            assert sum(s.counts().values()) == 0
+            tried += 1
+        assert tried > 0
+        assert s.conn.execute("PRAGMA ignore_check_constraints").fetchone() == (0,)
+        s.replace_patients(make_cohort(5, seed=1))  # the row-by-row path: the CHECKs themselves
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            s.conn.execute("UPDATE labs SET unit = 'not a unit' WHERE id = (SELECT min(id) FROM labs)")
+    finally:
+        s.close()
+
+
+def test_bulk_checks_are_the_tables_checks() -> None:
+    """The expressions the bulk path tests are the CHECK constraints of the file's tables, each one."""
+    import re
+
+    from y90gui.core.sheets import SHEETS
+    from y90gui.store import schema
+
+    for sheet in SHEETS:
+        ddl = schema.table_ddl(sheet)
+        checks = [p for _, p in schema.check_predicates(sheet)]
+        assert len(checks) == len(re.findall(r"\bCHECK \(", ddl)), sheet.name
+        for predicate in checks:
+            assert f"CHECK ({predicate})" in ddl, (sheet.name, predicate)

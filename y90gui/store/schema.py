@@ -65,7 +65,8 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _column_check(c: Column) -> str:
+def _column_predicate(c: Column) -> str:
+    """What a value of `c` must satisfy, as an SQL expression (NULL allowed unless required)."""
     n = f'"{c.name}"'
     checks: list[str] = []
     if c.type == "date":
@@ -87,8 +88,30 @@ def _column_check(c: Column) -> str:
         checks.append(f"{n} <= {c.maximum:g}")
     body = " AND ".join(checks)
     if c.required:
-        return f"CHECK ({body})"
-    return f"CHECK ({n} IS NULL OR ({body}))"
+        return body
+    return f"{n} IS NULL OR ({body})"
+
+
+def _column_check(c: Column) -> str:
+    return f"CHECK ({_column_predicate(c)})"
+
+
+#: The patients' key: not empty (the other sheets' patient_id is held by its foreign key).
+_PATIENT_ID_CHECK = 'length(trim("patient_id")) > 0'
+
+
+def check_predicates(sheet: Sheet) -> list[tuple[str, str]]:
+    """(column, expression) of every CHECK constraint `table_ddl` gives the sheet's table, in
+    column order: the bulk write tests its rows against these before it copies them in with
+    the constraints switched off (`Store._write_patients_bulk`), from the same text as the DDL."""
+    out = []
+    for c in sheet.columns:
+        if c.name == "patient_id":
+            if sheet.name == "patients":
+                out.append((c.name, _PATIENT_ID_CHECK))
+            continue
+        out.append((c.name, _column_predicate(c)))
+    return out
 
 
 def _column_def(c: Column) -> str:
@@ -100,7 +123,7 @@ def table_ddl(sheet: Sheet) -> str:
     lines: list[str] = []
     if sheet.name == "patients":
         cols = [_column_def(c) for c in sheet.columns]
-        cols[0] = '"patient_id" TEXT NOT NULL PRIMARY KEY CHECK (length(trim("patient_id")) > 0)'
+        cols[0] = f'"patient_id" TEXT NOT NULL PRIMARY KEY CHECK ({_PATIENT_ID_CHECK})'
         lines.extend(cols)
     else:
         lines.append("id INTEGER PRIMARY KEY")
