@@ -118,13 +118,14 @@ class PreparedReport:
         import numpy as np
 
         from y90gui.analysis import inclusion, landmark, pfs, survival, toxicity
-        from y90gui.analysis.report import BASES, FORMAT, _quantiles, km_block
+        from y90gui.analysis.options import BASES, CI_METHODS
+        from y90gui.analysis.report import FORMAT, _quantiles, km_block
 
         shown, m = self.analysed_mask(patient_ids)
         if basis not in BASES:
             raise ValueError(f"unknown basis {basis!r}; use one of {', '.join(BASES)}")
-        if ci_method not in survival.CI_METHODS:
-            raise ValueError(f"unknown CI method {ci_method!r}; use one of {', '.join(survival.CI_METHODS)}")
+        if ci_method not in CI_METHODS:
+            raise ValueError(f"unknown CI method {ci_method!r}; use one of {', '.join(CI_METHODS)}")
         in_t = m[self.treated]
         treated = np.zeros_like(m)
         treated[self.treated[in_t]] = True

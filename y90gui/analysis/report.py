@@ -25,6 +25,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from y90gui.analysis.options import BASES, CI_METHODS
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -34,7 +36,6 @@ if TYPE_CHECKING:
     from y90gui.store.backend import CaseSeries
 
 FORMAT = "y90gui-report/1"
-BASES = ("procedures", "patients")
 REILD_TERMS = frozenset({"reild", "radioembolization-induced liver disease", "radioembolisation-induced liver disease"})
 
 
@@ -146,11 +147,10 @@ def compute_from_frames(fr: Frames, *, ci_method: str = "log-log", basis: str = 
                         window_days: int = 90) -> dict[str, Any]:
     """The report of these frames: `prepared_report.prepare` (every per-patient derivation) and
     its `report` for all of them; the window keeps the prepared form and reports any filter."""
-    from y90gui.analysis import survival
     from y90gui.analysis.prepared_report import prepare
 
     if basis not in BASES:
         raise ValueError(f"unknown basis {basis!r}; use one of {', '.join(BASES)}")
-    if ci_method not in survival.CI_METHODS:
-        raise ValueError(f"unknown CI method {ci_method!r}; use one of {', '.join(survival.CI_METHODS)}")
+    if ci_method not in CI_METHODS:
+        raise ValueError(f"unknown CI method {ci_method!r}; use one of {', '.join(CI_METHODS)}")
     return prepare(fr, window_days).report(None, ci_method=ci_method, basis=basis)

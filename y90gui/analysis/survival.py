@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
+from y90gui.analysis.options import CI_METHODS
+
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
@@ -35,7 +37,6 @@ if TYPE_CHECKING:
 
 DAYS_PER_YEAR = 365.25
 LANDMARK_YEARS = (1, 2, 3, 5)
-CI_METHODS = ("log-log", "log", "plain")
 TOLERANCE = math.sqrt(2.220446049250313e-16)  # R: sqrt(.Machine$double.eps)
 Z95 = NormalDist().inv_cdf(0.975)
 

@@ -13,10 +13,10 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from y90gui.store.errors import NothingToUndoError
-from y90gui.store.history import ReverseCounts, reverse_counts
 from y90gui.store.sqlrows import audit_values, insert_sql
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # history (the audit trail's readers) loads with the first undo preview, not at start-up
+    from y90gui.store.history import ReverseCounts
     from y90gui.store.store import Change
 
 
@@ -87,6 +87,8 @@ class UndoMixin:
         stack = undoable if which == "undo" else redoable
         if not stack:
             return None
+        from y90gui.store.history import reverse_counts
+
         return reverse_counts(self.conn, stack[-1], self.action_description(stack[-1]))
 
     def _reverse(self, action_id: int, kind: str, description: str) -> Change:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from y90gui.analysis.survival import CI_METHODS
+from y90gui.analysis.options import CI_METHODS
 from y90gui.figures.km import ENDPOINT_TEXT, LANDMARK, LANDMARK_STRATA, strata_label
 from y90gui.ui.cohort_caption import caption_text
 from y90gui.ui.flow_layout import FlowLayout

@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from y90gui.analysis.report import BASES
-from y90gui.analysis.survival import CI_METHODS
+from y90gui.analysis.options import BASES, CI_METHODS
 
 if TYPE_CHECKING:
     from y90gui.ui.session import Session

@@ -193,7 +193,7 @@ class CohortToxicityPanel(QWidget):
 
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from y90gui.analysis.report import BASES
+        from y90gui.analysis.options import BASES
 
         self.session = session
         self.report: dict[str, Any] | None = None

@@ -22,14 +22,16 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
 
 from y90gui.core.errors import Y90Error
-from y90gui.ui.dialogs.connect_registry import ConnectRegistryDialog
 from y90gui.ui.session import Session
+
+if TYPE_CHECKING:  # the dialog (and the URL parser) load when it is first opened, not at start-up
+    from y90gui.ui.dialogs.connect_registry import ConnectRegistryDialog
 
 #: How often an idle window checks that the registry still answers.
 PING_MS = 5000
@@ -58,6 +60,8 @@ class RegistryController(QObject):
 
     # ------------------------------------------------------------------ connecting
     def connect_dialog(self) -> ConnectRegistryDialog:
+        from y90gui.ui.dialogs.connect_registry import ConnectRegistryDialog
+
         dialog = ConnectRegistryDialog(self.settings, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
