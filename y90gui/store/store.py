@@ -322,20 +322,13 @@ class Store(UndoMixin, CohortsMixin):
             if not rows:
                 continue
             before = conn.execute(f'SELECT coalesce(max(rowid), 0) FROM "{sheet.name}"').fetchone()[0]
-            cols = ", ".join(f'"{n}"' for n in sheet.column_names)
-            # Through an unconstrained temp table: one INSERT ... SELECT evaluates the CHECK
-            # constraints' IN-lists once, where executemany rebuilt them for every row (~30 %).
-            conn.execute("DROP TABLE IF EXISTS temp._bulk_rows")
-            conn.execute(f"CREATE TEMP TABLE _bulk_rows ({cols})")
-            conn.executemany(f'INSERT INTO temp._bulk_rows VALUES ({", ".join("?" * len(sheet.columns))})',
-                             sql_rows(sheet, rows))
-            # The table's CHECK constraints, tested as one query over the staged rows, then the
-            # copy with them switched off: SQLite 3.40 evaluates a CHECK's IN-list as if anew
-            # for every row (3x the whole copy); a plain WHERE builds it once. Same expressions.
-            _refuse_unchecked(conn, sheet)
+            # Straight in with the CHECK constraints off, then one query tests the new rows
+            # against the same expressions (`_refuse_unchecked`): SQLite 3.40 evaluates a CHECK's
+            # IN-list as if anew for every row (3x the whole insert), a plain WHERE builds it
+            # once. A refusal raises inside the action's transaction, which then writes nothing.
             with _checks_off(conn):
-                conn.execute(f'INSERT INTO "{sheet.name}" ({cols}) SELECT {cols} FROM temp._bulk_rows ORDER BY rowid')
-            conn.execute("DROP TABLE temp._bulk_rows")
+                conn.executemany(insert_sql(sheet.name, sheet.column_names), sql_rows(sheet, rows))
+            _refuse_unchecked(conn, sheet, int(before))
             conn.execute(audit_select(sheet, "insert", f"rowid > {int(before)}"), stamp)
             change.tables.add(sheet.name)
         change.patient_ids.update(pids)
@@ -623,22 +616,22 @@ def _data_sheet(table: str) -> Sheet:
 _DISK_FULL = "the disk is full, so it cannot be opened for writing"
 
 
-def _refuse_unchecked(conn: sqlite3.Connection, sheet: Sheet) -> None:
-    """Raise the IntegrityError SQLite's CHECK would, naming the first staged row of `sheet`
-    (temp._bulk_rows) that fails one of its table's CHECK constraints (`schema.check_predicates`)."""
+def _refuse_unchecked(conn: sqlite3.Connection, sheet: Sheet, before: int) -> None:
+    """Raise the IntegrityError SQLite's CHECK would, naming the first row of `sheet` written after
+    rowid `before` that fails one of its table's CHECK constraints (`schema.check_predicates`)."""
     checks = schema.check_predicates(sheet)
     if not checks:
         return
     # WHERE NOT (...) skips a NULL result as a CHECK passes it: only a false one fails.
     found = conn.execute(
-        "SELECT rowid, " + ", ".join(f"NOT ({p})" for _, p in checks) + " FROM temp._bulk_rows WHERE NOT ("
-        + " AND ".join(f"({p})" for _, p in checks) + ") ORDER BY rowid LIMIT 1").fetchone()
+        "SELECT rowid, " + ", ".join(f"NOT ({p})" for _, p in checks) + f' FROM "{sheet.name}" WHERE rowid > ?'
+        " AND NOT (" + " AND ".join(f"({p})" for _, p in checks) + ") ORDER BY rowid LIMIT 1", (before,)).fetchone()
     if found is None:
         return
     column, predicate = next(c for c, failed in zip(checks, found[1:], strict=True) if failed)
-    value = conn.execute(f'SELECT "{column}" FROM temp._bulk_rows WHERE rowid = ?', (found[0],)).fetchone()[0]
-    raise sqlite3.IntegrityError(
-        f"CHECK constraint failed: {sheet.name}.{column} = {value!r} (row {found[0]} of the write): {predicate}")
+    value = conn.execute(f'SELECT "{column}" FROM "{sheet.name}" WHERE rowid = ?', (found[0],)).fetchone()[0]
+    raise sqlite3.IntegrityError(f"CHECK constraint failed: {sheet.name}.{column} = {value!r} "
+                                 f"(row {found[0] - before} of the write): {predicate}")
 
 
 @contextmanager
