@@ -86,3 +86,34 @@ print("opened", window.opened)
                          timeout=120)
     assert out.returncode == 0, out.stderr
     assert f"opened [{str(small_store_path)!r}]" in out.stdout
+
+
+def test_garbage_collection_waits_for_the_first_paint_only(qtbot) -> None:
+    """Start-up runs without the cyclic collector (`app._pause_gc`); the window's first paint
+    gives it back, and a collector someone else switched off stays off."""
+    import gc
+
+    from PySide6.QtWidgets import QLabel
+
+    from y90gui.ui import app
+
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        app._pause_gc()
+        assert not gc.isenabled()
+        window = QLabel("first paint")
+        qtbot.addWidget(window)
+        app._resume_gc_after_first_paint(window)
+        assert not gc.isenabled()  # not before the window is painted
+        window.show()
+        qtbot.waitUntil(gc.isenabled, timeout=5000)
+        gc.disable()
+        app._pause_gc()  # already off: not ours to switch back on
+        app._resume_gc()
+        assert not gc.isenabled()
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()
