@@ -360,7 +360,7 @@ def main(argv: Sequence[str]) -> int:
     if not any(opts.wants(MODULE, f) for f in figures):
         return 0
     for n in opts.sizes_for(SIZES):
-        cached, _xlsx = ensure_cohort(n)
+        cached, _xlsx = ensure_cohort(n, xlsx=False)  # (the window reads the store; a missing workbook is not rebuilt)
         with tempfile.TemporaryDirectory() as tmpdir:
             tmp = Path(tmpdir)
             db = tmp / "cohort.y90"

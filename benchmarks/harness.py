@@ -62,8 +62,19 @@ class Options:
 
 
 def peak_mib() -> float:
-    """This process's peak resident memory (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's own peak resident memory, in MiB.
+
+    Linux's VmHWM (/proc/self/status), not getrusage's ru_maxrss: a child started by vfork
+    and exec (Python's subprocess) inherits its parent's peak as a floor of ru_maxrss, so a
+    benchmark child of a parent that once held 2.9 GB reported 2.9 GB whatever it used."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
 def children_peak_mib() -> float:

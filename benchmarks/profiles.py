@@ -1,6 +1,6 @@
 """cProfile summaries (top 25 by cumulative time) of the slowest rows, for the optimisation round.
 
-    python -m benchmarks.profiles [import|loaded|summary|refresh|keystroke|first_paint|report_workbook ...]
+    python -m benchmarks.profiles [import|import_sql|loaded|summary|refresh|keystroke|first_paint|report_workbook ...]
                                   [--sizes 100000]
 
 Each profile runs in this one thread, so the window's background work (which runs on worker
@@ -56,6 +56,58 @@ def profile_import(n: int, xlsx: Path) -> None:
                 apply_import(store, prepare_import(xlsx, store))
         save(f"import-{n}", run, f"import of the {n:,}-patient workbook (prepare_import + apply_import)")
 
+
+
+class _TimedConnection:
+    """A store connection that adds up the time of each SQL statement (cProfile sees one
+    `execute` for all of them): what `profile_import_sql` lists."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+        self.seconds: dict[str, float] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+    def _timed(self, key: str, call: Callable[[], Any]) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return call()
+        finally:
+            self.seconds[key] = self.seconds.get(key, 0.0) + time.perf_counter() - t0
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        return self._timed(" ".join(sql.split())[:110], lambda: self._conn.execute(sql, *args))
+
+    def executemany(self, sql: str, rows: Any) -> Any:
+        return self._timed("executemany " + " ".join(sql.split())[:98], lambda: self._conn.executemany(sql, rows))
+
+
+def profile_import_sql(n: int, xlsx: Path) -> None:
+    """apply_import of the workbook into a new store, statement by statement (SQL time, summed)."""
+    from y90gui.io.importer import apply_import, prepare_import
+    from y90gui.store.store import Store
+
+    OUT.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp, Store.create(Path(tmp) / "p.y90") as store:
+        t0 = time.perf_counter()
+        plan = prepare_import(xlsx, store)
+        prepare = time.perf_counter() - t0
+        timed = _TimedConnection(store.conn)
+        store.conn = timed  # type: ignore[assignment]
+        t0 = time.perf_counter()
+        try:
+            apply_import(store, plan)
+        finally:
+            store.conn = timed._conn
+        apply = time.perf_counter() - t0
+    lines = [f"# apply_import of the {n:,}-patient import workbook into a new store, SQL statements by time",
+             f"# prepare_import {prepare:.3f} s, apply_import {apply:.3f} s, "
+             f"of which SQL {sum(timed.seconds.values()):.3f} s",
+             ""]
+    lines += [f"{ms * 1000:8.1f} ms  {sql}" for sql, ms in sorted(timed.seconds.items(), key=lambda kv: -kv[1])[:30]]
+    (OUT / f"import-sql-{n}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"profile import_sql: apply {apply:.1f} s -> {OUT / f'import-sql-{n}.txt'}", flush=True)
 
 def profile_summary(n: int, db: Path) -> None:
     """The query as the window runs it: on a file opened for writing once (which builds the
@@ -211,7 +263,7 @@ def main(argv: Sequence[str]) -> int:
     opts = harness.Options.parse([a for a in argv if a not in names])
     for n in opts.sizes_for((100_000,)):
         # the default cohort only for the profiles that read it (at 100,000 it is a 3.9-million-lab build)
-        db = ensure_cohort(n, xlsx=False)[0] if set(names) - {"import"} else Path()
+        db = ensure_cohort(n, xlsx=False)[0] if set(names) - {"import", "import_sql"} else Path()
         if "summary" in names:
             profile_summary(n, db)
         if "loaded" in names:
@@ -222,6 +274,8 @@ def main(argv: Sequence[str]) -> int:
             profile_report_workbook(n, db)
         if "import" in names:
             profile_import(n, ensure_import_cohort(n)[1])  # the cohort bench_io imports
+        if "import_sql" in names:
+            profile_import_sql(n, ensure_import_cohort(n)[1])
         if "keystroke" in names:
             profile_keystroke(n, db)
         if "first_paint" in names:
