@@ -636,8 +636,8 @@ def _refuse_unchecked(conn: sqlite3.Connection, sheet: Sheet, before: int) -> No
 
 @contextmanager
 def _checks_off(conn: sqlite3.Connection) -> Iterator[None]:
-    """CHECK constraints off for one statement whose rows `_refuse_unchecked` has tested; on
-    again afterwards whatever happens (NOT NULL, types, keys and foreign keys stay on)."""
+    """CHECK constraints off for one write whose rows `_refuse_unchecked` tests right after; on
+    again afterwards whatever happens (NOT NULL, STRICT types, keys and foreign keys stay on)."""
     conn.execute("PRAGMA ignore_check_constraints = ON")
     try:
         yield
