@@ -127,10 +127,11 @@ def write(stamp: str = "") -> str:
              "figure). Ratios are median(ours) / median(peer) of interleaved samples taken in the same run; "
              "`pairs` is the range of the per-pair ratios; absolute limits are judged on the worst sample.", "",
              f"Machine: {machine()}.", "",
-             "The machine is **shared**: 2 cores with 4–5 other agents building and testing at the same time; heavy "
-             "benchmarks ran under `nice -n 10`, so absolute times are inflated (the `load` column is the 1-minute "
-             "load average when each row was measured); the ratios to a peer measured in turns are the figures "
-             "to trust.", "",
+             "Rows dated 2026-12-02 were measured on a **shared** machine (2 cores, 4–5 other agents building and "
+             "testing at the same time, heavy benchmarks under `nice -n 10`), rows dated 2026-12-03 on a machine "
+             "with nothing else running; the `load` column is the 1-minute load average when each row was "
+             "measured. Absolute times move with the host either way: the ratios to a peer measured in turns "
+             "are the figures to trust.", "",
              "## Goals of issue 16", "", *table(goals, before=True), *missing, "", *linearity(rows),
              "## Other figures", "", *table(others), ""]
     text = "\n".join(lines)
