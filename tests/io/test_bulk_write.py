@@ -103,7 +103,8 @@ def test_bulk_write_refuses_what_each_check_constraint_refuses(tmp_path: Path, s
             assert len(rows) > 1, sheet_name
             rows[len(rows) // 2] = {**rows[len(rows) // 2], column.name: bad}
             # (a value of the wrong type is refused first by the STRICT table, naming the column too)
-            named = f"(CHECK constraint failed: {sheet_name}.{column.name} = |cannot store .* column {sheet_name}.{column.name}$)"
+            where = f"{sheet_name}.{column.name}"
+            named = f"(CHECK constraint failed: {where} = |cannot store .* column {where}$)"
             with pytest.raises(sqlite3.IntegrityError, match=named):
                 s.replace_patients(data)
             assert sum(s.counts().values()) == 0
