@@ -117,3 +117,22 @@ def test_garbage_collection_waits_for_the_first_paint_only(qtbot) -> None:
             gc.enable()
         else:
             gc.disable()
+
+
+def test_a_start_up_that_fails_gives_the_collector_back(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import argparse
+    import gc
+
+    import pytest
+
+    from y90gui.ui import app
+
+    def broken(_args: argparse.Namespace) -> int:
+        assert not gc.isenabled()  # paused for the start-up
+        raise RuntimeError("the window could not be built")
+
+    monkeypatch.setattr(app, "_run_gui", broken)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        app.run_gui(argparse.Namespace(file=None))
+    assert gc.isenabled()

@@ -170,6 +170,13 @@ def _print_and_quit(elapsed: float, app: object) -> None:
 
 def run_gui(args: argparse.Namespace) -> int:
     _pause_gc()
+    try:
+        return _run_gui(args)
+    finally:
+        _resume_gc()  # (after the first paint it is back already; this is for a start-up that failed)
+
+
+def _run_gui(args: argparse.Namespace) -> int:
     prefetch = None
     if getattr(args, "file", None):
         # the patient table's query runs on a second core while Qt loads and the window is built
