@@ -57,7 +57,6 @@ def profile_import(n: int, xlsx: Path) -> None:
         save(f"import-{n}", run, f"import of the {n:,}-patient workbook (prepare_import + apply_import)")
 
 
-
 class _TimedConnection:
     """A store connection that adds up the time of each SQL statement (cProfile sees one
     `execute` for all of them): what `profile_import_sql` lists."""
@@ -108,6 +107,7 @@ def profile_import_sql(n: int, xlsx: Path) -> None:
     lines += [f"{ms * 1000:8.1f} ms  {sql}" for sql, ms in sorted(timed.seconds.items(), key=lambda kv: -kv[1])[:30]]
     (OUT / f"import-sql-{n}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"profile import_sql: apply {apply:.1f} s -> {OUT / f'import-sql-{n}.txt'}", flush=True)
+
 
 def profile_summary(n: int, db: Path) -> None:
     """The query as the window runs it: on a file opened for writing once (which builds the

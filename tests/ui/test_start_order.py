@@ -88,30 +88,42 @@ print("opened", window.opened)
     assert f"opened [{str(small_store_path)!r}]" in out.stdout
 
 
-def test_garbage_collection_waits_for_the_first_paint_only(qtbot) -> None:
-    """Start-up runs without the cyclic collector (`app._pause_gc`); the window's first paint
-    gives it back, and a collector someone else switched off stays off."""
+def test_garbage_collection_waits_for_the_window_only(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Start-up (Qt, y90gui, the window built and shown) runs without the cyclic collector; the
+    event loop runs with it, and a collector someone else switched off stays off."""
+    import argparse
     import gc
-
-    from PySide6.QtWidgets import QLabel
 
     from y90gui.ui import app
 
+    seen: dict[str, bool] = {}
+
+    class Window:
+        def deleteLater(self) -> None:  # noqa: N802
+            pass
+
+    class App:
+        def exec(self) -> int:
+            seen["event loop"] = gc.isenabled()
+            return 0
+
+        def processEvents(self) -> None:  # noqa: N802
+            pass
+
+    def start(_args: argparse.Namespace) -> tuple[App, Window, None]:
+        seen["start-up"] = gc.isenabled()
+        return App(), Window(), None
+
+    monkeypatch.setattr(app, "_start", start)
     was = gc.isenabled()
     try:
         gc.enable()
-        app._pause_gc()
-        assert not gc.isenabled()
-        window = QLabel("first paint")
-        qtbot.addWidget(window)
-        app._resume_gc_after_first_paint(window)
-        assert not gc.isenabled()  # not before the window is painted
-        window.show()
-        qtbot.waitUntil(gc.isenabled, timeout=5000)
+        assert app.run_gui(argparse.Namespace(file=None)) == 0
+        assert seen == {"start-up": False, "event loop": True}
+        assert gc.isenabled()
         gc.disable()
-        app._pause_gc()  # already off: not ours to switch back on
-        app._resume_gc()
-        assert not gc.isenabled()
+        app.run_gui(argparse.Namespace(file=None))
+        assert not gc.isenabled()  # already off: not ours to switch back on
     finally:
         if was:
             gc.enable()
@@ -127,11 +139,11 @@ def test_a_start_up_that_fails_gives_the_collector_back(monkeypatch) -> None:  #
 
     from y90gui.ui import app
 
-    def broken(_args: argparse.Namespace) -> int:
+    def broken(_args: argparse.Namespace) -> tuple[object, object, None]:
         assert not gc.isenabled()  # paused for the start-up
         raise RuntimeError("the window could not be built")
 
-    monkeypatch.setattr(app, "_run_gui", broken)
+    monkeypatch.setattr(app, "_start", broken)
     assert gc.isenabled()
     with pytest.raises(RuntimeError):
         app.run_gui(argparse.Namespace(file=None))

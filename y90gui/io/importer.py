@@ -17,15 +17,14 @@ reference ranges when the report is computed, so export gives back the workbook 
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from y90gui.core.errors import Y90Error
+from y90gui.core.gc_pause import paused_gc
 from y90gui.core.progress import NO_PROGRESS, Progress
 from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEET_BY_NAME, SHEETS
 from y90gui.core.validate import CaseData, Issue, check_consistency, id_lookalikes
@@ -100,20 +99,6 @@ def prepare_import(path: str | Path, store: CaseSeries, progress: Progress | Non
 
     with paused_gc():
         return _prepare(Path(path), store, progress or NO_PROGRESS)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused: an import makes millions of cells, rows and tuples
-    (none of them in a cycle), and each full collection on the way would walk all of them again
-    (a third of the parsing time at 100,000 patients). Reference counting still frees them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _prepare(path: Path, store: CaseSeries, progress: Progress) -> ImportPlan:

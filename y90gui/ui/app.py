@@ -13,9 +13,11 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
+from y90gui.core.gc_pause import paused_gc  # noqa: E402
 from y90gui.services.logfile import setup_logging  # noqa: E402  (after the Qt binding is chosen)
 
 RESOURCES = Path(__file__).with_name("resources")
@@ -100,53 +102,6 @@ def _install_excepthook(window: object) -> None:
     sys.excepthook = hook
 
 
-#: Whether `run_gui` switched the cyclic garbage collector off for the start-up (`_pause_gc`).
-_GC_PAUSED = False
-#: A window that is never painted (shown minimised) gets its collector back after this long.
-GC_PAUSE_MAX_MS = 2000
-
-
-def _pause_gc() -> None:
-    """No cyclic garbage collection between process start and the first paint.
-
-    Importing Qt and y90gui allocates enough objects for ~70 young and ~6 older collections
-    before the window appears, and start-up makes almost no garbage cycles (modules, classes
-    and the first rows live on): a few ms of the first paint for nothing. Reference counting
-    still frees everything else; the collector is back right after the paint (`_resume_gc`).
-    """
-    global _GC_PAUSED
-    import gc
-
-    if gc.isenabled():
-        gc.disable()
-        _GC_PAUSED = True
-
-
-def _resume_gc() -> None:
-    global _GC_PAUSED
-    if _GC_PAUSED:
-        import gc
-
-        _GC_PAUSED = False
-        gc.enable()
-
-
-def _resume_gc_after_first_paint(window: object) -> None:
-    """Give the collector back once the window has painted (or after GC_PAUSE_MAX_MS)."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
-
-    class FirstPaint(QObject):
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                obj.removeEventFilter(self)
-                QTimer.singleShot(0, _resume_gc)
-            return False
-
-    watcher = FirstPaint(window)  # type: ignore[arg-type]
-    window.installEventFilter(watcher)  # type: ignore[attr-defined]
-    QTimer.singleShot(GC_PAUSE_MAX_MS, _resume_gc)
-
-
 def _report_first_paint(window: object, app: object) -> None:
     from PySide6.QtCore import QEvent, QObject, QTimer
 
@@ -169,14 +124,30 @@ def _print_and_quit(elapsed: float, app: object) -> None:
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    _pause_gc()
-    try:
-        return _run_gui(args)
-    finally:
-        _resume_gc()  # (after the first paint it is back already; this is for a start-up that failed)
+    # No cyclic garbage collection while Qt and y90gui load and the window is built (`paused_gc`).
+    with paused_gc():
+        app, window, demo_error = _start(args)
+    if demo_error is not None:  # (a message box: after the pause, which it could otherwise prolong)
+        window.show_error("The demo cohort could not be opened", demo_error)
+    if getattr(args, "self_test", False):
+        from y90gui.ui import selftest  # packaging's module
+
+        return int(selftest.run_self_test(app, window))
+    code = app.exec()
+    # Delete the window while Qt and Python are both alive: left to interpreter shutdown, the
+    # order in which pyqtgraph items and open dialogs are collected can crash the process.
+    import gc
+
+    window.deleteLater()
+    del window
+    app.processEvents()
+    gc.collect()
+    return int(code)
 
 
-def _run_gui(args: argparse.Namespace) -> int:
+def _start(args: argparse.Namespace) -> tuple[Any, Any, BaseException | None]:
+    """The application and its main window, shown: (app, window, why the demo cohort could not
+    be opened, if it could not)."""
     prefetch = None
     if getattr(args, "file", None):
         # the patient table's query runs on a second core while Qt loads and the window is built
@@ -222,22 +193,5 @@ def _run_gui(args: argparse.Namespace) -> int:
     if path is not None:
         window.open_file(path, prefetch)
     apply_stylesheet(app)
-    _resume_gc_after_first_paint(window)
     window.show()
-    if demo_error is not None:
-        window.show_error("The demo cohort could not be opened", demo_error)
-    if getattr(args, "self_test", False):
-        _resume_gc()
-        from y90gui.ui import selftest  # packaging's module
-
-        return int(selftest.run_self_test(app, window))
-    code = app.exec()
-    # Delete the window while Qt and Python are both alive: left to interpreter shutdown, the
-    # order in which pyqtgraph items and open dialogs are collected can crash the process.
-    import gc
-
-    window.deleteLater()
-    del window
-    app.processEvents()
-    gc.collect()
-    return int(code)
+    return app, window, demo_error
