@@ -144,3 +144,34 @@ def test_hover_text_reads_the_curve(window, qtbot):
     km.time_combo.setCurrentText("months")
     assert f"All patients: {100 * one_year:.1f} %" in km.describe_at(12.0)
     assert "not estimable" in km.describe_at(1000.0)
+
+
+def test_a_filter_change_paints_the_plot_once(window, qtbot):
+    """The view boxes take their new ranges when the curves are drawn, not in the paint: an
+    item whose geometry changed inside the paint scheduled a second paint of the whole plot."""
+    from PySide6.QtCore import QEvent, QObject
+
+    km = _open_survival(window, qtbot)
+    qtbot.wait(200)
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, _obj, event):  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+            return False
+
+    paints = Paints()
+    km.graphics.viewport().installEventFilter(paints)
+    for centre in ("Bonn", None):  # the time axis's range changes both ways
+        paints.count = 0
+        before = (km.plot.viewRange()[0], km.description.x.hi)
+        with qtbot.waitSignal(km.redrawn, timeout=30000):
+            if centre is None:
+                window.patient_panel.clear_filters()
+            else:
+                window.patient_panel.set_filter("center", centre)
+        qtbot.wait(300)
+        assert (km.plot.viewRange()[0], km.description.x.hi) != before
+        assert paints.count == 1

@@ -341,6 +341,10 @@ class KaplanMeierWidget(QWidget):
         layout = self.layout()
         if layout is not None:
             layout.activate()
+        # and the view boxes take their new ranges now: pyqtgraph maps them lazily, in the paint,
+        # where the items' geometry change (curves, censor marks) scheduled a second paint of the
+        # plot (~15 ms at 100,000 patients, issue 16)
+        self.graphics.scene().prepareForPaint()
 
     def _excluded_text(self) -> str:
         """Patients of the filter excluded from analysis (`inclusion`): not drawn, and said so."""
