@@ -13,7 +13,6 @@ which only run when the queued signal arrives.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -64,24 +63,8 @@ class Task(QRunnable):
         self.progress.cancel()
 
 
-#: how long a worker may hold the GIL while the GUI thread waits for it (CPython's default is
-#: 5 ms). The GUI thread paints in C++ and enters Python for short callbacks (a table cell, a plot
-#: item); while a worker computes in Python each entry waited up to the whole interval, so a
-#: cohort refresh's painting of 100,000 patients stretched by tens of ms (issue 16). Waiting is
-#: only ever the GUI thread's, so a shorter interval costs the worker a few switches, no more.
-GUI_SWITCH_INTERVAL_S = 0.001
-
-
-def share_gil_with_gui() -> None:
-    """Let the GUI thread take the GIL back from a busy worker within `GUI_SWITCH_INTERVAL_S`."""
-    if sys.getswitchinterval() > GUI_SWITCH_INTERVAL_S:
-        sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
-
-
 class TaskRunner(QObject):
-    """Owns the running tasks of one window; `shutdown()` cancels and waits for them on close.
-    Creating one shortens the interpreter's switch interval (`share_gil_with_gui`): its workers
-    compute while the GUI thread paints."""
+    """Owns the running tasks of one window; `shutdown()` cancels and waits for them on close."""
 
     #: (key, Task) after every start: lets the window show progress and Cancel for any long work.
     started = Signal(str, object)
@@ -90,7 +73,6 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self.pool = QThreadPool.globalInstance()
         self._tasks: dict[str, Task] = {}
-        share_gil_with_gui()
 
     def start(
         self,
