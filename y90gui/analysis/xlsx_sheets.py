@@ -4,7 +4,6 @@ Toxicity sheet."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from y90gui.core.codes import LAB_TEST
@@ -51,13 +50,8 @@ def sheet_data(sheet: Sheet) -> SheetData:
     brings its bold title and header rows), NaN as an empty cell, text always text (inline
     strings: a value starting with = + - @ is a text cell, never a formula)."""
     widths = [float(sheet.widths.get(j, DEFAULT_WIDTH)) for j in range(max(sheet.widths, default=-1) + 1)]
-    return SheetData(sheet.title, (), _nan_as_empty(sheet.rows), widths=widths, freeze_header=False,
-                     row_count=len(sheet.rows), bold_rows=frozenset(sheet.bold), pictures=tuple(sheet.pictures))
-
-
-def _nan_as_empty(rows: list[list[Any]]) -> Iterator[list[Any]]:
-    for row in rows:
-        yield [None if isinstance(v, float) and v != v else v for v in row]
+    return SheetData(sheet.title, (), sheet.rows, widths=widths, freeze_header=False, row_count=len(sheet.rows),
+                     bold_rows=frozenset(sheet.bold), pictures=tuple(sheet.pictures), nan_as_empty=True)
 
 
 def worsened(table: Any) -> dict[str, tuple[int, int, float | None]]:
