@@ -129,7 +129,7 @@ def frame_from_chunks(sheet: Sheet, chunks: Iterable[list[tuple[Any, ...]]]) -> 
             else:
                 shared = texts[i]
                 if len(shared) < 50_000:  # free text (notes) is not worth sharing
-                    values = tuple(shared.setdefault(v, v) for v in values)
+                    values = list(map(shared.setdefault, values, values))  # map: no generator frame per value
                 parts[i].append(np.array(values, dtype=object))
         del rows
     data = {}
