@@ -19,6 +19,7 @@ from y90gui.analysis.cohort_label import cohort_label
 from y90gui.analysis.xlsx_sheets import Sheet, grade_grid, sheet_data, table, worsened
 from y90gui.core.atomic import atomic_file
 from y90gui.core.codes import LAB_TEST, TREATMENT
+from y90gui.core.gc_pause import paused_gc
 from y90gui.core.xlsxwrite import write_xlsx
 
 if TYPE_CHECKING:
@@ -56,7 +57,9 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
     step = progress.step if progress is not None else (lambda *a: None)
     step(0, 10, "reading the case series")
     fr = _frames(data_or_store)
-    with rep.treated_once():  # every sheet and paper table asks for the treated patients of `fr`
+    # every sheet and paper table asks for the treated patients of `fr`; the sheets' ~900,000
+    # cells are long-lived objects in no cycle, which each collection would walk again
+    with rep.treated_once(), paused_gc():
         _write(report, fr, path, progress, step, source=fr.source or getattr(data_or_store, "path", None),
                settings=settings)
     return path
