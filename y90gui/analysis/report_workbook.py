@@ -166,9 +166,11 @@ def _write(report: dict[str, Any], fr: Frames, path: Path, progress: Progress | 
     ):
         grid = grade_grid(frame, index, col)
         if "proc_date" in index:
-            grid["proc_date"] = [_d(x) for x in grid["proc_date"]]
+            at = index.index("proc_date")
+            for r in grid:
+                r[at] = _d(r[at])
         header = [{"proc_date": "date"}.get(c, c) for c in index] + list(LAB_TEST)
-        nxt = table(ws, nxt, header, grid.to_numpy(dtype=object).tolist(), title=title)
+        nxt = table(ws, nxt, header, grid, title=title)
 
     step(6, 10, "complications")
     ws = new_sheet("Complications")

@@ -66,17 +66,36 @@ def worsened(table: Any) -> dict[str, tuple[int, int, float | None]]:
     return out
 
 
-def grade_grid(table: Any, index: list[str], col: str) -> Any:
-    """Pivot grades to one column per lab test: int grade, "n/g" not gradable, None no value."""
+def grade_grid(table: Any, index: list[str], col: str) -> list[list[Any]]:
+    """Grades pivoted to one column per lab test, as rows: the `index` values, then per test of
+    LAB_TEST an int grade, "n/g" (values, none gradable) or None (no value).
+
+    One row per `index` combination with a grade, in sorted order, missing keys first: what a
+    pandas unstack of (index, test) gave, by integer codes and one scatter into an object grid
+    (the unstack and a Python call per grade were a quarter of a second for three grids at
+    10,000 patients; tests/analysis/test_report_workbook.py compares the two)."""
     import numpy as np
+    import pandas as pd
 
     values = table[col].to_numpy(dtype=float)
     if col == "worst":
         values = np.where(table["n_values"].to_numpy() > 0, values, np.nan)
-    labels = np.array([None if v != v else ("n/g" if v < 0 else int(v)) for v in values], dtype=object)
-    grid = table[index + ["test"]].assign(_g=labels)
-    grid = grid[grid["_g"].notna()]
-    wide = grid.set_index(index + ["test"])["_g"].unstack("test")
-    wide = wide.reindex(columns=list(LAB_TEST)).astype(object)
-    wide = wide.where(wide.notna(), None)
-    return wide.reset_index()
+    keep = ~np.isnan(values)
+    if not keep.any():
+        return []
+    keys = pd.MultiIndex.from_arrays([table[c].to_numpy()[keep] for c in index])  # sorted levels, NaN = -1
+    codes = np.stack([np.asarray(c, dtype=np.int64) for c in keys.codes])
+    order = np.lexsort(codes[::-1])
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = (codes[:, order[1:]] != codes[:, order[:-1]]).any(axis=0)
+    row = np.empty(len(order), dtype=np.int64)
+    row[order] = np.cumsum(starts) - 1
+    grades = values[keep]
+    labels = np.array(grades.astype(np.int64).tolist() + [None], dtype=object)[:-1]  # Python ints
+    labels[grades < 0] = "n/g"
+    test = np.asarray(pd.Categorical(table["test"].to_numpy()[keep], categories=list(LAB_TEST)).codes)
+    grid = np.full((int(starts.sum()), len(LAB_TEST)), None, dtype=object)
+    grid[row[test >= 0], test[test >= 0]] = labels[test >= 0]
+    first = order[starts]
+    heads = [keys.get_level_values(i).take(first).tolist() for i in range(len(index))]
+    return [[*head, *cells] for *head, cells in zip(*heads, grid.tolist(), strict=True)]
