@@ -195,7 +195,8 @@ def test_grade_grid_is_the_pandas_unstack(seed):
     rng = np.random.default_rng(seed)
     n = 400
     df = pd.DataFrame({"patient_id": rng.choice(["p1", "p2", "p10", None, "x"], n),
-                       "procedure": rng.choice([1.0, 2.0, np.nan, 3.0], n), "proc_date": rng.choice([10.0, 2.0, np.nan], n),
+                       "procedure": rng.choice([1.0, 2.0, np.nan, 3.0], n),
+                       "proc_date": rng.choice([10.0, 2.0, np.nan], n),
                        "test": rng.choice(["alt", "ast", "albumin", "inr", "bilirubin", "not a test"], n),
                        "n_values": rng.integers(0, 3, n), "worst": rng.choice([np.nan, -1.0, 0.0, 1.0, 4.0], n),
                        "baseline_grade": rng.choice([np.nan, -1.0, 0.0, 2.0], n)})
