@@ -4,6 +4,7 @@ a header row, bold rows, numpy scalars as typed cells, PNG pictures anchored at 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import struct
 import zipfile
 import zlib
@@ -181,3 +182,39 @@ def test_nan_as_empty_on_bold_rows_and_typed_columns(tmp_path: Path) -> None:
                                                   nan_as_empty=True)))
     assert "nan" not in bold and 'r="A1"' not in bold and 'r="A2"' not in bold and 's="4"' in bold
     assert "nan" not in typed and 'r="A2"' not in typed and 'r="A3"' not in typed
+
+
+class _FullDisk(io.RawIOBase):
+    """A file that takes `room` bytes, then fails as a full disk does."""
+
+    def __init__(self, room: int) -> None:
+        self.room = room
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        if len(b) > self.room:
+            raise OSError(28, "No space left on device")
+        self.room -= len(b)
+        return len(b)
+
+
+def test_a_failed_write_of_the_write_behind_thread_reaches_the_caller() -> None:
+    rows = [[f"row {i}", i, i / 7] for i in range(20_000)]  # several 2,000-row chunks
+    with pytest.raises(OSError, match="No space"):
+        write_xlsx(_FullDisk(50_000), [SheetData("S", ("a", "b", "c"), rows)])
+    import threading
+
+    assert not [t for t in threading.enumerate() if t.name == "xlsx-write-behind"]
+
+
+def test_an_error_while_encoding_stops_the_write_behind_thread(tmp_path: Path) -> None:
+    from y90gui.core.xlsxwrite import CellTooLongError
+
+    rows: list[list[Any]] = [[i] for i in range(5000)] + [["x" * 40_000]]
+    with pytest.raises(CellTooLongError, match="sheet S, cell A5001"):
+        _write(tmp_path, SheetData("S", (), rows, freeze_header=False))
+    import threading
+
+    assert not [t for t in threading.enumerate() if t.name == "xlsx-write-behind"]
