@@ -140,8 +140,10 @@ def frame_from_chunks(sheet: Sheet, chunks: Iterable[list[tuple[Any, ...]]]) -> 
             else:
                 shared = texts[i]
                 if len(shared) < 50_000:  # free text (notes) is not worth sharing
-                    # map: no generator frame per value (1.6 million values at 10,000 patients)
-                    parts[i].append(np.array(list(map(shared.setdefault, values, values)), dtype=object))
+                    # map into fromiter: no generator frame and no list per value (1.6 million values
+                    # at 10,000 patients)
+                    parts[i].append(np.fromiter(map(shared.setdefault, values, values), dtype=object,
+                                                count=len(values)))
                 else:
                     parts[i].append(np.array(values, dtype=object))
         del rows
