@@ -146,7 +146,8 @@ def _write(report: dict[str, Any], fr: Frames, path: Path, progress: Progress | 
                  [_frac("Clinical response at 3 months", report["clinical_response_3m"],
                         "symptomatic patients with yes/no at 3 months")])
     symptomatic = pats[pats["functional_syndrome"] == 1]["patient_id"]
-    out = [[pid, tm["clinical_response"].get(pid) if pid in tm.index else None] for pid in symptomatic]
+    answer = dict(zip(tm.index, tm["clinical_response"].tolist(), strict=True))  # not a Series lookup per patient
+    out = [[pid, answer.get(pid)] for pid in symptomatic]
     table(ws, nxt, ["patient_id (functional syndrome)", "clinical response at 3 months"], out)
 
     step(5, 10, "toxicity")
