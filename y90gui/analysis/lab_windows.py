@@ -71,6 +71,42 @@ def _union(a: Any, b: Any) -> Any:
     return keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
 
 
+def _size_max(keys: Any, values: Any) -> tuple[Any, Any, Any]:
+    """(distinct keys ascending, rows per key, largest value per key): what
+    `Series(values).groupby(keys, sort=True).agg(["size", "max"])` gives (the max in the values'
+    dtype), by one stable sort and a reduceat instead of a pandas group-by."""
+    import numpy as np
+
+    keys = np.asarray(keys, dtype=np.int64)
+    values = np.asarray(values)
+    order = np.argsort(keys, kind="stable")
+    k = keys[order]
+    if not len(k):
+        return k, np.zeros(0, dtype=np.int64), values[:0]
+    starts = np.flatnonzero(np.concatenate([[True], k[1:] != k[:-1]]))
+    sizes = np.diff(np.append(starts, len(k))).astype(np.int64)
+    return k[starts], sizes, np.maximum.reduceat(values[order], starts)
+
+
+def _counts_on(agg: tuple[Any, Any, Any], keys: Any) -> dict[str, Any]:
+    """`n_values` (0 where a key has no value) and `worst` of `_size_max` at `keys` (a superset):
+    as pandas' reindex gives them, the worst grade in its own dtype unless a key is missing
+    (then float, NaN there)."""
+    import numpy as np
+
+    distinct, sizes, maxes = agg
+    pos = np.searchsorted(distinct, keys)
+    hit = pos < len(distinct)
+    hit[hit] = distinct[pos[hit]] == keys[hit]
+    n_values = np.zeros(len(keys), dtype=np.int64)
+    n_values[hit] = sizes[pos[hit]]
+    if hit.all():
+        return {"n_values": n_values, "worst": maxes[pos]}
+    worst = np.full(len(keys), np.nan)
+    worst[hit] = maxes[pos[hit]]
+    return {"n_values": n_values, "worst": worst}
+
+
 def filled_labs(fr: Frames) -> pd.DataFrame:
     """Lab rows with ULN/LLN completed from the centre's reference ranges (same test and unit),
     plus integer columns `test_code`, `unit_code` (indexes into codes.LAB_TEST / codes.UNIT)."""
@@ -185,8 +221,8 @@ def lab_windows(fr: Frames, window_days: int = WINDOW_DAYS, baseline_days: int =
     })
 
     # per procedure x test
-    agg = post.groupby("key", sort=True)["grade"].agg(["size", "max"])
-    keys = _union(agg.index.to_numpy(dtype=np.int64), bkey_u)
+    agg = _size_max(pkey, pgrade)
+    keys = _union(agg[0], bkey_u)
     ri = keys // n_tests
     # rows by patient_id, procedure, test name: a stable lexsort of integer ranks (`re` is sorted
     # by patient_id, so its factorized codes are in that order; a missing ID sorts last), as
@@ -200,22 +236,20 @@ def lab_windows(fr: Frames, window_days: int = WINDOW_DAYS, baseline_days: int =
         "procedure": re["procedure"].to_numpy()[ri],
         "proc_date": re_date[ri],
         "test": np.asarray(LAB_TEST, dtype=object)[keys % n_tests],
-        "n_values": agg["size"].reindex(keys).fillna(0).astype(int).to_numpy(),
-        "worst": agg["max"].reindex(keys).to_numpy(),
+        **_counts_on(agg, keys),
         "baseline_grade": pd.Series(grade0[blab_u], index=bkey_u).reindex(keys).to_numpy(),
     })
 
     # per patient x test: worst over all procedures; baseline of the first procedure
     patkey = re_pid[post_re] * n_tests + tc[post_lab] if len(post_re) else np.array([], dtype=np.int64)
-    agg = pd.Series(pgrade).groupby(patkey, sort=True).agg(["size", "max"])
+    agg = _size_max(patkey, pgrade)
     first_base = base_df[rank[bkey_u // n_tests] == 0]
     fkey = re_pid[first_base["key"].to_numpy() // n_tests] * n_tests + first_base["key"].to_numpy() % n_tests
-    keys = _union(agg.index.to_numpy(dtype=np.int64), fkey)
+    keys = _union(agg[0], fkey)
     per_pat = pd.DataFrame({
         "patient_id": np.asarray(patients, dtype=object)[keys // n_tests] if n_pat else np.array([], dtype=object),
         "test": np.asarray(LAB_TEST, dtype=object)[keys % n_tests],
-        "n_values": agg["size"].reindex(keys).fillna(0).astype(int).to_numpy(),
-        "worst": agg["max"].reindex(keys).to_numpy(),
+        **_counts_on(agg, keys),
         "baseline_grade": pd.Series(first_base["baseline_grade"].to_numpy(), index=fkey).reindex(keys).to_numpy(),
     })
     return LabWindows(labs, base_df.drop(columns="key"), post.drop(columns="key"), per_proc, per_pat)
