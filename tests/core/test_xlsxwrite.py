@@ -218,3 +218,19 @@ def test_an_error_while_encoding_stops_the_write_behind_thread(tmp_path: Path) -
     import threading
 
     assert not [t for t in threading.enumerate() if t.name == "xlsx-write-behind"]
+
+
+def test_texts_escaped_once_per_workbook_write_what_each_cell_would(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The escaped texts shared across sheets, and a full cache (texts escaped cell by cell
+    again), give the same sheets."""
+    from y90gui.core import xlsxwrite
+
+    rows: list[list[Any]] = [["a<b", "=x", " y", "a<b"], ["=x", "z", "a<b", " y"]]
+    sheets = [SheetData("S1", (), rows, freeze_header=False), SheetData("S2", (), rows[::-1], freeze_header=False)]
+    shared = _write(tmp_path, *sheets)
+    want = [_sheet_xml(shared, 1), _sheet_xml(shared, 2)]
+    monkeypatch.setattr(xlsxwrite, "_MAX_SHARED_TEXTS", 1)
+    capped = _write(tmp_path, *sheets)
+    assert [_sheet_xml(capped, 1), _sheet_xml(capped, 2)] == want
+    assert "a&lt;b" in want[1] and 's="5"' in want[1] and 'xml:space="preserve"' in want[1]

@@ -321,14 +321,16 @@ def _sheet_xml_tail(sheet: SheetData) -> str:
     return "".join(parts)
 
 
-def _write_sheet(out: _Sink, sheet: SheetData, progress: Progress, done: list[int], total: int) -> None:
+def _write_sheet(out: _Sink, sheet: SheetData, progress: Progress, done: list[int], total: int,
+                 texts: dict[str, str]) -> None:
     try:
-        _write_sheet_body(out, sheet, progress, done, total)
+        _write_sheet_body(out, sheet, progress, done, total, texts)
     except CellTooLongError as exc:
         raise CellTooLongError(f"sheet {sheet.name}, {exc}") from None
 
 
-def _write_sheet_body(out: _Sink, sheet: SheetData, progress: Progress, done: list[int], total: int) -> None:
+def _write_sheet_body(out: _Sink, sheet: SheetData, progress: Progress, done: list[int], total: int,
+                      texts: dict[str, str]) -> None:
     out.write(_sheet_xml_head(sheet).encode())
     if sheet.header:
         style = f' s="{STYLE_HEADER}"' if sheet.freeze_header else ""
@@ -348,7 +350,6 @@ def _write_sheet_body(out: _Sink, sheet: SheetData, progress: Progress, done: li
     cols = list(zip(letters, encoders, strict=True))
     # every column by the value's type (a report sheet): one inlined loop per row, not two calls per cell
     any_kind = not sheet.wrap and all(enc is _cell_any for enc in encoders)
-    texts: dict[str, str] = {}
     nan = sheet.nan_as_empty
     bold = sheet.bold_rows
     buf: list[str] = []
@@ -384,11 +385,15 @@ def _write_sheet_body(out: _Sink, sheet: SheetData, progress: Progress, done: li
     out.write(_sheet_xml_tail(sheet).encode())
 
 
+#: Distinct texts `_any_cells` keeps escaped (free text beyond it is escaped cell by cell).
+_MAX_SHARED_TEXTS = 200_000
+
+
 def _any_cells(letters: list[str], rs: str, row: Sequence[Any], texts: dict[str, str], nan_as_empty: bool) -> str:
     """The cells of one row, each by its value's type: the text `_cell_any` writes, with ints,
     texts and finite floats inline (a report writes ~860,000 cells: two calls per cell were a
     second). A text's cell after its reference is the same wherever it stands, so it is escaped
-    once per sheet (`texts`: patient IDs, yes/no, tests and units repeat thousands of times)."""
+    once per workbook (`texts`: patient IDs, yes/no, tests and units repeat thousands of times)."""
     out = []
     for letter, v in zip(letters, row):
         c = v.__class__
@@ -398,7 +403,9 @@ def _any_cells(letters: list[str], rs: str, row: Sequence[Any], texts: dict[str,
             tail = texts.get(v)
             if tail is None:
                 ref = letter + rs
-                tail = texts[v] = _cell_text(ref, v)[len(ref) + 6:]  # after '<c r="' + ref; "" for ""
+                tail = _cell_text(ref, v)[len(ref) + 6:]  # after '<c r="' + ref; "" for ""
+                if len(texts) < _MAX_SHARED_TEXTS:
+                    texts[v] = tail
             if tail:
                 out.append(f'<c r="{letter}{rs}{tail}')
         elif c is float and v - v == 0.0:  # finite (inf - inf and NaN - NaN are NaN)
@@ -436,6 +443,7 @@ def write_xlsx(target: IO[bytes], sheets: Sequence[SheetData], *, progress: Prog
     total = sum(s.row_count or 0 for s in sheets) or 1
     done = [0]
     drawings = sum(1 for s in sheets if s.pictures)
+    texts: dict[str, str] = {}  # `_any_cells`' escaped texts, shared by the sheets (IDs recur on most)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as zf:
         zf.writestr("[Content_Types].xml", _content_types(len(sheets), drawings))
         zf.writestr("_rels/.rels", _rels_xml([("officeDocument", "xl/workbook.xml")]))
@@ -448,7 +456,7 @@ def write_xlsx(target: IO[bytes], sheets: Sequence[SheetData], *, progress: Prog
             with zf.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as out:
                 behind = _WriteBehind(out)
                 try:
-                    _write_sheet(behind, sheet, progress, done, total)
+                    _write_sheet(behind, sheet, progress, done, total, texts)
                 except BaseException:
                     behind.close(raise_error=False)  # the caller's error, not a later one of the thread
                     raise
