@@ -26,3 +26,14 @@ def test_frames_read_in_chunks_equal_the_case_data_frames(tmp_path, monkeypatch:
     got = chunked.labs.sort_values(["patient_id", "date", "test", "value"]).reset_index(drop=True)
     want = expected.labs.sort_values(["patient_id", "date", "test", "value"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(got.drop(columns="_row"), want.drop(columns="_row"), check_dtype=False)
+
+
+def test_to_dates_is_to_date_of_each_day() -> None:
+    import numpy as np
+
+    from y90gui.analysis.frames import to_date, to_dates
+
+    days = [0.0, np.nan, 19000.0, -1.0, 19000.0, 19000.9, np.nan, None]
+    assert to_dates(days) == [to_date(None if d is None else float(d)) for d in days]
+    assert to_dates(np.array([[1.0], [2.0]]).ravel()) == [to_date(1.0), to_date(2.0)]
+    assert to_dates([]) == []

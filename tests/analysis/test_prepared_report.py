@@ -101,6 +101,28 @@ def test_event_table_and_logrank_are_lifelines_to_the_bit(seed: int) -> None:
                                                      int(ref.degrees_of_freedom))
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_logrank_of_many_strata_is_lifelines_to_the_bit(seed: int) -> None:
+    """Up to 15 strata (the workbook's centre and WHO grade tables), some tiny, some without
+    deaths: the numpy-built tables keep lifelines' numbers to the last bit."""
+    from lifelines.statistics import multivariate_logrank_test
+
+    rng = np.random.default_rng(100 + seed)
+    n = int(rng.integers(200, 4000))
+    d = np.round(rng.exponential(900, n)) + rng.choice([0.0, 0.5], n)
+    e = rng.random(n) < 0.5
+    groups = rng.integers(0, int(rng.integers(4, 16)), n)
+    groups[:2] = 99  # a stratum of two patients
+    e[groups == 0] = False  # a stratum without deaths
+    parts = {str(g): (d[groups == g], e[groups == g]) for g in np.unique(groups)}
+    res = survival.logrank(parts)
+    labels = np.concatenate([[i] * len(p[0]) for i, p in enumerate(parts.values())])
+    ref = multivariate_logrank_test(np.concatenate([p[0] for p in parts.values()]), labels,
+                                    np.concatenate([p[1] for p in parts.values()]))
+    assert (res.statistic, res.p_value, res.df) == (float(ref.test_statistic), float(ref.p_value),
+                                                     int(ref.degrees_of_freedom))
+
+
 def test_lab_windows_by_slices_of_patients_give_the_same_report(frames: Frames,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """A large case series grades its labs 10,000 patients at a time (peak memory): the same report."""

@@ -82,3 +82,29 @@ def test_recorded_wins_and_derivation_uses_smallest_sum_so_far():
 def test_no_baseline_sum_is_not_derived():
     got = three_month(_case([{"date": day(90), "target_sum_mm": 61.0}]))["P1"]
     assert got["recist"] is None and got["derived"] is False
+
+
+def test_smallest_sum_between_is_the_brute_force_one() -> None:
+    """`_smallest_between` (the nadir's search) against a plain loop: ties, undated sums, NaN
+    limits, patients without sums, an empty interval."""
+    import numpy as np
+    import pandas as pd
+
+    from y90gui.analysis.recist import _smallest_between
+
+    rng = np.random.default_rng(3)
+    n = 300
+    sums = pd.DataFrame({"patient_id": rng.choice(["a", "b", "c", "d"], n),
+                         "date": rng.choice([1.0, 2.0, 5.0, 9.5, np.nan, 20.0], n),
+                         "target_sum_mm": rng.integers(0, 60, n).astype(float)})
+    q = 200
+    patient = rng.choice(["a", "b", "c", "e"], q).astype(object)
+    start = rng.choice([0.0, 1.0, 2.0, 5.0, np.nan], q)
+    end = start + rng.choice([0.0, 1.0, 4.0, 30.0], q)
+    end[:5] = np.nan
+    got = _smallest_between(sums, patient, start, end)
+    for i in range(q):
+        rows = sums[(sums["patient_id"] == patient[i]) & (sums["date"] >= start[i]) & (sums["date"] < end[i])]
+        want = rows["target_sum_mm"].min() if len(rows) else np.nan
+        assert (np.isnan(want) and np.isnan(got[i])) or want == got[i], i
+    assert np.isnan(got).any() and not np.isnan(got).all()

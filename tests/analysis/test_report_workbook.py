@@ -165,3 +165,48 @@ def test_prior_prrt_sheet_follows_the_case_data(tmp_path):
         assert g[0] == n and g[2] == names and g[3].date() == start and g[5] == days, pid
         assert (g[1] is None) if gbq is None else g[1] == pytest.approx(gbq), pid
         assert (g[4] is None) if last is None else g[4].date() == last, pid
+
+
+def _unstacked_grid(table, index, col):
+    """The grade grid as a pandas unstack builds it (the workbook's way until session 8)."""
+    import numpy as np
+
+    from y90gui.core.codes import LAB_TEST
+
+    values = table[col].to_numpy(dtype=float)
+    if col == "worst":
+        values = np.where(table["n_values"].to_numpy() > 0, values, np.nan)
+    labels = np.array([None if v != v else ("n/g" if v < 0 else int(v)) for v in values], dtype=object)
+    grid = table[index + ["test"]].assign(_g=labels)
+    grid = grid[grid["_g"].notna()]
+    wide = grid.set_index(index + ["test"])["_g"].unstack("test").reindex(columns=list(LAB_TEST)).astype(object)
+    return wide.where(wide.notna(), None).reset_index().to_numpy(dtype=object).tolist()
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("radix_limit", [2**62, 16])
+def test_grade_grid_is_the_pandas_unstack(seed, radix_limit, monkeypatch):
+    """Rows in sorted order with missing keys first, ints, "n/g", None, keys as pandas gives them."""
+    import numpy as np
+    import pandas as pd
+
+    from y90gui.analysis import xlsx_sheets
+    from y90gui.analysis.xlsx_sheets import grade_grid
+
+    monkeypatch.setattr(xlsx_sheets, "_RADIX_LIMIT", radix_limit)  # 16: the key's ranks between levels
+    rng = np.random.default_rng(seed)
+    n = 400
+    df = pd.DataFrame({"patient_id": rng.choice(["p1", "p2", "p10", None, "x"], n),
+                       "procedure": rng.choice([1.0, 2.0, np.nan, 3.0], n),
+                       "proc_date": rng.choice([10.0, 2.0, np.nan], n),
+                       "test": rng.choice(["alt", "ast", "albumin", "inr", "bilirubin", "not a test"], n),
+                       "n_values": rng.integers(0, 3, n), "worst": rng.choice([np.nan, -1.0, 0.0, 1.0, 4.0], n),
+                       "baseline_grade": rng.choice([np.nan, -1.0, 0.0, 2.0], n)})
+    for index in (["patient_id", "procedure", "proc_date"], ["patient_id"], ["procedure", "patient_id"]):
+        d = df.drop_duplicates(index + ["test"])
+        for col in ("worst", "baseline_grade"):
+            got, want = grade_grid(d, index, col), _unstacked_grid(d, index, col)
+            assert [[type(v) for v in r] for r in got] == [[type(v) for v in r] for r in want]
+            assert repr(got) == repr(want)
+    assert grade_grid(df.assign(n_values=0), ["patient_id"], "worst") == []

@@ -4,6 +4,7 @@ a header row, bold rows, numpy scalars as typed cells, PNG pictures anchored at 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import struct
 import zipfile
 import zlib
@@ -144,3 +145,92 @@ def test_text_that_looks_like_a_formula_is_text_with_the_quote_prefix(tmp_path: 
     with open(path, "rb") as f:
         got = python_calamine.CalamineWorkbook.from_filelike(f).get_sheet_by_name("S").to_python()
     assert got[1][:5] == ["=1+1", "+41 79", "-5 mm", "@home", "plain"]
+
+
+class _Text(str):
+    pass
+
+
+_MIXED: list[Any] = [1, -7, True, np.bool_(False), 2.5, 1e-300, float("inf"), float("-inf"), float("nan"),
+                     np.float64("nan"), np.float64(0.1), np.int64(3), dt.date(2020, 1, 2), dt.datetime(2021, 3, 4, 5),
+                     "", " padded ", "a<b&c>", "=1+1", "x\x01y", "_x0041_", _Text("sub"), None, "repeat", "repeat"]
+
+
+@pytest.mark.parametrize("nan_as_empty", [False, True])
+def test_a_row_by_value_type_is_the_cells_of_cell_any(tmp_path: Path, nan_as_empty: bool) -> None:
+    """The inlined row encoder of sheets without column kinds writes what `_cell_any` writes for
+    each value (NaN as an empty cell when `nan_as_empty`), texts repeated or not."""
+    from y90gui.core.xlsxwrite import _cell_any, column_letter
+
+    rows = [_MIXED, _MIXED[::-1]]
+    path = _write(tmp_path, SheetData("S", (), rows, freeze_header=False, nan_as_empty=nan_as_empty))
+    expected = []
+    for r, row in enumerate(rows, 1):
+        cells = "".join(_cell_any(f"{column_letter(j)}{r}", v) for j, v in enumerate(row)
+                        if v is not None and not (nan_as_empty and isinstance(v, float) and v != v))
+        expected.append(f'<row r="{r}">{cells}</row>')
+    xml = _sheet_xml(path)
+    assert xml[xml.index("<sheetData>") + 11:xml.index("</sheetData>")] == "".join(expected)
+    assert ('<v>nan</v>' in xml or "<t>nan</t>" in xml) is not nan_as_empty
+
+
+def test_nan_as_empty_on_bold_rows_and_typed_columns(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [[float("nan"), "t"], [np.float64("nan"), 1.5]]
+    bold = _sheet_xml(_write(tmp_path, SheetData("S", (), rows, freeze_header=False, bold_rows={0, 1},
+                                                 nan_as_empty=True)))
+    typed = _sheet_xml(_write(tmp_path, SheetData("S", ("a", "b"), rows, kinds=["number", "any"],
+                                                  nan_as_empty=True)))
+    assert "nan" not in bold and 'r="A1"' not in bold and 'r="A2"' not in bold and 's="4"' in bold
+    assert "nan" not in typed and 'r="A2"' not in typed and 'r="A3"' not in typed
+
+
+class _FullDisk(io.RawIOBase):
+    """A file that takes `room` bytes, then fails as a full disk does."""
+
+    def __init__(self, room: int) -> None:
+        self.room = room
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        if len(b) > self.room:
+            raise OSError(28, "No space left on device")
+        self.room -= len(b)
+        return len(b)
+
+
+def test_a_failed_write_of_the_write_behind_thread_reaches_the_caller() -> None:
+    rows = [[f"row {i}", i, i / 7] for i in range(20_000)]  # several 2,000-row chunks
+    with pytest.raises(OSError, match="No space"):
+        write_xlsx(_FullDisk(50_000), [SheetData("S", ("a", "b", "c"), rows)])
+    import threading
+
+    assert not [t for t in threading.enumerate() if t.name == "xlsx-write-behind"]
+
+
+def test_an_error_while_encoding_stops_the_write_behind_thread(tmp_path: Path) -> None:
+    from y90gui.core.xlsxwrite import CellTooLongError
+
+    rows: list[list[Any]] = [[i] for i in range(5000)] + [["x" * 40_000]]
+    with pytest.raises(CellTooLongError, match="sheet S, cell A5001"):
+        _write(tmp_path, SheetData("S", (), rows, freeze_header=False))
+    import threading
+
+    assert not [t for t in threading.enumerate() if t.name == "xlsx-write-behind"]
+
+
+def test_texts_escaped_once_per_workbook_write_what_each_cell_would(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The escaped texts shared across sheets, and a full cache (texts escaped cell by cell
+    again), give the same sheets."""
+    from y90gui.core import xlsxwrite
+
+    rows: list[list[Any]] = [["a<b", "=x", " y", "a<b"], ["=x", "z", "a<b", " y"]]
+    sheets = [SheetData("S1", (), rows, freeze_header=False), SheetData("S2", (), rows[::-1], freeze_header=False)]
+    shared = _write(tmp_path, *sheets)
+    want = [_sheet_xml(shared, 1), _sheet_xml(shared, 2)]
+    monkeypatch.setattr(xlsxwrite, "_MAX_SHARED_TEXTS", 1)
+    capped = _write(tmp_path, *sheets)
+    assert [_sheet_xml(capped, 1), _sheet_xml(capped, 2)] == want
+    assert "a&lt;b" in want[1] and 's="5"' in want[1] and 'xml:space="preserve"' in want[1]

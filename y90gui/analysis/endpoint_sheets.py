@@ -46,8 +46,8 @@ def pfs_sheet(ws: Sheet, report: dict[str, Any], fr: Frames) -> None:
     nxt = km_block_tables(ws, nxt, block, "PFS from first RE", "progressions or deaths")
     pf = pfs_frame(fr)
     table(ws, nxt, ["patient_id", "PFS (days)", "event", "reason"],
-          [[p, float(d), "yes" if e else "no", r]
-           for p, d, e, r in zip(pf["patient_id"], pf["days"], pf["event"], pf["reason"], strict=True)])
+          [[p, float(d), "yes" if e else "no", r]  # columns as lists: iterating a Series boxes each value
+           for p, d, e, r in zip(*(pf[c].tolist() for c in ("patient_id", "days", "event", "reason")), strict=True)])
 
 
 def landmark_sheet(ws: Sheet, report: dict[str, Any]) -> None:

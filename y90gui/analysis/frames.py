@@ -55,6 +55,17 @@ def to_date(day: float | None) -> dt.date | None:
     return dt.date.fromordinal(int(day) + _EPOCH_ORDINAL)
 
 
+def to_dates(days: Any) -> list[dt.date | None]:
+    """`to_date` of each day number of an array or column: each distinct day converted once (a
+    report sheet's 10,000s of procedure and assessment dates share a few thousand days)."""
+    import numpy as np
+
+    values = np.asarray(days, dtype=float)
+    distinct, at = np.unique(values, return_inverse=True)  # all NaNs one entry (numpy's equal_nan)
+    dates = [to_date(d) for d in distinct.tolist()]
+    return [dates[i] for i in at.ravel().tolist()]
+
+
 def from_case_data(data: CaseData) -> Frames:
     import numpy as np
     import pandas as pd
@@ -129,8 +140,12 @@ def frame_from_chunks(sheet: Sheet, chunks: Iterable[list[tuple[Any, ...]]]) -> 
             else:
                 shared = texts[i]
                 if len(shared) < 50_000:  # free text (notes) is not worth sharing
-                    values = tuple(shared.setdefault(v, v) for v in values)
-                parts[i].append(np.array(values, dtype=object))
+                    # map into fromiter: no generator frame and no list per value (1.6 million values
+                    # at 10,000 patients)
+                    parts[i].append(np.fromiter(map(shared.setdefault, values, values), dtype=object,
+                                                count=len(values)))
+                else:
+                    parts[i].append(np.array(values, dtype=object))
         del rows
     data = {}
     for i, (c, is_num) in enumerate(zip(sheet.columns, numeric, strict=True)):

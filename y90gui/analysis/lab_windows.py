@@ -37,11 +37,15 @@ class LabWindows:
 
 
 def _codes(values: Any, categories: Sequence[str]) -> Any:
-    """Integer code of each value in `categories` (-1 when absent): no per-row Python work."""
+    """Integer code of each value in `categories` (-1 when absent or missing), as
+    `pd.Categorical(values, categories).codes`: the values factorized (one hash per row, no
+    per-row Python work) and only their few distinct values looked up in `categories`."""
     import numpy as np
     import pandas as pd
 
-    return np.asarray(pd.Categorical(values, categories=list(categories)).codes, dtype=np.int64)
+    codes, distinct = pd.factorize(np.asarray(values, dtype=object))
+    table = np.append(pd.Index(list(categories), dtype=object).get_indexer(distinct), -1)  # codes of -1: -1
+    return table[codes].astype(np.int64)
 
 
 def _factor_table() -> Any:
@@ -67,10 +71,47 @@ def _union(a: Any, b: Any) -> Any:
     return keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
 
 
+def _size_max(keys: Any, values: Any) -> tuple[Any, Any, Any]:
+    """(distinct keys ascending, rows per key, largest value per key): what
+    `Series(values).groupby(keys, sort=True).agg(["size", "max"])` gives (the max in the values'
+    dtype), by one stable sort and a reduceat instead of a pandas group-by."""
+    import numpy as np
+
+    keys = np.asarray(keys, dtype=np.int64)
+    values = np.asarray(values)
+    order = np.argsort(keys, kind="stable")
+    k = keys[order]
+    if not len(k):
+        return k, np.zeros(0, dtype=np.int64), values[:0]
+    starts = np.flatnonzero(np.concatenate([[True], k[1:] != k[:-1]]))
+    sizes = np.diff(np.append(starts, len(k))).astype(np.int64)
+    return k[starts], sizes, np.maximum.reduceat(values[order], starts)
+
+
+def _counts_on(agg: tuple[Any, Any, Any], keys: Any) -> dict[str, Any]:
+    """`n_values` (0 where a key has no value) and `worst` of `_size_max` at `keys` (a superset):
+    as pandas' reindex gives them, the worst grade in its own dtype unless a key is missing
+    (then float, NaN there)."""
+    import numpy as np
+
+    distinct, sizes, maxes = agg
+    pos = np.searchsorted(distinct, keys)
+    hit = pos < len(distinct)
+    hit[hit] = distinct[pos[hit]] == keys[hit]
+    n_values = np.zeros(len(keys), dtype=np.int64)
+    n_values[hit] = sizes[pos[hit]]
+    if hit.all():
+        return {"n_values": n_values, "worst": maxes[pos]}
+    worst = np.full(len(keys), np.nan)
+    worst[hit] = maxes[pos[hit]]
+    return {"n_values": n_values, "worst": worst}
+
+
 def filled_labs(fr: Frames) -> pd.DataFrame:
     """Lab rows with ULN/LLN completed from the centre's reference ranges (same test and unit),
     plus integer columns `test_code`, `unit_code` (indexes into codes.LAB_TEST / codes.UNIT)."""
     import numpy as np
+    import pandas as pd
 
     labs = fr.labs.copy(deep=False)
     labs["uln"] = labs["uln"].astype(float)
@@ -81,7 +122,10 @@ def filled_labs(fr: Frames) -> pd.DataFrame:
     if len(labs) and len(ranges):
         centres = sorted({c for c in ranges["center"] if isinstance(c, str)})
         centre_of = dict(zip(fr.patients["patient_id"], fr.patients["center"], strict=True))
-        lab_centre = _codes(labs["patient_id"].map(centre_of), centres)
+        # each lab patient's centre looked up once per patient, not once per lab row
+        lab_pid, pids = pd.factorize(labs["patient_id"].to_numpy(dtype=object))
+        pid_centre = np.append(_codes([centre_of.get(p) for p in pids], centres), -1)
+        lab_centre = pid_centre[lab_pid]
         size = len(LAB_TEST) * len(UNIT)
         lab_key = np.where(lab_centre >= 0, lab_centre * size + labs["test_code"] * len(UNIT) + labs["unit_code"], -1)
         range_key = (_codes(ranges["center"], centres) * size + _codes(ranges["test"], LAB_TEST) * len(UNIT)
@@ -177,30 +221,35 @@ def lab_windows(fr: Frames, window_days: int = WINDOW_DAYS, baseline_days: int =
     })
 
     # per procedure x test
-    agg = post.groupby("key", sort=True)["grade"].agg(["size", "max"])
-    keys = _union(agg.index.to_numpy(dtype=np.int64), bkey_u)
-    per_proc = pd.DataFrame({"key": keys})
-    per_proc["n_values"] = agg["size"].reindex(keys).fillna(0).astype(int).to_numpy()
-    per_proc["worst"] = agg["max"].reindex(keys).to_numpy()
-    per_proc["baseline_grade"] = pd.Series(grade0[blab_u], index=bkey_u).reindex(keys).to_numpy()
+    agg = _size_max(pkey, pgrade)
+    keys = _union(agg[0], bkey_u)
     ri = keys // n_tests
-    per_proc.insert(0, "patient_id", re["patient_id"].to_numpy()[ri])
-    per_proc.insert(1, "procedure", re["procedure"].to_numpy()[ri])
-    per_proc.insert(2, "proc_date", re_date[ri])
-    per_proc.insert(3, "test", np.asarray(LAB_TEST, dtype=object)[keys % n_tests])
-    per_proc = per_proc.sort_values(["patient_id", "procedure", "test"]).drop(columns="key").reset_index(drop=True)
+    # rows by patient_id, procedure, test name: a stable lexsort of integer ranks (`re` is sorted
+    # by patient_id, so its factorized codes are in that order; a missing ID sorts last), as
+    # DataFrame.sort_values of the three columns ordered them, without comparing strings
+    test_rank = np.argsort(np.argsort(np.asarray(LAB_TEST, dtype=object), kind="stable"), kind="stable")
+    order = np.lexsort((test_rank[keys % n_tests], re["procedure"].to_numpy(dtype=float)[ri],
+                        np.where(re_pid >= 0, re_pid, n_pat)[ri]))
+    keys, ri = keys[order], ri[order]
+    per_proc = pd.DataFrame({
+        "patient_id": re["patient_id"].to_numpy()[ri],
+        "procedure": re["procedure"].to_numpy()[ri],
+        "proc_date": re_date[ri],
+        "test": np.asarray(LAB_TEST, dtype=object)[keys % n_tests],
+        **_counts_on(agg, keys),
+        "baseline_grade": pd.Series(grade0[blab_u], index=bkey_u).reindex(keys).to_numpy(),
+    })
 
     # per patient x test: worst over all procedures; baseline of the first procedure
     patkey = re_pid[post_re] * n_tests + tc[post_lab] if len(post_re) else np.array([], dtype=np.int64)
-    agg = pd.Series(pgrade).groupby(patkey, sort=True).agg(["size", "max"])
+    agg = _size_max(patkey, pgrade)
     first_base = base_df[rank[bkey_u // n_tests] == 0]
     fkey = re_pid[first_base["key"].to_numpy() // n_tests] * n_tests + first_base["key"].to_numpy() % n_tests
-    keys = _union(agg.index.to_numpy(dtype=np.int64), fkey)
+    keys = _union(agg[0], fkey)
     per_pat = pd.DataFrame({
         "patient_id": np.asarray(patients, dtype=object)[keys // n_tests] if n_pat else np.array([], dtype=object),
         "test": np.asarray(LAB_TEST, dtype=object)[keys % n_tests],
-        "n_values": agg["size"].reindex(keys).fillna(0).astype(int).to_numpy(),
-        "worst": agg["max"].reindex(keys).to_numpy(),
+        **_counts_on(agg, keys),
         "baseline_grade": pd.Series(first_base["baseline_grade"].to_numpy(), index=fkey).reindex(keys).to_numpy(),
     })
     return LabWindows(labs, base_df.drop(columns="key"), post.drop(columns="key"), per_proc, per_pat)

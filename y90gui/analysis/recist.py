@@ -88,11 +88,9 @@ def judged(rows: pd.DataFrame, resp: pd.DataFrame) -> pd.DataFrame:
     base = base.set_index("patient_id")[["date", "target_sum_mm"]].rename(
         columns={"date": "base_date", "target_sum_mm": "baseline_sum"})
     chosen = chosen.join(base, on="patient_id", how="left")
-    limits = chosen[["patient_id", "date", "base_date"]].rename(columns={"date": "assess_date"})
-    limits = limits.rename_axis("_assessment").reset_index()
-    between = sums[["patient_id", "date", "target_sum_mm"]].reset_index(drop=True).merge(limits, on="patient_id")
-    between = between[(between["date"] >= between["base_date"]) & (between["date"] < between["assess_date"])]
-    chosen["nadir_sum"] = between.groupby("_assessment")["target_sum_mm"].min().reindex(chosen.index)
+    chosen["nadir_sum"] = _smallest_between(sums, chosen["patient_id"].to_numpy(dtype=object),
+                                            chosen["base_date"].to_numpy(dtype=float),
+                                            chosen["date"].to_numpy(dtype=float))
 
     derived = derive(chosen["baseline_sum"].to_numpy(dtype=float),
                      chosen["nadir_sum"].to_numpy(dtype=float),
@@ -104,6 +102,38 @@ def judged(rows: pd.DataFrame, resp: pd.DataFrame) -> pd.DataFrame:
     chosen["recist"] = np.where(has, recorded, derived)
     chosen["derived"] = ~has & np.array([x is not None for x in derived], dtype=bool)
     return chosen
+
+
+def _smallest_between(sums: pd.DataFrame, patient: Any, start: Any, end: Any) -> Any:
+    """Per query i: the smallest `target_sum_mm` of `sums` rows of `patient[i]` dated from
+    `start[i]` up to, not including, `end[i]` (NaN when none; a NaN limit matches nothing).
+
+    The rows sorted once by (patient, date rank) and each query's rows found by two binary
+    searches, then one `np.minimum.reduceat`: a merge of every sum with every assessment of its
+    patient was most of `judged`."""
+    import numpy as np
+    import pandas as pd
+
+    s_date = sums["date"].to_numpy(dtype=float)
+    dated = ~np.isnan(s_date)  # an undated sum is in no interval
+    s_pid = sums["patient_id"].to_numpy(dtype=object)[dated]
+    s_date, s_sum = s_date[dated], sums["target_sum_mm"].to_numpy(dtype=float)[dated]
+    pcode, _ = pd.factorize(np.concatenate([s_pid, np.asarray(patient, dtype=object)]), use_na_sentinel=False)
+    n, q = len(s_pid), len(start)
+    days, rank = np.unique(np.concatenate([s_date, start, end]), return_inverse=True)  # exact integer keys
+    rank = rank.reshape(-1).astype(np.int64)
+    pcode = pcode.astype(np.int64) * (len(days) + 1)
+    s_key = pcode[:n] + rank[:n]
+    order = np.argsort(s_key, kind="stable")
+    s_key, s_sum = s_key[order], np.append(s_sum[order], np.inf)  # one past the end for reduceat
+    lo = np.searchsorted(s_key, pcode[n:] + rank[n:n + q], side="left")
+    hi = np.searchsorted(s_key, pcode[n:] + rank[n + q:], side="left")
+    some = (hi > lo) & ~np.isnan(start) & ~np.isnan(end)
+    out = np.full(len(lo), np.nan)
+    if some.any():
+        bounds = np.column_stack([lo[some], hi[some]]).ravel()
+        out[some] = np.minimum.reduceat(s_sum, bounds)[::2]
+    return out
 
 
 def three_month(data: CaseData) -> dict[str, dict[str, Any]]:

@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from y90gui.analysis import inclusion
 from y90gui.analysis.cohort_label import cohort_label
+from y90gui.analysis.frames import to_dates
 from y90gui.analysis.xlsx_sheets import Sheet, grade_grid, sheet_data, table, worsened
 from y90gui.core.atomic import atomic_file
 from y90gui.core.codes import LAB_TEST, TREATMENT
+from y90gui.core.gc_pause import paused_gc
 from y90gui.core.xlsxwrite import write_xlsx
 
 if TYPE_CHECKING:
@@ -56,7 +58,9 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
     step = progress.step if progress is not None else (lambda *a: None)
     step(0, 10, "reading the case series")
     fr = _frames(data_or_store)
-    with rep.treated_once():  # every sheet and paper table asks for the treated patients of `fr`
+    # every sheet and paper table asks for the treated patients of `fr`; the sheets' ~900,000
+    # cells are long-lived objects in no cycle, which each collection would walk again
+    with rep.treated_once(), paused_gc():
         _write(report, fr, path, progress, step, source=fr.source or getattr(data_or_store, "path", None),
                settings=settings)
     return path
@@ -109,11 +113,12 @@ def _write(report: dict[str, Any], fr: Frames, path: Path, progress: Progress | 
     clin_keys = set(zip(clin["patient_id"], clin["proc"].astype(int), strict=True))
     comp = ae[(ae["category"] == "complication") & ae["proc"].notna()]
     comp_keys = set(zip(comp["patient_id"], comp["proc"].astype(int), strict=True))
-    out = []
-    for r in procs.to_dict("records"):
-        key = (r["patient_id"], int(r["procedure"]))
-        out.append([r["patient_id"], int(r["procedure"]), _d(r["date"]), r["extent"], r.get("microspheres"),
-                    r.get("activity_administered_gbq"), "yes" if key in clin_keys else "no",
+    out = []  # column by column (to_dict("records") built a dict per procedure)
+    for pid, number, date, extent, spheres, gbq in zip(
+            procs["patient_id"].tolist(), procs["procedure"].astype(int).tolist(), to_dates(procs["date"]),
+            *(_column(procs, c) for c in ("extent", "microspheres", "activity_administered_gbq")), strict=True):
+        key = (pid, number)
+        out.append([pid, number, date, extent, spheres, gbq, "yes" if key in clin_keys else "no",
                     "yes" if key in comp_keys else "no"])
     table(ws, 1, ["patient_id", "procedure", "date", "extent", "microspheres", "activity administered (GBq)",
                    f"clinical toxicity within {window} days", "complication"], out)
@@ -128,10 +133,11 @@ def _write(report: dict[str, Any], fr: Frames, path: Path, progress: Progress | 
                   _frac("DCR (CR+PR+SD)", rc["dcr"], "evaluable patients")])
     tm = recist.three_month_frame(fr)
     # column by column (DataFrame.iterrows built a Series per patient: seconds at 10,000)
-    out = [[pid, _d(date), int(day), recorded, used, "yes" if derived else "no", base, nadir, now]
+    out = [[pid, date, int(day), recorded, used, "yes" if derived else "no", base, nadir, now]
            for pid, date, day, recorded, used, derived, base, nadir, now in zip(
-               tm.index, *(tm[c].tolist() for c in ("date", "day", "recorded", "recist", "derived", "baseline_sum",
-                                                   "nadir_sum", "target_sum_mm")), strict=True)]
+               tm.index, to_dates(tm["date"]), *(tm[c].tolist() for c in (
+                   "day", "recorded", "recist", "derived", "baseline_sum", "nadir_sum", "target_sum_mm")),
+               strict=True)]
     table(ws, nxt, ["patient_id", "3-month assessment", "day", "recist recorded", "recist used", "derived",
                      "baseline sum (mm)", "smallest sum so far (mm)", "sum at 3 months (mm)"], out)
 
@@ -140,7 +146,8 @@ def _write(report: dict[str, Any], fr: Frames, path: Path, progress: Progress | 
                  [_frac("Clinical response at 3 months", report["clinical_response_3m"],
                         "symptomatic patients with yes/no at 3 months")])
     symptomatic = pats[pats["functional_syndrome"] == 1]["patient_id"]
-    out = [[pid, tm["clinical_response"].get(pid) if pid in tm.index else None] for pid in symptomatic]
+    answer = dict(zip(tm.index, tm["clinical_response"].tolist(), strict=True))  # not a Series lookup per patient
+    out = [[pid, answer.get(pid)] for pid in symptomatic]
     table(ws, nxt, ["patient_id (functional syndrome)", "clinical response at 3 months"], out)
 
     step(5, 10, "toxicity")
@@ -163,9 +170,11 @@ def _write(report: dict[str, Any], fr: Frames, path: Path, progress: Progress | 
     ):
         grid = grade_grid(frame, index, col)
         if "proc_date" in index:
-            grid["proc_date"] = [_d(x) for x in grid["proc_date"]]
+            at = index.index("proc_date")
+            for r, date in zip(grid, to_dates([r[at] for r in grid]), strict=True):
+                r[at] = date
         header = [{"proc_date": "date"}.get(c, c) for c in index] + list(LAB_TEST)
-        nxt = table(ws, nxt, header, grid.to_numpy(dtype=object).tolist(), title=title)
+        nxt = table(ws, nxt, header, grid, title=title)
 
     step(6, 10, "complications")
     ws = new_sheet("Complications")
@@ -173,8 +182,10 @@ def _write(report: dict[str, Any], fr: Frames, path: Path, progress: Progress | 
     nxt = table(ws, 1, ["Figure", "n", "N", "%", "denominator counts"],
                  [_frac(f"Clinical toxicity within {window} days", ct, ct["basis"]),
                   _frac("Complications", cp, cp["basis"])])
-    out = [[r["patient_id"], None if r["proc"] != r["proc"] else int(r["proc"]), _d(r["onset_date"]), r["term"],
-            r["category"], None if r["grade"] != r["grade"] else int(r["grade"])] for r in ae.to_dict("records")]
+    out = [[pid, None if proc != proc else int(proc), onset, term, category, None if grade != grade else int(grade)]
+           for pid, proc, onset, term, category, grade in zip(
+               ae["patient_id"].tolist(), ae["proc"].tolist(), to_dates(ae["onset_date"]), ae["term"].tolist(),
+               ae["category"].tolist(), ae["grade"].tolist(), strict=True)]
     table(ws, nxt, ["patient_id", "procedure it belongs to", "onset", "term", "category", "grade"], out)
 
     step(7, 10, "survival")
@@ -255,19 +266,16 @@ def _prior_prrt_rows(prrt: Any, first_re: Any) -> list[list[Any]]:
     for pid, name in zip(agents["patient_id"].tolist(), agents["radiopharmaceutical"].tolist(), strict=True):
         names_of.setdefault(pid, []).append(name)
     pharma = [", ".join(names_of.get(pid, ())) for pid in cycles.index]
-    out = []
-    for pid, n, total, names, start, before in zip(cycles.index, cycles.to_numpy(), gbq.to_numpy(),
-                                                    pharma, first_cycle.to_numpy(), last.to_numpy(),
-                                                    strict=True):
-        out.append([pid, int(n), None if total != total else float(total), names, _d(start), _d(before),
-                    None if before != before else int(first_re[pid] - before)])
-    return out
+    days = (first_re.reindex(cycles.index) - last).tolist()
+    return [[pid, n, None if total != total else total, names, start, before, None if d != d else int(d)]
+            for pid, n, total, names, start, before, d in zip(
+                cycles.index.tolist(), cycles.tolist(), gbq.tolist(), pharma, to_dates(first_cycle),
+                to_dates(last), days, strict=True)]
 
 
-def _d(day: Any) -> dt.date | None:
-    from y90gui.analysis.frames import to_date
-
-    return to_date(None if day is None else float(day))
+def _column(df: Any, name: str) -> list[Any]:
+    """A column's values as Python objects, or None each when the frame has no such column."""
+    return df[name].tolist() if name in df else [None] * len(df)
 
 
 def _add_paper_tables(new_sheet: Any, fr: Frames, report: dict[str, Any], lab_windows: LabWindows) -> None:

@@ -128,17 +128,20 @@ def stratum_values(fr: Frames, field: str) -> dict[str, str]:
 def split(rows: pd.DataFrame, values: dict[str, str], field: str, *, keep_missing: bool) -> Strata:
     """Split (patient_id, days, event) rows by `values` (the one place the missing-value rule lives)."""
     import numpy as np
+    import pandas as pd
 
-    pids = rows["patient_id"].to_numpy(dtype=object)
     days = rows["days"].to_numpy(dtype=float)
     events = rows["event"].to_numpy(dtype=bool)
-    labels = np.array([values.get(p, MISSING if keep_missing else None) for p in pids], dtype=object)
-    order = ordered(field, {x for x in labels if x is not None})
+    default = MISSING if keep_missing else None
+    labels = [values.get(p, default) for p in rows["patient_id"].tolist()]
+    # integer codes per label (-1: none): 60 centres were 60 comparisons of every label string
+    codes, distinct = pd.factorize(np.array(labels, dtype=object))
+    code_of = {label: i for i, label in enumerate(distinct.tolist())}
     groups = {}
-    for label in order:
-        mask = labels == label
+    for label in ordered(field, code_of):
+        mask = codes == code_of[label]
         groups[label] = (days[mask], events[mask])
-    left_out = 0 if keep_missing else int(sum(1 for x in labels if x is None))
+    left_out = 0 if keep_missing else int((codes < 0).sum())
     return Strata(field, groups, left_out, keep_missing)
 
 

@@ -50,8 +50,9 @@ def table3(fr: Frames, report: dict[str, Any], lab_windows: LabWindows | None = 
     frame = w.per_procedure if basis == "procedures" else w.per_patient
     frame = frame[frame["patient_id"].isin(pats["patient_id"])]
     rows, no_baseline = [], []
+    by_test = dict(list(frame.groupby("test", sort=False)))  # one pass (13 string comparisons of each row took 60 ms)
     for test in LAB_TEST:
-        t = frame[frame["test"] == test]
+        t = by_test.get(test, frame.iloc[:0])
         with_values = t[t["n_values"] > 0]
         summary = lab["tests"][test]
         n = int(summary["grade3_4"]["N"])

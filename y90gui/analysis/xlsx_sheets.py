@@ -4,7 +4,6 @@ Toxicity sheet."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from y90gui.core.codes import LAB_TEST
@@ -12,6 +11,8 @@ from y90gui.core.xlsxwrite import Picture, SheetData, png_size
 
 #: Excel's default column width (Calibri 11), for a column no table gave a width.
 DEFAULT_WIDTH = 8.43
+#: `grade_grid`'s combined key stays below this (int64): past it, the key is replaced by its ranks.
+_RADIX_LIMIT = 2**62
 
 
 class Sheet:
@@ -51,13 +52,8 @@ def sheet_data(sheet: Sheet) -> SheetData:
     brings its bold title and header rows), NaN as an empty cell, text always text (inline
     strings: a value starting with = + - @ is a text cell, never a formula)."""
     widths = [float(sheet.widths.get(j, DEFAULT_WIDTH)) for j in range(max(sheet.widths, default=-1) + 1)]
-    return SheetData(sheet.title, (), _nan_as_empty(sheet.rows), widths=widths, freeze_header=False,
-                     row_count=len(sheet.rows), bold_rows=frozenset(sheet.bold), pictures=tuple(sheet.pictures))
-
-
-def _nan_as_empty(rows: list[list[Any]]) -> Iterator[list[Any]]:
-    for row in rows:
-        yield [None if isinstance(v, float) and v != v else v for v in row]
+    return SheetData(sheet.title, (), sheet.rows, widths=widths, freeze_header=False, row_count=len(sheet.rows),
+                     bold_rows=frozenset(sheet.bold), pictures=tuple(sheet.pictures), nan_as_empty=True)
 
 
 def worsened(table: Any) -> dict[str, tuple[int, int, float | None]]:
@@ -72,17 +68,39 @@ def worsened(table: Any) -> dict[str, tuple[int, int, float | None]]:
     return out
 
 
-def grade_grid(table: Any, index: list[str], col: str) -> Any:
-    """Pivot grades to one column per lab test: int grade, "n/g" not gradable, None no value."""
+def grade_grid(table: Any, index: list[str], col: str) -> list[list[Any]]:
+    """Grades pivoted to one column per lab test, as rows: the `index` values, then per test of
+    LAB_TEST an int grade, "n/g" (values, none gradable) or None (no value).
+
+    One row per `index` combination with a grade, in sorted order, missing keys first: what a
+    pandas unstack of (index, test) gave, by integer codes (one np.unique of the levels' codes
+    in mixed radix) and one scatter into an object grid
+    (the unstack and a Python call per grade were a quarter of a second for three grids at
+    10,000 patients; tests/analysis/test_report_workbook.py compares the two)."""
     import numpy as np
+    import pandas as pd
+
+    from y90gui.analysis.lab_windows import _codes
 
     values = table[col].to_numpy(dtype=float)
     if col == "worst":
         values = np.where(table["n_values"].to_numpy() > 0, values, np.nan)
-    labels = np.array([None if v != v else ("n/g" if v < 0 else int(v)) for v in values], dtype=object)
-    grid = table[index + ["test"]].assign(_g=labels)
-    grid = grid[grid["_g"].notna()]
-    wide = grid.set_index(index + ["test"])["_g"].unstack("test")
-    wide = wide.reindex(columns=list(LAB_TEST)).astype(object)
-    wide = wide.where(wide.notna(), None)
-    return wide.reset_index()
+    keep = ~np.isnan(values)
+    if not keep.any():
+        return []
+    keys = pd.MultiIndex.from_arrays([table[c].to_numpy()[keep] for c in index])  # sorted levels, NaN = -1
+    combined = np.zeros(int(keep.sum()), dtype=np.int64)  # the codes + 1 in mixed radix: missing (-1) first
+    for codes, level in zip(keys.codes, keys.levels, strict=True):
+        radix = len(level) + 1
+        if combined.max(initial=0) >= _RADIX_LIMIT // radix:  # ranks instead (order kept): one per row at most
+            combined = np.unique(combined, return_inverse=True)[1].reshape(-1)
+        combined = combined * radix + (np.asarray(codes, dtype=np.int64) + 1)
+    distinct, first, row = np.unique(combined, return_index=True, return_inverse=True)
+    grades = values[keep]
+    labels = np.array(grades.astype(np.int64).tolist() + [None], dtype=object)[:-1]  # Python ints
+    labels[grades < 0] = "n/g"
+    test = _codes(table["test"].to_numpy()[keep], LAB_TEST)
+    grid = np.full((len(distinct), len(LAB_TEST)), None, dtype=object)
+    grid[row[test >= 0], test[test >= 0]] = labels[test >= 0]
+    heads = [keys.get_level_values(i).take(first).tolist() for i in range(len(index))]
+    return [[*head, *cells] for *head, cells in zip(*heads, grid.tolist(), strict=True)]
