@@ -176,6 +176,72 @@ def profile_refresh(n: int, db: Path) -> None:
                                       f"is not in it")
 
 
+def profile_refresh_gui(n: int, db: Path) -> None:
+    """The GUI thread of three cohort refreshes in the window, as bench_gui's refresh runs them
+    (one centre, then all patients again, until the report is delivered and the KM plot has
+    painted): the drawing, painting and hand-over that `profile_refresh` leaves out. cProfile
+    sees the GUI thread only (the workers' report and KM fit are `profile_refresh`); the KM
+    plot's paints per refresh are in the title line."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from benchmarks.bench_gui import _spin, _spin_until, wait_all_views_ready
+    from y90gui.ui.app import apply_look
+    from y90gui.ui.main_window import MainWindow
+
+    tmp = Path(tempfile.mkdtemp())
+    os.environ["Y90GUI_DATA_DIR"], os.environ["Y90GUI_SETTINGS_DIR"] = str(tmp / "data"), str(tmp / "settings")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_look(app)  # type: ignore[arg-type]
+    win = MainWindow()
+    win.resize(1440, 900)
+    win.open_file(db)
+    win.show()
+    wait_all_views_ready(app, win)
+    win.views.setCurrentWidget(win.survival_page)
+    _spin(app, 0.3)
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, _obj: Any, event: Any) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+            return False
+
+    paints = Paints()
+    win.km.graphics.viewport().installEventFilter(paints)
+    combo = win.patient_panel.combos["center"]
+    seen: list[Any] = []
+    win.report_view.report_ready.connect(seen.append)
+    refreshes = 0
+
+    def run() -> None:
+        nonlocal refreshes
+        for i in range(3):
+            for index in (1 + i % max(1, combo.count() - 1), 0):
+                seen.clear()
+                before = paints.count
+                combo.setCurrentIndex(index)
+                win.patients.publish_view()
+                if not win.report_view.shown():
+                    win.report_view.refresh()
+                _spin_until(app, lambda: bool(seen) and not win.tasks.running())
+                _spin_until(app, lambda before=before: paints.count > before, timeout=5)  # noqa: B023
+                _spin(app, 0.1)  # and whatever paint the first one scheduled
+                refreshes += 1
+    paints.count = 0
+    save(f"cohort-refresh-gui-{n}", run, f"the GUI thread of six cohort refreshes in the window (one centre, then "
+                                        f"all patients, three times), {n:,} patients; the KM plot painted "
+                                        f"{{paints}}")
+    text = (OUT / f"cohort-refresh-gui-{n}.txt").read_text(encoding="utf-8")
+    (OUT / f"cohort-refresh-gui-{n}.txt").write_text(
+        text.replace("{paints}", f"{paints.count} times in {refreshes} refreshes", 1), encoding="utf-8")
+    win.close()
+    win.tasks.shutdown()
+
+
 def profile_keystroke(n: int, db: Path) -> None:
     """The patient search as bench_gui types it (the same words; each key, the events it posts,
     one paint of the table), on the patient panel alone holding the file's n rows."""
@@ -270,6 +336,8 @@ def main(argv: Sequence[str]) -> int:
             profile_loaded(n, db)
         if "refresh" in names:
             profile_refresh(n, db)
+        if "refresh_gui" in names:
+            profile_refresh_gui(n, db)
         if "report_workbook" in names:
             profile_report_workbook(n, db)
         if "import" in names:

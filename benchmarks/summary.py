@@ -128,10 +128,12 @@ def write(stamp: str = "") -> str:
              "`pairs` is the range of the per-pair ratios; absolute limits are judged on the worst sample.", "",
              f"Machine: {machine()}.", "",
              "Rows dated 2026-12-02 were measured on a **shared** machine (2 cores, 4–5 other agents building and "
-             "testing at the same time, heavy benchmarks under `nice -n 10`), rows dated 2026-12-03 on a machine "
-             "with nothing else running; the `load` column is the 1-minute load average when each row was "
-             "measured. Absolute times move with the host either way: the ratios to a peer measured in turns "
-             "are the figures to trust.", "",
+             "testing at the same time, heavy benchmarks under `nice -n 10`), rows dated 2026-12-03 with nothing "
+             "else running: up to 11:30 UTC on one machine (session 7), from 12:50 on another of the same kind "
+             "(session 8, the machine line above; its bare window paints in 0.12–0.17 s, the first one's in "
+             "0.16 s, and its table repaints take ~10 ms where the first one's took 6.6 ms); the `load` column "
+             "is the 1-minute load average when each row was measured. Absolute times move with the host "
+             "either way: the ratios to a peer measured in turns are the figures to trust.", "",
              "## Goals of issue 16", "", *table(goals, before=True), *missing, "", *linearity(rows),
              "## Other figures", "", *table(others), ""]
     text = "\n".join(lines)
