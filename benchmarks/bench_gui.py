@@ -283,16 +283,11 @@ def _type(app: Any, line: Any, table: Any, word: str, settle: Callable[[], None]
     return out
 
 
-def bench_interaction(opts: harness.Options, n: int, db: Path, tmp: Path) -> None:
-    os.environ["Y90GUI_DATA_DIR"] = str(tmp / "data-interaction")
-    os.environ["Y90GUI_SETTINGS_DIR"] = str(tmp / "settings-interaction")
-    from PySide6.QtWidgets import QApplication
-
-    from y90gui.ui.app import apply_look
+def survival_window(app: Any, db: Path) -> Any:
+    """The main window at 1440 x 900 on `db`, every view ready, the survival page in front (where the
+    interaction benchmarks and their profiles type and filter)."""
     from y90gui.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_look(app)
     win = MainWindow()
     win.resize(1440, 900)
     win.open_file(db)
@@ -300,6 +295,19 @@ def bench_interaction(opts: harness.Options, n: int, db: Path, tmp: Path) -> Non
     wait_all_views_ready(app, win)
     win.views.setCurrentWidget(win.survival_page)
     _spin(app, 0.3)
+    return win
+
+
+def bench_interaction(opts: harness.Options, n: int, db: Path, tmp: Path) -> None:
+    os.environ["Y90GUI_DATA_DIR"] = str(tmp / "data-interaction")
+    os.environ["Y90GUI_SETTINGS_DIR"] = str(tmp / "settings-interaction")
+    from PySide6.QtWidgets import QApplication
+
+    from y90gui.ui.app import apply_look
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_look(app)
+    win = survival_window(app, db)
     panel = win.patient_panel
 
     def settle_ours() -> None:

@@ -186,21 +186,14 @@ def profile_refresh_gui(n: int, db: Path) -> None:
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
-    from benchmarks.bench_gui import _spin, _spin_until, wait_all_views_ready
+    from benchmarks.bench_gui import _spin, _spin_until, survival_window
     from y90gui.ui.app import apply_look
-    from y90gui.ui.main_window import MainWindow
 
     tmp = Path(tempfile.mkdtemp())
     os.environ["Y90GUI_DATA_DIR"], os.environ["Y90GUI_SETTINGS_DIR"] = str(tmp / "data"), str(tmp / "settings")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_look(app)  # type: ignore[arg-type]
-    win = MainWindow()
-    win.resize(1440, 900)
-    win.open_file(db)
-    win.show()
-    wait_all_views_ready(app, win)
-    win.views.setCurrentWidget(win.survival_page)
-    _spin(app, 0.3)
+    win = survival_window(app, db)
 
     class Paints(QObject):
         count = 0
