@@ -11,8 +11,6 @@ from y90gui.core.xlsxwrite import Picture, SheetData, png_size
 
 #: Excel's default column width (Calibri 11), for a column no table gave a width.
 DEFAULT_WIDTH = 8.43
-#: `grade_grid`'s combined key stays below this (int64): past it, the key is replaced by its ranks.
-_RADIX_LIMIT = 2**62
 
 
 class Sheet:
@@ -73,8 +71,8 @@ def grade_grid(table: Any, index: list[str], col: str) -> list[list[Any]]:
     LAB_TEST an int grade, "n/g" (values, none gradable) or None (no value).
 
     One row per `index` combination with a grade, in sorted order, missing keys first: what a
-    pandas unstack of (index, test) gave, by integer codes (one np.unique of the levels' codes
-    in mixed radix) and one scatter into an object grid
+    pandas unstack of (index, test) gave, by integer codes (one np.unique of the rows of the
+    levels' codes) and one scatter into an object grid
     (the unstack and a Python call per grade were a quarter of a second for three grids at
     10,000 patients; tests/analysis/test_report_workbook.py compares the two)."""
     import numpy as np
@@ -89,18 +87,14 @@ def grade_grid(table: Any, index: list[str], col: str) -> list[list[Any]]:
     if not keep.any():
         return []
     keys = pd.MultiIndex.from_arrays([table[c].to_numpy()[keep] for c in index])  # sorted levels, NaN = -1
-    combined = np.zeros(int(keep.sum()), dtype=np.int64)  # the codes + 1 in mixed radix: missing (-1) first
-    for codes, level in zip(keys.codes, keys.levels, strict=True):
-        radix = len(level) + 1
-        if combined.max(initial=0) >= _RADIX_LIMIT // radix:  # ranks instead (order kept): one per row at most
-            combined = np.unique(combined, return_inverse=True)[1].reshape(-1)
-        combined = combined * radix + (np.asarray(codes, dtype=np.int64) + 1)
-    distinct, first, row = np.unique(combined, return_index=True, return_inverse=True)
+    codes = np.column_stack([np.asarray(c, dtype=np.int64) for c in keys.codes])  # rows in level order, -1 first
+    _distinct, first, row = np.unique(codes, axis=0, return_index=True, return_inverse=True)
+    row = row.reshape(-1)
     grades = values[keep]
     labels = np.array(grades.astype(np.int64).tolist() + [None], dtype=object)[:-1]  # Python ints
     labels[grades < 0] = "n/g"
     test = _codes(table["test"].to_numpy()[keep], LAB_TEST)
-    grid = np.full((len(distinct), len(LAB_TEST)), None, dtype=object)
+    grid = np.full((len(first), len(LAB_TEST)), None, dtype=object)
     grid[row[test >= 0], test[test >= 0]] = labels[test >= 0]
     heads = [keys.get_level_values(i).take(first).tolist() for i in range(len(index))]
     return [[*head, *cells] for *head, cells in zip(*heads, grid.tolist(), strict=True)]
