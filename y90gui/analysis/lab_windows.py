@@ -36,7 +36,7 @@ class LabWindows:
     per_patient: pd.DataFrame  # patient x test: n values, worst grade over all procedures, baseline
 
 
-def _codes(values: Any, categories: Sequence[str]) -> Any:
+def category_codes(values: Any, categories: Sequence[str]) -> Any:
     """Integer code of each value in `categories` (-1 when absent or missing), as
     `pd.Categorical(values, categories).codes`: the values factorized (one hash per row, no
     per-row Python work) and only their few distinct values looked up in `categories`."""
@@ -116,20 +116,20 @@ def filled_labs(fr: Frames) -> pd.DataFrame:
     labs = fr.labs.copy(deep=False)
     labs["uln"] = labs["uln"].astype(float)
     labs["lln"] = labs["lln"].astype(float)
-    labs["test_code"] = _codes(labs["test"], LAB_TEST)
-    labs["unit_code"] = _codes(labs["unit"], UNIT)
+    labs["test_code"] = category_codes(labs["test"], LAB_TEST)
+    labs["unit_code"] = category_codes(labs["unit"], UNIT)
     ranges = fr.reference_ranges
     if len(labs) and len(ranges):
         centres = sorted({c for c in ranges["center"] if isinstance(c, str)})
         centre_of = dict(zip(fr.patients["patient_id"], fr.patients["center"], strict=True))
         # each lab patient's centre looked up once per patient, not once per lab row
         lab_pid, pids = pd.factorize(labs["patient_id"].to_numpy(dtype=object))
-        pid_centre = np.append(_codes([centre_of.get(p) for p in pids], centres), -1)
+        pid_centre = np.append(category_codes([centre_of.get(p) for p in pids], centres), -1)
         lab_centre = pid_centre[lab_pid]
         size = len(LAB_TEST) * len(UNIT)
         lab_key = np.where(lab_centre >= 0, lab_centre * size + labs["test_code"] * len(UNIT) + labs["unit_code"], -1)
-        range_key = (_codes(ranges["center"], centres) * size + _codes(ranges["test"], LAB_TEST) * len(UNIT)
-                     + _codes(ranges["unit"], UNIT))
+        range_key = (category_codes(ranges["center"], centres) * size
+                     + category_codes(ranges["test"], LAB_TEST) * len(UNIT) + category_codes(ranges["unit"], UNIT))
         order = np.argsort(range_key)
         sorted_keys = range_key[order]
         pos = np.clip(np.searchsorted(sorted_keys, lab_key), 0, len(sorted_keys) - 1)

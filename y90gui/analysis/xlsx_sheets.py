@@ -78,7 +78,7 @@ def grade_grid(table: Any, index: list[str], col: str) -> list[list[Any]]:
     import numpy as np
     import pandas as pd
 
-    from y90gui.analysis.lab_windows import _codes
+    from y90gui.analysis.lab_windows import category_codes
 
     values = table[col].to_numpy(dtype=float)
     if col == "worst":
@@ -93,7 +93,7 @@ def grade_grid(table: Any, index: list[str], col: str) -> list[list[Any]]:
     grades = values[keep]
     labels = np.array(grades.astype(np.int64).tolist() + [None], dtype=object)[:-1]  # Python ints
     labels[grades < 0] = "n/g"
-    test = _codes(table["test"].to_numpy()[keep], LAB_TEST)
+    test = category_codes(table["test"].to_numpy()[keep], LAB_TEST)
     grid = np.full((len(first), len(LAB_TEST)), None, dtype=object)
     grid[row[test >= 0], test[test >= 0]] = labels[test >= 0]
     heads = [keys.get_level_values(i).take(first).tolist() for i in range(len(index))]
