@@ -28,8 +28,9 @@ OUT = harness.HERE / "profiles"
 TOP = 25
 
 
-def save(name: str, fn: Callable[[], Any], title: str) -> Any:
-    """Run `fn` under cProfile; write the top entries by cumulative time to profiles/<name>.txt."""
+def save(name: str, fn: Callable[[], Any], title: str | Callable[[], str]) -> Any:
+    """Run `fn` under cProfile; write the top entries by cumulative time to profiles/<name>.txt
+    (`title` may be a function: called after the run, for a title that reports what it saw)."""
     OUT.mkdir(exist_ok=True)
     prof = cProfile.Profile()
     t0 = time.perf_counter()
@@ -39,8 +40,9 @@ def save(name: str, fn: Callable[[], Any], title: str) -> Any:
     stats = pstats.Stats(prof, stream=buf)
     stats.strip_dirs().sort_stats("cumulative").print_stats(TOP)
     text = buf.getvalue().replace(str(harness.HERE.parent) + os.sep, "")
+    heading = title() if callable(title) else title
     (OUT / f"{name}.txt").write_text(
-        f"# {title}\n# wall {wall:.2f} s under cProfile, peak RSS {harness.peak_mib():.0f} MiB, "
+        f"# {heading}\n# wall {wall:.2f} s under cProfile, peak RSS {harness.peak_mib():.0f} MiB, "
         f"load average {os.getloadavg()[0]:.1f}; {time.strftime('%Y-%m-%d %H:%M')}\n{text}", encoding="utf-8")
     print(f"profile {name}: {wall:.1f} s -> {OUT / (name + '.txt')}", flush=True)
     return result
@@ -183,10 +185,9 @@ def profile_refresh_gui(n: int, db: Path) -> None:
     sees the GUI thread only (the workers' report and KM fit are `profile_refresh`); the KM
     plot's paints per refresh are in the title line."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
-    from benchmarks.bench_gui import _spin, _spin_until, survival_window
+    from benchmarks.bench_gui import _PaintCount, _spin, _spin_until, change_filter, survival_window
     from y90gui.ui.app import apply_look
 
     tmp = Path(tempfile.mkdtemp())
@@ -194,43 +195,24 @@ def profile_refresh_gui(n: int, db: Path) -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_look(app)  # type: ignore[arg-type]
     win = survival_window(app, db)
-
-    class Paints(QObject):
-        count = 0
-
-        def eventFilter(self, _obj: Any, event: Any) -> bool:  # noqa: N802
-            if event.type() == QEvent.Type.Paint:
-                self.count += 1
-            return False
-
-    paints = Paints()
-    win.km.graphics.viewport().installEventFilter(paints)
+    paints = _PaintCount(win.km.graphics.viewport())
     combo = win.patient_panel.combos["center"]
     seen: list[Any] = []
     win.report_view.report_ready.connect(seen.append)
-    refreshes = 0
+    start = paints.count
 
     def run() -> None:
-        nonlocal refreshes
         for i in range(3):
             for index in (1 + i % max(1, combo.count() - 1), 0):
                 seen.clear()
                 before = paints.count
-                combo.setCurrentIndex(index)
-                win.patients.publish_view()
-                if not win.report_view.shown():
-                    win.report_view.refresh()
+                change_filter(win, combo, index)
                 _spin_until(app, lambda: bool(seen) and not win.tasks.running())
                 _spin_until(app, lambda before=before: paints.count > before, timeout=5)  # noqa: B023
                 _spin(app, 0.1)  # and whatever paint the first one scheduled
-                refreshes += 1
-    paints.count = 0
-    save(f"cohort-refresh-gui-{n}", run, f"the GUI thread of six cohort refreshes in the window (one centre, then "
-                                        f"all patients, three times), {n:,} patients; the KM plot painted "
-                                        f"{{paints}}")
-    text = (OUT / f"cohort-refresh-gui-{n}.txt").read_text(encoding="utf-8")
-    (OUT / f"cohort-refresh-gui-{n}.txt").write_text(
-        text.replace("{paints}", f"{paints.count} times in {refreshes} refreshes", 1), encoding="utf-8")
+    save(f"cohort-refresh-gui-{n}", run, lambda: (
+        f"the GUI thread of six cohort refreshes in the window (one centre, then all patients, three times), "
+        f"{n:,} patients; the KM plot painted {paints.count - start} times"))
     win.close()
     win.tasks.shutdown()
 
