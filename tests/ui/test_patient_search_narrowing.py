@@ -83,3 +83,28 @@ def test_sorting_a_filtered_table_keeps_the_filter_and_the_current_patient(qtbot
     assert _shown(panel) == ["P-1", "P-3", "P-4"] and panel.current_patient_id() == "P-3"
     panel.search.clear()
     assert _shown(panel) == ["P-1", "P-2", "P-3", "P-4"] and panel.current_patient_id() == "P-3"
+
+
+def test_the_count_keeps_its_width_while_typing_narrows_the_rows(qtbot) -> None:
+    """"1200 of 1200 patients shown" down to "1 of 1200 …": the label keeps one width that shows
+    the whole text, and the search box beside it keeps its own, so a keystroke repaints the table
+    and the count, not the window. (The label grew with each shorter count once: its width was
+    taken from a size hint held at the width set the keystroke before.)"""
+    panel = PatientPanel()
+    qtbot.addWidget(panel)
+    panel.setStyleSheet("QLabel#CountLabel { padding: 0 4px; }")  # the app's padding: frame and margins count
+    panel.set_summary(_summary([(f"P{i:04d}", "Bonn", "") for i in range(1, 1201)]))
+    panel.resize(700, 500)
+    panel.show()
+    qtbot.waitExposed(panel)
+    label = panel.count_label
+    widths, boxes = set(), set()
+    for ch in "1111":  # P1111 alone at the end
+        qtbot.keyClicks(panel.search, ch)
+        qtbot.wait(1)
+        widths.add(label.width())
+        boxes.add(panel.search.width())
+        assert label.contentsRect().width() >= label.fontMetrics().horizontalAdvance(label.text()), label.text()
+    assert label.text() == "1 of 1200 patients shown"
+    assert len(widths) == 1, widths
+    assert len(boxes) == 1, boxes

@@ -306,7 +306,10 @@ class PatientPanel(QWidget):
         label = self.count_label
         fm = label.fontMetrics()
         label.setText(text)
-        overhead = label.sizeHint().width() - fm.horizontalAdvance(text)  # the style's padding, margins
+        # the frame, padding and margins around the text, from the label's geometry (its sizeHint
+        # is held at the fixed width set before, so "sizeHint - text" grew by each shorter count:
+        # the label widened and the window re-laid out on every keystroke that narrowed the rows)
+        overhead = label.width() - label.contentsRect().width() + 2 * label.margin()
         width = max(fm.horizontalAdvance(text), fm.horizontalAdvance(f"{total} of {total} patients shown")) + overhead
         if label.minimumWidth() != width or label.maximumWidth() != width:
             label.setFixedWidth(width)
