@@ -321,29 +321,41 @@ class PatientTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
-        # Called 7 times per visible cell on every repaint (~3,800 calls): plain int comparisons,
-        # display first, the row found once.
         vis = self._vis
-        row = self._all[index.row()] if vis is None else self._all[vis[index.row()]]
+        return self._value(self._all[index.row()] if vis is None else self._all[vis[index.row()]], index.column(),
+                           role)
+
+    def plain_text(self, r: int, c: int) -> str | None:
+        """Table cell (`r`, `c`)'s display text when text and alignment are all it shows (an analysed
+        patient's cell with a value); None when it needs the other roles of `data` too (an excluded
+        patient's grey italic row and mark). What `PatientCellDelegate` paints from."""
+        vis = self._vis
+        row = self._all[r] if vis is None else self._all[vis[r]]
+        if row[_EXCLUDED] is not None:
+            return None
+        text: str | None = self._value(row, c, _DISPLAY)
+        return text
+
+    def _value(self, row: list[Any], c: int, role: int) -> Any:
+        """Cell (`row`, column `c`)'s value for `role`: plain int comparisons, display first (asked
+        7 times per visible cell on every repaint when the delegate has to ask `data`)."""
         if role == _DISPLAY:
-            c = index.column()
             value = row[_SRC[c]]
             if value is None and c in _DERIVED_COLS and not self.derived_loaded:
                 return "…"
             return _FORMATS[c](value)
         if role == _ALIGN:
-            return _RIGHT if _NUMERIC[index.column()] else None
+            return _RIGHT if _NUMERIC[c] else None
         if role == _TOOLTIP:  # only on hover: the full text of a cell that may be elided
-            c = index.column()
             text = _FORMATS[c](row[_SRC[c]])
             return plain_html(text) if len(text) > 12 else None
         if role == SORT_ROLE:
-            return row[_SRC[index.column()]]
+            return row[_SRC[c]]
         if role == PID_ROLE:
             return row[0]
         if role in (_FOREGROUND, _FONT):  # an excluded patient's row is grey and italic
             return _excluded_style(role) if row[_EXCLUDED] is not None else None
-        if role == _DECORATION and index.column() == 0 and row[_EXCLUDED] is not None:
+        if role == _DECORATION and c == 0 and row[_EXCLUDED] is not None:
             return _excluded_icon()  # the mark stays in sight when the Analysis column is scrolled away
         return None
 

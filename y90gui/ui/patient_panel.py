@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from y90gui.core import codes
 from y90gui.services.cohort_view import CohortView
 from y90gui.store.summary import PatientSummary
+from y90gui.ui.patient_delegate import PatientCellDelegate
 from y90gui.ui.patient_model import ALL, COLUMN_KEYS, PID_ROLE, PatientFilterProxy, PatientTableModel, pretty_code
 
 #: (column key, label with mnemonic, fixed choices or None = values found in the data)
@@ -94,6 +95,7 @@ class PatientPanel(QWidget):
         # a proxy in between doubles the cost of every repaint (7 data() calls per visible cell,
         # each through Python, ~3,800 per repaint of the table)
         self.table.setModel(self.model)
+        self.table.setItemDelegate(PatientCellDelegate(self.model, self.table))
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         # cells, so a block (drag, Shift+click, Shift+arrows) copies as that block as in Excel; a
