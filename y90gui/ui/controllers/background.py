@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from y90gui.core.gc_pause import settle_long_lived
 from y90gui.core.progress import Progress
 from y90gui.store.store import Change
 from y90gui.ui.controllers.patient import PatientController
@@ -108,6 +109,7 @@ class BackgroundController(QObject):
         if self.session.store is None:
             return
         self.session.set_cohort(cohort)
+        settle_long_lived()  # the new cohort out of later full collections (core.gc_pause)
 
     def _failed(self, exc: BaseException) -> None:
         self.session.idle.emit()
