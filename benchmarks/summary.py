@@ -131,7 +131,8 @@ def write(stamp: str = "") -> str:
              "testing at the same time, heavy benchmarks under `nice -n 10`), rows dated 2026-12-03 with nothing "
              "else running: up to 11:30 UTC on one machine (session 7), from 12:50 on another of the same kind "
              "(session 8, the machine line above; its bare window paints in 0.12–0.17 s, the first one's in "
-             "0.16 s, and its table repaints take ~10 ms where the first one's took 6.6 ms); the `load` column "
+             "0.16 s, and its table repaints take ~10 ms where the first one's took 6.6 ms; sessions 8 and 9, the "
+             "latter from 14:03, on this one); the `load` column "
              "is the 1-minute load average when each row was measured. Absolute times move with the host "
              "either way: the ratios to a peer measured in turns are the figures to trust.", "",
              "## Goals of issue 16", "", *table(goals, before=True), *missing, "", *linearity(rows),
