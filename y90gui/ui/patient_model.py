@@ -96,9 +96,12 @@ DERIVED_KEYS = ("recist_3m", "worst_lab_grade")
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+#: how a right-aligned cell is aligned
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_RIGHT = int(RIGHT)
 _FORMATS = tuple(c.fmt for c in COLUMNS)
-_NUMERIC = tuple(c.numeric for c in COLUMNS)
+#: per column: its cells right-aligned (numbers), for `data` and `PatientCellDelegate` alike
+RIGHT_ALIGNED = tuple(c.numeric for c in COLUMNS)
 _DERIVED_COLS = frozenset(COLUMN_KEYS.index(k) for k in DERIVED_KEYS)
 #: a stored row is the summary tuple's values followed by the derived columns; _SRC[c] is where
 #: table column c lives in it (no per-row reshuffling when 10,000 rows arrive)
@@ -345,7 +348,7 @@ class PatientTableModel(QAbstractTableModel):
                 return "…"
             return _FORMATS[c](value)
         if role == _ALIGN:
-            return _RIGHT if _NUMERIC[c] else None
+            return _RIGHT if RIGHT_ALIGNED[c] else None
         if role == _TOOLTIP:  # only on hover: the full text of a cell that may be elided
             text = _FORMATS[c](row[_SRC[c]])
             return plain_html(text) if len(text) > 12 else None
