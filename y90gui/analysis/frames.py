@@ -11,11 +11,11 @@ are plain arithmetic, yes/no as 1.0 / 0.0 / NaN, and `_row` = the row's order wi
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from y90gui.core.gc_pause import paused_gc
 from y90gui.core.sheets import SHEET_BY_NAME, SHEETS, Sheet
 
 if TYPE_CHECKING:
@@ -105,15 +105,10 @@ def from_store(store: CaseSeries, patient_ids: Iterable[str] | None = None) -> F
     """
     ids = list(patient_ids) if patient_ids is not None else None
     frames: dict[str, Any] = {}
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # hundreds of thousands of row tuples: the cyclic GC would rescan them over and over
-    try:
-        with store.reader() as src:
-            for sheet in SHEETS:
-                frames[sheet.name] = frame_from_chunks(sheet, src.sheet_chunks(sheet, ids, CHUNK_ROWS))
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    # hundreds of thousands of row tuples: the cyclic GC would rescan them over and over
+    with paused_gc(), store.reader() as src:
+        for sheet in SHEETS:
+            frames[sheet.name] = frame_from_chunks(sheet, src.sheet_chunks(sheet, ids, CHUNK_ROWS))
     return Frames(**frames, source=_source(store))
 
 

@@ -9,13 +9,13 @@ into row dicts at the end, so 10,000 patients take a few seconds, not minutes. D
 
 from __future__ import annotations
 
-import gc
 from itertools import repeat
 from typing import Any, cast
 
 import numpy as np
 
 from y90gui.core.codes import LAB_TEST
+from y90gui.core.gc_pause import paused_gc
 from y90gui.core.validate import CaseData
 
 #: Bump when the generator changes what a seed gives (cached benchmark cohorts are keyed on it).
@@ -73,13 +73,8 @@ def build_cohort(n_patients: int, seed: int = 0, lab_share: float = _TEST_PRESEN
     (none of them in a cycle) would otherwise trigger a full collection again and again, a
     third of the time at 100,000 patients.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _build(n_patients, seed, lab_share)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _build(n_patients: int, seed: int, lab_share: float = _TEST_PRESENT) -> CaseData:
