@@ -312,15 +312,23 @@ def change_filter(win: Any, combo: Any, index: int) -> None:
         win.report_view.refresh()
 
 
-def bench_interaction(opts: harness.Options, n: int, db: Path, tmp: Path) -> None:
-    os.environ["Y90GUI_DATA_DIR"] = str(tmp / "data-interaction")
-    os.environ["Y90GUI_SETTINGS_DIR"] = str(tmp / "settings-interaction")
+def styled_app(tmp: Path | None = None) -> Any:
+    """The QApplication with the app's look (style, palette, stylesheet), as the window runs in;
+    with `tmp`, the app's data and settings folders in it (no user's settings, no user's log)."""
+    if tmp is not None:
+        os.environ["Y90GUI_DATA_DIR"] = str(tmp / "data-interaction")
+        os.environ["Y90GUI_SETTINGS_DIR"] = str(tmp / "settings-interaction")
     from PySide6.QtWidgets import QApplication
 
     from y90gui.ui.app import apply_look
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     apply_look(app)
+    return app
+
+
+def bench_interaction(opts: harness.Options, n: int, db: Path, tmp: Path) -> None:
+    app = styled_app(tmp)
     win = survival_window(app, db)
     panel = win.patient_panel
 

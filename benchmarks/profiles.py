@@ -185,15 +185,9 @@ def profile_refresh_gui(n: int, db: Path) -> None:
     sees the GUI thread only (the workers' report and KM fit are `profile_refresh`); the KM
     plot's paints per refresh are in the title line."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
+    from benchmarks.bench_gui import _PaintCount, _spin, _spin_until, change_filter, styled_app, survival_window
 
-    from benchmarks.bench_gui import _PaintCount, _spin, _spin_until, change_filter, survival_window
-    from y90gui.ui.app import apply_look
-
-    tmp = Path(tempfile.mkdtemp())
-    os.environ["Y90GUI_DATA_DIR"], os.environ["Y90GUI_SETTINGS_DIR"] = str(tmp / "data"), str(tmp / "settings")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_look(app)  # type: ignore[arg-type]
+    app = styled_app(Path(tempfile.mkdtemp()))
     win = survival_window(app, db)
     paints = _PaintCount(win.km.graphics.viewport())
     combo = win.patient_panel.combos["center"]
@@ -222,15 +216,12 @@ def profile_keystroke(n: int, db: Path) -> None:
     one paint of the table), on the patient panel alone holding the file's n rows."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
-    from benchmarks.bench_gui import WORDS, _PaintCount
+    from benchmarks.bench_gui import WORDS, _PaintCount, styled_app
     from y90gui.store.store import Store
-    from y90gui.ui.app import apply_look
     from y90gui.ui.patient_panel import PatientPanel
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_look(app)  # type: ignore[arg-type]
+    app = styled_app()
     with Store.open(db, read_only=True) as store:
         summary = store.patient_summary()
     panel = PatientPanel()
