@@ -4,6 +4,7 @@ those containing the text, also after deleting characters, changing a column fil
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from y90gui.store.summary import SUMMARY_COLUMNS, PatientSummary
 from y90gui.ui.patient_panel import PatientPanel
@@ -105,6 +106,29 @@ def test_the_count_keeps_its_width_while_typing_narrows_the_rows(qtbot) -> None:
         widths.add(label.width())
         boxes.add(panel.search.width())
         assert label.contentsRect().width() >= label.fontMetrics().horizontalAdvance(label.text()), label.text()
+        free = QLabel(label.text(), panel)  # the same label with no fixed size: what it needs
+        free.setObjectName("CountLabel")
+        assert label.width() >= free.sizeHint().width(), label.text()  # padding and frame included
+        free.deleteLater()
     assert label.text() == "1 of 1200 patients shown"
     assert len(widths) == 1, widths
     assert len(boxes) == 1, boxes
+
+
+def test_the_count_is_measured_again_when_the_stylesheet_arrives(qtbot) -> None:
+    """The window gets the application's stylesheet after its file is listed (start-up): the
+    count's width then includes the new padding, and the whole text shows."""
+    panel = PatientPanel()
+    qtbot.addWidget(panel)
+    panel.set_summary(_summary([(f"P{i:02d}", "Bonn", "") for i in range(44)]))
+    panel.resize(600, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    label = panel.count_label
+    before = label.width()
+    panel.setStyleSheet("QLabel#CountLabel { padding: 0 12px; }")
+    free = QLabel(label.text(), panel)  # the label as the new style sizes it, with no fixed width
+    free.setObjectName("CountLabel")
+    qtbot.waitUntil(lambda: label.width() >= free.sizeHint().width(), timeout=2000)
+    assert label.width() >= before + 24
+    assert label.text() == "44 of 44 patients shown"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -116,6 +116,9 @@ class PatientPanel(QWidget):
 
         self.count_label = QLabel(self)
         self.count_label.setObjectName("CountLabel")
+        self._count_probe = QLabel(self)  # never shown: measures texts for the count (`_natural_width`)
+        self._count_probe.setObjectName("CountLabel")
+        self._count_probe.hide()
         self._loading_total: int | None = None  # set while only the first rows are listed
 
         top = QHBoxLayout()
@@ -256,6 +259,15 @@ class PatientPanel(QWidget):
             return True
         return super().eventFilter(watched, event)
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """The count's width again when the style or font changes: the application's stylesheet
+        (the count's padding) arrives after the window is built and its file opened, so the width
+        set before it was 8 px short and the count was cut ("44 of 44 patients show") on a
+        1366 x 768 screen. Deferred, so that every label has its new style when it is measured."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            QTimer.singleShot(0, self, self._update_count)
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
@@ -306,16 +318,20 @@ class PatientPanel(QWidget):
         """The count, in a label of fixed size while the total stays: a label whose size may change
         makes every keystroke re-lay out the whole window (its parent layouts, every page's)."""
         label = self.count_label
-        fm = label.fontMetrics()
         label.setText(text)
-        # the frame, padding and margins around the text, from the label's geometry (its sizeHint
-        # is held at the fixed width set before, so "sizeHint - text" grew by each shorter count:
-        # the label widened and the window re-laid out on every keystroke that narrowed the rows)
-        overhead = label.width() - label.contentsRect().width() + 2 * label.margin()
-        width = max(fm.horizontalAdvance(text), fm.horizontalAdvance(f"{total} of {total} patients shown")) + overhead
+        width = max(self._natural_width(text), self._natural_width(f"{total} of {total} patients shown"))
         if label.minimumWidth() != width or label.maximumWidth() != width:
             label.setFixedWidth(width)
             label.setFixedHeight(label.sizeHint().height())
+
+    def _natural_width(self, text: str) -> int:
+        """The width the count label needs for `text` (its padding and frame included), measured on
+        a hidden label of the same name: the count label's own size hint is expanded to the fixed
+        width set before, so a width taken from it grew by each shorter count and the window
+        re-laid out on every keystroke that narrowed the rows."""
+        probe = self._count_probe
+        probe.setText(text)
+        return probe.sizeHint().width()
 
     # -- selection
     def current_patient_id(self) -> str | None:
