@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.tasks = s.tasks
         self._summary_rest: Any = None  # a SummaryPrefetch whose rows are not all listed yet
         self._closed = False
+        self._busy_message = ""  # what `_busy` put in the status bar, which `_idle` may clear
 
         self.patient_panel = PatientPanel(self)
         self.detail = DetailArea(self)
@@ -321,6 +322,7 @@ class MainWindow(QMainWindow):
         self.background.window_shown()
 
     def _busy(self, message: str) -> None:
+        self._busy_message = message
         self.statusBar().showMessage(message)
         self.busy.setRange(0, 0)
         self.busy.show()
@@ -328,7 +330,9 @@ class MainWindow(QMainWindow):
     def _idle(self) -> None:
         if not self.tasks.running() or self.tasks.running() == ["warmup"]:
             self.busy.hide()
-            self.statusBar().clearMessage()
+            # only the busy message: an outcome shown meanwhile ("Snapshot written: …") stays
+            if self.statusBar().currentMessage() == self._busy_message:
+                self.statusBar().clearMessage()
 
     def _restore_layout(self) -> None:
         from y90gui.ui.window_geometry import place_window

@@ -1,0 +1,65 @@
+"""A task counts as running until its callback has run, and an outcome message outlives other work.
+
+CI once failed `test_save_snapshot_writes_…`: the snapshot's "Snapshot written" message was
+gone when the test looked, because (a) a task was marked delivered by a slot of its own,
+queued as a separate event before the callback's, and (b) the cohort refit finishing later
+cleared the whole status bar, not just its own "busy" text.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtWidgets import QApplication
+
+from y90gui.ui.tasks import TaskRunner
+
+
+def test_a_task_is_running_while_its_callback_runs_and_delivered_after(qtbot) -> None:  # type: ignore[no-untyped-def]
+    runner = TaskRunner()
+    seen: list[tuple[list[str], bool]] = []
+    release = threading.Event()
+
+    def work(_progress):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        return 42
+
+    task = runner.start("k", work, on_finished=lambda result: seen.append((runner.running(), task.delivered)))
+    assert runner.running() == ["k"]
+    release.set()
+    qtbot.waitUntil(lambda: not runner.running(), timeout=10000)
+    assert seen == [(["k"], False)]  # the callback ran first, while the task still counted
+    assert task.delivered
+
+
+def test_failed_and_cancelled_outcomes_are_delivered_after_their_callbacks(qtbot) -> None:  # type: ignore[no-untyped-def]
+    runner = TaskRunner()
+    seen: list[str] = []
+
+    def boom(_progress):  # type: ignore[no-untyped-def]
+        raise ValueError("no")
+
+    runner.start("bad", boom, on_failed=lambda exc: seen.append(f"failed {exc} {runner.running()}"))
+    qtbot.waitUntil(lambda: not runner.running(), timeout=10000)
+
+    def stops(progress):  # type: ignore[no-untyped-def]
+        progress.cancel()
+        progress.check()
+
+    runner.start("stop", stops, on_cancelled=lambda: seen.append(f"cancelled {runner.running()}"))
+    qtbot.waitUntil(lambda: not runner.running(), timeout=10000)
+    assert seen == ["failed no ['bad']", "cancelled ['stop']"]
+
+
+def test_idle_clears_only_the_busy_message_not_an_outcome_shown_meanwhile(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    bar = window.statusBar()
+    window.session.busy.emit("Refitting the cohort…")
+    assert bar.currentMessage() == "Refitting the cohort…"
+    window.session.idle.emit()
+    assert bar.currentMessage() == ""  # its own text goes
+
+    window.session.busy.emit("Refitting the cohort…")
+    window.session.message.emit("Snapshot written: /tmp/x.y90", 10000)
+    window.session.idle.emit()  # the refit ends after the snapshot reported
+    QApplication.processEvents()
+    assert bar.currentMessage() == "Snapshot written: /tmp/x.y90"
