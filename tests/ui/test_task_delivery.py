@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from y90gui.ui.tasks import TaskRunner
 
@@ -49,6 +49,27 @@ def test_failed_and_cancelled_outcomes_are_delivered_after_their_callbacks(qtbot
     runner.start("stop", stops, on_cancelled=lambda: seen.append(f"cancelled {runner.running()}"))
     qtbot.waitUntil(lambda: not runner.running(), timeout=10000)
     assert seen == ["failed no ['bad']", "cancelled ['stop']"]
+
+
+def test_a_callback_of_a_widget_deleted_meanwhile_is_not_called(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A dialog closed (and deleted) while its task runs: Qt drops the connection to its method,
+    so the outcome neither calls into a deleted widget nor leaves the task counted as running."""
+    runner = TaskRunner()
+    release = threading.Event()
+    calls: list[object] = []
+
+    class Preview(QLabel):
+        def show_result(self, result: object) -> None:
+            calls.append(result)
+            self.setText(str(result))
+
+    preview = Preview()
+    runner.start("preview", lambda _p: release.wait(10) and "png", on_finished=preview.show_result)
+    preview.deleteLater()
+    QApplication.processEvents()  # the label is gone before the result arrives
+    release.set()
+    qtbot.waitUntil(lambda: not runner.running(), timeout=10000)
+    assert calls == []
 
 
 def test_idle_clears_only_the_busy_message_not_an_outcome_shown_meanwhile(window, qtbot) -> None:  # type: ignore[no-untyped-def]

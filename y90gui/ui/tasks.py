@@ -36,22 +36,10 @@ class Task(QRunnable):
         self.signals = _Signals()
         self.progress = Progress(lambda f, m: self.signals.progressed.emit(f, m))
         self.done = False  # the worker returned (GUI callbacks may still be queued)
-        self.delivered = False  # the outcome reached the GUI thread and its callback has run
+        self.delivered = False  # the outcome reached the GUI thread and its callbacks have run
 
-    def deliver(self, callback: Callable[..., None] | None) -> Callable[..., None]:
-        """One GUI-thread slot per outcome: run `callback`, then count the task as delivered.
-
-        One slot, not a marker slot plus the callback: each queued connection is its own event,
-        so a waiter pumping events between the two saw "delivered" before the callback's
-        effects (a status message, a refreshed view) existed.
-        """
-        def slot(*args: Any) -> None:
-            try:
-                if callback is not None:
-                    callback(*args)
-            finally:
-                self.delivered = True
-        return slot
+    def _mark_delivered(self, *_args: Any) -> None:
+        self.delivered = True
 
     def run(self) -> None:  # worker thread
         try:
@@ -96,11 +84,21 @@ class TaskRunner(QObject):
         if old is not None and not old.done:
             old.cancel()
         task = Task(fn)
-        task.signals.finished.connect(task.deliver(on_finished))
-        task.signals.failed.connect(task.deliver(on_failed))
-        task.signals.cancelled.connect(task.deliver(on_cancelled))
+        if on_finished:
+            task.signals.finished.connect(on_finished)
+        if on_failed:
+            task.signals.failed.connect(on_failed)
         if on_progress:
             task.signals.progressed.connect(on_progress)
+        if on_cancelled:
+            task.signals.cancelled.connect(on_cancelled)
+        # Connected after the callbacks: each queued connection is its own event, run in the
+        # order connected, so "delivered" follows the callbacks' effects (a status message, a
+        # refreshed view). Connected first, a waiter pumping events between the two events saw
+        # "not running" before them. The callbacks stay connected as given (not wrapped), so
+        # a bound method of a widget deleted meanwhile is not called (Qt drops the connection).
+        for signal in (task.signals.finished, task.signals.failed, task.signals.cancelled):
+            signal.connect(task._mark_delivered)
         self._tasks[key] = task
         self.pool.start(task)
         self.started.emit(key, task)
