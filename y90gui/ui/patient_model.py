@@ -141,7 +141,8 @@ class PatientTableModel(QAbstractTableModel):
         self._sort_rids: Any = None  # _RID of each position in _all (built with the index)
         self._sort_pos: Any = None  # position in _all of each _RID
         self._search: SearchIndex | None = None
-        self._column_mask: tuple[tuple[tuple[int, Any], ...], Any] | None = None
+        #: per stored column filtered on: (value -> code, each row's code as an int array)
+        self._column_codes: dict[int, tuple[dict[Any, int], Any]] = {}
         self._by_pid: dict[str, list[Any]] = {}
         self.derived_loaded = False
 
@@ -162,7 +163,7 @@ class PatientTableModel(QAbstractTableModel):
         self._sort_rids = self._sort_pos = None
         if index and self._by_rid:  # (an empty list, as when a file is closed, needs no numpy)
             self._index()
-        self._column_mask = None
+        self._column_codes = {}
         self._set_mask(None)
         self.derived_loaded = False
         self.endResetModel()
@@ -247,7 +248,7 @@ class PatientTableModel(QAbstractTableModel):
             for key in DERIVED_KEYS:
                 row[_STORED.index(key)] = values.get(key, {}).get(row[0])
         self.derived_loaded = True
-        self._column_mask = None  # a filter on a derived column gives other rows now
+        self._column_codes = {}  # a filter on a derived column gives other rows now
         if self._count():
             for c in cols:
                 self.dataChanged.emit(self.index(0, c), self.index(self._count() - 1, c))
@@ -302,19 +303,29 @@ class PatientTableModel(QAbstractTableModel):
         if not needle and not active:
             return None
         mask = self._index().containing(needle) if needle else None
-        if active:
-            cols = tuple((_STORED.index(k), v) for k, v in active.items())
-            cached = self._column_mask
-            if cached is None or cached[0] != cols:
-                import numpy as np
-
-                cached = (cols, np.fromiter((all(r[c] == v for c, v in cols) for r in self._by_rid), bool,
-                                            len(self._by_rid)))
-                self._column_mask = cached
-            mask = cached[1] if mask is None else mask & cached[1]
+        for key, value in active.items():
+            codes, per_row = self._codes_of(_STORED.index(key))
+            hit = per_row == codes.get(value, -1)
+            mask = hit if mask is None else mask & hit
         # every row kept ("c" in a cohort whose centres all have one) = no filter: the table
         # then needs no change at all
         return None if mask is None or mask.all() else mask
+
+    def _codes_of(self, c: int) -> tuple[dict[Any, int], Any]:
+        """Column `c` as codes (one pass over the rows, kept until the rows change), so each
+        filter value is one numpy comparison: a centre chosen, then another, then "all" again
+        costs ~0.1 ms, not a Python pass over 100,000 rows (~125 ms) each time. A dict groups
+        values as `==` does (1 == 1.0 == True), which is how the combo's value is compared."""
+        cached = self._column_codes.get(c)
+        if cached is None:
+            import numpy as np
+
+            codes: dict[Any, int] = {}
+            get = codes.setdefault
+            cached = (codes, np.fromiter((get(r[c], len(codes)) for r in self._by_rid), np.int32,
+                                         len(self._by_rid)))
+            self._column_codes[c] = cached
+        return cached
 
     # -- Qt model interface
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
