@@ -1,10 +1,13 @@
 """The patient table's delegate paints exactly what Qt's own delegate paints from the model's
 roles: the same pixels for analysed and excluded patients (grey, italic, the ⊘ mark), right-aligned
-numbers, the "…" of a derived value still loading, the selected row and after a search."""
+numbers, elided notes, the "…" of a derived value still loading, the selected row and after a
+search; in Qt's default look and in the app's (Fusion, palette, 10 pt, stylesheet), on the first
+paint of a text (drawn as it is laid out) and on later ones (a QStaticText)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QStyledItemDelegate
+import pytest
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate
 
 from y90gui.store.summary import SUMMARY_COLUMNS, PatientSummary
 from y90gui.ui.patient_delegate import PatientCellDelegate
@@ -31,13 +34,31 @@ def _grabs(qtbot, panel: PatientPanel) -> tuple[object, object]:
     ours = table.itemDelegate()
     assert isinstance(ours, PatientCellDelegate)
     first = table.viewport().grab().toImage()
+    assert table.viewport().grab().toImage() == first  # texts seen before: their QStaticText
     table.setItemDelegate(QStyledItemDelegate(table))
     second = table.viewport().grab().toImage()
     table.setItemDelegate(ours)
     return first, second
 
 
-def test_the_delegate_paints_what_qts_delegate_paints(qtbot) -> None:
+@pytest.fixture(params=["Qt's look", "the app's look"])
+def look(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    saved = (app.style().name(), app.palette(), app.font(), app.styleSheet())
+    if request.param == "the app's look":
+        from y90gui.ui.app import apply_look
+
+        apply_look(app)
+    yield request.param
+    style, palette, font, sheet = saved
+    app.setStyleSheet(sheet)
+    app.setStyle(style)
+    app.setPalette(palette)
+    app.setFont(font)
+
+
+def test_the_delegate_paints_what_qts_delegate_paints(qtbot, look) -> None:  # type: ignore[no-untyped-def]
     panel = PatientPanel()
     qtbot.addWidget(panel)
     panel.set_summary(_summary())
@@ -54,4 +75,4 @@ def test_the_delegate_paints_what_qts_delegate_paints(qtbot) -> None:
             assert 0 < panel.proxy.rowCount() < 30
         qtbot.wait(200)  # what the keystroke posted (the current row kept, the count) lands first
         ours, qts = _grabs(qtbot, panel)
-        assert ours == qts, state
+        assert ours == qts, (look, state)

@@ -67,3 +67,16 @@ def test_the_table_shows_the_rows_of_the_plain_rule(qtbot, rows, text) -> None:
     shown = [panel.proxy.index(r, 0).data() for r in range(panel.proxy.rowCount())]
     assert shown == [str(pid).replace("_", " ") for pid in _plain(rows, text)]
     assert panel.count_label.text() == f"{len(shown)} of {len(rows)} patients shown"
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=ROWS, typed=TEXT, edits=st.lists(TEXT, max_size=4))
+@example(rows=[("P1", "ab", None), ("P2", "b", None), ("P3", "x", "ab")], typed="ab", edits=["b", "abx"])
+def test_each_keystroke_of_a_search_finds_the_rows_of_the_plain_rule(rows, typed, edits) -> None:  # type: ignore[no-untyped-def]
+    """One model searched as the user types (each prefix of a text, then other texts): the index
+    narrows from its last hits when the new text contains the last one, and must still find
+    exactly what the plain rule finds, also when the text shrinks or changes."""
+    model = PatientTableModel()
+    model.set_summary(_summary(rows))
+    for text in [typed[:i] for i in range(1, len(typed) + 1)] + edits:
+        assert _matched(model, rows, text) == _plain(rows, text), text

@@ -559,15 +559,37 @@ class _Field:
         self._short_at = np.array(short, np.int64)
         self._short = np.array([raw[i] for i in short], dtype=bytes) if short else None
         self._long = [(i, self.values[i]) for i, b in enumerate(raw) if len(b) > SearchIndex.LONG]
+        #: each value's place in `_short` (-1: a long value, searched in Python)
+        self._short_pos = np.full(len(self.values), -1, np.int64)
+        self._short_pos[self._short_at] = np.arange(len(short))
+        self._last: tuple[str, Any] | None = None  # the last needle searched and its hits
         self._np = np
 
     def hits(self, needle: str, raw: bytes) -> Any:
-        """Bool array over the distinct values: which contain the needle."""
+        """Bool array over the distinct values: which contain the needle.
+
+        Typing on narrows: a value containing the new needle contains the last one too, so
+        when the last needle is part of this one only the last hits are searched again (a
+        few hundred IDs instead of 100,000 on the third digit of a number)."""
         np = self._np
+        last = self._last
+        if last is not None and last[0] in needle:
+            among = np.flatnonzero(last[1])
+            if len(among) * 2 < len(self.values):
+                hit = np.zeros(len(self.values), bool)
+                pos = self._short_pos[among]
+                short = pos >= 0
+                if short.any() and self._short is not None:
+                    hit[among[short]] = np.strings.find(self._short[pos[short]], raw) >= 0
+                for i in among[~short].tolist():
+                    hit[i] = needle in self.values[i]
+                self._last = (needle, hit)
+                return hit
         hit = np.zeros(len(self.values), bool)
         if self._short is not None:
             hit[self._short_at] = np.strings.find(self._short, raw) >= 0
         for i, value in self._long:
             if needle in value:
                 hit[i] = True
+        self._last = (needle, hit)
         return hit
