@@ -257,11 +257,13 @@ def _multivariate_logrank(durations: np.ndarray, sizes: list[int], events: np.nd
     from scipy import stats  # type: ignore[import-untyped]
 
     bounds = np.cumsum([0, *sizes])
-    times = np.unique(durations)  # the outer join of every group's times (the earliest among them)
+    tables = [_distinct_times(durations[a:b], events[a:b]) for a, b in zip(bounds, bounds[1:])]
+    # the outer join of every group's times: the distinct times of the groups' distinct times
+    # (a few thousand days), not a sort of every patient's (~4 ms at 100,000 patients)
+    times = np.unique(np.concatenate([t for t, _, _ in tables]))
     removed = np.zeros((len(sizes), len(times)))
     observed = np.zeros((len(sizes), len(times)))
-    for i, (a, b) in enumerate(zip(bounds, bounds[1:])):
-        t, rem, obs_ = _distinct_times(durations[a:b], events[a:b])
+    for i, (t, rem, obs_) in enumerate(tables):
         at = np.searchsorted(times, t)
         removed[i, at], observed[i, at] = rem, obs_
     rm, obs = _joined_layout(removed, times, "removed"), _joined_layout(observed, times, "observed")
