@@ -8,14 +8,18 @@ new task with the same key cancels the stale one (a newer filter supersedes an o
 A task counts as running (`TaskRunner.running()`) until its outcome has been *delivered* on
 the GUI thread, not merely until the worker returned: whoever waits for "no work running"
 (a test, quitting, the busy indicator) must also see the effects of the result callbacks,
-which only run when the queued signal arrives.
+which only run when the queued signal arrives. Inside its own callback a task no longer
+counts (the callback that ends the loading may ask whether anything else still runs).
 """
 
 from __future__ import annotations
 
+import types
+import weakref
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from y90gui.core.progress import Cancelled, Progress
@@ -36,10 +40,33 @@ class Task(QRunnable):
         self.signals = _Signals()
         self.progress = Progress(lambda f, m: self.signals.progressed.emit(f, m))
         self.done = False  # the worker returned (GUI callbacks may still be queued)
-        self.delivered = False  # the outcome reached the GUI thread and its callbacks have run
+        self.delivered = False  # the outcome reached the GUI thread (its callback runs in the same event)
 
-    def _mark_delivered(self, *_args: Any) -> None:
-        self.delivered = True
+    def deliver(self, callback: Callable[..., Any] | None) -> Callable[..., None]:
+        """The GUI-thread slot of one outcome: the task counts as delivered, then `callback` runs.
+
+        One slot, in one queued event: a separate marker slot was an event of its own, so a
+        waiter pumping events between the two saw "not running" before the callback's effects
+        (a status message, a refreshed view), or, marked after, the callback saw its own task
+        still running (the window's idle check then left the busy bar up for good). A bound
+        method of a QObject deleted meanwhile (a dialog closed during its task) is not called:
+        Qt drops such a connection by itself, this slot checks the object."""
+        if not (isinstance(callback, types.MethodType) and isinstance(callback.__self__, QObject)):
+            def slot(*args: Any) -> None:
+                self.delivered = True
+                if callback is not None:
+                    callback(*args)
+            return slot
+        # a method of a QObject, held weakly (as Qt holds a receiver): a dialog's task must not
+        # keep the dialog's Python object, and with it the dialog, alive
+        method = weakref.WeakMethod(callback)
+
+        def bound_slot(*args: Any) -> None:
+            self.delivered = True
+            live = method()
+            if live is not None and shiboken6.isValid(live.__self__):
+                live(*args)
+        return bound_slot
 
     def run(self) -> None:  # worker thread
         try:
@@ -84,21 +111,11 @@ class TaskRunner(QObject):
         if old is not None and not old.done:
             old.cancel()
         task = Task(fn)
-        if on_finished:
-            task.signals.finished.connect(on_finished)
-        if on_failed:
-            task.signals.failed.connect(on_failed)
+        task.signals.finished.connect(task.deliver(on_finished))
+        task.signals.failed.connect(task.deliver(on_failed))
+        task.signals.cancelled.connect(task.deliver(on_cancelled))
         if on_progress:
             task.signals.progressed.connect(on_progress)
-        if on_cancelled:
-            task.signals.cancelled.connect(on_cancelled)
-        # Connected after the callbacks: each queued connection is its own event, run in the
-        # order connected, so "delivered" follows the callbacks' effects (a status message, a
-        # refreshed view). Connected first, a waiter pumping events between the two events saw
-        # "not running" before them. The callbacks stay connected as given (not wrapped), so
-        # a bound method of a widget deleted meanwhile is not called (Qt drops the connection).
-        for signal in (task.signals.finished, task.signals.failed, task.signals.cancelled):
-            signal.connect(task._mark_delivered)
         self._tasks[key] = task
         self.pool.start(task)
         self.started.emit(key, task)
