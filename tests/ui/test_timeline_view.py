@@ -115,7 +115,7 @@ def test_dense_course_labels_never_overlap_at_200_percent(tmp_path):
     """At 200 % on 1920 x 1080 (a 960 x 540 logical window) DEMO-029's course (four PRRT cycles
     weeks apart, three REs, assessments) had overlapping labels, lanes ~33 px apart: now no two
     label rectangles intersect, none covers a marker or leaves the plot, a shortened one carries
-    its whole text as tooltip, and the hint says how many wait for the zoom."""
+    its whole text as tooltip, and the hint says how many wait for the zoom, in a wording that fits."""
     import json
     import os
     import subprocess
@@ -145,8 +145,16 @@ def test_dense_course_labels_never_overlap_at_200_percent(tmp_path):
                                       for part in lab["text"].replace(" \u00b7 ", "\u2026").split("\u2026") if part)
     waiting = len(shown["items"]) - sum(1 + lab["text"].count(" \u00b7 ") for lab in shown["labels"])
     assert shown["waiting"] == waiting
-    assert (f"{waiting} label(s) hidden" in shown["hint"]) == (waiting > 0)
+    labels = "label" if waiting == 1 else "labels"
+    assert (shown["hint"] == f"{waiting} {labels} hidden: zoom in") == (waiting > 0)
     assert waiting > 0 or not shown["hint"]
+    # the status beside the hint gets what room is left (little at 200 %): a shorter wording
+    # that fits whole, with the count, never a cut-off one ("7 labe"); the whole one as tooltip
+    assert shown["hint_fits"], shown["hint_shown"]
+    if waiting:
+        assert shown["hint_shown"] in (shown["hint"], f"{waiting} {labels} hidden", f"{waiting} hidden",
+                                       f"+{waiting}")
+        assert f"{waiting} {labels} hidden where events crowd" in shown["hint_tip"]
     assert len(shown["labels"]) >= len(shown["items"]) // 2  # most events keep their label
     # the legend under the plot never covers the x axis's numbers (it did at 200 %: the tab was
     # shorter than plot + legend, and Qt squeezed them over each other)

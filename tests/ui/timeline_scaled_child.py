@@ -61,7 +61,9 @@ def main(argv: list[str]) -> int:
     lane_px = abs(vb.mapViewToScene(QPointF(0, 1)).y() - vb.mapViewToScene(QPointF(0, 0)).y())
     out = {"dpr": tl.devicePixelRatioF(), "labels": labels, "markers": markers, "lane_px": lane_px,
            "items": [it.label for it in tl.items], "waiting": getattr(tl, "waiting_labels", 0),
-           "hint": tl.crowded.text() if hasattr(tl, "crowded") else "",
+           "hint": tl.crowded.full_text(), "hint_shown": tl.crowded.text(), "hint_tip": tl.crowded.toolTip(),
+           "hint_fits": tl.crowded.fontMetrics().horizontalAdvance(tl.crowded.text())
+           <= tl.crowded.contentsRect().width(),
            "frame": [frame.left(), frame.top(), frame.right(), frame.bottom()]}
     # where the x axis's numbers end and the legend begins, in the timeline widget's coordinates
     axis = tl.plot.getAxis("bottom")

@@ -15,8 +15,9 @@ import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QPainter, QPixmap, QResizeEvent
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from y90gui.ui.fitting_label import FittingLabel
 from y90gui.ui.flow_layout import FlowLayout
 from y90gui.ui.palette import ACCENT, ACCENT_DARK, MUTED, RECIST_COLOURS, grade_fill
 from y90gui.ui.richtext import plain_html
@@ -283,10 +284,8 @@ class TimelineWidget(QWidget):
         self.hint = hint
         # how many labels wait for the zoom: its size never depends on its text, so showing it
         # cannot resize the plot and trigger another label layout
-        self.crowded = QLabel("", self)
+        self.crowded = FittingLabel(self)
         self.crowded.setObjectName("SubtleLabel")
-        self.crowded.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.crowded.setFixedHeight(self.crowded.fontMetrics().height())
         hint.setObjectName("SubtleLabel")
         hint.setWordWrap(True)
         hint.setMinimumWidth(40)
@@ -450,11 +449,13 @@ class TimelineWidget(QWidget):
                 self.label_texts[i], placed, bounds, slots)]
             hidden = self._place_runs(hidden, placed, bounds, slots)
         self.waiting_labels = len(hidden)
-        words = f"{self.waiting_labels} label(s) hidden: zoom in" if self.waiting_labels else ""
-        if self.crowded.text() != words:  # a fixed-size label: its text never moves the plot (no relayout loop)
-            self.crowded.setText(words)
-            self.crowded.setToolTip(f"{self.waiting_labels} label(s) hidden where events crowd; zoom in (wheel) "
-                                    "or hover a marker" if words else "")
+        n = self.waiting_labels
+        labels = "label" if n == 1 else "labels"
+        # a fixed-size label: its wording never moves the plot (no relayout loop); the longest
+        # wording that fits its width, never a cut-off one ("7 labe" at 200 %)
+        self.crowded.set_wordings(
+            (f"{n} {labels} hidden: zoom in", f"{n} {labels} hidden", f"{n} hidden", f"+{n}") if n else (),
+            f"{n} {labels} hidden where events crowd; zoom in (wheel) or hover a marker" if n else "")
 
     def _place_runs(self, hidden: list[int], placed: list[tuple[float, float, float, float]],
                     bounds: tuple[float, float, float, float], slots: tuple[tuple[float, float], ...]) -> list[int]:
