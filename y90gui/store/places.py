@@ -54,6 +54,26 @@ def _on_read_only_mount(folder: Path) -> bool:
     return bool(flags & getattr(os, "ST_RDONLY", 1))
 
 
+#: SQLite's answer to a reader that finds a hot journal: a rollback-journal write (a file on a
+#: network share) was cut off, and only a connection that may write can take it back.
+SQLITE_READONLY_ROLLBACK = 776
+
+
+def interrupted_change(path: Path) -> StoreError:
+    """The refusal to read a file whose last write was cut off half-way (a hot `-journal`).
+
+    `immutable=1` would read it as it lies, half of that write included (seen: a killed
+    delete of half the rows, read back as a file with half the rows and an "ok" integrity
+    check), so a report would be computed from a change that never happened.
+    """
+    journal = path.with_name(path.name + "-journal")
+    return StoreError(
+        f"{path.name} cannot be read as it is: its last change was cut off before it was complete "
+        f"({journal.name}, beside it, holds what that change had overwritten). Open {path.name} for "
+        "writing once, which takes the unfinished change back; where this place is read-only, copy "
+        f"{path.name} together with {journal.name} to a folder you may write to and open it there")
+
+
 def connect_read_only(path: Path) -> sqlite3.Connection:
     """Open `path` for reading only (SQLite `mode=ro`), wherever it is.
 
@@ -62,20 +82,27 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     is no write-ahead log with content beside it, nothing can change the file there, and
     `immutable=1` reads it without the index. A log with content holds the last changes of a
     session that ended abruptly; reading without it would show old data, so that is refused.
+    A rollback journal left by a write that was cut off (network shares write that way) is
+    refused too, rather than read around (`interrupted_change`).
     """
     uri = path.resolve().as_uri()
     conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
-    except sqlite3.OperationalError:
+    except sqlite3.OperationalError as exc:
         conn.close()
+        if getattr(exc, "sqlite_errorcode", None) == SQLITE_READONLY_ROLLBACK:
+            raise interrupted_change(path) from None
     wal = path.with_name(path.name + "-wal")
     if wal.exists() and wal.stat().st_size > 0:
         raise StoreError(
             f"{path.name} has changes in {wal.name} that are not yet part of the file (the program that "
             "wrote them ended abruptly), and they cannot be merged here because this place is read-only: "
             f"copy {path.name} together with {wal.name} to a folder you may write to and open it there")
+    journal = path.with_name(path.name + "-journal")
+    if journal.exists() and journal.stat().st_size > 0:  # nobody writes here: only a cut-off write leaves one
+        raise interrupted_change(path)
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
 
 
