@@ -81,7 +81,7 @@ def test_a_cut_off_write_is_refused_for_reading_and_taken_back_by_a_writer(on_a_
 def test_the_command_line_says_so_in_one_line(on_a_share: Path) -> None:
     """`info` opens read-only: the user gets the sentence, not a traceback or a half-changed count."""
     _cut_off_write(on_a_share)
-    r = subprocess.run([sys.executable, "-m", "y90gui", "info", "--db", str(on_a_share)], capture_output=True, text=True,
-                       cwd=ROOT, timeout=120)
+    r = subprocess.run([sys.executable, "-m", "y90gui", "info", "--db", str(on_a_share)],
+                       capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert r.returncode != 0
     assert "cut off before it was complete" in r.stderr and "Traceback" not in r.stderr, r.stderr
