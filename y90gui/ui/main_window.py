@@ -240,9 +240,10 @@ class MainWindow(QMainWindow):
                 return
             summary = prefetched.result(store.conn)
             if summary is not None:
-                self.patient_panel.set_summary(summary)
+                self.patient_panel.set_summary(summary, index_later=not self.background.painted)
                 return
-        self.patient_panel.set_summary(store.patient_summary())
+        # before the first paint (the demo, a small file at start-up) the search index waits for it
+        self.patient_panel.set_summary(store.patient_summary(), index_later=not self.background.painted)
 
     def _complete_summary(self) -> None:
         """List every patient if only the first rows are listed (after the first paint, or when asked)."""
@@ -311,6 +312,7 @@ class MainWindow(QMainWindow):
 
     def _first_paint_work(self) -> None:
         self._complete_summary()
+        self.patient_panel.build_search_index()
         self.finish_building()
 
     def paintEvent(self, event: QPaintEvent) -> None:

@@ -168,6 +168,17 @@ class PatientTableModel(QAbstractTableModel):
         self.derived_loaded = False
         self.endResetModel()
 
+    @property
+    def indexed(self) -> bool:
+        """Whether the rows' search index exists (the next keystroke does not build it)."""
+        return self._search is not None
+
+    def build_index(self) -> None:
+        """Build the search index now if the rows have none (`set_summary(index=False)`): after
+        the first paint, so that the first keystroke does not pay for it (nor import numpy)."""
+        if self._by_rid:
+            self._index()
+
     def _index(self) -> SearchIndex:
         """The search index and the sort-order arrays (numpy is imported here, not at start-up)."""
         if self._search is None:

@@ -139,16 +139,23 @@ class PatientPanel(QWidget):
         self._update_count()
 
     # -- data
-    def set_summary(self, summary: PatientSummary, loading_total: int | None = None) -> None:
+    def build_search_index(self) -> None:
+        """The search index of rows listed with `index_later` (nothing if it exists)."""
+        self.model.build_index()
+
+    def set_summary(self, summary: PatientSummary, loading_total: int | None = None, *,
+                    index_later: bool = False) -> None:
         """List these rows. `loading_total`: they are only the first rows of that many (a large
-        file at start-up), and the full list follows with another call.
+        file at start-up), and the full list follows with another call. `index_later`: the
+        search index waits for `build_search_index` (the rows of a small file at start-up: numpy
+        and the index are not needed for the first paint).
 
         First rows come in the full list's order and the column widths are sampled from them, so
         only the scroll bar and the count change when the rest arrives. Filter choices wait for
         the full list: counts of a first page would be wrong.
         """
         self._loading_total = loading_total
-        self.model.set_summary(summary, index=loading_total is None)
+        self.model.set_summary(summary, index=loading_total is None and not index_later)
         if loading_total is None:
             self._fill_combos()
         else:
