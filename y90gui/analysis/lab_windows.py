@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from y90gui.analysis import ctcae
 from y90gui.analysis.units import FACTOR
@@ -34,6 +34,26 @@ class LabWindows:
     post: pd.DataFrame  # one row per (lab row, procedure) with the value on days 1..window after it
     per_procedure: pd.DataFrame  # procedure x test: n values, worst grade (-1 = none gradable), baseline
     per_patient: pd.DataFrame  # patient x test: n values, worst grade over all procedures, baseline
+
+
+class GradeTables(Protocol):
+    """What every count of lab toxicity reads: the worst and baseline grades per procedure x
+    test and per patient x test (`LabWindows` has them; `prepared_report.lab_tables` computes
+    just these two, a slice of patients at a time)."""
+
+    @property
+    def per_procedure(self) -> pd.DataFrame: ...
+
+    @property
+    def per_patient(self) -> pd.DataFrame: ...
+
+
+@dataclass(frozen=True)
+class LabGrades:
+    """The two `GradeTables` alone (rows slice by slice: consumers count and group them)."""
+
+    per_procedure: pd.DataFrame
+    per_patient: pd.DataFrame
 
 
 def category_codes(values: Any, categories: Sequence[str]) -> Any:

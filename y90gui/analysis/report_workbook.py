@@ -25,7 +25,7 @@ from y90gui.core.xlsxwrite import write_xlsx
 
 if TYPE_CHECKING:
     from y90gui.analysis.frames import Frames
-    from y90gui.analysis.lab_windows import LabWindows
+    from y90gui.analysis.lab_windows import GradeTables
     from y90gui.core.progress import Progress
 
 #: Survival-by-stratum table of the Survival sheet (fields of strata.STRATA_FIELDS).
@@ -70,8 +70,9 @@ def _write(report: dict[str, Any], fr: Frames, path: Path, progress: Progress | 
            source: Any, settings: dict[str, Any] | None) -> None:
     """The sheets of `write_report_workbook`, inside its `treated_once` block."""
     from y90gui import CTCAE_VERSION, __version__
-    from y90gui.analysis import endpoint_sheets, km_figure, recist, strata, survival, toxicity
+    from y90gui.analysis import endpoint_sheets, km_figure, recist, strata, survival
     from y90gui.analysis import report as rep
+    from y90gui.analysis.prepared_report import lab_tables
 
     basis = report["lab_toxicity"]["basis"]
     window = report["lab_toxicity"]["window_days"]
@@ -153,7 +154,7 @@ def _write(report: dict[str, Any], fr: Frames, path: Path, progress: Progress | 
     step(5, 10, "toxicity")
     ws = new_sheet("Toxicity")
     tests = report["lab_toxicity"]["tests"]
-    w = toxicity.lab_windows(fr, window)
+    w = lab_tables(fr, window)  # a slice of patients at a time: 100,000 at once were +1.1 GB
     worse = worsened(w.per_procedure if basis == "procedures" else w.per_patient)
     out = [[t, *[tests[t]["grades"][str(g)] for g in range(5)], tests[t]["not_gradable"],
             tests[t]["grade3_4"]["n"], tests[t]["grade3_4"]["N"], tests[t]["grade3_4"]["pct"],
@@ -278,7 +279,7 @@ def _column(df: Any, name: str) -> list[Any]:
     return df[name].tolist() if name in df else [None] * len(df)
 
 
-def _add_paper_tables(new_sheet: Any, fr: Frames, report: dict[str, Any], lab_windows: LabWindows) -> None:
+def _add_paper_tables(new_sheet: Any, fr: Frames, report: dict[str, Any], lab_windows: GradeTables) -> None:
     """Tables 1-4 of the paper (spec/publication.md), one sheet each, cells as finished text
     (Table 3 from the Toxicity sheet's `lab_windows`, computed once)."""
     from y90gui.analysis.tables_outcomes import all_tables

@@ -19,7 +19,7 @@ from y90gui.core.codes import LAB_TEST, TREATMENT
 
 if TYPE_CHECKING:
     from y90gui.analysis.frames import Frames
-    from y90gui.analysis.lab_windows import LabWindows
+    from y90gui.analysis.lab_windows import GradeTables
 
 TEST_NAMES = {"alt": "ALT", "ast": "AST", "alp": "ALP", "ggt": "GGT", "bilirubin": "Bilirubin", "albumin": "Albumin",
               "creatinine": "Creatinine", "inr": "INR", "hemoglobin": "Hemoglobin", "wbc": "WBC",
@@ -28,7 +28,7 @@ RECIST_ROWS = (("CR", "complete response (CR)"), ("PR", "partial response (PR)")
                ("PD", "progressive disease (PD)"), ("NE", "not evaluable (NE)"), ("not_assessed", "not assessed"))
 
 
-def table3(fr: Frames, report: dict[str, Any], lab_windows: LabWindows | None = None) -> Table:
+def table3(fr: Frames, report: dict[str, Any], lab_windows: GradeTables | None = None) -> Table:
     """Laboratory toxicity, CTCAE v4.03, on the report's basis and window.
 
     `lab_windows`: `toxicity.lab_windows` at the report's window of `fr` (excluded patients
@@ -162,7 +162,7 @@ def table4(report: dict[str, Any]) -> Table:
 
 
 def all_tables(fr: Frames, report: dict[str, Any], *, iqr: bool = False,
-               lab_windows: LabWindows | None = None) -> list[Table]:
+               lab_windows: GradeTables | None = None) -> list[Table]:
     """Tables 1-4 of the paper, from the frames and the report computed from them
     (`lab_windows`: see `table3`)."""
     return [table1(fr, iqr=iqr), table2(fr, iqr=iqr), table3(fr, report, lab_windows), table4(report)]
