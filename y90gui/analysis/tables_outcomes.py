@@ -31,22 +31,23 @@ RECIST_ROWS = (("CR", "complete response (CR)"), ("PR", "partial response (PR)")
 def table3(fr: Frames, report: dict[str, Any], lab_windows: GradeTables | None = None) -> Table:
     """Laboratory toxicity, CTCAE v4.03, on the report's basis and window.
 
-    `lab_windows`: `toxicity.lab_windows` at the report's window of `fr` (excluded patients
-    included or not) when the caller has it already, as the report workbook's Toxicity sheet
-    does. Its rows are per patient (reference ranges are kept whole by `inclusion.subset`), so
+    `lab_windows`: the grade tables (`toxicity.lab_windows` or `prepared_report.lab_tables`)
+    at the report's window of `fr` (excluded patients included or not) when the caller has them
+    already, as the report workbook's Toxicity sheet does; else `lab_tables` computes them, a
+    slice of patients at a time. Its rows are per patient (reference ranges are kept whole by `inclusion.subset`), so
     the rows of the analysed treated patients are the same rows either way; computing the
     windows is the costliest step of the table (0.5 s at 10,000 patients)."""
     fr = inclusion.analysed(fr)
     import numpy as np
 
     from y90gui import CTCAE_VERSION
-    from y90gui.analysis import toxicity
+    from y90gui.analysis.prepared_report import lab_tables
     from y90gui.analysis.report import treated
 
     lab = report["lab_toxicity"]
     basis, window = lab["basis"], int(lab["window_days"])
     pats, _ = treated(fr)
-    w = toxicity.lab_windows(fr, window) if lab_windows is None else lab_windows
+    w = lab_tables(fr, window) if lab_windows is None else lab_windows  # in slices of patients
     frame = w.per_procedure if basis == "procedures" else w.per_patient
     frame = frame[frame["patient_id"].isin(pats["patient_id"])]
     rows, no_baseline = [], []
