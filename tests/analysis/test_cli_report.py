@@ -44,3 +44,28 @@ def test_text_summary_and_errors(small_case, tmp_path, capsys):
     assert main(["report", "--db", str(tmp_path / "nope.y90"), "--json"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("y90gui report: error:") and "Traceback" not in err
+
+
+def test_report_and_its_workbook_grade_the_labs_once(small_case, tmp_path, capsys, monkeypatch):
+    """`report --out` reads the store once and grades the labs once: the report's grade tables
+    are the workbook's (and the same JSON comes out as without the workbook)."""
+    from y90gui.analysis import toxicity
+
+    db = _db(tmp_path, small_case)
+    assert main(["report", "--db", str(db), "--json"]) == 0
+    alone = json.loads(capsys.readouterr().out)
+    calls = []
+    real = toxicity.lab_windows
+
+    def counted(*args, **kwargs):
+        calls.append(args[1:])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(toxicity, "lab_windows", counted)
+    out = tmp_path / "r.xlsx"
+    assert main(["report", "--db", str(db), "--out", str(out), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == alone
+    assert len(calls) == 1, calls
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert "Toxicity" in wb.sheetnames and "Table 3" in wb.sheetnames
+    wb.close()

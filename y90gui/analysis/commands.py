@@ -41,18 +41,20 @@ def report_on(store: CaseSeries, args: argparse.Namespace, out: Path | None, doc
     The store is read once (`frames.from_store`): the report, the workbook and the documents are
     all computed from those frames, so a document costs its drawing, not a second read."""
     from y90gui.analysis.frames import from_store
+    from y90gui.analysis.prepared_report import lab_tables_once
     from y90gui.analysis.report import compute_from_frames
 
     ids, cohort = _saved_cohort(store, getattr(args, "cohort", None))
     frames = from_store(store, ids)
-    report = compute_from_frames(frames, ci_method=args.ci_method, basis=args.basis)
-    if cohort is not None:
-        report["cohort"] = cohort  # extension key (docs/FORMAT-EXTENSIONS.md)
-    if out is not None:
-        from y90gui.analysis.report_workbook import write_report_workbook
+    with lab_tables_once():  # the report's lab grades are the workbook's: computed once
+        report = compute_from_frames(frames, ci_method=args.ci_method, basis=args.basis)
+        if cohort is not None:
+            report["cohort"] = cohort  # extension key (docs/FORMAT-EXTENSIONS.md)
+        if out is not None:
+            from y90gui.analysis.report_workbook import write_report_workbook
 
-        write_report_workbook(report, frames, out)
-    written = _write_documents(documents, store, report, frames)
+            write_report_workbook(report, frames, out)
+        written = _write_documents(documents, store, report, frames)
     for path in written:
         print(f"wrote the report document to {path}", file=sys.stderr if args.json else sys.stdout)
     if args.json:
