@@ -132,9 +132,11 @@ def write(stamp: str = "") -> str:
              "else running: up to 11:30 UTC on one machine (session 7), from 12:50 on another of the same kind "
              "(session 8; its bare window paints in 0.12–0.17 s, the first one's in "
              "0.16 s, and its table repaints take ~10 ms where the first one's took 6.6 ms; sessions 8 and 9, the "
-             "latter from 14:03, on that one); rows dated 2026-12-04 on a third machine of the same kind (session "
-             "10, the machine line above, nothing else running; its bare window paints in 0.11–0.19 s, and the "
-             "same repaint of the patient table varies 5–17 ms from one sample to the next); the `load` column "
+             "latter from 14:03, on that one); rows dated 2026-12-04 up to 06:00 on a third machine of the same "
+             "kind (session 10, nothing else running; its bare window paints in 0.11–0.19 s, and the same "
+             "repaint of the patient table varies 5–17 ms from one sample to the next), from 18:35 on a fourth "
+             "(session 11, the machine line above, nothing else running; its bare window paints in 0.10–0.19 s); "
+             "the `load` column "
              "is the 1-minute load average when each row was measured. Absolute times move with the host "
              "either way: the ratios to a peer measured in turns are the figures to trust.", "",
              "## Goals of issue 16", "", *table(goals, before=True), *missing, "", *linearity(rows),
