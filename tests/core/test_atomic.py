@@ -37,3 +37,51 @@ def test_failure_or_cancel_leaves_the_old_file_and_no_temporary(tmp_path: Path, 
         write_half_then_fail()
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
+
+
+def _case_series(path: Path) -> Path:
+    from tests.store.conftest import small_case
+    from y90gui.store.store import Store
+
+    with Store.create(path) as store:
+        store.replace_patients(small_case(n=3))
+    return path
+
+
+def test_nothing_but_a_case_series_writer_replaces_a_case_series(tmp_path: Path) -> None:
+    """`export --db series.y90 --out series.y90` once put a workbook where every patient's data
+    was: whatever is not a case series is refused there before a byte is written."""
+    from y90gui.core.atomic import WouldReplaceCaseSeriesError, is_case_series
+
+    series = _case_series(tmp_path / "series.y90")
+    renamed = _case_series(tmp_path / "series-copy.xlsx")  # a case series under a workbook's name
+    for target in (series, renamed):
+        before = target.read_bytes()
+        with pytest.raises(WouldReplaceCaseSeriesError, match="is a y90gui case series"), atomic_file(target) as f:
+            f.write(b"a workbook")
+        assert target.read_bytes() == before and is_case_series(target)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+    with atomic_path(renamed, case_series=True) as tmp:  # a backup may replace one
+        tmp.write_bytes(b"backup")
+    assert renamed.read_bytes() == b"backup"
+    other = tmp_path / "other.sqlite"  # an SQLite file that is not ours is an ordinary file here
+    import sqlite3
+
+    sqlite3.connect(other).execute("CREATE TABLE t(x)").connection.close()
+    with atomic_file(other) as f:
+        f.write(b"replaced")
+    assert other.read_bytes() == b"replaced"
+
+
+def test_export_over_the_case_series_it_reads_is_one_line_and_leaves_it(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    from y90gui.cli import main
+    from y90gui.store.store import Store
+
+    series = _case_series(tmp_path / "series.y90")
+    assert main(["export", "--db", str(series), "--out", str(series)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "series.y90 is a y90gui case series" in err, err
+    assert main(["template", "--out", str(series)]) == 1
+    with Store.open(series, read_only=True) as store:
+        assert store.integrity() == "ok" and len(store.patient_ids()) == 3

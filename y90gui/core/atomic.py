@@ -21,8 +21,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from y90gui.core.errors import disk_full, is_disk_full
+from y90gui.core.errors import Y90Error, disk_full, is_disk_full
 from y90gui.core.oslock import try_lock
+
+#: "Y90G": identifies a y90gui case series among SQLite databases (PRAGMA application_id at
+#: byte 68 of the header); `store.schema` writes it, `atomic_path` refuses to replace such a file.
+CASE_SERIES_APPLICATION_ID = 0x59393047
+_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 PARTIAL_SUFFIX = ".y90gui.partial"
 #: What earlier versions named them: mkstemp's `.<stem>-XXXXXXXX<suffix>.partial`.
@@ -87,10 +92,36 @@ def _create_partial(path: Path) -> tuple[Path, int]:
     raise FileExistsError(f"too many unfinished copies of {path.name} in {path.parent}")
 
 
+def is_case_series(path: Path) -> bool:
+    """Whether `path` is a y90gui case series (its SQLite header names y90gui), read from its
+    first 100 bytes only; False for anything that is not a readable file."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+    except OSError:
+        return False
+    return (len(head) == 100 and head.startswith(_SQLITE_MAGIC)
+            and int.from_bytes(head[68:72], "big") == CASE_SERIES_APPLICATION_ID)
+
+
+class WouldReplaceCaseSeriesError(Y90Error):
+    """An export, report, figure or template was asked to go where a case series is."""
+
+
 @contextlib.contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path next to `path` for a writer that wants a file name."""
+def atomic_path(path: str | Path, *, case_series: bool = False) -> Iterator[Path]:
+    """Yield a temporary path next to `path` for a writer that wants a file name.
+
+    Only a writer of a case series (`case_series=True`: a new file, a backup) may replace one.
+    Anything else named like it (`export --db series.y90 --out series.y90`, a report or figure
+    saved over the open file) is refused before a byte is written: renamed into place, the
+    workbook would silently take the place of every patient's data.
+    """
     path = Path(path)
+    if not case_series and is_case_series(path):
+        raise WouldReplaceCaseSeriesError(
+            f"{path.name} is a y90gui case series: it is not replaced by this file (nothing was written); "
+            "choose another file name")
     folder = path.parent if str(path.parent) else Path(".")
     remove_leftovers(folder)
     try:

@@ -40,7 +40,7 @@ def snapshot(reg: Registry, out: Path, progress: Progress | None = None) -> tupl
         cohorts = reg.saved_cohorts()
     progress.step(0.5, 1, f"writing {out.name}")
     stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    with atomic_path(out) as tmp:
+    with atomic_path(out, case_series=True) as tmp:
         with Store.create(tmp) as store:
             store.replace_patients(data, f"snapshot of {reg.name} at {stamp}", kind="system")
             progress.check()

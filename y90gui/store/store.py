@@ -82,7 +82,7 @@ class Store(UndoMixin, CohortsMixin):
                 return cls.open(path)
             raise StoreError(f"{path.name} already exists")
         # A half-created file never appears under the real name; a full disk is DiskFullError.
-        with atomic_path(path) as tmp:
+        with atomic_path(path, case_series=True) as tmp:
             conn = sqlite3.connect(tmp, isolation_level=None)
             _register_functions(conn)
             try:
@@ -581,7 +581,7 @@ class Store(UndoMixin, CohortsMixin):
         if dest.resolve() == self.path.resolve():
             raise StoreError("a backup cannot overwrite the file it copies")
         dest.with_name(dest.name + ".partial").unlink(missing_ok=True)  # what earlier versions left
-        with atomic_path(dest) as tmp:  # complete or absent; a full disk is DiskFullError
+        with atomic_path(dest, case_series=True) as tmp:  # complete or absent; a full disk is DiskFullError
             target = sqlite3.connect(tmp)
             try:
                 self.conn.backup(target)
