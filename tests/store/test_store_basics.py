@@ -129,6 +129,31 @@ def test_backup_is_a_consistent_standalone_copy(store: Store, tmp_path: Path) ->
         assert copy.integrity() == "ok"
 
 
+def test_a_backup_replaces_another_case_series_only_when_nobody_writes_it(store: Store, tmp_path: Path) -> None:
+    """Replacing a case series is writing it: while another window has it open for writing the
+    backup is refused (its later changes would go on into a file no longer under that name)."""
+    from y90gui.store.errors import StoreError
+
+    store.replace_patients(small_case(n=4))
+    other = tmp_path / "other.y90"
+    with Store.create(other) as o:
+        o.replace_patients(small_case(prefix="O", n=1))
+    held = Store.open(other)  # someone is working in it
+    try:
+        assert not held.read_only
+        before = other.read_bytes()
+        with pytest.raises(StoreError, match="other.y90 is open for writing by .*nothing was written"):
+            store.backup(other)
+        assert other.read_bytes() == before
+        assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+    finally:
+        held.close()
+    store.backup(other)  # closed there: the backup replaces it, and leaves no lock behind
+    with Store.open(other) as copy:
+        assert copy.counts()["patients"] == 4 and not copy.read_only
+    assert not (tmp_path / "other.y90.lock").exists()
+
+
 def test_read_only_store_refuses_writes(store: Store, tmp_path: Path) -> None:
     store.replace_patients(small_case())
     ro = Store.open(store.path, read_only=True)

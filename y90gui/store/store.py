@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from y90gui.core.atomic import atomic_path
+from y90gui.core.atomic import atomic_path, is_case_series
 from y90gui.core.errors import disk_full, is_disk_full
 from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEET_BY_NAME, SHEETS, Sheet
 from y90gui.core.validate import CaseData
@@ -580,14 +580,30 @@ class Store(UndoMixin, CohortsMixin):
         dest = Path(dest)
         if dest.resolve() == self.path.resolve():
             raise StoreError("a backup cannot overwrite the file it copies")
-        dest.with_name(dest.name + ".partial").unlink(missing_ok=True)  # what earlier versions left
-        with atomic_path(dest, case_series=True) as tmp:  # complete or absent; a full disk is DiskFullError
-            target = sqlite3.connect(tmp)
+        # Replacing another case series is writing it: only with its write lock, as any writer.
+        # Renamed over a file someone has open, the copy would take its place while their later
+        # changes went on into the file no longer under that name, and were lost.
+        guard = WriteLock(dest) if is_case_series(dest) else None
+        if guard is not None:
             try:
-                self.conn.backup(target)
-                target.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                target.close()
+                holder = guard.acquire()
+            except LockError:
+                holder = None  # no lock can be made there: nor can the file be replaced
+            if holder is not None:
+                raise StoreError(f"{dest.name} is open for writing by {holder.describe()}: it is not replaced "
+                                 "by the backup (nothing was written); close it there, or choose another name")
+        try:
+            dest.with_name(dest.name + ".partial").unlink(missing_ok=True)  # what earlier versions left
+            with atomic_path(dest, case_series=True) as tmp:  # complete or absent; a full disk is DiskFullError
+                target = sqlite3.connect(tmp)
+                try:
+                    self.conn.backup(target)
+                    target.execute("PRAGMA journal_mode = DELETE")
+                finally:
+                    target.close()
+        finally:
+            if guard is not None:
+                guard.release()
         return dest
 
     @property
