@@ -85,3 +85,28 @@ def test_export_over_the_case_series_it_reads_is_one_line_and_leaves_it(tmp_path
     assert main(["template", "--out", str(series)]) == 1
     with Store.open(series, read_only=True) as store:
         assert store.integrity() == "ok" and len(store.patient_ids()) == 3
+
+
+def test_a_folder_a_missing_folder_or_one_not_writable_is_said_in_words(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user named a folder, a folder that is not there, or one they may not write in: a
+    sentence about where the file goes (not "Is a directory: ~x.y90gui.partial")."""
+    from y90gui.core import atomic
+    from y90gui.core.errors import Y90Error
+
+    (tmp_path / "folder.xlsx").mkdir()
+    folder_error = r"^folder.xlsx is a folder: give the name of the file to write in it$"
+    with pytest.raises(Y90Error, match=folder_error), atomic_file(tmp_path / "folder.xlsx") as f:
+        f.write(b"x")
+    with pytest.raises(Y90Error, match="does not exist: out.xlsx was not written"), \
+            atomic_file(tmp_path / "nope" / "out.xlsx") as f:
+        f.write(b"x")
+
+    def refused(path: Path) -> tuple[Path, int]:
+        raise PermissionError(13, "Permission denied", str(path.with_name("~" + path.name + ".y90gui.partial")))
+
+    monkeypatch.setattr(atomic, "_create_partial", refused)
+    not_writable = f"you may not write in the folder {tmp_path}, where out.xlsx would go"
+    with pytest.raises(Y90Error, match=not_writable), atomic_file(tmp_path / "out.xlsx") as f:
+        f.write(b"x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.xlsx"]

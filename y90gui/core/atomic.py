@@ -123,12 +123,19 @@ def atomic_path(path: str | Path, *, case_series: bool = False) -> Iterator[Path
             f"{path.name} is a y90gui case series: it is not replaced by this file (nothing was written); "
             "choose another file name")
     folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise Y90Error(f"{path.name or path} is a folder: give the name of the file to write in it")
+    if not folder.is_dir():
+        raise Y90Error(f"folder {folder} does not exist: {path.name} was not written")
     remove_leftovers(folder)
     try:
         tmp, fd = _create_partial(path)
     except OSError as exc:
         if is_disk_full(exc):
             raise disk_full(f"{path.name} was not written") from None
+        if isinstance(exc, PermissionError):  # where the file goes, not the temporary beside it
+            raise Y90Error(f"you may not write in the folder {folder}, where {path.name} would go: "
+                           "nothing was written; choose another folder") from None
         raise
     # POSIX renames and removes a file that is open (and keeps it locked meanwhile); Windows
     # cannot, so the lock is given up just before there.
