@@ -51,7 +51,8 @@ def _case_series(path: Path) -> Path:
 def test_nothing_but_a_case_series_writer_replaces_a_case_series(tmp_path: Path) -> None:
     """`export --db series.y90 --out series.y90` once put a workbook where every patient's data
     was: whatever is not a case series is refused there before a byte is written."""
-    from y90gui.core.atomic import WouldReplaceCaseSeriesError, is_case_series
+    from y90gui.core.atomic import WouldReplaceCaseSeriesError
+    from y90gui.core.casefile import is_case_series
 
     series = _case_series(tmp_path / "series.y90")
     renamed = _case_series(tmp_path / "series-copy.xlsx")  # a case series under a workbook's name

@@ -21,13 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from y90gui.core.casefile import is_case_series
 from y90gui.core.errors import Y90Error, disk_full, is_disk_full
 from y90gui.core.oslock import try_lock
-
-#: "Y90G": identifies a y90gui case series among SQLite databases (PRAGMA application_id at
-#: byte 68 of the header); `store.schema` writes it, `atomic_path` refuses to replace such a file.
-CASE_SERIES_APPLICATION_ID = 0x59393047
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 PARTIAL_SUFFIX = ".y90gui.partial"
 #: What earlier versions named them: mkstemp's `.<stem>-XXXXXXXX<suffix>.partial`.
@@ -90,18 +86,6 @@ def _create_partial(path: Path) -> tuple[Path, int]:
             return tmp, fd
         os.close(fd)
     raise FileExistsError(f"too many unfinished copies of {path.name} in {path.parent}")
-
-
-def is_case_series(path: Path) -> bool:
-    """Whether `path` is a y90gui case series (its SQLite header names y90gui), read from its
-    first 100 bytes only; False for anything that is not a readable file."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(100)
-    except OSError:
-        return False
-    return (len(head) == 100 and head.startswith(_SQLITE_MAGIC)
-            and int.from_bytes(head[68:72], "big") == CASE_SERIES_APPLICATION_ID)
 
 
 class WouldReplaceCaseSeriesError(Y90Error):

@@ -12,9 +12,8 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from y90gui.core.casefile import SQLITE_MAGIC
 from y90gui.store.errors import NotACaseSeriesError, TooNewError, TruncatedError
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 @dataclass(frozen=True)

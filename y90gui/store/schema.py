@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from y90gui.core.atomic import CASE_SERIES_APPLICATION_ID
+from y90gui.core.casefile import CASE_SERIES_APPLICATION_ID
 from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEETS, Column, Sheet
 
 #: Named cohorts (`store.cohorts`): a saved filter of the window. Not a workbook sheet (it
@@ -45,7 +45,7 @@ def sheet_at(sheet: Sheet, version: int) -> Sheet:
     return Sheet(sheet.name, tuple(c for c in sheet.columns if c.name not in later), sheet.key, sheet.help)
 
 #: "Y90G": identifies a y90gui file among SQLite databases (PRAGMA application_id); defined in
-#: `core.atomic`, which refuses to write anything else over such a file.
+#: `core.casefile`, which `core.atomic` reads to refuse writing anything else over such a file.
 APPLICATION_ID = CASE_SERIES_APPLICATION_ID
 #: PRAGMA user_version of files this version writes. Bump it and add a step to MIGRATIONS.
 #: 1: the first format. 2: audit values keep every digit of a number (`y90_exact`), and the

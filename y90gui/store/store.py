@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from y90gui.core.atomic import atomic_path, is_case_series
+from y90gui.core.atomic import atomic_path
+from y90gui.core.casefile import is_case_series
 from y90gui.core.errors import disk_full, is_disk_full
 from y90gui.core.sheets import PATIENT_CHILD_SHEETS, SHEET_BY_NAME, SHEETS, Sheet
 from y90gui.core.validate import CaseData
