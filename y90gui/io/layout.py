@@ -130,10 +130,6 @@ def write_sheets(path: str | Path, sheets: Sequence[SheetData], progress: Any = 
     from y90gui.core.xlsxwrite import check_sheet_rows, write_xlsx
 
     path = Path(path)
-    if not path.parent.exists():
-        from y90gui.core.errors import Y90Error
-
-        raise Y90Error(f"folder {path.parent} does not exist")
     check_sheet_rows(sheets)  # a sheet longer than Excel's: refused before any file is made
     with atomic_file(path) as f:
         (writer or write_xlsx)(f, sheets, progress=progress)
