@@ -20,11 +20,11 @@ Readings where spec/report.md leaves a detail open:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
+from y90gui.analysis.frames_memo import FramesMemo
 from y90gui.analysis.options import BASES, CI_METHODS
 
 if TYPE_CHECKING:
@@ -59,37 +59,20 @@ def report_for_store(store: CaseSeries, patient_ids: Iterable[str] | None = None
     return compute_from_frames(frames, ci_method=ci_method, basis=basis, window_days=window_days)
 
 
-#: Inside `treated_once()`: id(frames) -> (frames, treated(frames)); the frames are held, so an id
-#: is never reused while its entry lives. None outside (every call derives afresh).
-_TREATED_MEMO: ContextVar[dict[int, tuple[Any, tuple[Any, Any]]] | None] = ContextVar("treated_memo", default=None)
+_TREATED = FramesMemo("treated_memo")
 
 
-@contextmanager
-def treated_once() -> Iterator[None]:
+def treated_once() -> AbstractContextManager[None]:
     """Within the block, `treated(fr)` of one frames object is derived once and shared.
 
     The report workbook's sheets and paper tables each ask for the treated patients of the same
-    frames (15 sorts, group-bys and merges of the radioembolization sheet at 10,000 patients); a
-    cache scoped to one write cannot go stale, because nobody edits the frames while a report is
-    written. Callers must not modify the returned frames (none does)."""
-    token = _TREATED_MEMO.set({})
-    try:
-        yield
-    finally:
-        _TREATED_MEMO.reset(token)
+    frames (15 sorts, group-bys and merges of the radioembolization sheet at 10,000 patients)."""
+    return _TREATED.scope()
 
 
 def treated(fr: Frames) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(patients with at least one radioembolization + `first_re`, their procedures)."""
-    memo = _TREATED_MEMO.get()
-    if memo is not None:
-        hit = memo.get(id(fr))
-        if hit is not None and hit[0] is fr:
-            return hit[1]
-    out = _treated(fr)
-    if memo is not None:
-        memo[id(fr)] = (fr, out)
-    return out
+    return _TREATED.get(fr, None, lambda: _treated(fr))
 
 
 def _treated(fr: Frames) -> tuple[pd.DataFrame, pd.DataFrame]:
