@@ -185,12 +185,18 @@ def _unstacked_grid(table, index, col):
 
 @pytest.mark.filterwarnings("ignore::FutureWarning")
 @pytest.mark.parametrize("seed", range(5))
-def test_grade_grid_is_the_pandas_unstack(seed):
-    """Rows in sorted order with missing keys first, ints, "n/g", None, keys as pandas gives them."""
+@pytest.mark.parametrize("one_key", [True, False], ids=["int64 key", "rows of codes"])
+def test_grade_grid_is_the_pandas_unstack(seed, one_key, monkeypatch):
+    """Rows in sorted order with missing keys first, ints, "n/g", None, keys as pandas gives them
+    (the index values as one integer key, or, when they have too many combinations, as rows)."""
     import numpy as np
     import pandas as pd
 
+    from y90gui.analysis import xlsx_sheets
     from y90gui.analysis.xlsx_sheets import grade_grid
+
+    if not one_key:
+        monkeypatch.setattr(xlsx_sheets, "_KEY_LIMIT", 0)
 
     rng = np.random.default_rng(seed)
     n = 400

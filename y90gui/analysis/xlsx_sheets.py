@@ -4,6 +4,7 @@ Toxicity sheet."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from y90gui.core.codes import LAB_TEST
@@ -66,13 +67,17 @@ def worsened(table: Any) -> dict[str, tuple[int, int, float | None]]:
     return out
 
 
+#: Combinations of index values above which `grade_grid` keeps them as rows of codes (no int64 key).
+_KEY_LIMIT = 2**62
+
+
 def grade_grid(table: Any, index: list[str], col: str) -> list[list[Any]]:
     """Grades pivoted to one column per lab test, as rows: the `index` values, then per test of
     LAB_TEST an int grade, "n/g" (values, none gradable) or None (no value).
 
     One row per `index` combination with a grade, in sorted order, missing keys first: what a
-    pandas unstack of (index, test) gave, by integer codes (one np.unique of the rows of the
-    levels' codes) and one scatter into an object grid
+    pandas unstack of (index, test) gave, by integer codes (the levels' codes combined into one
+    integer per row, one np.unique of them) and one scatter into an object grid
     (the unstack and a Python call per grade were a quarter of a second for three grids at
     10,000 patients; tests/analysis/test_report_workbook.py compares the two)."""
     import numpy as np
@@ -87,8 +92,16 @@ def grade_grid(table: Any, index: list[str], col: str) -> list[list[Any]]:
     if not keep.any():
         return []
     keys = pd.MultiIndex.from_arrays([table[c].to_numpy()[keep] for c in index])  # sorted levels, NaN = -1
-    codes = np.column_stack([np.asarray(c, dtype=np.int64) for c in keys.codes])  # rows in level order, -1 first
-    _distinct, first, row = np.unique(codes, axis=0, return_index=True, return_inverse=True)
+    # the levels' codes (-1 = missing) as one mixed-radix int64 per row, in the same order as the
+    # rows of codes: np.unique of one column instead of np.unique(axis=0) (a sort of row views)
+    if math.prod(len(level) + 1 for level in keys.levels) < _KEY_LIMIT:
+        key = np.zeros(int(keep.sum()), dtype=np.int64)
+        for c, level in zip(keys.codes, keys.levels, strict=True):
+            key = key * (len(level) + 1) + (np.asarray(c, dtype=np.int64) + 1)
+    else:  # too many combinations for one int64: the rows of codes themselves
+        key = np.column_stack([np.asarray(c, dtype=np.int64) for c in keys.codes])
+    _distinct, first, row = np.unique(key, axis=0 if key.ndim == 2 else None, return_index=True,
+                                      return_inverse=True)
     row = row.reshape(-1)
     grades = values[keep]
     labels = np.array(grades.astype(np.int64).tolist() + [None], dtype=object)[:-1]  # Python ints
@@ -96,5 +109,8 @@ def grade_grid(table: Any, index: list[str], col: str) -> list[list[Any]]:
     test = category_codes(table["test"].to_numpy()[keep], LAB_TEST)
     grid = np.full((len(first), len(LAB_TEST)), None, dtype=object)
     grid[row[test >= 0], test[test >= 0]] = labels[test >= 0]
-    heads = [keys.get_level_values(i).take(first).tolist() for i in range(len(index))]
-    return [[*head, *cells] for *head, cells in zip(*heads, grid.tolist(), strict=True)]
+    heads = np.empty((len(first), len(index)), dtype=object)
+    for i in range(len(index)):
+        heads[:, i] = keys.get_level_values(i).take(first).tolist()  # Python scalars, as tolist gives them
+    rows: list[list[Any]] = np.concatenate([heads, grid], axis=1).tolist()
+    return rows
