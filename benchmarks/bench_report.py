@@ -85,8 +85,9 @@ def bench_tables(opts: harness.Options, n: int, db: Path) -> None:
             harness.record(MODULE, "report_and_workbook", n, f"report computed + workbook, {n:,} patients",
                            s["report+workbook"], "s", peer=s["pandas"], peer_name="reading every table with pandas",
                            goal_row=False, save=opts.save)
-            harness.record(MODULE, "report_workbook_frames", n, f"report workbook from frames in memory, {n:,} patients",
-                           s["from frames"], "s", peer=s["pandas"], peer_name="reading every table with pandas",
+            harness.record(MODULE, "report_workbook_frames", n,
+                           f"report workbook from frames in memory, {n:,} patients", s["from frames"], "s",
+                           peer=s["pandas"], peer_name="reading every table with pandas",
                            goal_row=False, save=opts.save, note="the window's Save report: frames held, not read")
         if opts.wants(MODULE, "report_json"):
             s = harness.interleaved({"ours": lambda: harness.timed(lambda: json.dumps(report_for_store(store))),
