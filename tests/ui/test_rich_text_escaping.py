@@ -75,3 +75,24 @@ def test_error_box_and_banner_show_data_literally(nasty_window, qtbot):
     banner.setText(f"Read-only: {NASTY} has this file open")
     assert isinstance(banner, QLabel)
     assert NASTY in shown(banner.text(), banner.textFormat())
+
+
+def test_an_unexpected_error_shown_is_logged_with_its_traceback(nasty_window, caplog):
+    """The box says "Details are in the log file": a bug reported by a background task
+    (`session.failed`) must be there with its traceback; a user's mistake is only shown."""
+    import logging
+
+    def bug() -> None:
+        raise RuntimeError("a bug in a worker")
+
+    try:
+        bug()
+    except RuntimeError as exc:
+        error = exc
+    with caplog.at_level(logging.ERROR):
+        nasty_window.session.failed.emit("The report could not be saved", error)
+        nasty_window.session.failed.emit("Cannot open", Y90Error("s.y90 is not a case series"))
+    records = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(records) == 1 and "The report could not be saved" in records[0].getMessage()
+    assert records[0].exc_info is not None and records[0].exc_info[1] is error
+    assert "in bug" in caplog.text and "a bug in a worker" in caplog.text

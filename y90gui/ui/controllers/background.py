@@ -9,7 +9,6 @@ counts. After a write it re-reads only the touched patients.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -22,8 +21,6 @@ from y90gui.ui.controllers.patient import PatientController
 from y90gui.ui.detail_area import DetailArea, LazyPage
 from y90gui.ui.report_view import ReportView
 from y90gui.ui.session import Session
-
-log = logging.getLogger("y90gui.ui.main_window")
 
 
 def warm_up(progress: Progress) -> bool:
@@ -113,8 +110,7 @@ class BackgroundController(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self.session.idle.emit()
-        log.error("background task failed", exc_info=exc)
-        self.session.failed.emit("A background task failed", exc)
+        self.session.failed.emit("A background task failed", exc)  # shown, and a bug logged, by the window
 
     # ------------------------------------------------------------------ first paint
     def window_painted(self) -> None:
