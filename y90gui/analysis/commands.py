@@ -42,11 +42,13 @@ def report_on(store: CaseSeries, args: argparse.Namespace, out: Path | None, doc
     all computed from those frames, so a document costs its drawing, not a second read."""
     from y90gui.analysis.frames import from_store
     from y90gui.analysis.prepared_report import lab_tables_once
+    from y90gui.analysis.recist import judged_once
     from y90gui.analysis.report import compute_from_frames
 
     ids, cohort = _saved_cohort(store, getattr(args, "cohort", None))
     frames = from_store(store, ids)
-    with lab_tables_once():  # the report's lab grades are the workbook's: computed once
+    # the report's lab grades and judged assessments are the workbook's: computed once
+    with lab_tables_once(), judged_once():
         report = compute_from_frames(frames, ci_method=args.ci_method, basis=args.basis)
         if cohort is not None:
             report["cohort"] = cohort  # extension key (docs/FORMAT-EXTENSIONS.md)

@@ -27,11 +27,21 @@ class FramesMemo:
 
     @contextmanager
     def scope(self) -> Iterator[None]:
+        """Keep what `get` computes until the block ends; a block inside another one shares the
+        outer one's entries (a command's scope around `prepare`, which opens its own)."""
+        if self.active:
+            yield
+            return
         token = self._memo.set({})
         try:
             yield
         finally:
             self._memo.reset(token)
+
+    @property
+    def active(self) -> bool:
+        """Inside `scope()`: what `get` computes is kept until the block ends."""
+        return self._memo.get() is not None
 
     def get(self, fr: Any, key: Hashable, compute: Callable[[], T]) -> T:
         memo = self._memo.get()

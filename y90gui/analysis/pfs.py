@@ -57,8 +57,7 @@ def assessed_after(fr: Frames) -> pd.DataFrame:
     from the sums: `recist.judged`), keeping only assessed categories."""
     from y90gui.analysis import recist
 
-    resp = recist.response_days(fr)
-    after = recist.judged(resp[resp["day"] > 0], resp)
+    after = recist.judged_after(fr)
     return after[after["recist"].isin(ASSESSED)]
 
 

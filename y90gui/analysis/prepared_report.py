@@ -203,6 +203,14 @@ class PreparedReport:
 def prepare(fr: Frames, window_days: int = 90) -> PreparedReport:
     """Every per-patient derivation of the report for the whole case series (`fr` as read, with
     the patients excluded from analysis: they are masked out per report)."""
+    from y90gui.analysis import recist
+
+    with recist.judged_once():  # the 3-month assessment and PFS's assessments judged once
+        return _prepare(fr, window_days)
+
+
+def _prepare(fr: Frames, window_days: int) -> PreparedReport:
+    """The body of `prepare`, inside its `judged_once` block."""
     import numpy as np
     import pandas as pd
 

@@ -14,7 +14,10 @@ Percent thresholds are exact decimals and compared with the same relative tolera
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
+
+from y90gui.analysis.frames_memo import FramesMemo
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,14 +59,55 @@ def derive(baseline: Any, nadir: Any, current: Any, new_lesions: Any, non_target
     return out
 
 
+_AFTER = FramesMemo("judged_after_memo")
+
+
+def judged_once() -> AbstractContextManager[None]:
+    """Within the block, every assessment after the first RE of one frames object is judged once
+    (`judged_after`), and the 3-month frame takes its rows from there.
+
+    The report (`prepared_report.prepare`) and the report workbook need both the 3-month
+    assessment and, for PFS, every assessment after the first RE (`pfs.assessed_after`): judged
+    apart, the second set repeats all the work of the first."""
+    return _AFTER.scope()
+
+
+def judged_after(fr: Frames) -> pd.DataFrame:
+    """`response_days(fr)` rows after the first RE (day > 0), each with its response (`judged`),
+    once per frames object inside `judged_once()`. Callers must not modify it."""
+    def compute() -> pd.DataFrame:
+        resp = response_days(fr)
+        return judged(resp[resp["day"] > 0], resp)
+
+    return _AFTER.get(fr, None, compute)
+
+
 def three_month_frame(fr: Frames) -> pd.DataFrame:
     """One row per treated patient that has a 3-month assessment: the row's columns plus `day`,
-    `recorded` (the recist cell), `recist` (recorded or derived), `derived` (bool)."""
+    `recorded` (the recist cell), `recist` (recorded or derived), `derived` (bool).
+
+    Inside `judged_once()` the chosen rows are taken from `judged_after` (the 3-month window lies
+    after the first RE, and `judged` judges each row on its own: the same values); outside, only
+    the chosen rows are judged."""
+    if _AFTER.active:
+        after = judged_after(fr)
+        chosen = _chosen(after)
+        own = [c for c in chosen.columns if c not in JUDGED_COLUMNS and c != "dist"]
+        return chosen.reset_index(drop=True)[[*own, "dist", *JUDGED_COLUMNS]].set_index("patient_id")
     resp = response_days(fr)
-    cand = resp[(resp["day"] >= WINDOW[0]) & (resp["day"] <= WINDOW[1])].copy()
+    return judged(_chosen(resp), resp).set_index("patient_id")
+
+
+def _chosen(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per patient, the row of `rows` on days 45..135 closest to day 90 (ties: the earlier day,
+    then the earlier row), with its distance `dist`."""
+    cand = rows[(rows["day"] >= WINDOW[0]) & (rows["day"] <= WINDOW[1])].copy()
     cand["dist"] = (cand["day"] - TARGET_DAY).abs()
-    chosen = cand.sort_values(["patient_id", "dist", "day", "_row"]).groupby("patient_id", sort=False).head(1)
-    return judged(chosen, resp).set_index("patient_id")
+    return cand.sort_values(["patient_id", "dist", "day", "_row"]).groupby("patient_id", sort=False).head(1)
+
+
+#: The columns `judged` adds after a row's own (`recist` is overwritten where it stands).
+JUDGED_COLUMNS = ("base_date", "baseline_sum", "nadir_sum", "recorded", "derived")
 
 
 def response_days(fr: Frames) -> pd.DataFrame:

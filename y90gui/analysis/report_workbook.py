@@ -52,15 +52,17 @@ def write_report_workbook(report: dict[str, Any], data_or_store: Any, path: str 
 
     `data_or_store` is the `CaseData` or the open `Store` the report was computed from.
     """
+    from y90gui.analysis import recist
     from y90gui.analysis import report as rep
 
     path = Path(path)
     step = progress.step if progress is not None else (lambda *a: None)
     step(0, 10, "reading the case series")
     fr = _frames(data_or_store)
-    # every sheet and paper table asks for the treated patients of `fr`; the sheets' ~900,000
-    # cells are long-lived objects in no cycle, which each collection would walk again
-    with rep.treated_once(), paused_gc():
+    # every sheet and paper table asks for the treated patients of `fr`, the Response and PFS
+    # sheets for the judged assessments; the sheets' ~900,000 cells are long-lived objects in no
+    # cycle, which each collection would walk again
+    with rep.treated_once(), recist.judged_once(), paused_gc():
         _write(report, fr, path, progress, step, source=fr.source or getattr(data_or_store, "path", None),
                settings=settings)
     return path
