@@ -111,3 +111,30 @@ def test_a_folder_a_missing_folder_or_one_not_writable_is_said_in_words(tmp_path
     with pytest.raises(Y90Error, match=not_writable), atomic_file(tmp_path / "out.xlsx") as f:
         f.write(b"x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.xlsx"]
+
+
+def test_a_read_only_or_system_folder_is_said_in_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write-protected USB stick or share (EROFS), or a folder of the system where no file can be
+    made: the folder and the system's reason, never the name of our temporary file."""
+    import errno
+    import re
+    import sys
+
+    from y90gui.core import atomic
+    from y90gui.core.errors import Y90Error
+
+    if sys.platform.startswith("linux"):  # a real one: /proc exists and takes no new file
+        with pytest.raises(Y90Error, match=r"^k.png cannot be written in the folder /proc \(") as info, \
+                atomic_file(Path("/proc/k.png")) as f:
+            f.write(b"x")
+        assert "partial" not in str(info.value)
+
+    def read_only(path: Path) -> tuple[Path, int]:
+        raise OSError(errno.EROFS, "Read-only file system", str(path.with_name("~" + path.name + ".y90gui.partial")))
+
+    monkeypatch.setattr(atomic, "_create_partial", read_only)
+    with pytest.raises(Y90Error, match=rf"^out.xlsx cannot be written in the folder {re.escape(str(tmp_path))} "
+                                       r"\(Read-only file system\): nothing was written"), \
+            atomic_file(tmp_path / "out.xlsx") as f:
+        f.write(b"x")
+    assert list(tmp_path.iterdir()) == []

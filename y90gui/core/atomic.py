@@ -120,7 +120,10 @@ def atomic_path(path: str | Path, *, case_series: bool = False) -> Iterator[Path
         if isinstance(exc, PermissionError):  # where the file goes, not the temporary beside it
             raise Y90Error(f"you may not write in the folder {folder}, where {path.name} would go: "
                            "nothing was written; choose another folder") from None
-        raise
+        # a write-protected stick or share (EROFS), a folder of the system (/proc): the folder
+        # and the system's reason, not the temporary file's name
+        raise Y90Error(f"{path.name} cannot be written in the folder {folder} ({exc.strerror or exc}): "
+                       "nothing was written; choose another folder") from None
     # POSIX renames and removes a file that is open (and keeps it locked meanwhile); Windows
     # cannot, so the lock is given up just before there.
     early = sys.platform == "win32"
