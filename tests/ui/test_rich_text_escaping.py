@@ -96,3 +96,13 @@ def test_an_unexpected_error_shown_is_logged_with_its_traceback(nasty_window, ca
     assert len(records) == 1 and "The report could not be saved" in records[0].getMessage()
     assert records[0].exc_info is not None and records[0].exc_info[1] is error
     assert "in bug" in caplog.text and "a bug in a worker" in caplog.text
+
+
+def test_the_error_box_and_a_task_dialog_word_a_failure_alike(nasty_window, qtbot):
+    """One wording of a failure for every place the window shows one (`describe_failure`)."""
+    from y90gui.ui.dialogs.progress import describe_failure
+
+    error = OSError(13, "Permission denied", "/data/report.xlsx")
+    nasty_window.show_error("The report could not be saved", error)
+    box = nasty_window.findChild(QMessageBox, "ErrorBox")
+    assert box is not None and box.text() == describe_failure(error) == "Permission denied: /data/report.xlsx"

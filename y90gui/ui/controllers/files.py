@@ -6,7 +6,6 @@ the title and the banner in step with `session.opened` / `closed` / `changed`.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,8 @@ from y90gui import __version__
 from y90gui.core.errors import Y90Error
 from y90gui.store.store import Store
 from y90gui.ui import settings as app_settings_mod
+from y90gui.ui.dialogs.progress import describe_failure
 from y90gui.ui.session import Session
-
-log = logging.getLogger(__name__)
 
 
 class FileController(QObject):
@@ -70,14 +68,10 @@ class FileController(QObject):
     def show_error(self, title: str, exc: BaseException) -> None:
         """Every error the window shows comes here (`session.failed`, the window's own calls).
 
-        A user's mistake or disk (Y90Error, OSError) is told in a sentence; anything else is a
-        bug: its traceback goes to the log file, which the box points to (until session 12 a
-        background task's bug said so without being logged)."""
-        if isinstance(exc, (Y90Error, OSError)):
-            text = str(exc) if not isinstance(exc, OSError) else f"{exc.strerror or exc}: {exc.filename or ''}"
-        else:
-            log.error("%s: unexpected error", title, exc_info=exc)
-            text = f"Unexpected error ({type(exc).__name__}): {exc}\nDetails are in the log file."
+        Worded by `describe_failure`: a user's mistake or disk in a sentence; a bug logged with
+        its traceback, which the box points to (until session 12 a background task's bug shown
+        here said so without being logged)."""
+        text = describe_failure(exc, context=title)
         self.window.statusBar().showMessage(f"{title}: {text}", 10000)
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.window)
         box.setObjectName("ErrorBox")

@@ -33,14 +33,16 @@ log = logging.getLogger(__name__)
 SHOW_AFTER_MS = 500
 
 
-def describe_failure(exc: BaseException) -> str:
-    """One line for the user; unexpected errors are logged with their traceback."""
+def describe_failure(exc: BaseException, context: str = "a background task") -> str:
+    """One line for the user about a failure: a user's mistake or disk (Y90Error, OSError) in
+    its own words; anything else is a bug, logged with its traceback (the line says where).
+    Every error the window shows is worded here (this dialog's line, `FileController.show_error`)."""
     if isinstance(exc, Y90Error):
         return str(exc)
     if isinstance(exc, OSError):
         return f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
-    log.error("unexpected error in a background task", exc_info=exc)
-    return f"unexpected error ({type(exc).__name__}): {exc}"
+    log.error("unexpected error in %s", context, exc_info=exc)
+    return f"Unexpected error ({type(exc).__name__}): {exc}; details are in the log file"
 
 
 class CommitSafeProgress(Progress):
