@@ -12,6 +12,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from y90gui import __version__
 
@@ -193,6 +194,17 @@ def run_command(handler: Handler, args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"y90gui {args.command}: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
               file=sys.stderr)
+        return 1
+    except Exception as exc:
+        # sqlite3's errors without importing sqlite3 here: a damaged file or a failing disk is a
+        # sentence (`core.errors.storage_error`); anything else is a bug and surfaces as one
+        from y90gui.core.errors import storage_error
+
+        db = getattr(args, "db", None)
+        said = storage_error(exc, Path(db).name if isinstance(db, str) and "://" not in db else None)
+        if said is None:
+            raise
+        print(f"y90gui {args.command}: error: {said}", file=sys.stderr)
         return 1
 
 

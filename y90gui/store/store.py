@@ -567,8 +567,13 @@ class Store(UndoMixin, CohortsMixin):
     # ----------------------------------------------------------------------------- safety
 
     def integrity(self) -> str:
-        rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
-        fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+        """"ok", or what SQLite found wrong; a file too damaged to be checked through says so
+        (the check is what a user runs on a file they doubt: it must not fail on one)."""
+        try:
+            rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+            fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            return f"damaged: the check stopped at: {exc}"
         if rows == ["ok"] and not fk:
             return "ok"
         problems = [r for r in rows if r != "ok"]

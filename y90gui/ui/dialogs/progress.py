@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from y90gui.core.errors import Y90Error
+from y90gui.core.errors import Y90Error, storage_error
 from y90gui.core.progress import Cancelled, Progress
 from y90gui.ui.tasks import Task, TaskRunner
 
@@ -41,6 +41,9 @@ def describe_failure(exc: BaseException, context: str = "a background task") -> 
         return str(exc)
     if isinstance(exc, OSError):
         return f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
+    said = storage_error(exc)  # a damaged file, a failing disk or share, a file another program holds
+    if said is not None:
+        return str(said)
     log.error("unexpected error in %s", context, exc_info=exc)
     return f"Unexpected error ({type(exc).__name__}): {exc}; details are in the log file"
 
