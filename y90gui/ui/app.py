@@ -85,17 +85,20 @@ def apply_stylesheet(app: object) -> None:
         app.setStyleSheet(text)  # type: ignore[attr-defined]
 
 
-def _install_excepthook(window: object) -> None:
-    """A user-facing error that escapes a slot becomes a message box; a bug is logged and shown."""
-    from y90gui.core.errors import Y90Error
+def install_excepthook(window: object) -> None:
+    """An error that escapes a slot becomes a message box (`show_error`, which words it and logs
+    a bug with its traceback): a user's mistake and a damaged file or failing disk
+    (`core.errors.storage_error`) as "Error", anything else as "Unexpected error"."""
+    from y90gui.core.errors import Y90Error, storage_error
 
     previous = sys.excepthook
 
     def hook(exc_type: type[BaseException], exc: BaseException, tb: object) -> None:
-        if not isinstance(exc, Y90Error):
-            log.error("unexpected error", exc_info=(exc_type, exc, tb))  # type: ignore[arg-type]
+        if exc.__traceback__ is None and tb is not None:
+            exc = exc.with_traceback(tb)  # type: ignore[arg-type]
+        user = isinstance(exc, Y90Error) or storage_error(exc) is not None
         try:
-            window.show_error("Error" if isinstance(exc, Y90Error) else "Unexpected error", exc)  # type: ignore[attr-defined]
+            window.show_error("Error" if user else "Unexpected error", exc)  # type: ignore[attr-defined]
         except Exception:
             previous(exc_type, exc, tb)  # type: ignore[arg-type]
 
@@ -172,7 +175,7 @@ def _start(args: argparse.Namespace) -> tuple[Any, Any, BaseException | None]:
     from y90gui.ui.main_window import MainWindow
 
     window = MainWindow()
-    _install_excepthook(window)
+    install_excepthook(window)
     from y90gui.ui.file_open import install_file_open
 
     install_file_open(app, window)  # macOS: a .y90 double-clicked while y90gui runs

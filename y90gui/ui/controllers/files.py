@@ -71,8 +71,13 @@ class FileController(QObject):
         Worded by `describe_failure`: a user's mistake or disk in a sentence; a bug logged with
         its traceback, which the box points to (until session 12 a background task's bug shown
         here said so without being logged)."""
-        text = describe_failure(exc, context=title)
+        path = getattr(self.session.store, "path", None)  # a registry has none (and no SQLite errors)
+        text = describe_failure(exc, context=title, name=Path(path).name if path is not None else None)
         self.window.statusBar().showMessage(f"{title}: {text}", 10000)
+        for shown in self.window.findChildren(QMessageBox, "ErrorBox"):
+            if shown.isVisible() and shown.text() == text:  # one box, however many reads failed alike
+                shown.raise_()
+                return
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.window)
         box.setObjectName("ErrorBox")
         box.setTextFormat(Qt.TextFormat.PlainText)  # file names and cell values, never mark-up

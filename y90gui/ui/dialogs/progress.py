@@ -33,15 +33,16 @@ log = logging.getLogger(__name__)
 SHOW_AFTER_MS = 500
 
 
-def describe_failure(exc: BaseException, context: str = "a background task") -> str:
+def describe_failure(exc: BaseException, context: str = "a background task", name: str | None = None) -> str:
     """One line for the user about a failure: a user's mistake or disk (Y90Error, OSError) in
     its own words; anything else is a bug, logged with its traceback (the line says where).
-    Every error the window shows is worded here (this dialog's line, `FileController.show_error`)."""
+    Every error the window shows is worded here (this dialog's line, `FileController.show_error`);
+    `name`: the open case series' file name, for an error of the file itself."""
     if isinstance(exc, Y90Error):
         return str(exc)
     if isinstance(exc, OSError):
         return f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
-    said = storage_error(exc)  # a damaged file, a failing disk or share, a file another program holds
+    said = storage_error(exc, name)  # a damaged file, a failing disk or share, a file another program holds
     if said is not None:
         return str(said)
     log.error("unexpected error in %s", context, exc_info=exc)
