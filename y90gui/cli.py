@@ -179,29 +179,20 @@ def build_gui_parser() -> argparse.ArgumentParser:
 
 
 def run_command(handler: Handler, args: argparse.Namespace) -> int:
-    from y90gui.core.errors import Y90Error
-
     module_name, func_name = handler.split(":")
     func = getattr(importlib.import_module(module_name), func_name)
     try:
         return int(func(args) or 0)
-    except Y90Error as exc:
-        print(f"y90gui {args.command}: error: {exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print(f"y90gui {args.command}: interrupted", file=sys.stderr)
         return 130
-    except OSError as exc:
-        print(f"y90gui {args.command}: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
-              file=sys.stderr)
-        return 1
     except Exception as exc:
-        # sqlite3's errors without importing sqlite3 here: a damaged file or a failing disk is a
-        # sentence (`core.errors.storage_error`); anything else is a bug and surfaces as one
-        from y90gui.core.errors import storage_error
+        # a user's mistake, folder or disk, or a damaged file, is one line (`core.errors.user_error`);
+        # anything else is a bug and surfaces with its traceback
+        from y90gui.core.errors import user_error
 
         db = getattr(args, "db", None)
-        said = storage_error(exc, Path(db).name if isinstance(db, str) and "://" not in db else None)
+        said = user_error(exc, Path(db).name if isinstance(db, str) and "://" not in db else None)
         if said is None:
             raise
         print(f"y90gui {args.command}: error: {said}", file=sys.stderr)

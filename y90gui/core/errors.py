@@ -80,3 +80,17 @@ def storage_error(exc: BaseException, name: str | None = None) -> Y90Error | Non
     backups = f"{name}.backups" if name else "named after it with .backups"  # io.importer.backup_dir
     return StorageError(f"{name or 'the case series file'}: "
                         + text.format(msg=str(exc) or type(exc).__name__, backups=backups))
+
+
+def user_error(exc: BaseException, name: str | None = None) -> Y90Error | None:
+    """What to tell the user about `exc`, or None when it is a bug (to be logged with its traceback).
+
+    The one rule for the command line, the window's boxes and dialogs and what escapes a slot: a
+    `Y90Error` as it is, an OSError (the user's disk or folder) as "reason: file", an SQLite
+    error of the file or its disk as `storage_error` words it (`name`: the case series' file).
+    """
+    if isinstance(exc, Y90Error):
+        return exc
+    if isinstance(exc, OSError):
+        return Y90Error(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+    return storage_error(exc, name)

@@ -87,16 +87,16 @@ def apply_stylesheet(app: object) -> None:
 
 def install_excepthook(window: object) -> None:
     """An error that escapes a slot becomes a message box (`show_error`, which words it and logs
-    a bug with its traceback): a user's mistake and a damaged file or failing disk
-    (`core.errors.storage_error`) as "Error", anything else as "Unexpected error"."""
-    from y90gui.core.errors import Y90Error, storage_error
+    a bug with its traceback): what `core.errors.user_error` words (a mistake, a folder or disk, a
+    damaged file) as "Error", anything else as "Unexpected error"."""
+    from y90gui.core.errors import user_error
 
     previous = sys.excepthook
 
     def hook(exc_type: type[BaseException], exc: BaseException, tb: object) -> None:
         if exc.__traceback__ is None and tb is not None:
             exc = exc.with_traceback(tb)  # type: ignore[arg-type]
-        user = isinstance(exc, Y90Error) or storage_error(exc) is not None
+        user = user_error(exc) is not None
         try:
             window.show_error("Error" if user else "Unexpected error", exc)  # type: ignore[attr-defined]
         except Exception:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from y90gui.core.errors import Y90Error, storage_error
+from y90gui.core.errors import user_error
 from y90gui.core.progress import Cancelled, Progress
 from y90gui.ui.tasks import Task, TaskRunner
 
@@ -34,15 +34,11 @@ SHOW_AFTER_MS = 500
 
 
 def describe_failure(exc: BaseException, context: str = "a background task", name: str | None = None) -> str:
-    """One line for the user about a failure: a user's mistake or disk (Y90Error, OSError) in
-    its own words; anything else is a bug, logged with its traceback (the line says where).
+    """One line for the user about a failure: what `core.errors.user_error` says of it; anything
+    else is a bug, logged with its traceback (the line says where).
     Every error the window shows is worded here (this dialog's line, `FileController.show_error`);
     `name`: the open case series' file name, for an error of the file itself."""
-    if isinstance(exc, Y90Error):
-        return str(exc)
-    if isinstance(exc, OSError):
-        return f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
-    said = storage_error(exc, name)  # a damaged file, a failing disk or share, a file another program holds
+    said = user_error(exc, name)  # a mistake, a folder or disk, a damaged file or one another program holds
     if said is not None:
         return str(said)
     log.error("unexpected error in %s", context, exc_info=exc)
