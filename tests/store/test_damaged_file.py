@@ -92,3 +92,14 @@ def test_the_file_or_its_disk_is_named_and_a_bug_is_not(code: int, words: str):
     assert storage_error(ValueError("not SQLite"), "s.y90") is None
     full = storage_error(_sqlite_error(sqlite3.OperationalError, "database or disk is full", 13), "s.y90")
     assert full is not None and "the disk is full" in str(full)
+
+
+def test_one_rule_says_what_the_user_is_told_and_what_is_a_bug():
+    """`user_error`: the CLI's one line, the window's box and the excepthook's title all ask it."""
+    from y90gui.core.errors import Y90Error, user_error
+
+    mistake = Y90Error("patients, row 2, column sex, value 'x': not a code")
+    assert user_error(mistake) is mistake
+    assert str(user_error(PermissionError(13, "Permission denied", "/data/r.xlsx"))) == "Permission denied: /data/r.xlsx"
+    assert str(user_error(OSError(5, "Input/output error"))) == "Input/output error"
+    assert user_error(ValueError("a bug")) is None and user_error(KeyError("x")) is None
