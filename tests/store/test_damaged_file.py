@@ -100,6 +100,7 @@ def test_one_rule_says_what_the_user_is_told_and_what_is_a_bug():
 
     mistake = Y90Error("patients, row 2, column sex, value 'x': not a code")
     assert user_error(mistake) is mistake
-    assert str(user_error(PermissionError(13, "Permission denied", "/data/r.xlsx"))) == "Permission denied: /data/r.xlsx"
+    denied = PermissionError(13, "Permission denied", "/data/r.xlsx")
+    assert str(user_error(denied)) == "Permission denied: /data/r.xlsx"
     assert str(user_error(OSError(5, "Input/output error"))) == "Input/output error"
     assert user_error(ValueError("a bug")) is None and user_error(KeyError("x")) is None
